@@ -1,0 +1,58 @@
+// Plain @tensorflow/tfjs has no file:// loader (tfjs-node has one, but it is optional here),
+// so this reads a TensorFlow.js layers-format folder: model.json plus its weight shards.
+import * as tf from '@tensorflow/tfjs';
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import type { InputSize } from '../preprocess';
+
+export function folderHandler(dir: string): tf.io.IOHandler {
+  return {
+    async load() {
+      const jsonPath = path.join(dir, 'model.json');
+      let modelJSON: tf.io.ModelJSON;
+      try {
+        modelJSON = JSON.parse(await fs.readFile(jsonPath, 'utf8')) as tf.io.ModelJSON;
+      } catch (err) {
+        throw new Error(`${jsonPath}: cannot read a TensorFlow.js model.json (${(err as Error).message})`);
+      }
+      return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
+        const specs: tf.io.WeightsManifestEntry[] = [];
+        const buffers: ArrayBuffer[] = [];
+        for (const group of manifest) {
+          specs.push(...group.weights);
+          for (const shard of group.paths) {
+            const file = path.join(dir, shard);
+            const bytes = await fs.readFile(file).catch(() => {
+              throw new Error(`${file}: weight file listed in model.json is missing`);
+            });
+            buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+          }
+        }
+        return [specs, tf.io.concatenateArrayBuffers(buffers)];
+      });
+    },
+  };
+}
+
+/**
+ * MobileNet's layers are all convolutional up to the global pooling, so any input size works
+ * once the declared input shape is changed; the published model declares 224x224.
+ */
+export function withInputSize(handler: tf.io.IOHandler, size: InputSize): tf.io.IOHandler {
+  return {
+    async load() {
+      const artifacts = await handler.load!();
+      const topology = artifacts.modelTopology as { model_config?: { config?: { layers?: KerasLayer[] } } };
+      const layers = topology?.model_config?.config?.layers ?? [];
+      const inputs = layers.filter((l) => l.class_name === 'InputLayer');
+      if (inputs.length !== 1) throw new Error(`expected one InputLayer in the model, found ${inputs.length}`);
+      inputs[0].config.batch_input_shape = [null, size[0], size[1], 3];
+      return artifacts;
+    },
+  };
+}
+
+interface KerasLayer {
+  class_name: string;
+  config: { batch_input_shape?: (number | null)[] };
+}

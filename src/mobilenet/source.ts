@@ -1,0 +1,131 @@
+// Where MobileNet comes from, in order: an explicit URL or folder (option or MOBILENET_URL), the
+// download cache models/mobilenet/mobilenet_v1_<alpha>_224/, then the official URL, downloaded
+// into that cache atomically so that a half-finished download never counts as cached.
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { fileURLToPath } from 'url';
+import { exists, writeDirAtomic } from '../fsutil';
+import { displayPath, mobilenetCacheDir } from '../paths';
+
+export type Alpha = 0.25 | 0.5 | 0.75 | 1.0;
+export const ALPHAS: readonly Alpha[] = [0.25, 0.5, 0.75, 1.0];
+export const DEFAULT_ALPHA: Alpha = 0.75;
+export const OFFICIAL_BASE_URL = 'https://storage.googleapis.com/tfjs-models/tfjs';
+
+export interface SourceOptions {
+  alpha?: Alpha;
+  /** http(s) URL of model.json or of its folder, file:// URL, or a local folder. Default: $MOBILENET_URL. */
+  url?: string;
+  /** Default: models/mobilenet/ in the project. */
+  cacheDir?: string;
+  /** Stands in for the official host (tests use a local server). */
+  baseUrl?: string;
+}
+
+export interface ModelSource {
+  kind: 'explicit' | 'cache' | 'download';
+  /** A local folder, or an http(s) URL of model.json. */
+  location: string;
+}
+
+/** The official folder name: mobilenet_v1_0.75_224, mobilenet_v1_1.0_224, ... */
+export function modelName(alpha: Alpha): string {
+  const a = alpha === 1 ? '1.0' : alpha.toFixed(2);
+  return `mobilenet_v1_${a}_224`;
+}
+
+export function parseAlpha(text: string): Alpha {
+  const alpha = Number(text) as Alpha;
+  if (!ALPHAS.includes(alpha)) throw new Error(`alpha ${text} is not one of ${ALPHAS.join(', ')}`);
+  return alpha;
+}
+
+export function cachePath(alpha: Alpha, cacheDir = mobilenetCacheDir): string {
+  return path.join(cacheDir, modelName(alpha));
+}
+
+export function officialUrl(alpha: Alpha, baseUrl = OFFICIAL_BASE_URL): string {
+  return `${baseUrl}/${modelName(alpha)}/model.json`;
+}
+
+/** The folder is complete: it only ever appears under this name by an atomic rename. */
+export function isCached(alpha: Alpha, cacheDir = mobilenetCacheDir): Promise<boolean> {
+  return exists(path.join(cachePath(alpha, cacheDir), 'model.json'));
+}
+
+export async function resolveSource(options: SourceOptions = {}): Promise<ModelSource> {
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  const explicit = options.url ?? process.env.MOBILENET_URL;
+  if (explicit) return { kind: 'explicit', location: normaliseExplicit(explicit) };
+
+  const dir = cachePath(alpha, options.cacheDir);
+  if (await isCached(alpha, options.cacheDir)) return { kind: 'cache', location: dir };
+
+  const url = officialUrl(alpha, options.baseUrl);
+  try {
+    await download(url, dir);
+  } catch (err) {
+    throw new Error(
+      `MobileNet v1 alpha ${alpha} is not cached in ${displayPath(dir)} and downloading ${url} failed ` +
+        `(${describe(err)}). To fix: run once with internet access; or set MOBILENET_URL to a folder ` +
+        `holding model.json and its weight files; or copy such a folder to ${displayPath(dir)}.`,
+    );
+  }
+  return { kind: 'download', location: dir };
+}
+
+function normaliseExplicit(url: string): string {
+  if (/^https?:\/\//.test(url)) return url.endsWith('.json') ? url : `${url.replace(/\/$/, '')}/model.json`;
+  const local = url.startsWith('file://') ? fileURLToPath(url) : path.resolve(url);
+  return local.endsWith('model.json') ? path.dirname(local) : local;
+}
+
+function describe(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  return e.cause ? `${e.message}: ${e.cause.code ?? e.cause.message}` : e.message;
+}
+
+async function fetchBytes(url: string): Promise<Buffer> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(120_000) });
+  if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+/** Downloads model.json and every weight file it lists, then renames the folder into place. */
+export async function download(modelJsonUrl: string, targetDir: string): Promise<void> {
+  const base = modelJsonUrl.slice(0, modelJsonUrl.lastIndexOf('/') + 1);
+  await writeDirAtomic(targetDir, async (tmp) => {
+    const json = await fetchBytes(modelJsonUrl);
+    const model = JSON.parse(json.toString('utf8')) as {
+      weightsManifest?: { paths: string[]; weights: WeightSpec[] }[];
+    };
+    if (!model.weightsManifest) throw new Error(`${modelJsonUrl} is not a TensorFlow.js layers model.json`);
+    for (const group of model.weightsManifest) {
+      for (const shard of group.paths) {
+        if (shard.includes('/') || shard.includes('..')) throw new Error(`unexpected weight path ${shard}`);
+        await fs.writeFile(path.join(tmp, shard), await fetchBytes(base + shard));
+      }
+    }
+    const expected = model.weightsManifest
+      .flatMap((g) => g.weights)
+      .reduce((sum, w) => sum + bytesPerValue(w) * w.shape.reduce((a, b) => a * b, 1), 0);
+    let actual = 0;
+    for (const group of model.weightsManifest) {
+      for (const shard of group.paths) actual += (await fs.stat(path.join(tmp, shard))).size;
+    }
+    if (actual !== expected) throw new Error(`weights hold ${actual} bytes, model.json expects ${expected}`);
+    // model.json last: a folder with model.json is complete.
+    await fs.writeFile(path.join(tmp, 'model.json'), json);
+  });
+}
+
+interface WeightSpec {
+  shape: number[];
+  dtype: string;
+  quantization?: { dtype: string };
+}
+
+function bytesPerValue(w: WeightSpec): number {
+  const dtype = w.quantization?.dtype ?? w.dtype;
+  return dtype === 'uint8' || dtype === 'bool' ? 1 : dtype === 'uint16' || dtype === 'float16' ? 2 : 4;
+}
