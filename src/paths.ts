@@ -3,8 +3,12 @@ import * as path from 'path';
 
 export const projectRoot = path.resolve(__dirname, '..');
 export const modelsDir = path.join(projectRoot, 'models');
-export const dataDir = path.join(projectRoot, 'data');
-export const reportsDir = path.join(projectRoot, 'reports');
+/** Generated datasets; KOMBAT_DATA_DIR moves them (the notebook smoke test uses a scratch folder). */
+export const dataDir = path.resolve(process.env.KOMBAT_DATA_DIR ?? path.join(projectRoot, 'data'));
+/** Figures, tables and the results page; KOMBAT_REPORTS_DIR moves them likewise. */
+export const reportsDir = path.resolve(process.env.KOMBAT_REPORTS_DIR ?? path.join(projectRoot, 'reports'));
+/** True for the notebook smoke test: tiny data, few epochs. */
+export const smoke = process.env.KOMBAT_SMOKE === '1';
 /** Download cache for MobileNet (not committed). */
 export const mobilenetCacheDir = path.join(modelsDir, 'mobilenet');
 

@@ -1,0 +1,84 @@
+# kombat: `make all` regenerates everything from scratch, `make test` runs every test.
+# Both install what is missing first (npm packages, Debian packages, the tslab Jupyter kernel).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+# Debian packages: Jupyter + nbconvert (headless notebooks), ffmpeg (video), Chromium (browser tests, figures).
+APT_PACKAGES := jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel ffmpeg chromium
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
+EXECUTED := $(patsubst notebooks/%,reports/notebooks/%,$(NOTEBOOKS))
+SOURCES := $(shell find src -name '*.ts') tsconfig.json
+NBCONVERT := jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=3600
+
+.PHONY: all setup install system kernel build notebooks test unit smoke bench clean
+.DELETE_ON_ERROR:
+
+all: setup notebooks
+
+setup: install build kernel
+
+install: node_modules/.installed system
+
+node_modules/.installed: package.json package-lock.json
+	npm ci
+	touch $@
+
+# Installs the Debian packages that are missing: directly as root, through sudo otherwise; where
+# neither works, prints the exact command and stops.
+system:
+	@missing=""; \
+	command -v jupyter-nbconvert >/dev/null || missing="$$missing jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel"; \
+	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
+	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="$$missing chromium"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "Installing Debian packages:$$missing"; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo"; \
+	else echo "Cannot install system packages (not root, no sudo). Run:"; \
+	     echo "  sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; fi; \
+	$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing
+
+# The kernel spec runs the tslab of this checkout, on the Python that runs Jupyter.
+kernel: node_modules/.installed system
+	@python=$$(head -1 "$$(command -v jupyter)" | sed 's/^#! *//'); \
+	tslab install --python="$$python" --binary="$(CURDIR)/node_modules/.bin/tslab" >/dev/null
+
+build: dist/.built
+
+dist/.built: $(SOURCES) node_modules/.installed
+	tsc -p tsconfig.json
+	touch $@
+
+notebooks: $(EXECUTED)
+
+# Each chapter builds on the ones before it.
+$(foreach i,$(shell seq 2 $(words $(EXECUTED))),$(eval $(word $(i),$(EXECUTED)): $(word $(shell expr $(i) - 1),$(EXECUTED))))
+
+# Chapters run in order; each executed copy (with its outputs) lands in reports/notebooks/.
+reports/notebooks/%.ipynb: notebooks/%.ipynb dist/.built
+	@mkdir -p $(@D)
+	$(NBCONVERT) $< --output-dir $(@D)
+
+test: setup unit smoke
+
+unit:
+	node --import tsx --test --test-concurrency=1 test/*.test.ts
+
+# Every notebook, top to bottom, on tiny data and few epochs (KOMBAT_SMOKE=1); data, reports and
+# executed copies go to a scratch folder, so a smoke run never touches data/ or reports/.
+smoke:
+	@out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
+	export KOMBAT_SMOKE=1 KOMBAT_DATA_DIR="$$out/data" KOMBAT_REPORTS_DIR="$$out/reports"; \
+	for nb in $(NOTEBOOKS); do \
+	  echo "smoke: $$nb"; \
+	  $(NBCONVERT) "$$nb" --output-dir "$$out" >/dev/null 2>"$$out/log" || { cat "$$out/log"; exit 1; }; \
+	done; \
+	echo "smoke: $(words $(NOTEBOOKS)) passed, 0 failed"
+
+bench: setup
+	node bin/kombat.js bench --json | tee bench/latest.json
+
+clean:
+	rm -rf dist reports/notebooks
