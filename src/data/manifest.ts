@@ -1,0 +1,50 @@
+// data/<name>/manifest.csv: one row per image, the provenance every later step relies on
+// (subject for splitting, source for augmentation, sha256 for caches).
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { writeFileAtomic } from '../fsutil';
+
+export const MANIFEST_COLUMNS = ['file', 'label', 'subject', 'clip', 'frame', 'source', 'sha256'] as const;
+
+export interface ManifestRow {
+  /** Relative to the dataset folder, e.g. punch/s01_c02_00017.jpg. */
+  file: string;
+  label: string;
+  subject: string;
+  clip: string;
+  /** Frame number in the clip, or -1 where unknown. */
+  frame: number;
+  /** Where the image came from: a video, or the original image of an augmented variant. */
+  source: string;
+  sha256: string;
+}
+
+export function manifestPath(datasetDir: string): string {
+  return path.join(datasetDir, 'manifest.csv');
+}
+
+export async function readManifest(datasetDir: string): Promise<ManifestRow[]> {
+  const file = manifestPath(datasetDir);
+  const text = await fs.readFile(file, 'utf8');
+  let records: Record<string, string>[];
+  try {
+    records = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  } catch (err) {
+    throw new Error(`${file}: not a valid CSV (${(err as Error).message})`);
+  }
+  return records.map((r, i) => {
+    for (const col of MANIFEST_COLUMNS) {
+      if (r[col] === undefined) throw new Error(`${file}: line ${i + 2}: missing column "${col}"`);
+    }
+    const frame = Number(r.frame);
+    if (!Number.isInteger(frame)) throw new Error(`${file}: line ${i + 2}: frame "${r.frame}" is not an integer`);
+    return { file: r.file, label: r.label, subject: r.subject, clip: r.clip, frame, source: r.source, sha256: r.sha256 };
+  });
+}
+
+export async function writeManifest(datasetDir: string, rows: ManifestRow[]): Promise<void> {
+  const text = stringify(rows, { header: true, columns: [...MANIFEST_COLUMNS] });
+  await writeFileAtomic(manifestPath(datasetDir), text);
+}
