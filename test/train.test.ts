@@ -1,0 +1,81 @@
+// Training on a small fixture: determinism, early stopping, interruption, bad input.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { initBackend, tf } from '../src/backend';
+import { mulberry32 } from '../src/random';
+import { FeatureSet, Hyperparams, trainHead } from '../src/train/train';
+
+/** Three noisy clusters in 16 dimensions. */
+function fixture(n: number, seed: number, classes = ['punch', 'kick', 'other']): FeatureSet {
+  const rng = mulberry32(seed);
+  const d = 16;
+  const x = new Float32Array(n * d);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % classes.length;
+    for (let j = 0; j < d; j++) x[i * d + j] = (j % classes.length === y[i] ? 1 : 0) + (rng() - 0.5) * 1.5;
+  }
+  return { x, featureSize: d, y, classes };
+}
+
+const hp: Hyperparams = {
+  hidden: 32, dropout: 0.3, learningRate: 1e-2, batchSize: 16, maxEpochs: 8, patience: 0,
+  loss: 'categoricalCrossentropy', balanceClasses: true, seed: 42,
+};
+
+async function weightsOf(model: tf.LayersModel): Promise<Float32Array[]> {
+  return Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array));
+}
+
+test('two runs with one seed give identical weights and metrics', async () => {
+  await initBackend();
+  const [train, val] = [fixture(150, 1), fixture(60, 2)];
+  const a = await trainHead(train, val, hp);
+  const b = await trainHead(train, val, hp);
+  assert.deepEqual(a.history.map(({ seconds: _s, ...rest }) => rest), b.history.map(({ seconds: _s, ...rest }) => rest));
+  assert.deepEqual(await weightsOf(a.model), await weightsOf(b.model));
+  const c = await trainHead(train, val, { ...hp, seed: 43 });
+  assert.notDeepEqual(await weightsOf(a.model), await weightsOf(c.model), 'another seed gives other weights');
+  assert.ok(a.history[a.history.length - 1].valAcc! > 0.8, `learns the clusters: ${JSON.stringify(a.history.at(-1))}`);
+  [a, b, c].forEach((r) => r.model.dispose());
+});
+
+test('binary task: one sigmoid unit; the article loss runs', async () => {
+  const set = fixture(90, 3, ['other', 'punch']);
+  const r = await trainHead(set, undefined, { ...hp, loss: 'sigmoidCrossEntropy', maxEpochs: 2 });
+  assert.deepEqual(r.model.outputs[0].shape, [null, 1]);
+  assert.equal(r.history.length, 2);
+  r.model.dispose();
+});
+
+test('early stopping keeps the best epoch; an abort keeps the best so far', async () => {
+  const [train, val] = [fixture(150, 1), fixture(60, 2)];
+  const r = await trainHead(train, val, { ...hp, learningRate: 0.05, maxEpochs: 200, patience: 3 });
+  assert.equal(r.stoppedBy, 'early-stopping');
+  const bestLoss = Math.min(...r.history.map((h) => h.valLoss!));
+  assert.equal(r.history[r.bestEpoch - 1].valLoss, bestLoss);
+  assert.equal(r.history.length, r.bestEpoch + 3);
+  r.model.dispose();
+
+  const controller = new AbortController();
+  let batches = 0;
+  const cut = await trainHead(train, val, { ...hp, patience: 5 }, {
+    signal: controller.signal,
+    onBatch: () => {
+      if (++batches === 15) controller.abort();
+    },
+  });
+  assert.equal(cut.stoppedBy, 'interrupted');
+  assert.equal(cut.history.length, 1, 'the epoch in progress is dropped');
+  assert.equal(cut.bestEpoch, 1);
+  cut.model.dispose();
+});
+
+test('bad input: one class, empty split, mismatched feature sizes', async () => {
+  const one = fixture(30, 1);
+  one.y.fill(0);
+  await assert.rejects(trainHead(one, undefined, hp), /holds only one class \(punch\)/);
+  await assert.rejects(trainHead({ ...fixture(30, 1), y: new Int32Array(0), x: new Float32Array(0) }, undefined, hp), /training split is empty/);
+  const val = fixture(30, 2);
+  await assert.rejects(trainHead(fixture(30, 1), { ...val, featureSize: 8, x: val.x.subarray(0, 240) }, hp), /validation features have size 8, training 16/);
+});
