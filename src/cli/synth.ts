@@ -1,0 +1,66 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { AMBIGUOUS_MODES, AmbiguousMode, DEFAULT_SYNTH, renderRecordings } from '../synth';
+import { positiveInt } from './options';
+
+function ambiguousOption(text: string): AmbiguousMode {
+  if (!(AMBIGUOUS_MODES as readonly string[]).includes(text)) {
+    throw new InvalidArgumentError(`${text} is not one of ${AMBIGUOUS_MODES.join(', ')}`);
+  }
+  return text as AmbiguousMode;
+}
+
+function nonNegativeInt(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${text} is not a non-negative integer`);
+  return n;
+}
+
+/** "320x180" as WIDTHxHEIGHT. */
+function sizeOption(text: string): { width: number; height: number } {
+  const m = /^(\d+)x(\d+)$/.exec(text);
+  if (!m || Number(m[1]) < 32 || Number(m[2]) < 32 || Number(m[1]) % 2 || Number(m[2]) % 2) {
+    throw new InvalidArgumentError(`${text} is not WIDTHxHEIGHT with even sides of at least 32`);
+  }
+  return { width: Number(m[1]), height: Number(m[2]) };
+}
+
+export function registerSynth(program: Command): void {
+  program
+    .command('synth')
+    .description('render the built-in synthetic webcam recordings (videos + labels) of people punching, kicking and doing other things')
+    .requiredOption('--out <dir>', 'dataset folder; files go to <dir>/recordings')
+    .option('--subjects <n>', 'number of people (s01..sNN)', positiveInt, DEFAULT_SYNTH.subjects)
+    .option('--clips <n>', 'clips per person', positiveInt, DEFAULT_SYNTH.clips)
+    .option('--seed <n>', 'random seed (same seed, same bytes)', nonNegativeInt, DEFAULT_SYNTH.seed)
+    .option('--fps <n>', 'frames per second', positiveInt, DEFAULT_SYNTH.fps)
+    .option('--size <WxH>', 'frame size', sizeOption, { width: DEFAULT_SYNTH.width, height: DEFAULT_SYNTH.height })
+    .option('--ambiguous <mode>', 'wind-up / retraction frames: exclude (label "ambiguous"), action, other', ambiguousOption, DEFAULT_SYNTH.ambiguous)
+    .option('--workers <n>', 'worker threads (0: render in the main thread; default min(2, cores))', nonNegativeInt)
+    .action(
+      async (opts: { out: string; subjects: number; clips: number; seed: number; fps: number; size: { width: number; height: number }; ambiguous: AmbiguousMode; workers?: number }) => {
+        const bar = new SingleBar({ format: 'synth [{bar}] {percentage}% | {value}/{total} frames | eta {eta}s', stream: process.stderr, hideCursor: true });
+        let started = false;
+        const summary = await renderRecordings({
+          out: opts.out,
+          subjects: opts.subjects,
+          clipsPerSubject: opts.clips,
+          seed: opts.seed,
+          fps: opts.fps,
+          size: opts.size,
+          ambiguous: opts.ambiguous,
+          workers: opts.workers,
+          onProgress: (done, total) => {
+            if (!started) {
+              bar.start(total, 0);
+              started = true;
+            }
+            bar.update(done);
+          },
+        }).finally(() => bar.stop());
+        const t = summary.totals;
+        console.log(`${summary.clips.length} clips of ${summary.subjects.length} subjects in ${summary.dir}`);
+        console.log(`frames: punch ${t.punch}, kick ${t.kick}, other ${t.other}, ambiguous ${t.ambiguous}`);
+      },
+    );
+}

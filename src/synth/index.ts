@@ -1,0 +1,174 @@
+// Built-in synthetic webcam recordings: subjects s01..sNN, several clips each, rendered in worker
+// threads (one per core), written as <out>/recordings/<subject>_<clip>.avi + .labels.csv + subjects.json.
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { randomSubjects, Subject } from '../body';
+import { writeJsonAtomic } from '../fsutil';
+import { mulberry32 } from '../random';
+import { AmbiguousMode, Label, planClip } from './clip';
+import { ClipJob, ClipResult, renderClip } from './render';
+
+export { AMBIGUOUS_MODES, frameRanges, labelOf, labelsCsv, LABELS, planClip } from './clip';
+export type { AmbiguousMode, Label, LabelRange } from './clip';
+export { clipBaseName, renderClip, VIDEO_EXTENSION } from './render';
+export type { ClipJob, ClipResult } from './render';
+export { ROOM_KINDS, roomSvg } from './room';
+export type { RoomKind } from './room';
+
+export const DEFAULT_SYNTH = { subjects: 12, clips: 4, seed: 1, fps: 12, width: 320, height: 180, ambiguous: 'exclude' as AmbiguousMode };
+
+export interface RenderOptions {
+  /** Dataset root; files go to <out>/recordings. */
+  out: string;
+  subjects?: number;
+  clipsPerSubject?: number;
+  seed?: number;
+  fps?: number;
+  size?: { width: number; height: number };
+  ambiguous?: AmbiguousMode;
+  /** Worker threads; 0 renders in this thread. Default: min(2, cores). */
+  workers?: number;
+  /** Cap each clip's length in seconds (quick tests). */
+  maxSeconds?: number;
+  onProgress?: (framesDone: number, framesTotal: number) => void;
+}
+
+export interface RecordingsSummary {
+  dir: string;
+  seed: number;
+  fps: number;
+  width: number;
+  height: number;
+  ambiguous: AmbiguousMode;
+  subjects: Subject[];
+  clips: (Omit<ClipResult, 'video' | 'labels'> & { file: string; labelsFile: string })[];
+  totals: Record<Label, number>;
+}
+
+export function recordingsDir(out: string): string {
+  return path.join(out, 'recordings');
+}
+
+/** Seed of one clip, independent of how many subjects / clips are rendered. */
+export function clipSeed(seed: number, subjectIndex: number, clipIndex: number): number {
+  return (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(subjectIndex + 1, 0x85ebca6b) ^ Math.imul(clipIndex + 1, 0xc2b2ae35)) >>> 0;
+}
+
+export function planJobs(options: RenderOptions): ClipJob[] {
+  const n = options.subjects ?? DEFAULT_SYNTH.subjects;
+  const clips = options.clipsPerSubject ?? DEFAULT_SYNTH.clips;
+  const seed = options.seed ?? DEFAULT_SYNTH.seed;
+  const subjects = randomSubjects(n, seed);
+  const dir = recordingsDir(options.out);
+  const jobs: ClipJob[] = [];
+  subjects.forEach((subject, si) => {
+    for (let c = 0; c < clips; c++) {
+      jobs.push({
+        dir,
+        subject,
+        clip: `c${String(c + 1).padStart(2, '0')}`,
+        seed: clipSeed(seed, si, c),
+        fps: options.fps ?? DEFAULT_SYNTH.fps,
+        width: options.size?.width ?? DEFAULT_SYNTH.width,
+        height: options.size?.height ?? DEFAULT_SYNTH.height,
+        ambiguous: options.ambiguous ?? DEFAULT_SYNTH.ambiguous,
+        maxSeconds: options.maxSeconds,
+      });
+    }
+  });
+  return jobs;
+}
+
+/** Frames a job will render (replays the clip plan, which is the first use of the clip's rng). */
+export function jobFrames(job: ClipJob): number {
+  const plan = planClip(mulberry32(job.seed), job.width, job.height, job.subject.height);
+  return Math.max(1, Math.floor(Math.min(plan.duration, job.maxSeconds ?? Infinity) * job.fps));
+}
+
+function startWorker(): Worker {
+  // dist/synth/worker.js when compiled; src/synth/worker.ts under tsx (tests, notebooks).
+  const script = path.join(__dirname, `worker${path.extname(__filename)}`);
+  if (script.endsWith('.js')) return new Worker(script);
+  const tsx = require.resolve('tsx/cjs');
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(script)});`, { eval: true });
+}
+
+async function runInWorkers(jobs: ClipJob[], workers: number, onFrame: () => void): Promise<ClipResult[]> {
+  const results: ClipResult[] = new Array(jobs.length);
+  let next = 0;
+  const pool = Array.from({ length: Math.min(workers, jobs.length) }, () => startWorker());
+  try {
+    await Promise.all(
+      pool.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            let current = -1;
+            const feed = () => {
+              if (next >= jobs.length) return resolve();
+              current = next++;
+              worker.postMessage(jobs[current]);
+            };
+            worker.on('message', (msg: { type: string; result?: ClipResult; message?: string }) => {
+              if (msg.type === 'frame') onFrame();
+              else if (msg.type === 'done' && msg.result) {
+                results[current] = msg.result;
+                feed();
+              } else if (msg.type === 'error') reject(new Error(msg.message));
+            });
+            worker.on('error', reject);
+            worker.on('exit', (code) => {
+              if (code !== 0) reject(new Error(`synth worker exited with code ${code}`));
+            });
+            feed();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return results;
+}
+
+/**
+ * Renders the synthetic recordings. Same options, same bytes: every clip has its own seed, and no
+ * file holds a timestamp. Files are written atomically (temporary name, then rename).
+ */
+export async function renderRecordings(options: RenderOptions): Promise<RecordingsSummary> {
+  const jobs = planJobs(options);
+  const total = jobs.reduce((s, j) => s + jobFrames(j), 0);
+  let done = 0;
+  const onFrame = () => {
+    done++;
+    options.onProgress?.(done, total);
+  };
+  const workers = options.workers ?? Math.min(2, os.availableParallelism());
+  let results: ClipResult[];
+  if (workers <= 0 || jobs.length === 1) {
+    results = [];
+    for (const job of jobs) results.push(await renderClip(job, onFrame));
+  } else {
+    results = await runInWorkers(jobs, workers, onFrame);
+  }
+  const seed = options.seed ?? DEFAULT_SYNTH.seed;
+  const subjects = randomSubjects(options.subjects ?? DEFAULT_SYNTH.subjects, seed);
+  const totals: Record<Label, number> = { punch: 0, kick: 0, other: 0, ambiguous: 0 };
+  for (const r of results) for (const k of Object.keys(totals) as Label[]) totals[k] += r.counts[k];
+  const dir = recordingsDir(options.out);
+  const summary: RecordingsSummary = {
+    dir,
+    seed,
+    fps: jobs[0]?.fps ?? DEFAULT_SYNTH.fps,
+    width: jobs[0]?.width ?? DEFAULT_SYNTH.width,
+    height: jobs[0]?.height ?? DEFAULT_SYNTH.height,
+    ambiguous: jobs[0]?.ambiguous ?? DEFAULT_SYNTH.ambiguous,
+    subjects,
+    clips: results.map(({ video, labels, ...rest }) => ({ ...rest, file: path.basename(video), labelsFile: path.basename(labels) })),
+    totals,
+  };
+  // subjects.json holds no absolute paths, so it is identical wherever it is rendered.
+  const { dir: _dir, ...card } = summary;
+  void _dir;
+  await writeJsonAtomic(path.join(dir, 'subjects.json'), { generator: 'kombat synth', ...card });
+  return summary;
+}
