@@ -1,0 +1,79 @@
+// Class balance. The article deleted "other" frames until every class had about 190 images; here
+// that is a seeded down-sample to the smallest class (or a given count). The alternative, keeping
+// everything and weighting the loss, is classWeights.
+import { mulberry32, shuffle } from '../random';
+import { CLASSES, ClassName } from './layout';
+
+export type ClassCounts = Record<ClassName, number>;
+
+export function classCounts(entries: { label: string }[]): ClassCounts {
+  const counts = Object.fromEntries(CLASSES.map((c) => [c, 0])) as ClassCounts;
+  for (const e of entries) if (e.label in counts) counts[e.label as ClassName]++;
+  return counts;
+}
+
+export interface BalanceResult<E> {
+  kept: E[];
+  removed: E[];
+  perClass: number;
+  before: ClassCounts;
+  after: ClassCounts;
+  seed: number;
+}
+
+function subjectOf(e: { subject?: string }): string {
+  return e.subject ?? '';
+}
+
+/**
+ * Keeps `perClass` images of every class (default: as many as the smallest class has, at most
+ * `maxPerClass`), chosen at
+ * random (seeded) but spread evenly over subjects; the result keeps the input order. Throws when a
+ * class is empty or has fewer than `perClass`.
+ */
+export function balanceClasses<E extends { label: string; file: string; subject?: string }>(
+  entries: E[],
+  { seed, perClass, maxPerClass }: { seed: number; perClass?: number; maxPerClass?: number },
+): BalanceResult<E> {
+  const before = classCounts(entries);
+  const empty = CLASSES.filter((c) => before[c] === 0);
+  if (empty.length > 0) throw new Error(`cannot balance: no images of ${empty.join(', ')}`);
+  const smallest = Math.min(...CLASSES.map((c) => before[c]));
+  const n = perClass ?? Math.min(smallest, maxPerClass ?? Infinity);
+  if (n > smallest) {
+    const short = CLASSES.filter((c) => before[c] < n).map((c) => `${c} has ${before[c]}`);
+    throw new Error(`cannot keep ${n} per class: ${short.join(', ')}`);
+  }
+  const keep = new Set<E>();
+  CLASSES.forEach((cls, k) => {
+    // One stream per class, so changing one class's images does not reshuffle the others.
+    const rng = mulberry32(seed * 31 + k);
+    const bySubject = new Map<string, E[]>();
+    const members = entries.filter((e) => e.label === cls).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    for (const e of members) {
+      const s = subjectOf(e);
+      bySubject.set(s, [...(bySubject.get(s) ?? []), e]);
+    }
+    // Shuffle within each subject, then deal round-robin over subjects: every person keeps as
+    // even a share as their images allow, so no one vanishes from a class by chance.
+    const queues = shuffle(rng, [...bySubject.keys()].sort()).map((s) => shuffle(rng, bySubject.get(s)!));
+    let taken = 0;
+    for (let round = 0; taken < n; round++) {
+      for (const q of queues) {
+        if (taken < n && round < q.length) {
+          keep.add(q[round]);
+          taken++;
+        }
+      }
+    }
+  });
+  const kept = entries.filter((e) => keep.has(e));
+  return { kept, removed: entries.filter((e) => !keep.has(e)), perClass: n, before, after: classCounts(kept), seed };
+}
+
+/** total / (classes * count): weights that make every class count as much in the loss. */
+export function classWeights(entries: { label: string }[]): Record<ClassName, number> {
+  const counts = classCounts(entries);
+  const total = entries.length;
+  return Object.fromEntries(CLASSES.map((c) => [c, counts[c] === 0 ? 0 : total / (CLASSES.length * counts[c])])) as Record<ClassName, number>;
+}

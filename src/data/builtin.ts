@@ -1,0 +1,277 @@
+// The built-in dataset, start to finish: synthetic recordings (src/synth) -> frames sorted by the
+// recordings' label ranges -> cleaning -> balancing -> subject split -> data/builtin with
+// manifest.csv and split.json -> dataset card in reports/. Seeded and deterministic; each step
+// writes atomically, so a failed build leaves the previous dataset and card as they were.
+// KOMBAT_SMOKE=1 builds a tiny version (3 subjects, fewer frames) for notebook smoke tests.
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { writeDirAtomic, writeJsonAtomic } from '../fsutil';
+import { displayPath, projectRoot } from '../paths';
+import { renderRecordings } from '../synth';
+import { BalanceResult, balanceClasses, ClassCounts, classCounts } from './balance';
+import { DatasetCard, makeCard, writeCard } from './card';
+import { CleanOptions, CleanResult, findDrops } from './clean';
+import { writeContactSheets } from './contact';
+import { DatasetEntry, DatasetIndex, indexDataset } from './entries';
+import { extractFrames, FramesResult } from './frames';
+import { Split, splitBySubject } from './split';
+import { writeDataset } from './write';
+
+/** About what the article kept per class after deleting surplus "other" frames. */
+export const ARTICLE_PER_CLASS = 190;
+
+export const VIDEO_EXTENSIONS = ['.avi', '.mkv', '.mp4', '.mov', '.webm'];
+
+export interface BuiltinOptions {
+  /** Project root: data/ and reports/ lie below it. Default: this project. */
+  root?: string;
+  seed?: number;
+  /** Synthetic people; default 12 (3 in smoke mode, the fewest a subject split can use). */
+  subjects?: number;
+  /** Recordings per subject (default synth's; 2 in smoke mode). */
+  clipsPerSubject?: number;
+  /** Cap on a recording's length in seconds (default none; 8 in smoke mode). */
+  maxSeconds?: number;
+  /** Frames per second to extract; default the recordings' own rate (5 in smoke mode). */
+  fps?: number;
+  /** Images per class after balancing; default the smallest class, at most ARTICLE_PER_CLASS. */
+  perClass?: number;
+  /** Tiny and fast; default from KOMBAT_SMOKE=1. */
+  smoke?: boolean;
+  /** Render the recordings again even when matching ones exist. */
+  force?: boolean;
+  clean?: Omit<CleanOptions, 'onProgress'>;
+  /** Rename the final images 1..N per class (the article's convention). */
+  number?: boolean;
+  /** Progress of the current step. */
+  onProgress?: (step: BuiltinStep, done: number, total: number) => void;
+  log?: (line: string) => void;
+}
+
+export type BuiltinStep = 'synth' | 'frames' | 'clean' | 'write';
+
+export interface Recording {
+  video: string;
+  labels: string;
+  subject: string;
+  clip: string;
+}
+
+export interface ExtractionSummary {
+  dir: string;
+  recordings: number;
+  fps: number | null;
+  frames: number;
+  ambiguous: number;
+  unlabelled: number;
+  counts: ClassCounts;
+  results: FramesResult[];
+}
+
+export interface BuiltinResult {
+  dir: string;
+  entries: DatasetEntry[];
+  recordings: Recording[];
+  extraction: ExtractionSummary;
+  cleaning: CleanResult;
+  balancing: BalanceResult<DatasetEntry>;
+  split: Split;
+  card: DatasetCard;
+  cardFiles: { json: string; markdown: string };
+  /** reports/contact-sheets/<class>.jpg */
+  contactSheets: string[];
+  /** Milliseconds per step. */
+  timings: Record<string, number>;
+}
+
+export function isSmoke(): boolean {
+  return process.env.KOMBAT_SMOKE === '1';
+}
+
+/** Resolved defaults, so the notebook can show what a build will do. */
+export function builtinSettings(options: BuiltinOptions = {}) {
+  const smoke = options.smoke ?? isSmoke();
+  const root = options.root ?? projectRoot;
+  return {
+    root,
+    smoke,
+    seed: options.seed ?? 1,
+    subjects: options.subjects ?? (smoke ? 3 : 12),
+    /** Clips per subject and a cap on their length: synth's defaults, or 2 short ones in smoke mode. */
+    clipsPerSubject: options.clipsPerSubject ?? (smoke ? 1 : undefined),
+    maxSeconds: options.maxSeconds ?? (smoke ? 20 : undefined),
+    /** Extraction rate: the recordings' own unless given; 5 per second in smoke mode. */
+    fps: options.fps ?? (smoke ? 5 : undefined),
+    syntheticDir: path.join(root, 'data', 'synthetic'),
+    recordingsDir: path.join(root, 'data', 'synthetic', 'recordings'),
+    framesDir: path.join(root, 'data', 'synthetic', 'frames'),
+    datasetDir: path.join(root, 'data', 'builtin'),
+    reportsDir: path.join(root, 'reports'),
+  };
+}
+
+/** Recordings in a folder: every `<stem>.labels.csv` with a video `<stem>.<ext>` next to it. */
+export async function listRecordings(dir: string): Promise<Recording[]> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const recordings: Recording[] = [];
+  for (const name of names.filter((n) => n.endsWith('.labels.csv')).sort()) {
+    const stem = name.slice(0, -'.labels.csv'.length);
+    const video = names.find((n) => path.basename(n, path.extname(n)) === stem && VIDEO_EXTENSIONS.includes(path.extname(n).toLowerCase()));
+    if (!video) throw new Error(`${path.join(dir, name)}: no video ${stem}.{${VIDEO_EXTENSIONS.map((e) => e.slice(1)).join(',')}} next to it`);
+    const i = stem.indexOf('_');
+    recordings.push({ video: path.join(dir, video), labels: path.join(dir, name), subject: i > 0 ? stem.slice(0, i) : stem, clip: i > 0 ? stem.slice(i + 1) : '1' });
+  }
+  return recordings;
+}
+
+/** What data/synthetic/build.json records: the settings the recordings were rendered with. */
+export function synthStamp(options: BuiltinOptions = {}) {
+  const s = builtinSettings(options);
+  return { seed: s.seed, subjects: s.subjects, clipsPerSubject: s.clipsPerSubject ?? null, maxSeconds: s.maxSeconds ?? null, smoke: s.smoke };
+}
+
+/**
+ * Step 1: synthetic recordings in data/synthetic/recordings. Reuses what is there when it was made
+ * with the same settings (data/synthetic/build.json), unless `force`.
+ */
+export async function renderBuiltinRecordings(options: BuiltinOptions = {}): Promise<Recording[]> {
+  const s = builtinSettings(options);
+  const stampFile = path.join(s.syntheticDir, 'build.json');
+  const stamp = synthStamp(options);
+  const old = await fs.readFile(stampFile, 'utf8').then((t) => JSON.parse(t) as unknown, () => undefined);
+  if (!options.force && JSON.stringify(old) === JSON.stringify(stamp)) {
+    const found = await listRecordings(s.recordingsDir).catch(() => []);
+    if (found.length > 0) {
+      options.log?.(`synth: reusing ${found.length} recordings in ${displayPath(s.recordingsDir)} (same settings; force to render again)`);
+      return found;
+    }
+  }
+  await fs.rm(stampFile, { force: true });
+  // Recordings of an earlier, larger build would otherwise linger next to the new ones.
+  await fs.rm(s.recordingsDir, { recursive: true, force: true });
+  await renderRecordings({
+    out: s.syntheticDir,
+    subjects: s.subjects,
+    seed: s.seed,
+    ...(s.clipsPerSubject !== undefined ? { clipsPerSubject: s.clipsPerSubject } : {}),
+    ...(s.maxSeconds !== undefined ? { maxSeconds: s.maxSeconds } : {}),
+    onProgress: (done: number, total: number) => options.onProgress?.('synth', done, total),
+  });
+  await writeJsonAtomic(stampFile, stamp);
+  const found = await listRecordings(s.recordingsDir);
+  if (found.length === 0) throw new Error(`synth wrote no recordings to ${displayPath(s.recordingsDir)}`);
+  return found;
+}
+
+/** Step 2: frames of every recording, sorted by its labels, into `framesDir` (replaced as a whole). */
+export async function extractRecordings(
+  recordings: Recording[],
+  framesDir: string,
+  { fps, onProgress }: { fps?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<ExtractionSummary> {
+  const results: FramesResult[] = [];
+  await writeDirAtomic(framesDir, async (tmp) => {
+    for (const r of recordings) {
+      results.push(await extractFrames({ video: r.video, labels: r.labels, out: tmp, fps, subject: r.subject, clip: r.clip }));
+      onProgress?.(results.length, recordings.length);
+    }
+  });
+  const rates = [...new Set(results.map((r) => r.fps))];
+  const counts = classCounts(results.flatMap((r) => r.rows));
+  return {
+    dir: framesDir,
+    recordings: recordings.length,
+    fps: rates.length === 1 ? rates[0] : null,
+    frames: results.reduce((s, r) => s + r.rows.length, 0),
+    ambiguous: results.reduce((s, r) => s + r.ambiguous, 0),
+    unlabelled: results.reduce((s, r) => s + r.unlabelled, 0),
+    counts,
+    results,
+  };
+}
+
+/** Step 3: index the extracted frames and decide what cleaning drops. */
+export async function cleanFrames(
+  framesDir: string,
+  options: CleanOptions = {},
+): Promise<{ index: DatasetIndex; cleaning: CleanResult }> {
+  const index = await indexDataset(framesDir);
+  const broken = index.issues.filter((i) => i.severity === 'error');
+  if (broken.length > 0) throw new Error(`frames in ${displayPath(framesDir)} are not a valid dataset: ${broken[0].file}: ${broken[0].message}`);
+  return { index, cleaning: await findDrops(framesDir, index.entries, options) };
+}
+
+/**
+ * Last step: copy the balanced frames to data/builtin (with manifest.csv and split.json), write
+ * the dataset card (reports/dataset.json, .md) and the contact sheets (reports/contact-sheets/).
+ */
+export async function writeBuiltin(
+  options: BuiltinOptions,
+  steps: { extraction: ExtractionSummary; framesCount: number; cleaning: CleanResult; balancing: BalanceResult<DatasetEntry>; split: Split },
+): Promise<{ entries: DatasetEntry[]; card: DatasetCard; cardFiles: { json: string; markdown: string }; contactSheets: string[] }> {
+  const s = builtinSettings(options);
+  const { extraction, cleaning, balancing, split } = steps;
+  const entries = await writeDataset(s.framesDir, s.datasetDir, balancing.kept, { split, number: options.number });
+  const card = await makeCard(s.datasetDir, entries, {
+    name: 'builtin',
+    source: `synthetic recordings (src/synth: ${s.subjects} subjects, seed ${s.seed}), frames extracted with ffmpeg${extraction.fps ? ` at ${extraction.fps} fps` : ''}`,
+    seed: s.seed,
+    smoke: s.smoke,
+    split,
+    extraction: {
+      recordings: extraction.recordings,
+      fps: extraction.fps,
+      frames: extraction.frames,
+      ambiguous: extraction.ambiguous,
+      unlabelled: extraction.unlabelled,
+      counts: extraction.counts,
+    },
+    cleaning: { before: steps.framesCount, dropped: cleaning.dropped.length, byReason: cleaning.byReason, options: cleaning.options },
+    balancing: { perClass: balancing.perClass, before: balancing.before, after: balancing.after, seed: balancing.seed },
+    numbered: options.number ?? false,
+  });
+  const cardFiles = await writeCard(card, s.reportsDir);
+  const sheets = await writeContactSheets(s.datasetDir, entries, path.join(s.reportsDir, 'contact-sheets'));
+  return { entries, card, cardFiles, contactSheets: Object.values(sheets).map((x) => x.file) };
+}
+
+/** The whole pipeline; see the file comment. The notebook walks the same steps one by one. */
+export async function buildBuiltinDataset(options: BuiltinOptions = {}): Promise<BuiltinResult> {
+  const s = builtinSettings(options);
+  const log = options.log ?? (() => undefined);
+  const timings: Record<string, number> = {};
+  const timed = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    const value = await fn();
+    timings[step] = Date.now() - t0;
+    return value;
+  };
+
+  const recordings = await timed('synth', () => renderBuiltinRecordings(options));
+  log(`synth: ${recordings.length} recordings of ${new Set(recordings.map((r) => r.subject)).size} subjects`);
+
+  const extraction = await timed('frames', () =>
+    extractRecordings(recordings, s.framesDir, { fps: s.fps, onProgress: (d, t) => options.onProgress?.('frames', d, t) }),
+  );
+  log(`frames: ${extraction.frames} labelled (${fmtCounts(extraction.counts)}), ${extraction.ambiguous} ambiguous and ${extraction.unlabelled} unlabelled skipped`);
+
+  const { index, cleaning } = await timed('clean', () =>
+    cleanFrames(s.framesDir, { ...options.clean, onProgress: (d, t) => options.onProgress?.('clean', d, t) }),
+  );
+  log(`clean: dropped ${cleaning.dropped.length} (${Object.entries(cleaning.byReason).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+
+  const balancing = balanceClasses(cleaning.kept, { seed: s.seed, perClass: options.perClass, maxPerClass: ARTICLE_PER_CLASS });
+  log(`balance: ${balancing.perClass} per class (before: ${fmtCounts(balancing.before)})`);
+
+  const split = splitBySubject(balancing.kept.map((e) => e.subject), s.seed);
+  log(`split: train ${split.train.join(',')} | val ${split.val.join(',')} | test ${split.test.join(',')}`);
+
+  const written = await timed('write', () => writeBuiltin(options, { extraction, framesCount: index.entries.length, cleaning, balancing, split }));
+  log(`dataset: ${displayPath(s.datasetDir)} (${written.entries.length} images), card ${displayPath(written.cardFiles.json)} and ${displayPath(written.cardFiles.markdown)}`);
+  return { dir: s.datasetDir, recordings, extraction, cleaning, balancing, split, ...written, timings };
+}
+
+function fmtCounts(c: ClassCounts): string {
+  return Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ');
+}
+

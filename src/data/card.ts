@@ -1,0 +1,167 @@
+// The dataset card: what is in a dataset and how it was made, as reports/dataset.json (for code)
+// and reports/dataset.md (for people). Counts per class, per subject and per split.
+import * as path from 'path';
+import sharp from 'sharp';
+import { writeFileAtomic, writeJsonAtomic } from '../fsutil';
+import { displayPath } from '../paths';
+import { ClassCounts, classCounts } from './balance';
+import { DropReason } from './clean';
+import { DatasetEntry } from './entries';
+import { CLASSES, ClassName } from './layout';
+import { mapLimit } from './pool';
+import { Split, SPLITS, SplitName, splitOf } from './split';
+
+export interface CardCounts {
+  counts: ClassCounts;
+  total: number;
+}
+
+export interface DatasetCard {
+  name: string;
+  dir: string;
+  /** Where the images come from, in words. */
+  source: string;
+  /** Seed of every random choice (balancing, split), or null where none was made. */
+  seed: number | null;
+  smoke: boolean;
+  classes: ClassName[];
+  total: number;
+  counts: ClassCounts;
+  subjects: string[];
+  perSubject: Record<string, CardCounts>;
+  splits: Record<SplitName, CardCounts & { subjects: string[] }> | null;
+  /** Image sizes ("320x180") and how many images have each. */
+  sizes: Record<string, number>;
+  cleaning?: {
+    before: number;
+    dropped: number;
+    byReason: Record<DropReason, number>;
+    options: { nearThreshold: number; flatThreshold: number; thumbnail: string };
+  };
+  balancing?: { perClass: number; before: ClassCounts; after: ClassCounts; seed: number };
+  /** Frame extraction: frames per class before cleaning, ambiguous and unlabelled frames skipped. */
+  extraction?: { recordings: number; fps: number | null; frames: number; ambiguous: number; unlabelled: number; counts: ClassCounts };
+  numbered: boolean;
+}
+
+export interface CardInput {
+  name?: string;
+  source: string;
+  seed?: number | null;
+  smoke?: boolean;
+  split?: Split;
+  cleaning?: DatasetCard['cleaning'];
+  balancing?: DatasetCard['balancing'];
+  extraction?: DatasetCard['extraction'];
+  numbered?: boolean;
+  /** Known sizes per file (e.g. from validation); others are read from the image headers. */
+  dimensions?: Map<string, { width: number; height: number }>;
+}
+
+export async function makeCard(dir: string, entries: DatasetEntry[], input: CardInput): Promise<DatasetCard> {
+  const subjects = [...new Set(entries.map((e) => e.subject))].sort();
+  const perSubject: Record<string, CardCounts> = {};
+  for (const s of subjects) perSubject[s] = withTotal(classCounts(entries.filter((e) => e.subject === s)));
+  let splits: DatasetCard['splits'] = null;
+  if (input.split) {
+    const split = input.split;
+    const outside = subjects.filter((s) => splitOf(split, s) === undefined);
+    if (outside.length > 0) throw new Error(`subjects in no split: ${outside.join(', ')}`);
+    splits = Object.fromEntries(
+      SPLITS.map((name) => {
+        const members = entries.filter((e) => split[name].includes(e.subject));
+        return [name, { subjects: [...split[name]], ...withTotal(classCounts(members)) }];
+      }),
+    ) as Record<SplitName, CardCounts & { subjects: string[] }>;
+  }
+  const dims = await mapLimit(entries, 8, async (e) => {
+    const known = input.dimensions?.get(e.file);
+    if (known) return `${known.width}x${known.height}`;
+    const meta = await sharp(path.join(dir, e.file)).metadata();
+    return `${meta.width}x${meta.height}`;
+  });
+  const sizes: Record<string, number> = {};
+  for (const d of dims) sizes[d] = (sizes[d] ?? 0) + 1;
+  return {
+    name: input.name ?? path.basename(path.resolve(dir)),
+    dir: displayPath(path.resolve(dir)),
+    source: input.source,
+    seed: input.seed ?? input.split?.seed ?? null,
+    smoke: input.smoke ?? false,
+    classes: [...CLASSES],
+    total: entries.length,
+    counts: classCounts(entries),
+    subjects,
+    perSubject,
+    splits,
+    sizes,
+    ...(input.extraction ? { extraction: input.extraction } : {}),
+    ...(input.cleaning ? { cleaning: input.cleaning } : {}),
+    ...(input.balancing ? { balancing: input.balancing } : {}),
+    numbered: input.numbered ?? false,
+  };
+}
+
+function withTotal(counts: ClassCounts): CardCounts {
+  return { counts, total: CLASSES.reduce((s, c) => s + counts[c], 0) };
+}
+
+function table(header: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
+}
+
+export function cardMarkdown(card: DatasetCard): string {
+  const classRow = (name: string, c: CardCounts) => [name, ...CLASSES.map((k) => c.counts[k]), c.total];
+  const out: string[] = [];
+  out.push(`# Dataset card: ${card.name}${card.smoke ? ' (smoke build)' : ''}`, '');
+  out.push(`- folder: \`${card.dir}\``);
+  out.push(`- source: ${card.source}`);
+  out.push(`- seed: ${card.seed ?? 'none'}`);
+  out.push(`- images: ${card.total} (${CLASSES.map((c) => `${c} ${card.counts[c]}`).join(', ')})`);
+  out.push(`- subjects: ${card.subjects.length} (${card.subjects.join(', ')})`);
+  out.push(`- sizes: ${Object.entries(card.sizes).map(([s, n]) => `${s} (${n})`).join(', ')}`);
+  out.push(`- file names: ${card.numbered ? '1..N per class (the article\'s numbering)' : '<subject>_<clip>_<frame>.jpg'}`, '');
+  if (card.extraction) {
+    const x = card.extraction;
+    out.push('## Frame extraction', '');
+    out.push(
+      `${x.recordings} recordings${x.fps ? ` at ${x.fps} frames per second` : ''} gave ${x.frames} labelled frames ` +
+        `(${CLASSES.map((c) => `${c} ${x.counts[c]}`).join(', ')}); ${x.ambiguous} frames in ambiguous ranges and ${x.unlabelled} outside every range were left out.`,
+      '',
+    );
+  }
+  if (card.cleaning) {
+    const c = card.cleaning;
+    out.push('## Cleaning', '');
+    out.push(
+      `${c.dropped} of ${c.before} images dropped: ${c.byReason.duplicate} exact duplicates (same sha256), ` +
+        `${c.byReason['near-duplicate']} near duplicates (mean absolute difference of ${c.options.thumbnail} thumbnails below ${c.options.nearThreshold} ` +
+        `against the previous kept frame of the same clip and class), ${c.byReason.flat} blank or flat frames (thumbnail standard deviation below ${c.options.flatThreshold}).`,
+      '',
+    );
+  }
+  if (card.balancing) {
+    const b = card.balancing;
+    out.push('## Balancing', '');
+    out.push(`Seeded down-sampling (seed ${b.seed}) to ${b.perClass} images per class, spread evenly over subjects, as the article trimmed "other" to about 190 per class.`, '');
+    out.push(table(['', ...CLASSES, 'total'], [classRow('before', withTotal(b.before)), classRow('after', withTotal(b.after))]), '');
+  }
+  out.push('## Per subject', '');
+  out.push(table(['subject', ...CLASSES, 'total'], card.subjects.map((s) => classRow(s, card.perSubject[s]))), '');
+  if (card.splits) {
+    const splits = card.splits;
+    out.push('## Splits (by subject: no person is in two splits)', '');
+    out.push(table(['split', ...CLASSES, 'total', 'subjects'], SPLITS.map((s) => [...classRow(s, splits[s]), splits[s].subjects.join(', ')])), '');
+  }
+  return out.join('\n');
+}
+
+/** Writes `<reportsDir>/<basename>.json` and `.md` atomically; returns both paths. */
+export async function writeCard(card: DatasetCard, reportsDir: string, basename = 'dataset'): Promise<{ json: string; markdown: string }> {
+  const json = path.join(reportsDir, `${basename}.json`);
+  const markdown = path.join(reportsDir, `${basename}.md`);
+  await writeJsonAtomic(json, card);
+  await writeFileAtomic(markdown, cardMarkdown(card));
+  return { json, markdown };
+}

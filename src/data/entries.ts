@@ -1,0 +1,147 @@
+// Indexing a dataset folder: one typed entry per image, from manifest.csv where there is one,
+// else from the class folders and file names. Problems found on the way are collected, not thrown,
+// so `kombat dataset validate` can list them all at once.
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { sha256File } from './hash';
+import { CLASSES, ClassName, IMAGE_EXTENSIONS } from './layout';
+import { manifestPath, readManifest } from './manifest';
+import { parseImageName } from './naming';
+import { mapLimit } from './pool';
+
+export interface DatasetEntry {
+  /** Relative to the dataset folder, with '/': e.g. punch/s01_c02_00017.jpg. */
+  file: string;
+  label: ClassName;
+  subject: string;
+  clip: string;
+  /** Frame number in the clip, or -1. */
+  frame: number;
+  /** The video (or original image) this one came from; the file itself where unknown. */
+  source: string;
+  sha256: string;
+  /** false for an image on disk that the manifest does not list (its fields come from its name). */
+  tracked: boolean;
+}
+
+export interface DatasetIssue {
+  severity: 'error' | 'warning';
+  /** File (relative to the dataset folder) or folder the issue is about. */
+  file: string;
+  /** Line of manifest.csv, where the issue comes from a manifest row. */
+  line?: number;
+  message: string;
+}
+
+export interface DatasetIndex {
+  dir: string;
+  name: string;
+  fromManifest: boolean;
+  entries: DatasetEntry[];
+  issues: DatasetIssue[];
+}
+
+/** Folders in a dataset that are not classes and are expected there. */
+export const NON_CLASS_FOLDERS = ['unlabelled'];
+
+export function isImageFile(name: string): boolean {
+  return IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase());
+}
+
+export function isClassName(label: string): label is ClassName {
+  return (CLASSES as readonly string[]).includes(label);
+}
+
+export function issueText(issue: DatasetIssue, manifestName = 'manifest.csv'): string {
+  const where = issue.line !== undefined ? `${manifestName} line ${issue.line}: ${issue.file}` : issue.file;
+  return `${issue.severity}: ${where}: ${issue.message}`;
+}
+
+/** Sorted, stable order for entries: class order, then file name. */
+export function sortEntries<T extends { label: string; file: string }>(entries: T[]): T[] {
+  const rank = (l: string) => (CLASSES as readonly string[]).indexOf(l);
+  return entries.sort((a, b) => rank(a.label) - rank(b.label) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/**
+ * Lists a dataset: with manifest.csv, its rows (plus images on disk it does not list, as untracked
+ * entries with a warning); without, every image under `<class>/`, subject from the file name.
+ * sha256 is taken from the manifest, or computed for untracked files.
+ */
+export async function indexDataset(dir: string): Promise<DatasetIndex> {
+  const issues: DatasetIssue[] = [];
+  const stat = await fs.stat(dir).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new Error(`${dir}: no such dataset folder`);
+
+  // What is on disk.
+  const onDisk = new Map<string, ClassName>();
+  const top = await fs.readdir(dir, { withFileTypes: true });
+  for (const entry of top) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    if (!isClassName(entry.name)) {
+      if (!NON_CLASS_FOLDERS.includes(entry.name)) {
+        issues.push({ severity: 'error', file: `${entry.name}/`, message: `unknown class folder (classes are ${CLASSES.join(', ')})` });
+      }
+      continue;
+    }
+  }
+  for (const cls of CLASSES) {
+    const names = await fs.readdir(path.join(dir, cls), { withFileTypes: true }).catch(() => undefined);
+    if (!names) {
+      issues.push({ severity: 'error', file: `${cls}/`, message: 'class folder is missing' });
+      continue;
+    }
+    let images = 0;
+    for (const n of names) {
+      if (n.name.startsWith('.')) continue;
+      const rel = `${cls}/${n.name}`;
+      if (!n.isFile()) issues.push({ severity: 'error', file: rel, message: 'not a file (class folders hold images only)' });
+      else if (!isImageFile(n.name)) issues.push({ severity: 'error', file: rel, message: `not an image file (expected ${IMAGE_EXTENSIONS.join(', ')})` });
+      else {
+        onDisk.set(rel, cls);
+        images++;
+      }
+    }
+    if (images === 0) issues.push({ severity: 'error', file: `${cls}/`, message: 'class folder is empty' });
+  }
+
+  const entries: DatasetEntry[] = [];
+  const hasManifest = await fs.access(manifestPath(dir)).then(() => true, () => false);
+  const listed = new Set<string>();
+  if (hasManifest) {
+    const rows = await readManifest(dir);
+    rows.forEach((row, i) => {
+      const line = i + 2;
+      const file = row.file.split(path.sep).join('/');
+      if (listed.has(file)) {
+        issues.push({ severity: 'error', file, line, message: 'listed twice in the manifest' });
+        return;
+      }
+      listed.add(file);
+      if (!isClassName(row.label)) {
+        issues.push({ severity: 'error', file, line, message: `unknown class "${row.label}" (classes are ${CLASSES.join(', ')})` });
+        return;
+      }
+      const folder = file.split('/')[0];
+      if (folder !== row.label) {
+        issues.push({ severity: 'error', file, line, message: `labelled ${row.label} but lies in ${folder}/` });
+        return;
+      }
+      if (!onDisk.has(file)) {
+        issues.push({ severity: 'error', file, line, message: 'listed in the manifest but missing on disk' });
+        return;
+      }
+      entries.push({ file, label: row.label, subject: row.subject, clip: row.clip, frame: row.frame, source: row.source, sha256: row.sha256, tracked: true });
+    });
+  }
+  const untracked = [...onDisk.keys()].filter((f) => !listed.has(f)).sort();
+  if (hasManifest && untracked.length > 0) {
+    for (const file of untracked) issues.push({ severity: 'warning', file, message: 'not in manifest.csv (subject taken from its name)' });
+  }
+  const hashes = await mapLimit(untracked, 8, (f) => sha256File(path.join(dir, f)));
+  untracked.forEach((file, i) => {
+    const { subject, clip, frame } = parseImageName(file);
+    entries.push({ file, label: onDisk.get(file)!, subject, clip, frame, source: file, sha256: hashes[i], tracked: false });
+  });
+  return { dir, name: path.basename(path.resolve(dir)), fromManifest: hasManifest, entries: sortEntries(entries), issues };
+}
