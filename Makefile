@@ -12,7 +12,7 @@ EXECUTED := $(patsubst notebooks/%,reports/notebooks/%,$(NOTEBOOKS))
 SOURCES := $(shell find src -name '*.ts') tsconfig.json
 NBCONVERT := jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=3600
 
-.PHONY: all setup install system kernel build notebooks test unit smoke bench clean
+.PHONY: all setup install system kernel build data augment notebooks test unit smoke bench clean
 .DELETE_ON_ERROR:
 
 all: setup notebooks
@@ -50,6 +50,14 @@ build: dist/.built
 dist/.built: $(SOURCES) node_modules/.installed
 	tsc -p tsconfig.json
 	touch $@
+
+# The built-in dataset alone (notebook 01 walks the same steps): data/builtin + reports/dataset.*
+data: setup
+	node bin/kombat.js dataset build
+
+# 16 augmented variants of every training frame: data/builtin-aug
+augment: setup
+	node bin/kombat.js augment --data data/builtin --out data/builtin-aug --variants 16
 
 notebooks: $(EXECUTED)
 

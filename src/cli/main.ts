@@ -1,8 +1,12 @@
 // `kombat <command>`: one thin command per file, each calling the library in src/.
 import { Command } from 'commander';
+import { registerAugment } from './augment';
 import { registerBench } from './bench';
 import { registerClassify } from './classify';
+import { registerDataset } from './dataset';
+import { registerFrames } from './frames';
 import { registerInfo } from './info';
+import { registerSynth } from './synth';
 
 const program = new Command('kombat')
   .description('Reproduce "Playing Mortal Kombat with TensorFlow.js": data, augmentation, MobileNet features, training, the game.')
@@ -11,6 +15,10 @@ const program = new Command('kombat')
 registerInfo(program);
 registerClassify(program);
 registerBench(program);
+registerSynth(program);
+registerFrames(program);
+registerDataset(program);
+registerAugment(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`kombat: ${(err as Error).message}`);
