@@ -7,17 +7,18 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
-import { balanceClasses, classCounts, classWeights } from '../src/data/balance';
-import { buildBuiltinDataset, extractRecordings, listRecordings, synthStamp } from '../src/data/builtin';
-import { cardMarkdown, makeCard, writeCard } from '../src/data/card';
+import { balanceClasses, balanceSplits, classCounts, classWeights } from '../src/data/balance';
+import { ARTICLE_PER_CLASS, buildBuiltinDataset, builtinSettings, extractRecordings, listRecordings, synthStamp } from '../src/data/builtin';
+import { cardMarkdown, makeCard, MIN_TRAIN_PER_CLASS, writeCard } from '../src/data/card';
 import { findDrops } from '../src/data/clean';
 import { DatasetEntry, indexDataset } from '../src/data/entries';
 import { readManifest, writeManifest } from '../src/data/manifest';
 import { parseImageName, parseVideoName } from '../src/data/naming';
 import { numberedNames } from '../src/data/number';
-import { readSplit, splitBySubject, splitOf } from '../src/data/split';
+import { readSplit, SPLITS, splitBySubject, splitOf } from '../src/data/split';
 import { validateDataset } from '../src/data/validate';
 import { writeDataset } from '../src/data/write';
+import { dataDir, reportsDir } from '../src/paths';
 import { mulberry32 } from '../src/random';
 import { tempDir } from './helpers';
 
@@ -195,6 +196,36 @@ describe('balancing', () => {
     const c = classCounts(all);
     for (const k of ['punch', 'kick', 'other'] as const) assert.ok(Math.abs(w[k] * c[k] - all.length / 3) < 1e-9);
   });
+  test('balanceSplits: each split on its own, train capped, val and test to their smallest class', () => {
+    const subjects = ['s1', 's2', 's3', 's4', 's5', 's6'];
+    const split = { seed: 1, train: ['s1', 's2', 's3', 's4'], val: ['s5'], test: ['s6'] };
+    // Per subject: 30 punches, 20 kicks, 50 others, except s5 (few punches) and s6 (few kicks).
+    const many = subjects.flatMap((s) =>
+      entries({ punch: s === 's5' ? 7 : 30, kick: s === 's6' ? 5 : 20, other: 50 }, [s]).map((e) => ({ ...e, file: e.file.replace('s1_', `${s}_`), subject: s })),
+    );
+    const r = balanceSplits(many, split, { seed: 2, maxPerClass: { train: 60 } });
+    assert.deepEqual(r.splits.train, { perClass: 60, maxPerClass: 60, before: { punch: 120, kick: 80, other: 200 }, after: { punch: 60, kick: 60, other: 60 } });
+    assert.deepEqual(r.splits.val, { perClass: 7, maxPerClass: null, before: { punch: 7, kick: 20, other: 50 }, after: { punch: 7, kick: 7, other: 7 } });
+    assert.deepEqual(r.splits.test, { perClass: 5, maxPerClass: null, before: { punch: 30, kick: 5, other: 50 }, after: { punch: 5, kick: 5, other: 5 } });
+    assert.equal(r.kept.length, 3 * (60 + 7 + 5));
+    assert.equal(r.kept.length + r.removed.length, many.length);
+    // Input order kept; the same seed gives the same choice, in any input order.
+    assert.deepEqual(r.kept, many.filter((e) => r.kept.includes(e)));
+    assert.deepEqual(balanceSplits([...many].reverse(), split, { seed: 2, maxPerClass: { train: 60 } }).kept.map((e) => e.file).sort(), r.kept.map((e) => e.file).sort());
+    // Uncapped train keeps its smallest class; a given count wins over the cap.
+    assert.equal(balanceSplits(many, split, { seed: 2 }).splits.train.perClass, 80);
+    const given = balanceSplits(many, split, { seed: 2, perClass: { train: 10, val: 3 }, maxPerClass: { train: 60 } });
+    assert.deepEqual([given.splits.train.perClass, given.splits.train.maxPerClass, given.splits.val.perClass, given.splits.test.perClass], [10, null, 3, 5]);
+  });
+  test('balanceSplits: a split without a class, or a subject in no split, is an error naming it', () => {
+    const split = { seed: 1, train: ['s1', 's2'], val: ['s3'], test: ['s4'] };
+    const base = entries({ punch: 8, kick: 8, other: 8 }, ['s1', 's2', 's3', 's4']);
+    assert.equal(balanceSplits(base, split, { seed: 1 }).splits.train.perClass, 4);
+    const noTestKick = base.filter((e) => !(e.subject === 's4' && e.label === 'kick'));
+    assert.throws(() => balanceSplits(noTestKick, split, { seed: 1 }), /^Error: test split \(s4\): cannot balance: no images of kick$/);
+    assert.throws(() => balanceSplits(base, split, { seed: 1, perClass: { train: 5 } }), /train split \(s1, s2\): cannot keep 5 per class/);
+    assert.throws(() => balanceSplits(base, { ...split, test: [] }, { seed: 1 }), /subjects in no split: s4/);
+  });
 });
 
 describe('numbering', () => {
@@ -246,6 +277,8 @@ describe('dataset card and atomic writes', () => {
       const expected = classCounts(index.entries.filter((e) => split[name].includes(e.subject)));
       assert.deepEqual(splits[name].counts, expected);
     }
+    assert.equal(card.trainMinPerClass, Math.min(...Object.values(splits.train.counts)));
+    assert.equal((await makeCard(dir, index.entries, { source: 'no split' })).trainMinPerClass, null);
     const reports = path.join(dir, 'reports');
     const files = await writeCard(card, reports);
     assert.deepEqual(JSON.parse(readFileSync(files.json, 'utf8')), card);
@@ -279,10 +312,31 @@ describe('dataset card and atomic writes', () => {
 });
 
 describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)', () => {
+  test('output folders: dataDir and reportsDir of src/paths, or below a given root', () => {
+    const s = builtinSettings({});
+    assert.equal(s.datasetDir, path.join(dataDir, 'builtin'));
+    assert.equal(s.recordingsDir, path.join(dataDir, 'synthetic', 'recordings'));
+    assert.equal(s.framesDir, path.join(dataDir, 'synthetic', 'frames'));
+    assert.equal(s.reportsDir, reportsDir);
+    const r = builtinSettings({ root: '/somewhere' });
+    assert.deepEqual([r.syntheticDir, r.datasetDir, r.reportsDir], ['/somewhere/data/synthetic', '/somewhere/data/builtin', '/somewhere/reports']);
+    // KOMBAT_DATA_DIR and KOMBAT_REPORTS_DIR move them (read when src/paths loads, so in a child process).
+    const scratch = tempDir('kombat-paths-');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', "process.stdout.write(JSON.stringify(require('./src/data/builtin').builtinSettings({})))"], {
+      cwd: path.join(__dirname, '..'),
+      env: { ...process.env, KOMBAT_DATA_DIR: path.join(scratch, 'd'), KOMBAT_REPORTS_DIR: path.join(scratch, 'r') },
+      encoding: 'utf8',
+    });
+    const moved = JSON.parse(out);
+    assert.equal(moved.datasetDir, path.join(scratch, 'd', 'builtin'));
+    assert.equal(moved.syntheticDir, path.join(scratch, 'd', 'synthetic'));
+    assert.equal(moved.reportsDir, path.join(scratch, 'r'));
+  });
+
   function video(file: string, source: string, seconds: number): void {
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `${source}`, '-t', String(seconds), '-c:v', 'mjpeg', '-q:v', '3', file]);
   }
-  test('frames -> clean -> balance -> subject split -> dataset + card', async () => {
+  test('frames -> clean -> subject split -> balance each split -> dataset + card', async () => {
     const root = tempDir('kombat-builtin-');
     const rec = path.join(root, 'data', 'synthetic', 'recordings');
     mkdirSync(rec, { recursive: true });
@@ -292,40 +346,65 @@ describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)',
       video(path.join(rec, `${s}_c01.avi`), sources[i], 3);
       writeFileSync(path.join(rec, `${s}_c01.labels.csv`), 'start,end,label\n0,0.8,punch\n0.8,1,ambiguous\n1,2,kick\n2,3,other\n');
     });
-    // A still stretch (all frames alike) for s04: near duplicates and duplicates to clean.
+    // A still stretch (all frames alike) for s04: near duplicates and duplicates to clean. A second,
+    // moving clip gives s04 every class, so whichever split s04 lands in can be balanced.
     video(path.join(rec, 's04_c01.mkv'), 'color=c=0x336699:size=320x180:rate=10,drawbox=x=100:y=50:w=60:h=60:color=yellow:t=fill', 3);
     writeFileSync(path.join(rec, 's04_c01.labels.csv'), 'start,end,label\n0,1,punch\n1,2,kick\n2,3,other\n');
+    video(path.join(rec, 's04_c02.avi'), 'testsrc=size=320x180:rate=10,noise=alls=30:allf=t', 3);
+    writeFileSync(path.join(rec, 's04_c02.labels.csv'), 'start,end,label\n0,0.8,punch\n0.8,1,ambiguous\n1,2,kick\n2,3,other\n');
     // Pretend synth made these with the default smoke settings.
     writeFileSync(path.join(root, 'data', 'synthetic', 'build.json'), JSON.stringify(synthStamp({ root, smoke: true })));
 
     const recordings = await listRecordings(rec);
-    assert.equal(recordings.length, 4);
+    assert.equal(recordings.length, 5);
     const x = await extractRecordings(recordings, path.join(root, 'tmp-frames'));
-    assert.deepEqual(x.counts, { punch: 34, kick: 40, other: 40 });
-    assert.equal(x.ambiguous, 6);
+    assert.deepEqual(x.counts, { punch: 42, kick: 50, other: 50 });
+    assert.equal(x.ambiguous, 8);
 
     const lines: string[] = [];
     const r = await buildBuiltinDataset({ root, smoke: true, fps: 10, log: (l) => lines.push(l) });
-    assert.match(lines[0], /reusing 4 recordings/);
-    assert.equal(r.extraction.frames, 114);
+    assert.match(lines[0], /reusing 5 recordings/);
+    assert.equal(r.extraction.frames, 142);
     // s04 is a still image: its 30 identical frames collapse to the first in file order (exact duplicates,
     // whatever their label); nothing else is dropped.
     assert.deepEqual(r.cleaning.byReason, { flat: 0, duplicate: 29, 'near-duplicate': 0 });
     assert.ok(r.cleaning.dropped.every((d) => d.subject === 's04' && d.of === 'kick/s04_c01_00010.jpg'));
-    assert.equal(r.balancing.perClass, Math.min(...Object.values(r.balancing.before)));
+    // Split first (by subject, no one in two splits), then every split balanced on its own: train to
+    // its smallest class but at most the article's 190, validation and test to their smallest class.
     const ds = path.join(root, 'data', 'builtin');
-    const v = await validateDataset(ds);
-    assert.equal(v.errors, 0);
-    assert.deepEqual(v.sizes.punch, { '320x180': r.balancing.perClass });
-    const card = JSON.parse(readFileSync(path.join(root, 'reports', 'dataset.json'), 'utf8'));
-    assert.deepEqual(card.subjects, [...new Set(r.entries.map((e) => e.subject))].sort());
-    for (const s of ['s01', 's02', 's03']) assert.ok(card.subjects.includes(s));
-    assert.equal(card.total, 3 * r.balancing.perClass);
-    assert.equal(card.smoke, true);
     const split = await readSplit(ds);
+    assert.deepEqual(split, r.split);
     const seen = [...split.train, ...split.val, ...split.test];
     assert.equal(new Set(seen).size, seen.length);
-    assert.ok(existsSync(path.join(root, 'reports', 'dataset.md')));
+    assert.deepEqual([...seen].sort(), ['s01', 's02', 's03', 's04']);
+    const b = r.balancing.splits;
+    for (const name of SPLITS) {
+      const before = classCounts(r.cleaning.kept.filter((e) => split[name].includes(e.subject)));
+      assert.deepEqual(b[name].before, before);
+      const smallest = Math.min(...Object.values(before));
+      assert.equal(b[name].perClass, name === 'train' ? Math.min(ARTICLE_PER_CLASS, smallest) : smallest);
+      assert.equal(b[name].maxPerClass, name === 'train' ? ARTICLE_PER_CLASS : null);
+      const after = classCounts(r.entries.filter((e) => split[name].includes(e.subject)));
+      assert.deepEqual(after, { punch: b[name].perClass, kick: b[name].perClass, other: b[name].perClass });
+    }
+    // No near duplicates here, so the counts are those of the frames: train s01+s03 (2 x 8 punches), val and test 8.
+    assert.deepEqual(SPLITS.map((name) => b[name].perClass), [16, 8, 8]);
+    const v = await validateDataset(ds);
+    assert.equal(v.errors, 0);
+    assert.deepEqual(v.sizes.punch, { '320x180': 16 + 8 + 8 });
+    const card = JSON.parse(readFileSync(path.join(root, 'reports', 'dataset.json'), 'utf8'));
+    assert.deepEqual(card.subjects, ['s01', 's02', 's03', 's04']);
+    assert.equal(card.total, 3 * (16 + 8 + 8));
+    assert.equal(card.smoke, true);
+    assert.equal(card.trainMinPerClass, 16);
+    for (const name of SPLITS) {
+      assert.deepEqual(card.splits[name].subjects, split[name]);
+      assert.deepEqual(card.splits[name].counts, b[name].after);
+      assert.deepEqual(card.balancing.splits[name], b[name]);
+    }
+    const md = readFileSync(path.join(root, 'reports', 'dataset.md'), 'utf8');
+    assert.match(md, new RegExp(`training split: at least \\*\\*16\\*\\* images of every class .*at least ${MIN_TRAIN_PER_CLASS}: \\*\\*not met\\*\\* \\(expected in a smoke build\\)`));
+    for (const name of SPLITS) assert.match(md, new RegExp(`### ${name}: ${b[name].perClass} per class`));
 
     // Deterministic: a second build gives the same manifest.
     const first = readFileSync(path.join(ds, 'manifest.csv'), 'utf8');

@@ -202,11 +202,11 @@ export function registerDataset(program: Command): void {
 
   dataset
     .command('build')
-    .description('build the built-in dataset: synth -> frames -> clean -> balance -> subject split -> data/builtin + reports/dataset.{json,md}')
+    .description('build the built-in dataset: synth -> frames -> clean -> subject split -> balance each split -> data/builtin + reports/dataset.{json,md}')
     .option('--seed <n>', 'seed of everything random', seedOption, 1)
     .option('--subjects <n>', 'synthetic people (default 12; 3 with --smoke)', positiveInt)
     .option('--fps <n>', 'frames per second to extract (default: the recordings\' rate)', positiveInt)
-    .option('--per-class <n>', 'images per class after balancing (default: the smallest class)', positiveInt)
+    .option('--per-class <n>', 'images per class in the training split (default: its smallest class, at most 190); validation and test keep their smallest class', positiveInt)
     .option('--number', 'rename the final images 1..N per class')
     .option('--force', 'render the recordings again even if matching ones exist')
     .option('--smoke', 'tiny and fast (same as KOMBAT_SMOKE=1)')

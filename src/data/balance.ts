@@ -1,8 +1,10 @@
 // Class balance. The article deleted "other" frames until every class had about 190 images; here
-// that is a seeded down-sample to the smallest class (or a given count). The alternative, keeping
-// everything and weighting the loss, is classWeights.
+// that is a seeded down-sample to the smallest class (or a given count). balanceSplits does it
+// within each split of a subject split, so every split is balanced on its own. The alternative,
+// keeping everything and weighting the loss, is classWeights.
 import { mulberry32, shuffle } from '../random';
 import { CLASSES, ClassName } from './layout';
+import { Split, SPLITS, SplitName, splitOf } from './split';
 
 export type ClassCounts = Record<ClassName, number>;
 
@@ -69,6 +71,56 @@ export function balanceClasses<E extends { label: string; file: string; subject?
   });
   const kept = entries.filter((e) => keep.has(e));
   return { kept, removed: entries.filter((e) => !keep.has(e)), perClass: n, before, after: classCounts(kept), seed };
+}
+
+/** How one split was balanced: the count kept per class, the cap it was held to (null: none), counts before and after. */
+export interface SplitBalance {
+  perClass: number;
+  maxPerClass: number | null;
+  before: ClassCounts;
+  after: ClassCounts;
+}
+
+export interface SplitsBalanceResult<E> {
+  kept: E[];
+  removed: E[];
+  seed: number;
+  splits: Record<SplitName, SplitBalance>;
+}
+
+/**
+ * balanceClasses within each split of `split` (entries go by their subject): every split keeps the
+ * same count of every class, `perClass[name]` if given, else its own smallest class capped at
+ * `maxPerClass[name]` (no cap where none is given). The result keeps the input order. Throws when
+ * an entry's subject is in no split, or a split lacks a class or has fewer than asked.
+ */
+export function balanceSplits<E extends { label: string; file: string; subject: string }>(
+  entries: E[],
+  split: Split,
+  { seed, perClass = {}, maxPerClass = {} }: { seed: number; perClass?: Partial<Record<SplitName, number>>; maxPerClass?: Partial<Record<SplitName, number>> },
+): SplitsBalanceResult<E> {
+  const bySplit = Object.fromEntries(SPLITS.map((name) => [name, [] as E[]])) as Record<SplitName, E[]>;
+  const outside = new Set<string>();
+  for (const e of entries) {
+    const name = splitOf(split, e.subject);
+    if (name) bySplit[name].push(e);
+    else outside.add(e.subject);
+  }
+  if (outside.size > 0) throw new Error(`cannot balance by split: subjects in no split: ${[...outside].sort().join(', ')}`);
+  const keep = new Set<E>();
+  const splits = {} as Record<SplitName, SplitBalance>;
+  for (const name of SPLITS) {
+    let r: BalanceResult<E>;
+    try {
+      r = balanceClasses(bySplit[name], { seed, perClass: perClass[name], maxPerClass: maxPerClass[name] });
+    } catch (err) {
+      throw new Error(`${name} split (${split[name].join(', ')}): ${(err as Error).message}`);
+    }
+    for (const e of r.kept) keep.add(e);
+    // The cap only matters where no count was given.
+    splits[name] = { perClass: r.perClass, maxPerClass: perClass[name] === undefined ? (maxPerClass[name] ?? null) : null, before: r.before, after: r.after };
+  }
+  return { kept: entries.filter((e) => keep.has(e)), removed: entries.filter((e) => !keep.has(e)), seed, splits };
 }
 
 /** total / (classes * count): weights that make every class count as much in the loss. */

@@ -1,29 +1,34 @@
 // The built-in dataset, start to finish: synthetic recordings (src/synth) -> frames sorted by the
-// recordings' label ranges -> cleaning -> balancing -> subject split -> data/builtin with
-// manifest.csv and split.json -> dataset card in reports/. Seeded and deterministic; each step
-// writes atomically, so a failed build leaves the previous dataset and card as they were.
-// KOMBAT_SMOKE=1 builds a tiny version (3 subjects, fewer frames) for notebook smoke tests.
+// recordings' label ranges -> cleaning -> subject split -> balancing within each split ->
+// data/builtin with manifest.csv and split.json -> dataset card in reports/. Seeded and
+// deterministic; each step writes atomically, so a failed build leaves the previous dataset and
+// card as they were. KOMBAT_SMOKE=1 builds a tiny version (3 subjects, fewer frames) for notebook
+// smoke tests. Output goes to dataDir and reportsDir (src/paths: KOMBAT_DATA_DIR and
+// KOMBAT_REPORTS_DIR move them), or below `root` when one is given.
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { writeDirAtomic, writeJsonAtomic } from '../fsutil';
-import { displayPath, projectRoot } from '../paths';
+import { dataDir, displayPath, reportsDir } from '../paths';
 import { renderRecordings } from '../synth';
-import { BalanceResult, balanceClasses, ClassCounts, classCounts } from './balance';
-import { DatasetCard, makeCard, writeCard } from './card';
+import { balanceSplits, ClassCounts, classCounts, SplitsBalanceResult } from './balance';
+import { DatasetCard, makeCard, MIN_TRAIN_PER_CLASS, writeCard } from './card';
 import { CleanOptions, CleanResult, findDrops } from './clean';
 import { writeContactSheets } from './contact';
 import { DatasetEntry, DatasetIndex, indexDataset } from './entries';
 import { extractFrames, FramesResult } from './frames';
-import { Split, splitBySubject } from './split';
+import { Split, splitBySubject, SPLITS } from './split';
 import { writeDataset } from './write';
 
-/** About what the article kept per class after deleting surplus "other" frames. */
+/**
+ * About what the article kept per class after deleting surplus "other" frames, and trained on: the
+ * cap on the training split's images per class.
+ */
 export const ARTICLE_PER_CLASS = 190;
 
 export const VIDEO_EXTENSIONS = ['.avi', '.mkv', '.mp4', '.mov', '.webm'];
 
 export interface BuiltinOptions {
-  /** Project root: data/ and reports/ lie below it. Default: this project. */
+  /** Put data/ and reports/ below this folder (tests). Default: dataDir and reportsDir of src/paths. */
   root?: string;
   seed?: number;
   /** Synthetic people; default 12 (3 in smoke mode, the fewest a subject split can use). */
@@ -34,7 +39,10 @@ export interface BuiltinOptions {
   maxSeconds?: number;
   /** Frames per second to extract; default the recordings' own rate (5 in smoke mode). */
   fps?: number;
-  /** Images per class after balancing; default the smallest class, at most ARTICLE_PER_CLASS. */
+  /**
+   * Images per class in the training split after balancing; default its smallest class, at most
+   * ARTICLE_PER_CLASS. Validation and test always keep their own smallest class.
+   */
   perClass?: number;
   /** Tiny and fast; default from KOMBAT_SMOKE=1. */
   smoke?: boolean;
@@ -74,7 +82,7 @@ export interface BuiltinResult {
   recordings: Recording[];
   extraction: ExtractionSummary;
   cleaning: CleanResult;
-  balancing: BalanceResult<DatasetEntry>;
+  balancing: SplitsBalanceResult<DatasetEntry>;
   split: Split;
   card: DatasetCard;
   cardFiles: { json: string; markdown: string };
@@ -91,9 +99,10 @@ export function isSmoke(): boolean {
 /** Resolved defaults, so the notebook can show what a build will do. */
 export function builtinSettings(options: BuiltinOptions = {}) {
   const smoke = options.smoke ?? isSmoke();
-  const root = options.root ?? projectRoot;
+  // Tests pass a root and get <root>/data and <root>/reports; otherwise src/paths decides.
+  const data = options.root ? path.join(options.root, 'data') : dataDir;
+  const reports = options.root ? path.join(options.root, 'reports') : reportsDir;
   return {
-    root,
     smoke,
     seed: options.seed ?? 1,
     subjects: options.subjects ?? (smoke ? 3 : 12),
@@ -102,11 +111,11 @@ export function builtinSettings(options: BuiltinOptions = {}) {
     maxSeconds: options.maxSeconds ?? (smoke ? 20 : undefined),
     /** Extraction rate: the recordings' own unless given; 5 per second in smoke mode. */
     fps: options.fps ?? (smoke ? 5 : undefined),
-    syntheticDir: path.join(root, 'data', 'synthetic'),
-    recordingsDir: path.join(root, 'data', 'synthetic', 'recordings'),
-    framesDir: path.join(root, 'data', 'synthetic', 'frames'),
-    datasetDir: path.join(root, 'data', 'builtin'),
-    reportsDir: path.join(root, 'reports'),
+    syntheticDir: path.join(data, 'synthetic'),
+    recordingsDir: path.join(data, 'synthetic', 'recordings'),
+    framesDir: path.join(data, 'synthetic', 'frames'),
+    datasetDir: path.join(data, 'builtin'),
+    reportsDir: reports,
   };
 }
 
@@ -207,7 +216,7 @@ export async function cleanFrames(
  */
 export async function writeBuiltin(
   options: BuiltinOptions,
-  steps: { extraction: ExtractionSummary; framesCount: number; cleaning: CleanResult; balancing: BalanceResult<DatasetEntry>; split: Split },
+  steps: { extraction: ExtractionSummary; framesCount: number; cleaning: CleanResult; balancing: SplitsBalanceResult<DatasetEntry>; split: Split },
 ): Promise<{ entries: DatasetEntry[]; card: DatasetCard; cardFiles: { json: string; markdown: string }; contactSheets: string[] }> {
   const s = builtinSettings(options);
   const { extraction, cleaning, balancing, split } = steps;
@@ -227,7 +236,7 @@ export async function writeBuiltin(
       counts: extraction.counts,
     },
     cleaning: { before: steps.framesCount, dropped: cleaning.dropped.length, byReason: cleaning.byReason, options: cleaning.options },
-    balancing: { perClass: balancing.perClass, before: balancing.before, after: balancing.after, seed: balancing.seed },
+    balancing: { seed: balancing.seed, splits: balancing.splits },
     numbered: options.number ?? false,
   });
   const cardFiles = await writeCard(card, s.reportsDir);
@@ -260,11 +269,23 @@ export async function buildBuiltinDataset(options: BuiltinOptions = {}): Promise
   );
   log(`clean: dropped ${cleaning.dropped.length} (${Object.entries(cleaning.byReason).map(([k, v]) => `${k} ${v}`).join(', ')})`);
 
-  const balancing = balanceClasses(cleaning.kept, { seed: s.seed, perClass: options.perClass, maxPerClass: ARTICLE_PER_CLASS });
-  log(`balance: ${balancing.perClass} per class (before: ${fmtCounts(balancing.before)})`);
-
-  const split = splitBySubject(balancing.kept.map((e) => e.subject), s.seed);
+  // Split first, then balance each split on its own: train to its smallest class, at most
+  // ARTICLE_PER_CLASS (or perClass), validation and test to their own smallest class. Balancing
+  // before the split would spread the article's 190 per class over all three splits.
+  const split = splitBySubject(cleaning.kept.map((e) => e.subject), s.seed);
   log(`split: train ${split.train.join(',')} | val ${split.val.join(',')} | test ${split.test.join(',')}`);
+  const balancing = balanceSplits(cleaning.kept, split, {
+    seed: s.seed,
+    perClass: options.perClass !== undefined ? { train: options.perClass } : {},
+    maxPerClass: { train: ARTICLE_PER_CLASS },
+  });
+  for (const name of SPLITS) {
+    const b = balancing.splits[name];
+    log(`balance ${name}: ${b.perClass} per class (before: ${fmtCounts(b.before)})`);
+  }
+  if (balancing.splits.train.perClass < MIN_TRAIN_PER_CLASS) {
+    log(`warning: the train split has ${balancing.splits.train.perClass} images per class, fewer than the ${MIN_TRAIN_PER_CLASS} wanted${s.smoke ? ' (expected in smoke mode)' : ''}`);
+  }
 
   const written = await timed('write', () => writeBuiltin(options, { extraction, framesCount: index.entries.length, cleaning, balancing, split }));
   log(`dataset: ${displayPath(s.datasetDir)} (${written.entries.length} images), card ${displayPath(written.cardFiles.json)} and ${displayPath(written.cardFiles.markdown)}`);

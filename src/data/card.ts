@@ -1,15 +1,19 @@
 // The dataset card: what is in a dataset and how it was made, as reports/dataset.json (for code)
-// and reports/dataset.md (for people). Counts per class, per subject and per split.
+// and reports/dataset.md (for people). Counts per class, per subject and per split, and the
+// smallest class of the training split (the project wants at least MIN_TRAIN_PER_CLASS there).
 import * as path from 'path';
 import sharp from 'sharp';
 import { writeFileAtomic, writeJsonAtomic } from '../fsutil';
 import { displayPath } from '../paths';
-import { ClassCounts, classCounts } from './balance';
+import { ClassCounts, classCounts, SplitBalance } from './balance';
 import { DropReason } from './clean';
 import { DatasetEntry } from './entries';
 import { CLASSES, ClassName } from './layout';
 import { mapLimit } from './pool';
 import { Split, SPLITS, SplitName, splitOf } from './split';
+
+/** The project's acceptance criterion for a training split: at least this many images of every class. */
+export const MIN_TRAIN_PER_CLASS = 150;
 
 export interface CardCounts {
   counts: ClassCounts;
@@ -30,6 +34,8 @@ export interface DatasetCard {
   subjects: string[];
   perSubject: Record<string, CardCounts>;
   splits: Record<SplitName, CardCounts & { subjects: string[] }> | null;
+  /** Images of the smallest class in the train split (null without a split); compare with MIN_TRAIN_PER_CLASS. */
+  trainMinPerClass: number | null;
   /** Image sizes ("320x180") and how many images have each. */
   sizes: Record<string, number>;
   cleaning?: {
@@ -38,7 +44,8 @@ export interface DatasetCard {
     byReason: Record<DropReason, number>;
     options: { nearThreshold: number; flatThreshold: number; thumbnail: string };
   };
-  balancing?: { perClass: number; before: ClassCounts; after: ClassCounts; seed: number };
+  /** Balancing within each split (see balanceSplits): per split the count kept per class, its cap, counts before and after. */
+  balancing?: { seed: number; splits: Record<SplitName, SplitBalance> };
   /** Frame extraction: frames per class before cleaning, ambiguous and unlabelled frames skipped. */
   extraction?: { recordings: number; fps: number | null; frames: number; ambiguous: number; unlabelled: number; counts: ClassCounts };
   numbered: boolean;
@@ -94,6 +101,7 @@ export async function makeCard(dir: string, entries: DatasetEntry[], input: Card
     subjects,
     perSubject,
     splits,
+    trainMinPerClass: splits ? Math.min(...CLASSES.map((c) => splits!.train.counts[c])) : null,
     sizes,
     ...(input.extraction ? { extraction: input.extraction } : {}),
     ...(input.cleaning ? { cleaning: input.cleaning } : {}),
@@ -121,7 +129,13 @@ export function cardMarkdown(card: DatasetCard): string {
   out.push(`- images: ${card.total} (${CLASSES.map((c) => `${c} ${card.counts[c]}`).join(', ')})`);
   out.push(`- subjects: ${card.subjects.length} (${card.subjects.join(', ')})`);
   out.push(`- sizes: ${Object.entries(card.sizes).map(([s, n]) => `${s} (${n})`).join(', ')}`);
-  out.push(`- file names: ${card.numbered ? '1..N per class (the article\'s numbering)' : '<subject>_<clip>_<frame>.jpg'}`, '');
+  out.push(`- file names: ${card.numbered ? '1..N per class (the article\'s numbering)' : '<subject>_<clip>_<frame>.jpg'}`);
+  if (card.trainMinPerClass !== null) {
+    const min = card.trainMinPerClass;
+    const verdict = min >= MIN_TRAIN_PER_CLASS ? 'met' : `**not met**${card.smoke ? ' (expected in a smoke build)' : ''}`;
+    out.push(`- training split: at least **${min}** images of every class (\`trainMinPerClass\`; the project wants at least ${MIN_TRAIN_PER_CLASS}: ${verdict})`);
+  }
+  out.push('');
   if (card.extraction) {
     const x = card.extraction;
     out.push('## Frame extraction', '');
@@ -143,9 +157,18 @@ export function cardMarkdown(card: DatasetCard): string {
   }
   if (card.balancing) {
     const b = card.balancing;
-    out.push('## Balancing', '');
-    out.push(`Seeded down-sampling (seed ${b.seed}) to ${b.perClass} images per class, spread evenly over subjects, as the article trimmed "other" to about 190 per class.`, '');
-    out.push(table(['', ...CLASSES, 'total'], [classRow('before', withTotal(b.before)), classRow('after', withTotal(b.after))]), '');
+    out.push('## Balancing (within each split)', '');
+    out.push(
+      `The article trimmed "other" until every class had about 190 images. Here each split is down-sampled on its own ` +
+        `(seeded, seed ${b.seed}; spread evenly over subjects), so every split holds the same count of every class: ` +
+        `${SPLITS.map((s) => `${s} ${b.splits[s].perClass}${b.splits[s].maxPerClass !== null ? ` (its smallest class, at most ${b.splits[s].maxPerClass})` : ''}`).join(', ')} per class.`,
+      '',
+    );
+    for (const s of SPLITS) {
+      const x = b.splits[s];
+      out.push(`### ${s}: ${x.perClass} per class`, '');
+      out.push(table(['', ...CLASSES, 'total'], [classRow('before', withTotal(x.before)), classRow('after', withTotal(x.after))]), '');
+    }
   }
   out.push('## Per subject', '');
   out.push(table(['subject', ...CLASSES, 'total'], card.subjects.map((s) => classRow(s, card.perSubject[s]))), '');
