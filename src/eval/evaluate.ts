@@ -1,0 +1,86 @@
+// Evaluating a trained head on a feature set: class metrics, and the game's decision rule as an
+// action classifier (punch / kick / none) with a sweep over its two thresholds.
+import * as tf from '@tensorflow/tfjs';
+import { Action, decide, Probabilities, Thresholds } from '../game/decision';
+import type { FeatureSet } from '../train/train';
+import { computeMetrics, Metrics } from './metrics';
+
+/** Row-major [n, units] outputs of the model (sigmoid or softmax). */
+export function predict(model: tf.LayersModel, set: FeatureSet, batchSize = 1024): Float32Array {
+  const n = set.y.length;
+  const parts: Float32Array[] = [];
+  for (let start = 0; start < n; start += batchSize) {
+    const rows = Math.min(batchSize, n - start);
+    const out = tf.tidy(() => {
+      const x = tf.tensor2d(set.x.subarray(start * set.featureSize, (start + rows) * set.featureSize), [rows, set.featureSize]);
+      return model.predict(x) as tf.Tensor;
+    });
+    parts.push(out.dataSync() as Float32Array);
+    out.dispose();
+  }
+  const all = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    all.set(p, offset);
+    offset += p.length;
+  }
+  return all;
+}
+
+/** Predicted class per row: p >= 0.5 for one sigmoid unit, else the arg max. */
+export function predictedClasses(outputs: Float32Array, units: number): Int32Array {
+  const n = outputs.length / units;
+  return Int32Array.from({ length: n }, (_, i) => {
+    if (units === 1) return outputs[i] >= 0.5 ? 1 : 0;
+    let best = 0;
+    for (let c = 1; c < units; c++) if (outputs[i * units + c] > outputs[i * units + best]) best = c;
+    return best;
+  });
+}
+
+export function evaluateHead(model: tf.LayersModel, set: FeatureSet): Metrics & { outputs: Float32Array } {
+  const units = set.classes.length === 2 ? 1 : set.classes.length;
+  const outputs = predict(model, set);
+  return { ...computeMetrics(set.y, predictedClasses(outputs, units), set.classes), outputs };
+}
+
+export const ACTIONS: readonly Action[] = ['punch', 'kick', 'none'];
+
+/** The true action of a ternary label (punch, kick, other -> none). */
+export function actionOf(label: string): Action {
+  return label === 'punch' || label === 'kick' ? label : 'none';
+}
+
+/** 3-way outputs in TASK_CLASSES.ternary order (punch, kick, other). */
+export function probabilitiesAt(outputs: Float32Array, i: number): Probabilities {
+  return { punch: outputs[i * 3], kick: outputs[i * 3 + 1], other: outputs[i * 3 + 2] };
+}
+
+/** The decision rule scored as a punch / kick / none classifier. */
+export function actionMetrics(outputs: Float32Array, labels: string[], thresholds: Thresholds): Metrics {
+  const truth = labels.map((l) => ACTIONS.indexOf(actionOf(l)));
+  const predicted = labels.map((_, i) => ACTIONS.indexOf(decide(probabilitiesAt(outputs, i), thresholds)));
+  return computeMetrics(truth, predicted, [...ACTIONS]);
+}
+
+export interface ThresholdPoint extends Thresholds {
+  punchPrecision: number;
+  punchRecall: number;
+  kickPrecision: number;
+  kickRecall: number;
+  /** Mean F1 of punch and kick: what the game needs most. */
+  actionF1: number;
+}
+
+/** Precision and recall of punch and kick actions over a grid of (any, action) thresholds. */
+export function thresholdSweep(outputs: Float32Array, labels: string[], grid: { any: number[]; action: number[] }): ThresholdPoint[] {
+  const points: ThresholdPoint[] = [];
+  for (const any of grid.any) {
+    for (const action of grid.action) {
+      const m = actionMetrics(outputs, labels, { any, action });
+      const { punch, kick } = m.perClass;
+      points.push({ any, action, punchPrecision: punch.precision, punchRecall: punch.recall, kickPrecision: kick.precision, kickRecall: kick.recall, actionF1: (punch.f1 + kick.f1) / 2 });
+    }
+  }
+  return points;
+}

@@ -1,0 +1,100 @@
+// From a dataset folder to labelled feature matrices per split: the input of every training run.
+// The split is by subject (split.json, or a seeded one when the folder has none); augmented variants
+// (a folder written by `kombat augment`) join the training split only.
+import * as path from 'path';
+import { indexDataset, DatasetEntry } from '../data/entries';
+import { exists } from '../fsutil';
+import { readSplit, Split, splitBySubject, splitOf, SplitName, splitPath, SPLITS } from '../data/split';
+import type { FeatureExtractor } from '../mobilenet/model';
+import type { FeatureSet } from '../train/train';
+import { cachedFeatures } from './cache';
+
+export type Task = 'binary' | 'ternary';
+export const TASKS: readonly Task[] = ['binary', 'ternary'];
+
+/** Class names in output order. Binary is the article's punch vs. not-punch (one sigmoid unit). */
+export const TASK_CLASSES: Record<Task, string[]> = {
+  binary: ['not-punch', 'punch'],
+  ternary: ['punch', 'kick', 'other'],
+};
+
+export function labelIndex(task: Task, label: string): number {
+  if (task === 'binary') return label === 'punch' ? 1 : 0;
+  const i = TASK_CLASSES.ternary.indexOf(label);
+  if (i < 0) throw new Error(`unknown class "${label}"`);
+  return i;
+}
+
+export interface Example {
+  /** Absolute path. */
+  file: string;
+  label: string;
+  subject: string;
+  sha256: string;
+  split: SplitName;
+  /** A variant written by augmentation (training split only). */
+  augmented: boolean;
+}
+
+export interface ExampleSet {
+  dataset: string;
+  split: Split;
+  examples: Example[];
+}
+
+const SPLIT_SEED = 1;
+
+/** Every image of a dataset (and of its augmented copy, if given) with its split. */
+export async function loadExamples(datasetDir: string, augmentedDir?: string): Promise<ExampleSet> {
+  const index = await indexDataset(datasetDir);
+  const errors = index.issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0) throw new Error(`${path.join(datasetDir, errors[0].file)}: ${errors[0].message}`);
+  if (index.entries.length === 0) throw new Error(`${datasetDir}: no images in the class folders`);
+  const split = (await exists(splitPath(datasetDir)))
+    ? await readSplit(datasetDir)
+    : splitBySubject(index.entries.map((e) => e.subject), SPLIT_SEED);
+  const toExample = (dir: string, augmented: boolean) => (e: DatasetEntry): Example | undefined => {
+    const s = splitOf(split, e.subject);
+    if (!s || (augmented && s !== 'train')) return undefined;
+    return { file: path.join(dir, e.file), label: e.label, subject: e.subject, sha256: e.sha256, split: s, augmented };
+  };
+  const examples = index.entries.map(toExample(datasetDir, false));
+  if (augmentedDir) examples.push(...(await indexDataset(augmentedDir)).entries.map(toExample(augmentedDir, true)));
+  const kept = examples.filter((e): e is Example => e !== undefined);
+  for (const name of SPLITS) {
+    if (!kept.some((e) => e.split === name)) throw new Error(`${datasetDir}: the ${name} split is empty (subjects ${split[name].join(', ') || 'none'})`);
+  }
+  return { dataset: datasetDir, split, examples: kept };
+}
+
+export interface SplitFeatures {
+  train: FeatureSet;
+  val: FeatureSet;
+  test: FeatureSet;
+  /** Examples in the row order of each set. */
+  rows: Record<SplitName, Example[]>;
+}
+
+/** Features (cached on disk) for every example, grouped by split, labelled for `task`. */
+export async function splitFeatures(
+  extractor: FeatureExtractor,
+  set: ExampleSet,
+  task: Task,
+  options: { onBatch?: (done: number, total: number) => void; includeAugmented?: boolean } = {},
+): Promise<SplitFeatures> {
+  const examples = set.examples.filter((e) => options.includeAugmented !== false || !e.augmented);
+  const result = await cachedFeatures(extractor, examples.map((e) => e.file), { hashes: examples.map((e) => e.sha256), onBatch: options.onBatch });
+  if (result.failed.length > 0) throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
+  const d = result.featureSize;
+  const bySplit = (name: SplitName): [FeatureSet, Example[]] => {
+    const idx = examples.map((e, i) => (e.split === name ? i : -1)).filter((i) => i >= 0);
+    const x = new Float32Array(idx.length * d);
+    idx.forEach((i, r) => x.set(result.features.subarray(i * d, (i + 1) * d), r * d));
+    const y = Int32Array.from(idx, (i) => labelIndex(task, examples[i].label));
+    return [{ x, featureSize: d, y, classes: TASK_CLASSES[task] }, idx.map((i) => examples[i])];
+  };
+  const [train, trainRows] = bySplit('train');
+  const [val, valRows] = bySplit('val');
+  const [test, testRows] = bySplit('test');
+  return { train, val, test, rows: { train: trainRows, val: valRows, test: testRows } };
+}
