@@ -62,7 +62,7 @@ test('features are cached per image bytes and layer; corrupt entries are recompu
 
 test('a cache entry of another feature size is not returned', async () => {
   const root = tempDir();
-  const key = { variant: 'mobilenet_v1_0.75_224', layer: 'conv_pw_13_relu', inputSize: [224, 224] as const };
+  const key = { variant: 'mobilenet_v1_0.75_224', layer: 'conv_pw_13_relu', inputSize: [224, 224] as const, fit: 'stretch' as const };
   await new FeatureCache(key, 4, root).put('ab'.repeat(32), new Float32Array([1, 2, 3, 4]));
   assert.deepEqual(await new FeatureCache(key, 4, root).get('ab'.repeat(32)), new Float32Array([1, 2, 3, 4]));
   assert.equal(await new FeatureCache(key, 8, root).get('ab'.repeat(32)), undefined);

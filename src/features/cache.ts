@@ -1,6 +1,6 @@
 // On-disk cache of MobileNet features, keyed by (image bytes, MobileNet variant, layer, input
 // size), so sweeps and re-runs never recompute them. One small file per image:
-//   data/features/<variant>/<layer>/<h>x<w>/<sha256[0..2]>/<sha256>.f32
+//   data/features/<variant>/<layer>/<h>x<w>[-letterbox]/<sha256[0..2]>/<sha256>.f32
 // holding a header (magic, key, feature size, checksum) and the float32 values. An entry whose
 // header, size or checksum does not match is treated as missing and recomputed.
 import { createHash } from 'crypto';
@@ -12,6 +12,7 @@ import { modelName } from '../mobilenet/source';
 import { dataDir } from '../paths';
 import { extractFiles, ExtractOptions } from './extract';
 import { ImageError } from '../image/decode';
+import type { Fit } from '../preprocess';
 
 const MAGIC = 'KBF1';
 
@@ -19,10 +20,11 @@ export interface CacheKey {
   variant: string;
   layer: string;
   inputSize: readonly [number, number];
+  fit: Fit;
 }
 
 export function keyOf(extractor: FeatureExtractor): CacheKey {
-  return { variant: modelName(extractor.info.alpha), layer: extractor.layer, inputSize: extractor.info.inputSize };
+  return { variant: modelName(extractor.info.alpha), layer: extractor.layer, inputSize: extractor.info.inputSize, fit: extractor.fit };
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -38,8 +40,9 @@ export class FeatureCache {
     readonly featureSize: number,
     root = path.join(dataDir, 'features'),
   ) {
-    this.dir = path.join(root, key.variant, key.layer, `${key.inputSize[0]}x${key.inputSize[1]}`);
-    this.keyText = `${key.variant}/${key.layer}/${key.inputSize[0]}x${key.inputSize[1]}/${featureSize}`;
+    const size = `${key.inputSize[0]}x${key.inputSize[1]}${key.fit === 'letterbox' ? '-letterbox' : ''}`;
+    this.dir = path.join(root, key.variant, key.layer, size);
+    this.keyText = `${key.variant}/${key.layer}/${size}/${featureSize}`;
   }
 
   private file(hash: string): string {

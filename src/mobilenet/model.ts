@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { IMAGENET_CLASSES } from '@tensorflow-models/mobilenet/dist/imagenet_classes';
 import { initBackend } from '../backend';
-import { InputSize, toModelInput } from '../preprocess';
+import { Fit, InputSize, toModelInput } from '../preprocess';
 import { folderHandler, withInputSize } from './io';
 import { Alpha, DEFAULT_ALPHA, ModelSource, resolveSource, SourceOptions } from './source';
 
@@ -53,14 +53,14 @@ export class MobileNet {
   }
 
   /** A feature extractor sharing this model's weights, cut at `layer`. */
-  truncate(layer: string = DEFAULT_LAYER): FeatureExtractor {
+  truncate(layer: string = DEFAULT_LAYER, fit: Fit = 'stretch'): FeatureExtractor {
     let output: tf.SymbolicTensor;
     try {
       output = this.model.getLayer(layer).output as tf.SymbolicTensor;
     } catch {
       throw new Error(`MobileNet has no layer "${layer}"; feature layers include conv_pw_11_relu .. conv_pw_13_relu, ${DEFAULT_LAYER}`);
     }
-    return new FeatureExtractor(tf.model({ inputs: this.model.inputs, outputs: output }), layer, this.info);
+    return new FeatureExtractor(tf.model({ inputs: this.model.inputs, outputs: output }), layer, this.info, fit);
   }
 
   /** ImageNet top-k for each image (pixels [h, w, 3] in 0..255). */
@@ -92,6 +92,7 @@ export class FeatureExtractor {
     readonly model: tf.LayersModel,
     readonly layer: string,
     readonly info: MobileNetInfo,
+    readonly fit: Fit = 'stretch',
   ) {
     const shape = model.outputs[0].shape;
     this.featureSize = shape[shape.length - 1] as number;
@@ -100,7 +101,7 @@ export class FeatureExtractor {
   /** Pixels [h, w, 3] in 0..255, any size -> features [n, featureSize]. */
   embed(images: tf.Tensor3D[]): tf.Tensor2D {
     return tf.tidy(() => {
-      const batch = tf.stack(images.map((im) => toModelInput(im, this.info.inputSize))) as tf.Tensor4D;
+      const batch = tf.stack(images.map((im) => toModelInput(im, this.info.inputSize, this.fit))) as tf.Tensor4D;
       const out = this.model.predict(batch) as tf.Tensor;
       return (out.rank === 4 ? tf.mean(out, [1, 2]) : out) as tf.Tensor2D;
     });
