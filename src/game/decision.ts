@@ -24,3 +24,8 @@ export function decide(p: Probabilities, t: Thresholds = ARTICLE_THRESHOLDS): Ac
   if (p.punch > p.kick && p.punch >= t.action) return 'punch';
   return 'none';
 }
+
+/** The article's binary model: punch when its one output reaches `any` (0.4), else nothing. */
+export function decideBinary(punch: number, t: Thresholds = ARTICLE_THRESHOLDS): Action {
+  return punch >= t.any ? 'punch' : 'none';
+}

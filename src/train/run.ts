@@ -1,0 +1,102 @@
+// One experiment, end to end: dataset folder -> cached MobileNet features per split -> a trained
+// head -> metrics on train, validation and test. `kombat train`, the chapters and the export all
+// go through here.
+import { createHash } from 'crypto';
+import { Environment, initBackend } from '../backend';
+import { evaluateHead } from '../eval/evaluate';
+import type { Metrics } from '../eval/metrics';
+import { ExampleSet, loadExamples, splitFeatures, SplitFeatures, Task } from '../features/sets';
+import { FeatureExtractor, loadMobileNet, MobileNet } from '../mobilenet/model';
+import type { FeatureSpec } from './config';
+import { Hyperparams, TrainCallbacks, trainHead, TrainResult } from './train';
+
+/** A MobileNet feature extractor for a spec; the MobileNet is loaded once per (alpha, input size). */
+const loaded = new Map<string, Promise<MobileNet>>();
+export async function extractorFor(spec: FeatureSpec): Promise<FeatureExtractor> {
+  const key = `${spec.alpha}/${spec.inputSize.join('x')}`;
+  if (!loaded.has(key)) loaded.set(key, loadMobileNet({ alpha: spec.alpha, inputSize: spec.inputSize }));
+  return (await loaded.get(key)!).truncate(spec.layer, spec.fit);
+}
+
+/** Identifies the training data: the bytes, labels and split of every training example. */
+export function trainingDataHash(set: ExampleSet): string {
+  const lines = set.examples
+    .filter((e) => e.split === 'train')
+    .map((e) => `${e.sha256} ${e.label}`)
+    .sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+export interface RunMetrics {
+  train: Metrics;
+  val: Metrics;
+  test: Metrics;
+}
+
+export interface TrainRun extends TrainResult {
+  task: Task;
+  features: FeatureSpec & { featureSize: number };
+  hyperparams: Hyperparams;
+  metrics: RunMetrics;
+  /** Model outputs on the test split, row-major, in `data.rows.test` order. */
+  testOutputs: Float32Array;
+  data: SplitFeatures;
+  trainingDataHash: string;
+  environment: Environment;
+  seconds: { features: number; training: number };
+}
+
+export interface RunOptions extends TrainCallbacks {
+  task: Task;
+  features: FeatureSpec;
+  hyperparams: Hyperparams;
+  /** Examples (loadExamples), or a dataset folder and optionally its augmented copy. */
+  examples?: ExampleSet;
+  data?: string;
+  augmented?: string;
+  /** Include augmented variants in training (default true). */
+  useAugmented?: boolean;
+  onFeatures?: (done: number, total: number) => void;
+  log?: (line: string) => void;
+}
+
+function withoutOutputs(m: Metrics & { outputs: Float32Array }): Metrics {
+  const { outputs: _outputs, ...rest } = m;
+  return rest;
+}
+
+export async function trainRun(options: RunOptions): Promise<TrainRun> {
+  const environment = await initBackend();
+  const log = options.log ?? (() => {});
+  if (!options.examples && !options.data) throw new Error('trainRun needs a dataset folder or examples');
+  const examples = options.examples ?? (await loadExamples(options.data!, options.augmented));
+  const extractor = await extractorFor(options.features);
+
+  let t0 = performance.now();
+  const data = await splitFeatures(extractor, examples, options.task, { onBatch: options.onFeatures, includeAugmented: options.useAugmented });
+  const featureSeconds = (performance.now() - t0) / 1000;
+  log(`features: ${data.train.y.length} train, ${data.val.y.length} val, ${data.test.y.length} test (${featureSeconds.toFixed(1)} s)`);
+
+  t0 = performance.now();
+  const result = await trainHead(data.train, data.val, options.hyperparams, options);
+  const trainingSeconds = (performance.now() - t0) / 1000;
+  const test = evaluateHead(result.model, data.test);
+  const metrics: RunMetrics = {
+    train: withoutOutputs(evaluateHead(result.model, data.train)),
+    val: withoutOutputs(evaluateHead(result.model, data.val)),
+    test: withoutOutputs(test),
+  };
+  log(`trained ${result.history.length} epochs (${result.stoppedBy}, best ${result.bestEpoch}) in ${trainingSeconds.toFixed(1)} s; test accuracy ${metrics.test.accuracy.toFixed(3)}`);
+  return {
+    ...result,
+    task: options.task,
+    features: { ...options.features, featureSize: extractor.featureSize },
+    hyperparams: options.hyperparams,
+    metrics,
+    testOutputs: test.outputs,
+    data,
+    trainingDataHash: trainingDataHash(examples),
+    environment,
+    seconds: { features: featureSeconds, training: trainingSeconds },
+  };
+}
