@@ -75,10 +75,11 @@ unit:
 	node --import tsx --test --test-concurrency=1 test/*.test.ts
 
 # Every notebook, top to bottom, on tiny data and few epochs (KOMBAT_SMOKE=1); data, reports and
-# executed copies go to a scratch folder, so a smoke run never touches data/ or reports/.
+# models and executed copies go to a scratch folder, so a smoke run never touches data/, reports/
+# or models/ (the MobileNet cache in models/mobilenet/ is shared).
 smoke:
 	@out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
-	export KOMBAT_SMOKE=1 KOMBAT_DATA_DIR="$$out/data" KOMBAT_REPORTS_DIR="$$out/reports"; \
+	export KOMBAT_SMOKE=1 KOMBAT_DATA_DIR="$$out/data" KOMBAT_REPORTS_DIR="$$out/reports" KOMBAT_MODELS_DIR="$$out/models"; \
 	for nb in $(NOTEBOOKS); do \
 	  echo "smoke: $$nb"; \
 	  $(NBCONVERT) "$$nb" --output-dir "$$out" >/dev/null 2>"$$out/log" || { cat "$$out/log"; exit 1; }; \
