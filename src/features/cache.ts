@@ -10,7 +10,8 @@ import { writeFileAtomic } from '../fsutil';
 import type { FeatureExtractor } from '../mobilenet/model';
 import { modelName } from '../mobilenet/source';
 import { dataDir } from '../paths';
-import { extractFiles, ExtractOptions } from './extract';
+import { extractFiles } from './extract';
+import { extractFilesParallel, extractorSpec, featureWorkers, ParallelOptions } from './parallel';
 import { ImageError } from '../image/decode';
 import type { Fit } from '../preprocess';
 
@@ -88,11 +89,13 @@ export interface CachedFeatures {
 /**
  * Features for every file: from the cache where present and valid, otherwise computed in batches
  * and stored. `hashes` (e.g. the manifest's sha256 column) saves re-hashing; they are trusted.
+ * Missing features are computed on worker threads when there are enough of them (see
+ * featureWorkers: `workers: 1` forces the main thread); the values are the same either way.
  */
 export async function cachedFeatures(
   extractor: FeatureExtractor,
   files: string[],
-  { hashes, cacheRoot, ...options }: ExtractOptions & { hashes?: string[]; cacheRoot?: string } = {},
+  { hashes, cacheRoot, ...options }: ParallelOptions & { hashes?: string[]; cacheRoot?: string } = {},
 ): Promise<CachedFeatures> {
   const d = extractor.featureSize;
   const cache = new FeatureCache(keyOf(extractor), d, cacheRoot);
@@ -104,7 +107,12 @@ export async function cachedFeatures(
     if (hit) features.set(hit, i * d);
     else missing.push(i);
   }
-  const result = await extractFiles(extractor, missing.map((i) => files[i]), options);
+  const todo = missing.map((i) => files[i]);
+  const workers = featureWorkers(todo.length, options);
+  const result =
+    workers > 1
+      ? await extractFilesParallel(extractorSpec(extractor), todo, { ...options, workers })
+      : await extractFiles(extractor, todo, options);
   const failedFiles = new Set(result.failed.map((e) => e.file));
   for (let j = 0; j < missing.length; j++) {
     const i = missing[j];

@@ -27,28 +27,45 @@ export async function extractFiles(
   const d = extractor.featureSize;
   const features = new Float32Array(files.length * d);
   const failed: ImageError[] = [];
-  const decodeBatch = (start: number) =>
-    Promise.all(files.slice(start, start + batchSize).map((f) => readImage(f).catch((e: unknown) => e)));
+  const decodeAt = (start: number) => decodeBatch(files.slice(start, start + batchSize));
 
-  let next = decodeBatch(0);
+  let next = decodeAt(0);
   for (let start = 0; start < files.length; start += batchSize) {
     const decoded = await next;
-    if (start + batchSize < files.length) next = decodeBatch(start + batchSize);
-    const ok: { row: number; image: RgbImage }[] = [];
-    decoded.forEach((d, i) => {
-      if (d instanceof ImageError) failed.push(d);
-      else if (d instanceof Error) throw d;
-      else ok.push({ row: start + i, image: d as RgbImage });
-    });
-    if (ok.length > 0) {
-      const pixels = ok.map(({ image }) => rgbTensor(image.data, image.width, image.height));
-      const out = extractor.embed(pixels);
-      tf.dispose(pixels);
-      const values = await out.data();
-      out.dispose();
-      ok.forEach(({ row }, i) => features.set(values.subarray(i * d, (i + 1) * d), row * d));
-    }
+    if (start + batchSize < files.length) next = decodeAt(start + batchSize);
+    await embedBatch(extractor, decoded, features.subarray(start * d), failed);
     onBatch?.(Math.min(start + batchSize, files.length), files.length);
   }
   return { features, featureSize: d, failed };
+}
+
+/** Decodes one batch; never rejects: each entry is the image or what reading it threw. */
+export function decodeBatch(files: string[]): Promise<(RgbImage | unknown)[]> {
+  return Promise.all(files.map((f) => readImage(f).catch((e: unknown) => e)));
+}
+
+/**
+ * Embeds the decoded images of one batch into `rows` (row i = decoded[i]; rows of failed files are
+ * left untouched) and appends the ImageErrors to `failed`; any other decode error is thrown. The
+ * single-thread and the worker paths (./parallel.ts) both go through here, batch by batch.
+ */
+export async function embedBatch(extractor: FeatureExtractor, decoded: (RgbImage | unknown)[], rows: Float32Array, failed: ImageError[]): Promise<void> {
+  const d = extractor.featureSize;
+  const ok: { row: number; image: RgbImage }[] = [];
+  decoded.forEach((r, i) => {
+    if (r instanceof ImageError) failed.push(r);
+    else if (r instanceof Error) throw r;
+    else ok.push({ row: i, image: r as RgbImage });
+  });
+  if (ok.length === 0) return;
+  const pixels = ok.map(({ image }) => rgbTensor(image.data, image.width, image.height));
+  let out: tf.Tensor2D;
+  try {
+    out = extractor.embed(pixels);
+  } finally {
+    tf.dispose(pixels);
+  }
+  const values = await out.data();
+  out.dispose();
+  ok.forEach(({ row }, i) => rows.set(values.subarray(i * d, (i + 1) * d), row * d));
 }
