@@ -1,0 +1,214 @@
+// Features of several MobileNet layers from ONE forward pass: a multi-output model over the named
+// layers, each spatial output average-pooled to a vector, exactly as FeatureExtractor.embed does
+// for one layer. The values go to the ordinary feature cache under each layer's own key, so a
+// later `truncate(layer)` + cachedFeatures / splitFeatures finds them there.
+import * as tf from '@tensorflow/tfjs';
+import { promises as fs } from 'fs';
+import { ImageError, RgbImage } from '../image/decode';
+import { DEFAULT_LAYER, FeatureExtractor, MobileNet } from '../mobilenet/model';
+import { Fit, rgbTensor, toModelInput } from '../preprocess';
+import { FeatureCache, keyOf, sha256 } from './cache';
+import { decodeBatch } from './extract';
+import { ExampleSet, splitFeatures, SplitFeatures, Task } from './sets';
+
+/** The layers chapter 03 compares: the last three pointwise blocks and the article's pooling layer. */
+export const CANDIDATE_LAYERS: readonly string[] = ['conv_pw_11_relu', 'conv_pw_12_relu', 'conv_pw_13_relu', DEFAULT_LAYER];
+
+export class MultiLayerExtractor {
+  /** One single-layer extractor per layer (same weights): cache keys, feature sizes, timing. */
+  readonly extractors: FeatureExtractor[];
+  readonly model: tf.LayersModel;
+
+  constructor(
+    readonly mobilenet: MobileNet,
+    readonly layers: readonly string[],
+    readonly fit: Fit = 'stretch',
+  ) {
+    if (layers.length === 0) throw new Error('MultiLayerExtractor needs at least one layer');
+    if (new Set(layers).size !== layers.length) throw new Error(`layers named twice: ${layers.join(', ')}`);
+    this.extractors = layers.map((l) => mobilenet.truncate(l, fit));
+    const outputs = layers.map((l) => mobilenet.model.getLayer(l).output as tf.SymbolicTensor);
+    this.model = tf.model({ inputs: mobilenet.model.inputs, outputs });
+  }
+
+  get featureSizes(): number[] {
+    return this.extractors.map((e) => e.featureSize);
+  }
+
+  /** Pixels [h, w, 3] in 0..255 -> one [n, featureSize] tensor per layer, in `layers` order. */
+  embed(images: tf.Tensor3D[]): tf.Tensor2D[] {
+    return tf.tidy(() => {
+      const size = this.mobilenet.info.inputSize;
+      const batch = tf.stack(images.map((im) => toModelInput(im, size, this.fit))) as tf.Tensor4D;
+      const out = this.model.predict(batch);
+      const list = Array.isArray(out) ? out : [out];
+      return list.map((t) => (t.rank === 4 ? tf.mean(t, [1, 2]) : t) as tf.Tensor2D);
+    });
+  }
+}
+
+export interface LayerFeatures {
+  layer: string;
+  featureSize: number;
+  /** Row-major [files.length, featureSize]; rows of failed files are zero. */
+  features: Float32Array;
+}
+
+export interface CachedLayerFeatures {
+  layers: LayerFeatures[];
+  failed: ImageError[];
+  /** Files that went through the network (some layer was missing from the cache). */
+  computed: number;
+  /** Files whose every layer came from the cache. */
+  fromCache: number;
+}
+
+export interface LayerFeatureOptions {
+  hashes?: string[];
+  cacheRoot?: string;
+  batchSize?: number;
+  onBatch?: (done: number, total: number) => void;
+}
+
+/**
+ * Every layer's features for every file: from the cache where all layers are present, otherwise
+ * one forward pass per batch of the files missing any layer, stored under every layer's key.
+ */
+export async function cachedLayerFeatures(
+  multi: MultiLayerExtractor,
+  files: string[],
+  { hashes, cacheRoot, batchSize = 32, onBatch }: LayerFeatureOptions = {},
+): Promise<CachedLayerFeatures> {
+  const sizes = multi.featureSizes;
+  const caches = multi.extractors.map((e, k) => new FeatureCache(keyOf(e), sizes[k], cacheRoot));
+  const layers: LayerFeatures[] = multi.layers.map((layer, k) => ({ layer, featureSize: sizes[k], features: new Float32Array(files.length * sizes[k]) }));
+  const keys = hashes ?? (await Promise.all(files.map(async (f) => sha256(await fs.readFile(f).catch(() => Buffer.alloc(0))))));
+  if (keys.length !== files.length) throw new Error(`${keys.length} hashes for ${files.length} files`);
+
+  const missing: number[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const hits = await Promise.all(caches.map((c) => c.get(keys[i])));
+    if (hits.every((h) => h !== undefined)) hits.forEach((h, k) => layers[k].features.set(h!, i * sizes[k]));
+    else missing.push(i);
+  }
+
+  const failed: ImageError[] = [];
+  const decodeAt = (start: number) => decodeBatch(missing.slice(start, start + batchSize).map((i) => files[i]));
+  let next = decodeAt(0);
+  let computed = 0;
+  for (let start = 0; start < missing.length; start += batchSize) {
+    const rows = missing.slice(start, start + batchSize);
+    const decoded = await next;
+    if (start + batchSize < missing.length) next = decodeAt(start + batchSize);
+    const ok: { i: number; image: RgbImage }[] = [];
+    decoded.forEach((r, j) => {
+      if (r instanceof ImageError) failed.push(r);
+      else if (r instanceof Error) throw r;
+      else ok.push({ i: rows[j], image: r as RgbImage });
+    });
+    if (ok.length > 0) {
+      const pixels = ok.map(({ image }) => rgbTensor(image.data, image.width, image.height));
+      let outs: tf.Tensor2D[];
+      try {
+        outs = multi.embed(pixels);
+      } finally {
+        tf.dispose(pixels);
+      }
+      const values = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
+      tf.dispose(outs);
+      for (let k = 0; k < layers.length; k++) {
+        const d = sizes[k];
+        for (let r = 0; r < ok.length; r++) {
+          const row = values[k].slice(r * d, (r + 1) * d);
+          layers[k].features.set(row, ok[r].i * d);
+          await caches[k].put(keys[ok[r].i], row);
+        }
+      }
+      computed += ok.length;
+    }
+    onBatch?.(Math.min(start + batchSize, missing.length), missing.length);
+  }
+  return { layers, failed, computed, fromCache: files.length - missing.length };
+}
+
+/**
+ * splitFeatures for every layer of `multi`: the missing features are first computed in one pass
+ * for all layers (cachedLayerFeatures), then each layer's splits are read back from the cache.
+ */
+export async function layerSplitFeatures(
+  multi: MultiLayerExtractor,
+  set: ExampleSet,
+  task: Task,
+  options: LayerFeatureOptions & { includeAugmented?: boolean } = {},
+): Promise<{ splits: Record<string, SplitFeatures>; computed: number; fromCache: number; seconds: number }> {
+  const t0 = performance.now();
+  const examples = set.examples.filter((e) => options.includeAugmented !== false || !e.augmented);
+  const filled = await cachedLayerFeatures(multi, examples.map((e) => e.file), { ...options, hashes: examples.map((e) => e.sha256) });
+  if (filled.failed.length > 0) throw new Error(`cannot read ${filled.failed.length} image(s): ${filled.failed[0].message}`);
+  const splits: Record<string, SplitFeatures> = {};
+  for (const extractor of multi.extractors) {
+    // Every entry is in the cache now: this only reads it back, split by split.
+    splits[extractor.layer] = await splitFeatures(extractor, set, task, { includeAugmented: options.includeAugmented });
+  }
+  return { splits, computed: filled.computed, fromCache: filled.fromCache, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * Multiply-adds of one image's pass up to and including `layer`: the convolutions' work
+ * (output positions x kernel size: kh x kw x in x out, or kh x kw x channels for depthwise), the rest counted as
+ * free. MobileNet v1 is one chain of layers, so "up to" is every layer before it. This gives 325
+ * million for mobilenet_v1_0.75_224 at its pooling layer; the published table says 317 million.
+ */
+export function multiplyAdds(mobilenet: MobileNet, layer: string): number {
+  const layers = mobilenet.model.layers;
+  const end = layers.findIndex((l) => l.name === layer);
+  if (end < 0) throw new Error(`MobileNet has no layer "${layer}"`);
+  let total = 0;
+  for (const l of layers.slice(0, end + 1)) {
+    const kind = l.getClassName();
+    if (kind !== 'Conv2D' && kind !== 'DepthwiseConv2D') continue;
+    const output = l.outputShape as number[];
+    // The kernel: [kh, kw, in, out] (Conv2D) or [kh, kw, in, multiplier] (DepthwiseConv2D).
+    const perPosition = l.weights[0].shape.reduce((a: number, b) => a * (b ?? 1), 1);
+    total += output[1] * output[2] * perPosition;
+  }
+  return total;
+}
+
+export interface LatencyOptions {
+  /** Timed single-image calls per extractor (default 10). */
+  reps?: number;
+  /** Untimed calls per extractor first (default 2). */
+  warmup?: number;
+}
+
+/**
+ * Milliseconds per image of each extractor on single-image batches (the game's case), preprocessing
+ * included: the median of `reps` calls, taken round-robin over the extractors so that a change of
+ * machine load affects all of them alike.
+ */
+export async function embedLatency(extractors: readonly FeatureExtractor[], image: RgbImage, { reps = 10, warmup = 2 }: LatencyOptions = {}): Promise<number[]> {
+  const pixels = rgbTensor(image.data, image.width, image.height);
+  const times: number[][] = extractors.map(() => []);
+  try {
+    for (let r = 0; r < warmup + reps; r++) {
+      for (let k = 0; k < extractors.length; k++) {
+        const t0 = performance.now();
+        const out = extractors[k].embed([pixels]);
+        await out.data();
+        out.dispose();
+        if (r >= warmup) times[k].push(performance.now() - t0);
+      }
+    }
+  } finally {
+    pixels.dispose();
+  }
+  return times.map(median);
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
