@@ -1,0 +1,43 @@
+// Where a sweep's outcome goes: the table as CSV (reports/sweep.csv), and the best set-up into
+// models/config.json's hyperparams, where the later chapters (07 game thresholds, 08 export) read it.
+import * as path from 'path';
+import type { Task } from '../features/sets';
+import { reportsDir } from '../paths';
+import { CONFIG_PATH, ProjectConfig, readConfig, updateConfig } from '../train/config';
+import { CORRECTED } from '../train/configs';
+import type { Hyperparams } from '../train/train';
+import type { SweepResult } from './sweep';
+import { sweepTable, writeTableCsv } from './table';
+
+/** reports/sweep.csv for the ternary task (the game's), reports/sweep-binary.csv for binary. */
+export function sweepCsvPath(task: Task, dir = reportsDir): string {
+  return path.join(dir, task === 'ternary' ? 'sweep.csv' : `sweep-${task}.csv`);
+}
+
+/** Writes the ranked table as CSV (atomically); returns the file. */
+export async function writeSweepCsv(result: SweepResult, file = sweepCsvPath(result.task)): Promise<string> {
+  await writeTableCsv(file, sweepTable(result.rows));
+  return file;
+}
+
+/**
+ * A set-up chosen on one task, for another: the swept values (learning rate, hidden units, dropout,
+ * batch size, epochs and patience) carry over; the loss and class weighting stay the target task's.
+ */
+export function transferHyperparams(hp: Hyperparams, to: Task): Hyperparams {
+  return { ...hp, loss: CORRECTED[to].loss, balanceClasses: CORRECTED[to].balanceClasses };
+}
+
+/**
+ * Saves the best set-up as hyperparams[result.task] in models/config.json, and for each task in
+ * `alsoFor` its transfer (transferHyperparams). Other parts of the file are kept.
+ */
+export async function saveBestHyperparams(result: SweepResult, options: { alsoFor?: Task[]; file?: string } = {}): Promise<ProjectConfig> {
+  const file = options.file ?? CONFIG_PATH;
+  const current = await readConfig(file);
+  const hyperparams = { ...current.hyperparams, [result.task]: result.hyperparams };
+  for (const task of options.alsoFor ?? []) {
+    if (task !== result.task) hyperparams[task] = transferHyperparams(result.hyperparams, task);
+  }
+  return updateConfig({ hyperparams }, file);
+}

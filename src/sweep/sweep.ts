@@ -1,0 +1,249 @@
+// A hyper-parameter sweep on cached features: one trainHead run per trial (early stopping on the
+// validation loss), each scored on the validation split. The best trial is chosen on validation
+// alone; test accuracy is recorded for information and never used to choose.
+import type { Task } from '../features/sets';
+import { evaluateHead } from '../eval/evaluate';
+import { CORRECTED } from '../train/configs';
+import { EpochLog, FeatureSet, Hyperparams, trainHead } from '../train/train';
+import { planTrials, SearchSpace, SWEPT, Trial, TrialParams } from './space';
+
+/**
+ * How the best trial is chosen. 'valLoss' (the default): the lowest validation cross-entropy, ties
+ * broken by balanced accuracy. 'valBalancedAccuracy': the highest validation balanced accuracy,
+ * ties broken by loss.
+ */
+export type SelectionRule = 'valLoss' | 'valBalancedAccuracy';
+export const SELECTION_RULES: readonly SelectionRule[] = ['valLoss', 'valBalancedAccuracy'];
+export const DEFAULT_RULE: SelectionRule = 'valLoss';
+
+export interface SweepData {
+  train: FeatureSet;
+  val: FeatureSet;
+  /** Scored for information only: never used to choose. */
+  test?: FeatureSet;
+}
+
+export interface SweepSettings {
+  maxEpochs: number;
+  /** Epochs without a better validation loss before a trial stops. */
+  patience: number;
+  /** Seed of the trial sample and of every trial's training (initial weights, dropout, batch order). */
+  seed: number;
+}
+
+export const DEFAULT_SETTINGS: SweepSettings = { maxEpochs: 40, patience: 4, seed: 1 };
+export const SMOKE_SETTINGS: SweepSettings = { maxEpochs: 2, patience: 1, seed: 1 };
+
+export interface SweepOptions extends Partial<SweepSettings> {
+  task: Task;
+  space: SearchSpace;
+  /** Random distinct grid points, or the whole grid. */
+  trials: number | 'grid';
+  rule?: SelectionRule;
+  /** Fixed hyper-parameters (loss, class weights); default the corrected set-up of the task. */
+  base?: Hyperparams;
+  onTrial?: (row: SweepRow, done: number, total: number) => void;
+  onEpoch?: (trial: Trial, log: EpochLog) => void;
+  /** Stops after the current batch; the sweep returns the trials finished so far. */
+  signal?: AbortSignal;
+}
+
+/** One trial's outcome: a row of the sweep table. */
+export interface SweepRow extends TrialParams {
+  /** 1 = best by the selection rule. */
+  rank: number;
+  trial: number;
+  valLoss: number;
+  valAccuracy: number;
+  valBalancedAccuracy: number;
+  /** Epoch whose weights were kept (lowest validation loss). */
+  bestEpoch: number;
+  epochs: number;
+  stoppedBy: 'max-epochs' | 'early-stopping' | 'interrupted';
+  seconds: number;
+  /** For information only: selection never looks at it. NaN without a test set. */
+  testAccuracy: number;
+}
+
+/** Columns of the sweep table, in order. */
+export const SWEEP_COLUMNS: readonly (keyof SweepRow)[] = [
+  'rank', 'trial', ...SWEPT, 'valLoss', 'valAccuracy', 'valBalancedAccuracy', 'bestEpoch', 'epochs', 'stoppedBy', 'seconds', 'testAccuracy',
+];
+
+export interface SweepResult {
+  task: Task;
+  rule: SelectionRule;
+  space: SearchSpace;
+  settings: SweepSettings;
+  /** Trials planned (finished ones are in rows). */
+  planned: number;
+  /** Best first, by the rule. */
+  rows: SweepRow[];
+  best: SweepRow;
+  /** The best trial's full set-up: what a final training should use. */
+  hyperparams: Hyperparams;
+  interrupted: boolean;
+  seconds: number;
+}
+
+/** Orders rows best first by the rule; then by trial number so the order is total. */
+export function compareRows(rule: SelectionRule): (a: SweepRow, b: SweepRow) => number {
+  const loss = (a: SweepRow, b: SweepRow) => a.valLoss - b.valLoss;
+  const bal = (a: SweepRow, b: SweepRow) => b.valBalancedAccuracy - a.valBalancedAccuracy;
+  const [first, second] = rule === 'valLoss' ? [loss, bal] : [bal, loss];
+  return (a, b) => first(a, b) || second(a, b) || a.trial - b.trial;
+}
+
+/** Rows sorted best first, with rank filled in. */
+export function rankRows(rows: readonly SweepRow[], rule: SelectionRule): SweepRow[] {
+  return [...rows].sort(compareRows(rule)).map((r, i) => ({ ...r, rank: i + 1 }));
+}
+
+/** A trial's full hyper-parameters: the fixed ones from `base`, the swept ones from the trial. */
+export function trialHyperparams(base: Hyperparams, trial: TrialParams, settings: SweepSettings): Hyperparams {
+  return {
+    ...base,
+    learningRate: trial.learningRate,
+    hidden: trial.hidden,
+    dropout: trial.dropout,
+    batchSize: trial.batchSize,
+    maxEpochs: settings.maxEpochs,
+    patience: settings.patience,
+    seed: settings.seed,
+  };
+}
+
+function checkSettings(s: SweepSettings): void {
+  if (!Number.isInteger(s.maxEpochs) || s.maxEpochs < 1) throw new Error(`maxEpochs must be a positive integer, got ${s.maxEpochs}`);
+  if (!Number.isInteger(s.patience) || s.patience < 0) throw new Error(`patience must be a non-negative integer, got ${s.patience}`);
+  if (!Number.isInteger(s.seed) || s.seed < 0) throw new Error(`seed must be a non-negative integer, got ${s.seed}`);
+}
+
+export async function runSweep(data: SweepData, options: SweepOptions): Promise<SweepResult> {
+  const settings: SweepSettings = {
+    maxEpochs: options.maxEpochs ?? DEFAULT_SETTINGS.maxEpochs,
+    patience: options.patience ?? DEFAULT_SETTINGS.patience,
+    seed: options.seed ?? DEFAULT_SETTINGS.seed,
+  };
+  checkSettings(settings);
+  const rule = options.rule ?? DEFAULT_RULE;
+  if (!SELECTION_RULES.includes(rule)) throw new Error(`unknown selection rule "${rule}" (use ${SELECTION_RULES.join(' or ')})`);
+  const base = options.base ?? CORRECTED[options.task];
+  const plan = planTrials(options.space, options.trials, settings.seed);
+  if (data.val.y.length === 0) throw new Error('the validation split is empty: a sweep chooses on validation');
+
+  const t0 = performance.now();
+  const rows: SweepRow[] = [];
+  for (const trial of plan) {
+    if (options.signal?.aborted) break;
+    const hp = trialHyperparams(base, trial, settings);
+    const started = performance.now();
+    const result = await trainHead(data.train, data.val, hp, {
+      signal: options.signal,
+      onEpoch: options.onEpoch ? (log) => options.onEpoch!(trial, log) : undefined,
+    });
+    try {
+      if (result.bestEpoch === 0) break; // interrupted inside the first epoch: nothing to score
+      const val = evaluateHead(result.model, data.val);
+      const row: SweepRow = {
+        rank: 0,
+        trial: trial.trial,
+        learningRate: trial.learningRate,
+        hidden: trial.hidden,
+        dropout: trial.dropout,
+        batchSize: trial.batchSize,
+        valLoss: result.history[result.bestEpoch - 1].valLoss!,
+        valAccuracy: val.accuracy,
+        valBalancedAccuracy: val.balancedAccuracy,
+        bestEpoch: result.bestEpoch,
+        epochs: result.history.length,
+        stoppedBy: result.stoppedBy,
+        seconds: (performance.now() - started) / 1000,
+        testAccuracy: data.test && data.test.y.length > 0 ? evaluateHead(result.model, data.test).accuracy : NaN,
+      };
+      rows.push(row);
+      options.onTrial?.(row, rows.length, plan.length);
+    } finally {
+      result.model.dispose();
+    }
+  }
+  if (rows.length === 0) throw new Error(options.signal?.aborted ? 'sweep interrupted before the first trial finished' : 'no trial ran');
+  const ranked = rankRows(rows, rule);
+  const best = ranked[0];
+  return {
+    task: options.task,
+    rule,
+    space: options.space,
+    settings,
+    planned: plan.length,
+    rows: ranked,
+    best,
+    hyperparams: trialHyperparams(base, best, settings),
+    interrupted: rows.length < plan.length || rows.some((r) => r.stoppedBy === 'interrupted'),
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+export interface SeedCheckRow extends TrialParams {
+  trial: number;
+  /** The sweep's seed first, then the extra ones. */
+  seeds: number[];
+  valLoss: number[];
+  valAccuracy: number[];
+  meanValLoss: number;
+  meanValAccuracy: number;
+  /** Sample standard deviation over seeds (0 with one seed). */
+  sdValAccuracy: number;
+}
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const sd = (v: number[]) => (v.length < 2 ? 0 : Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1)));
+
+/**
+ * Re-trains the `top` best trials with other seeds (initial weights, dropout masks, batch order):
+ * how much of the gap between them is the luck of one seed. Validation only, as the sweep.
+ */
+export async function seedCheck(
+  data: SweepData,
+  result: SweepResult,
+  options: { top: number; seeds: number[]; base?: Hyperparams; onRun?: (trial: number, seed: number, valLoss: number, valAccuracy: number) => void },
+): Promise<SeedCheckRow[]> {
+  const base = options.base ?? CORRECTED[result.task];
+  const out: SeedCheckRow[] = [];
+  for (const row of result.rows.slice(0, options.top)) {
+    const check: SeedCheckRow = {
+      trial: row.trial, learningRate: row.learningRate, hidden: row.hidden, dropout: row.dropout, batchSize: row.batchSize,
+      seeds: [result.settings.seed], valLoss: [row.valLoss], valAccuracy: [row.valAccuracy], meanValLoss: 0, meanValAccuracy: 0, sdValAccuracy: 0,
+    };
+    for (const seed of options.seeds) {
+      const trained = await trainHead(data.train, data.val, trialHyperparams(base, row, { ...result.settings, seed }));
+      const valAccuracy = evaluateHead(trained.model, data.val).accuracy;
+      const valLoss = trained.history[trained.bestEpoch - 1].valLoss!;
+      trained.model.dispose();
+      check.seeds.push(seed);
+      check.valLoss.push(valLoss);
+      check.valAccuracy.push(valAccuracy);
+      options.onRun?.(row.trial, seed, valLoss, valAccuracy);
+    }
+    check.meanValLoss = mean(check.valLoss);
+    check.meanValAccuracy = mean(check.valAccuracy);
+    check.sdValAccuracy = sd(check.valAccuracy);
+    out.push(check);
+  }
+  return out;
+}
+
+/**
+ * The seed-checked choice: among the re-trained configurations, the lowest mean validation loss
+ * over seeds (or the highest mean validation accuracy under the other rule). Less at the mercy of
+ * one lucky seed than the sweep's own best. Still validation only.
+ */
+export function chooseAfterSeedCheck(result: SweepResult, check: readonly SeedCheckRow[]): SweepResult {
+  if (check.length === 0) return result;
+  const sorted = [...check].sort((a, b) =>
+    result.rule === 'valLoss' ? a.meanValLoss - b.meanValLoss || a.trial - b.trial : b.meanValAccuracy - a.meanValAccuracy || a.trial - b.trial,
+  );
+  const best = result.rows.find((r) => r.trial === sorted[0].trial);
+  if (!best) throw new Error(`seed check names trial ${sorted[0].trial}, which the sweep did not run`);
+  return { ...result, best, hyperparams: { ...result.hyperparams, learningRate: best.learningRate, hidden: best.hidden, dropout: best.dropout, batchSize: best.batchSize } };
+}
