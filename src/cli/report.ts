@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+import * as path from 'path';
+import { displayPath, reportsDir } from '../paths';
+import { writeResultsPage } from '../report/page';
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('regenerate the results page (reports/README.md) from the dataset card, results/*.json and figures')
+    .option('--reports <dir>', 'reports folder (default: KOMBAT_REPORTS_DIR or reports/)')
+    .action(async (opts: { reports?: string }) => {
+      const dir = opts.reports ? path.resolve(opts.reports) : reportsDir;
+      const page = await writeResultsPage(dir);
+      console.log(`${displayPath(page.file)}: ${page.sections.length ? page.sections.join(', ') : 'no results yet'}`);
+    });
+}
