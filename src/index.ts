@@ -37,3 +37,13 @@ export { drawBody, randomSubjects } from './body';
 export type { BodyStyle, Pose, Subject, View } from './body';
 export { DEFAULT_SYNTH, renderRecordings } from './synth';
 export type { AmbiguousMode, RecordingsSummary, RenderOptions } from './synth';
+// Training on any dataset folder (what `kombat train` and `kombat features` run).
+export { defaultAugmentedDir, folderHyperparams, parseInputSize, parseTask, trainFolder } from './train/folder';
+export type { TrainFolderOptions, TrainFolderResult } from './train/folder';
+export { cacheFolderFeatures } from './features/folder';
+export type { FolderFeaturesResult } from './features/folder';
+// Experiments: several layers from one pass (chapter 03), set-ups compared (chapters 03-05).
+export { CANDIDATE_LAYERS, cachedLayerFeatures, embedLatency, layerSplitFeatures, MultiLayerExtractor, multiplyAdds } from './features/layers';
+export type { CachedLayerFeatures, LayerFeatures } from './features/layers';
+export { chooseFeatures, comparisonRows, layerStudy, markdownTable, perClassRows, runSummary, standardError, trend } from './train/compare';
+export type { FeatureChoice, InputChoice, LayerStudy, LayerStudyRow, RunSummary } from './train/compare';

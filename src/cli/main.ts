@@ -4,9 +4,15 @@ import { registerAugment } from './augment';
 import { registerBench } from './bench';
 import { registerClassify } from './classify';
 import { registerDataset } from './dataset';
+import { registerEvaluate } from './evaluate';
+import { registerExport } from './export';
+import { registerFeatures } from './features';
 import { registerFrames } from './frames';
 import { registerInfo } from './info';
+import { registerReport } from './report';
+import { registerSweep } from './sweep';
 import { registerSynth } from './synth';
+import { registerTrain } from './train';
 
 const program = new Command('kombat')
   .description('Reproduce "Playing Mortal Kombat with TensorFlow.js": data, augmentation, MobileNet features, training, the game.')
@@ -19,6 +25,12 @@ registerSynth(program);
 registerFrames(program);
 registerDataset(program);
 registerAugment(program);
+registerReport(program);
+registerSweep(program);
+registerFeatures(program);
+registerTrain(program);
+registerEvaluate(program);
+registerExport(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`kombat: ${(err as Error).message}`);

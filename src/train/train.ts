@@ -158,6 +158,8 @@ export async function trainHead(train: FeatureSet, val: FeatureSet | undefined, 
       lossSum += l;
       accSum += a;
       cb.onBatch?.(b + 1, batches);
+      // The batches run synchronously: yield to the event loop so a signal handler (Ctrl-C) can abort.
+      if (cb.signal) await new Promise<void>((resolve) => setImmediate(resolve));
       if (cb.signal?.aborted) {
         stoppedBy = 'interrupted';
         break epochs;

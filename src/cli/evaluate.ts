@@ -1,0 +1,66 @@
+import { Command } from 'commander';
+import * as path from 'path';
+import { initBackend } from '../backend';
+import { evaluateFolder } from '../eval/folder';
+import type { Metrics } from '../eval/metrics';
+import { loadClassifier } from '../export/classifier';
+import { progressBar } from './progress';
+
+/** Exactly the fields `--json` promises, in this order. */
+export function metricsJson(m: Metrics): string {
+  return JSON.stringify({ classes: m.classes, accuracy: m.accuracy, balancedAccuracy: m.balancedAccuracy, confusionMatrix: m.confusionMatrix, perClass: m.perClass });
+}
+
+export function metricsTable(m: Metrics): string {
+  const w = Math.max(9, ...m.classes.map((c) => c.length)) + 2;
+  const pad = (s: string | number) => String(s).padStart(w);
+  const lines = [
+    `accuracy ${m.accuracy.toFixed(3)}   balanced accuracy ${m.balancedAccuracy.toFixed(3)}`,
+    '',
+    'class'.padEnd(w) + ['precision', 'recall', 'f1', 'support'].map(pad).join(''),
+    ...m.classes.map((c) => {
+      const p = m.perClass[c];
+      return c.padEnd(w) + [p.precision.toFixed(3), p.recall.toFixed(3), p.f1.toFixed(3), p.support].map(pad).join('');
+    }),
+    '',
+    'confusion matrix (rows: true class, columns: predicted)',
+    ''.padEnd(w) + m.classes.map(pad).join(''),
+    ...m.confusionMatrix.map((row, i) => m.classes[i].padEnd(w) + row.map(pad).join('')),
+  ];
+  return lines.join('\n');
+}
+
+export function registerEvaluate(program: Command): void {
+  program
+    .command('evaluate')
+    .description('score an exported model (kombat train) on every image of a dataset folder: accuracy, per-class precision/recall/F1, confusion matrix')
+    .requiredOption('--model <dir>', 'model folder with model.json, weights.bin and metadata.json')
+    .requiredOption('--data <dir>', 'dataset folder: <class>/ image folders (every image counts, whatever its split)')
+    .option('--json', 'print {classes, accuracy, balancedAccuracy, confusionMatrix, perClass} as JSON only')
+    .action(async (opts: { model: string; data: string; json?: boolean }) => {
+      await initBackend();
+      const classifier = await loadClassifier(opts.model);
+      const expected = classifier.head.inputs[0].shape[1];
+      const { features } = classifier.metadata;
+      if (expected !== classifier.extractor.featureSize) {
+        throw new Error(
+          `${path.join(opts.model, 'model.json')} expects ${expected} features, but the features its metadata.json names ` +
+            `(${features.layer}, ${features.inputSize[1]}x${features.inputSize[0]}, alpha ${features.alpha}) have ${classifier.extractor.featureSize}`,
+        );
+      }
+      const bar = progressBar('features', 'images');
+      let metrics: Metrics;
+      try {
+        metrics = await evaluateFolder(classifier, opts.data, (done, total) => bar.update(done, total));
+      } finally {
+        bar.stop();
+      }
+      if (opts.json) {
+        console.log(metricsJson(metrics));
+        return;
+      }
+      const n = metrics.confusionMatrix.flat().reduce((a, b) => a + b, 0);
+      console.log(`${opts.data}: ${n} images, ${classifier.metadata.task} model ${opts.model}`);
+      console.log(metricsTable(metrics));
+    });
+}

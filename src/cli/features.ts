@@ -1,0 +1,62 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { cacheFolderFeatures } from '../features/folder';
+import type { Alpha } from '../mobilenet/source';
+import type { Fit, InputSize } from '../preprocess';
+import { readConfig } from '../train/config';
+import { parseInputSize } from '../train/folder';
+import { alphaOption } from './options';
+import { progressBar } from './progress';
+
+export function inputSizeOption(text: string): InputSize {
+  try {
+    return parseInputSize(text);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+export const FITS: readonly Fit[] = ['stretch', 'letterbox'];
+
+interface FeaturesCliOptions {
+  data: string;
+  augmented?: string;
+  layer?: string;
+  inputSize?: InputSize;
+  fit?: Fit;
+  alpha?: Alpha;
+}
+
+export function registerFeatures(program: Command): void {
+  program
+    .command('features')
+    .description('compute and cache MobileNet features for every image of a dataset folder (and its augmented copy); cached ones are not recomputed')
+    .requiredOption('--data <dir>', 'dataset folder: <class>/ image folders, optionally manifest.csv')
+    .option('--augmented <dir>', 'its augmented copy (from `kombat augment`), also cached')
+    .option('--layer <name>', 'MobileNet layer to cut at (default: models/config.json, else global_average_pooling2d_1)')
+    .option('--input-size <WxH>', 'MobileNet input WIDTHxHEIGHT (default: models/config.json, else 224x224)', inputSizeOption)
+    .addOption(new Option('--fit <fit>', 'how images of another aspect fill the input (default: models/config.json, else stretch)').choices(FITS))
+    .option('--alpha <alpha>', 'MobileNet v1 width multiplier (default: models/config.json, else 0.75)', alphaOption)
+    .action(async (opts: FeaturesCliOptions) => {
+      const config = await readConfig();
+      const spec = {
+        alpha: opts.alpha ?? config.features.alpha,
+        inputSize: opts.inputSize ?? config.features.inputSize,
+        layer: opts.layer ?? config.features.layer,
+        fit: opts.fit ?? config.features.fit,
+      };
+      const bar = progressBar('features', 'images');
+      let result;
+      try {
+        result = await cacheFolderFeatures(spec, [opts.data, ...(opts.augmented ? [opts.augmented] : [])], {
+          onBatch: (done, total) => bar.update(done, total),
+          log: (line) => console.error(line),
+        });
+      } finally {
+        bar.stop();
+      }
+      console.log(
+        `${result.images} images: ${result.computed} computed, ${result.fromCache} from the cache; ` +
+          `${result.featureSize} features each; ${result.seconds.toFixed(1)} s`,
+      );
+    });
+}

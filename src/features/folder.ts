@@ -1,0 +1,51 @@
+// Features for every image of one or more dataset folders (all splits), computed where the cache
+// does not hold them: what `kombat features` runs ahead of sweeps and training.
+import * as path from 'path';
+import { indexDataset } from '../data/entries';
+import type { FeatureSpec } from '../train/config';
+import { extractorFor } from '../train/run';
+import { cachedFeatures } from './cache';
+
+export interface FolderFeaturesResult {
+  images: number;
+  computed: number;
+  fromCache: number;
+  featureSize: number;
+  seconds: number;
+  /** Per folder: its images. */
+  folders: { dir: string; images: number }[];
+}
+
+export async function cacheFolderFeatures(
+  spec: FeatureSpec,
+  dirs: string[],
+  options: { onBatch?: (done: number, total: number) => void; log?: (line: string) => void } = {},
+): Promise<FolderFeaturesResult> {
+  const t0 = performance.now();
+  const files: string[] = [];
+  const hashes: string[] = [];
+  const folders: FolderFeaturesResult['folders'] = [];
+  for (const dir of dirs) {
+    const index = await indexDataset(dir);
+    const error = index.issues.find((i) => i.severity === 'error');
+    if (error) throw new Error(`${path.join(dir, error.file)}: ${error.message}`);
+    if (index.entries.length === 0) throw new Error(`${dir}: no images in the class folders`);
+    for (const e of index.entries) {
+      files.push(path.join(dir, e.file));
+      hashes.push(e.sha256);
+    }
+    folders.push({ dir, images: index.entries.length });
+  }
+  const extractor = await extractorFor(spec);
+  options.log?.(`${files.length} images; MobileNet v1 alpha ${spec.alpha}, ${spec.inputSize[1]}x${spec.inputSize[0]} (${spec.fit}), ${spec.layer}: ${extractor.featureSize} features`);
+  const result = await cachedFeatures(extractor, files, { hashes, onBatch: options.onBatch });
+  if (result.failed.length > 0) throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
+  return {
+    images: files.length,
+    computed: result.computed,
+    fromCache: result.fromCache,
+    featureSize: result.featureSize,
+    seconds: (performance.now() - t0) / 1000,
+    folders,
+  };
+}

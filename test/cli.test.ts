@@ -1,0 +1,296 @@
+// The experiment commands end to end on a tiny generated dataset (3 subjects x 3 classes x 4
+// images of distinct shapes, 96x54), MobileNet at 64x64: features, train, evaluate, export; the bad
+// inputs; Ctrl-C during training. Each command runs as `node --import tsx src/cli/main.ts` in a
+// child process, with the feature cache in a temporary folder.
+import { after, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, cpSync } from 'fs';
+import * as path from 'path';
+import sharp from 'sharp';
+import { needsShared, sharedMobileNet, tempDir } from './helpers';
+
+const MAIN = path.join(__dirname, '..', 'src', 'cli', 'main.ts');
+const root = tempDir('kombat-cli-');
+const data = path.join(root, 'shapes');
+const env: NodeJS.ProcessEnv = { ...process.env, KOMBAT_DATA_DIR: path.join(root, 'data'), MOBILENET_URL: sharedMobileNet };
+delete env.KOMBAT_SMOKE;
+after(() => rmSync(root, { recursive: true, force: true }));
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function kombat(...args: string[]): Run {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8', env });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Simple distinct shapes: punch a red disc, kick a green bar, other a blue triangle; subjects differ in background. */
+async function shapesDataset(dir: string, subjects = ['s1', 's2', 's3'], perClass = 4): Promise<void> {
+  const shapes: Record<string, (x: number, y: number) => string> = {
+    punch: (x, y) => `<circle cx="${x}" cy="${y}" r="14" fill="#d02020"/>`,
+    kick: (x, y) => `<rect x="${x - 20}" y="${y - 6}" width="40" height="12" fill="#20a040"/>`,
+    other: (x, y) => `<polygon points="${x},${y - 15} ${x - 13},${y + 12} ${x + 13},${y + 12}" fill="#2040d0"/>`,
+  };
+  for (const [s, subject] of subjects.entries()) {
+    for (const cls of Object.keys(shapes)) {
+      mkdirSync(path.join(dir, cls), { recursive: true });
+      for (let i = 0; i < perClass; i++) {
+        const bg = 200 + s * 15;
+        const svg =
+          `<svg xmlns="http://www.w3.org/2000/svg" width="96" height="54"><rect width="100%" height="100%" fill="rgb(${bg},${bg - s * 20},${bg - 40})"/>` +
+          `${shapes[cls](25 + i * 14, 20 + ((i * 7 + s * 5) % 14))}</svg>`;
+        await sharp(Buffer.from(svg)).png().toFile(path.join(dir, cls, `${subject}_c1_${String(i).padStart(5, '0')}.png`));
+      }
+    }
+  }
+}
+
+function writeConfig(name: string, hyperparams: object): string {
+  const file = path.join(root, name);
+  writeFileSync(file, JSON.stringify({ features: { inputSize: [64, 64], fit: 'letterbox' }, hyperparams: { ternary: hyperparams, binary: hyperparams } }));
+  return file;
+}
+
+const ready = shapesDataset(data);
+const config = writeConfig('config.json', { hidden: 16, learningRate: 0.01, batchSize: 8, maxEpochs: 6, patience: 3, seed: 7 });
+const longConfig = writeConfig('long.json', { hidden: 16, learningRate: 0.001, batchSize: 2, maxEpochs: 100000, patience: 0 });
+
+const modelFiles = ['metadata.json', 'model.json', 'weights.bin'];
+/** The folder's entries other than finished models: temporary folders an interrupted write would leave. */
+const leftovers = (dir: string) => readdirSync(dir).filter((n) => n.startsWith('.'));
+const metadataOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8'));
+
+test('every command has --help', () => {
+  for (const [command, option] of [['features', '--input-size'], ['train', '--no-augment'], ['evaluate', '--json'], ['export', '--weights']]) {
+    const r = kombat(command, '--help');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`Usage: kombat ${command}`));
+    assert.ok(r.stdout.includes(option), `${command} --help mentions ${option}`);
+  }
+});
+
+test('train -> evaluate; same seed, same model; export --weights uint8', { skip: needsShared }, async () => {
+  await ready;
+  const m1 = path.join(root, 'models', 'a');
+  const t1 = kombat('train', '--data', data, '--task', 'ternary', '--out', m1, '--config', config, '--variants', '2');
+  assert.equal(t1.status, 0, t1.stderr);
+  assert.deepEqual(readdirSync(m1).sort(), modelFiles);
+  // No split.json: a seeded subject split; augmentation of every frame into <data>-aug, training on the training subjects' variants.
+  assert.match(t1.stderr, /split\.json is missing: using a seeded subject split/);
+  assert.match(t1.stderr, /72 variants in .*shapes-aug \(72 written, 0 reused/);
+  assert.match(t1.stderr, /train 12 frames \+ 24 augmented, val 12, test 12/);
+  assert.match(t1.stderr, /^epoch 1\/6 {2}loss /m);
+  assert.match(t1.stdout, /ternary model, \d+ epochs/);
+  const meta = metadataOf(m1);
+  assert.deepEqual(meta.classes, ['punch', 'kick', 'other']);
+  assert.deepEqual(meta.features, { alpha: 0.75, inputSize: [64, 64], layer: 'global_average_pooling2d_1', fit: 'letterbox', featureSize: 768 });
+  assert.equal(meta.weights, 'float32');
+  assert.equal(meta.hyperparams.hidden, 16);
+  assert.equal(meta.hyperparams.seed, 7);
+  assert.deepEqual(meta.thresholds, { any: 0.4, action: 0.35 });
+
+  const e = kombat('evaluate', '--model', m1, '--data', data, '--json');
+  assert.equal(e.status, 0, e.stderr);
+  const metrics = JSON.parse(e.stdout);
+  assert.deepEqual(Object.keys(metrics), ['classes', 'accuracy', 'balancedAccuracy', 'confusionMatrix', 'perClass']);
+  assert.deepEqual(metrics.classes, ['punch', 'kick', 'other']);
+  assert.deepEqual(Object.keys(metrics.perClass), ['punch', 'kick', 'other']);
+  for (const c of metrics.classes) assert.deepEqual(Object.keys(metrics.perClass[c]).sort(), ['f1', 'precision', 'recall', 'support']);
+  assert.deepEqual(metrics.confusionMatrix.map((row: number[]) => row.reduce((a, b) => a + b, 0)), [12, 12, 12]);
+  assert.ok(metrics.accuracy > 0.6 && metrics.accuracy <= 1, `accuracy ${metrics.accuracy}`);
+  assert.ok(metrics.balancedAccuracy > 0.6, `balanced accuracy ${metrics.balancedAccuracy}`);
+  const table = kombat('evaluate', '--model', m1, '--data', data);
+  assert.equal(table.status, 0, table.stderr);
+  assert.match(table.stdout, /36 images, ternary model/);
+  assert.match(table.stdout, /confusion matrix/);
+
+  // The same seed again (features now from the cache, augmentation reused): the same bytes.
+  const m2 = path.join(root, 'models', 'b');
+  const t2 = kombat('train', '--data', data, '--task', 'ternary', '--out', m2, '--config', config, '--variants', '2');
+  assert.equal(t2.status, 0, t2.stderr);
+  assert.match(t2.stderr, /\(0 written, 72 reused/);
+  assert.ok(readFileSync(path.join(m1, 'weights.bin')).equals(readFileSync(path.join(m2, 'weights.bin'))), 'identical weights.bin');
+  const meta2 = metadataOf(m2);
+  assert.deepEqual(meta2.metrics, meta.metrics);
+  assert.deepEqual(meta2.epochs, meta.epochs);
+  assert.equal(meta2.trainingDataHash, meta.trainingDataHash);
+
+  const q = path.join(root, 'models', 'a-uint8');
+  const x = kombat('export', '--model', m1, '--out', q, '--weights', 'uint8');
+  assert.equal(x.status, 0, x.stderr);
+  assert.match(x.stdout, /\(float32, weights\.bin [\d.]+ KiB\) -> .*\(uint8, weights\.bin [\d.]+ KiB/);
+  const [full, small] = [m1, q].map((d) => readFileSync(path.join(d, 'weights.bin')).length);
+  assert.ok(small < full / 3, `uint8 ${small} bytes vs float32 ${full}`);
+  const qmeta = metadataOf(q);
+  assert.equal(qmeta.weights, 'uint8');
+  assert.deepEqual({ ...qmeta, weights: 'float32' }, meta, 'the rest of the metadata is kept');
+  const eq = kombat('evaluate', '--model', q, '--data', data, '--json');
+  assert.equal(eq.status, 0, eq.stderr);
+  assert.ok(Math.abs(JSON.parse(eq.stdout).accuracy - metrics.accuracy) <= 0.1, 'the quantised model reloads and scores about the same');
+
+  // Binary task, original frames only, the article's hyper-parameters (batch a tenth of the 12 training frames).
+  const mb = path.join(root, 'models', 'binary');
+  const tb = kombat('train', '--data', data, '--task', 'binary', '--out', mb, '--config', config, '--no-augment', '--article', '--epochs', '2');
+  assert.equal(tb.status, 0, tb.stderr);
+  const bmeta = metadataOf(mb);
+  assert.deepEqual(bmeta.classes, ['not-punch', 'punch']);
+  assert.equal(bmeta.hyperparams.learningRate, 1e-6);
+  assert.equal(bmeta.hyperparams.loss, 'sigmoidCrossEntropy');
+  assert.equal(bmeta.hyperparams.batchSize, 1);
+  assert.equal(bmeta.epochs.trained, 2);
+  assert.deepEqual(leftovers(path.join(root, 'models')), []);
+});
+
+test('features: cached per layer; another layer or a wrong-size entry is recomputed', { skip: needsShared }, async () => {
+  await ready;
+  const spec = ['--input-size', '64x64', '--fit', 'stretch', '--alpha', '0.75'];
+  const first = kombat('features', '--data', data, ...spec, '--layer', 'global_average_pooling2d_1');
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /^36 images: 36 computed, 0 from the cache; 768 features each; [\d.]+ s$/m);
+  const again = kombat('features', '--data', data, ...spec, '--layer', 'global_average_pooling2d_1');
+  assert.match(again.stdout, /36 images: 0 computed, 36 from the cache/);
+  const other = kombat('features', '--data', data, ...spec, '--layer', 'conv_pw_11_relu');
+  assert.equal(other.status, 0, other.stderr);
+  assert.match(other.stdout, /36 images: 36 computed, 0 from the cache; 384 features each/);
+
+  // Put a conv_pw_11_relu entry (384 values) where a global_average_pooling2d_1 one (768) belongs.
+  const base = path.join(root, 'data', 'features', 'mobilenet_v1_0.75_224');
+  const gap = path.join(base, 'global_average_pooling2d_1', '64x64');
+  const shard = readdirSync(gap)[0];
+  const entry = readdirSync(path.join(gap, shard))[0];
+  copyFileSync(path.join(base, 'conv_pw_11_relu', '64x64', shard, entry), path.join(gap, shard, entry));
+  const repaired = kombat('features', '--data', data, ...spec, '--layer', 'global_average_pooling2d_1');
+  assert.match(repaired.stdout, /36 images: 1 computed, 35 from the cache/);
+  const last = kombat('features', '--data', data, ...spec, '--layer', 'global_average_pooling2d_1');
+  assert.match(last.stdout, /36 images: 0 computed, 36 from the cache/);
+});
+
+test('bad input: one clear message naming the file or value, non-zero exit', { skip: needsShared }, async () => {
+  await ready;
+  const out = path.join(root, 'models', 'bad');
+  const fails = (r: Run, pattern: RegExp) => {
+    assert.notEqual(r.status, 0, `${pattern}: should fail`);
+    assert.match(r.stderr, pattern);
+  };
+  const train = (dir: string, ...more: string[]) => kombat('train', '--data', dir, '--task', 'ternary', '--out', out, '--config', config, '--no-augment', ...more);
+
+  const one = path.join(root, 'one-class');
+  cpSync(path.join(data, 'punch'), path.join(one, 'punch'), { recursive: true });
+  fails(train(one), new RegExp(`${one}/kick/: class folder is missing`));
+
+  const emptyVal = path.join(root, 'empty-val');
+  cpSync(data, emptyVal, { recursive: true });
+  writeFileSync(path.join(emptyVal, 'split.json'), JSON.stringify({ seed: 1, train: ['s1', 's2'], val: [], test: ['s3'] }));
+  fails(train(emptyVal), new RegExp(`${emptyVal}: the val split is empty`));
+
+  // The training subject has punches only.
+  const oneTrainClass = path.join(root, 'one-train-class');
+  cpSync(data, oneTrainClass, { recursive: true });
+  for (const cls of ['kick', 'other']) for (let i = 0; i < 4; i++) rmSync(path.join(oneTrainClass, cls, `s1_c1_0000${i}.png`));
+  writeFileSync(path.join(oneTrainClass, 'split.json'), JSON.stringify({ seed: 1, train: ['s1'], val: ['s2'], test: ['s3'] }));
+  fails(train(oneTrainClass), /the training split \(subjects s1\) holds only one ternary class \(punch\); a classifier needs at least two/);
+
+  fails(kombat('train', '--data', data, '--task', 'quaternary', '--out', out), /argument 'quaternary' is invalid\. unknown task "quaternary" \(tasks are binary, ternary\)/);
+  fails(kombat('features', '--data', data, '--input-size', '64'), /argument '64' is invalid\. input size "64" is not WIDTHxHEIGHT/);
+  fails(kombat('features', '--data', data, '--input-size', '16x16'), /input size "16x16": width and height must be in 32\.\.1024/);
+  fails(train(data, '--config', path.join(root, 'missing.json')), /missing\.json: no such config file/);
+  fails(kombat('train', '--data', data, '--task', 'binary', '--out', out, '--augmented', path.join(root, 'x'), '--no-augment'), /contradict/);
+  fails(kombat('features', '--data', path.join(root, 'nowhere')), /nowhere: no such dataset folder/);
+  assert.equal(existsSync(out), false, 'no model written');
+
+  // A trained model with parts missing, or features of the wrong size.
+  const good = path.join(root, 'models', 'good');
+  const t = train(data, '--epochs', '1');
+  assert.equal(t.status, 0, t.stderr);
+  cpSync(out, good, { recursive: true });
+  rmSync(out, { recursive: true });
+  const broken = (name: string, edit: (dir: string) => void) => {
+    const dir = path.join(root, 'models', name);
+    cpSync(good, dir, { recursive: true });
+    edit(dir);
+    return dir;
+  };
+  const noWeights = broken('no-weights', (d) => rmSync(path.join(d, 'weights.bin')));
+  fails(kombat('evaluate', '--model', noWeights, '--data', data), new RegExp(`${noWeights}/weights\\.bin: weight file listed in model\\.json is missing`));
+  fails(kombat('export', '--model', noWeights, '--out', path.join(root, 'models', 'q')), /weights\.bin: weight file listed in model\.json is missing/);
+  const noMeta = broken('no-metadata', (d) => rmSync(path.join(d, 'metadata.json')));
+  fails(kombat('evaluate', '--model', noMeta, '--data', data), new RegExp(`${noMeta}/metadata\\.json is missing`));
+  const otherLayer = broken('other-layer', (d) => {
+    const meta = metadataOf(d);
+    meta.features.layer = 'conv_pw_11_relu';
+    writeFileSync(path.join(d, 'metadata.json'), JSON.stringify(meta));
+  });
+  fails(kombat('evaluate', '--model', otherLayer, '--data', data), /model\.json expects 768 features, but the features its metadata\.json names \(conv_pw_11_relu, 64x64, alpha 0\.75\) have 384/);
+  fails(kombat('export', '--model', good, '--out', path.join(root, 'models', 'q'), '--weights', 'int4'), /argument 'int4' is invalid/);
+});
+
+/** Resolves when the child's stderr matches `pattern`. */
+function waitFor(child: ChildProcess, pattern: RegExp, seen: { text: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (pattern.test(seen.text)) {
+        child.stderr!.off('data', check);
+        resolve();
+      }
+    };
+    child.stderr!.on('data', check);
+    child.once('exit', () => reject(new Error(`exited before ${pattern}: ${seen.text}`)));
+  });
+}
+
+function startTrain(out: string, ...more: string[]): { child: ChildProcess; seen: { text: string }; stdout: { text: string }; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'train', '--data', data, '--task', 'ternary', '--out', out, '--config', longConfig, ...more], { env });
+  const seen = { text: '' };
+  const stdout = { text: '' };
+  child.stderr!.on('data', (b: Buffer) => (seen.text += b.toString()));
+  child.stdout!.on('data', (b: Buffer) => (stdout.text += b.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, seen, stdout, exit };
+}
+
+test('Ctrl-C during training: stops after the batch, keeps the best epoch, writes a complete model', { skip: needsShared }, async () => {
+  await ready;
+  const parent = path.join(root, 'interrupted');
+  const out = path.join(parent, 'model');
+  const run = startTrain(out, '--no-augment');
+  await waitFor(run.child, /^epoch +3\//m, run.seen);
+  run.child.kill('SIGINT');
+  assert.equal(await run.exit, 0, run.seen.text);
+  assert.match(run.seen.text, /interrupted; stopping after the current batch/);
+  assert.deepEqual(readdirSync(out).sort(), modelFiles);
+  const meta = metadataOf(out);
+  assert.equal(meta.epochs.stoppedBy, 'interrupted');
+  assert.ok(meta.epochs.trained >= 3 && meta.epochs.trained < 100000, `trained ${meta.epochs.trained}`);
+  assert.match(run.stdout.text, /epochs \(interrupted, best epoch \d+\)/);
+  assert.deepEqual(leftovers(parent), []);
+  const e = kombat('evaluate', '--model', out, '--data', data, '--json');
+  assert.equal(e.status, 0, e.stderr);
+
+  // Twice: quits at once or finishes the export, never a half-written folder; the old model stays whole.
+  const before = readFileSync(path.join(out, 'weights.bin'));
+  const twice = startTrain(out, '--no-augment');
+  await waitFor(twice.child, /^epoch +2\//m, twice.seen);
+  twice.child.kill('SIGINT');
+  await new Promise((r) => setTimeout(r, 5));
+  twice.child.kill('SIGINT');
+  const code = await twice.exit;
+  assert.ok(code === 0 || code === 130, `exit ${code}: ${twice.seen.text}`);
+  assert.deepEqual(readdirSync(out).sort(), modelFiles);
+  assert.equal(metadataOf(out).epochs.stoppedBy, 'interrupted');
+  if (code === 130) assert.ok(readFileSync(path.join(out, 'weights.bin')).equals(before), 'quit at once: the old model is untouched');
+  assert.deepEqual(leftovers(parent), []);
+
+  // Before training (augmenting): quits at once, nothing written.
+  const early = path.join(parent, 'early');
+  const pre = startTrain(early, '--augmented', path.join(root, 'aug-early'), '--variants', '8');
+  await waitFor(pre.child, /augmenting 36 frames/, pre.seen);
+  pre.child.kill('SIGINT');
+  assert.equal(await pre.exit, 130, pre.seen.text);
+  assert.match(pre.seen.text, /interrupted before training; no model written/);
+  assert.equal(existsSync(early), false);
+  assert.deepEqual(leftovers(parent), []);
+});
