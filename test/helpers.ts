@@ -3,6 +3,8 @@
 import { existsSync, mkdtempSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { mulberry32 } from '../src/random';
+import type { FeatureSet } from '../src/train/train';
 
 export const sharedDir = path.resolve(__dirname, '..', '..', 'shared');
 export const sharedMobileNet = path.join(sharedDir, 'models', 'mobilenet_v1_0.75_224');
@@ -15,4 +17,17 @@ export const needsShared: false | string = existsSync(path.join(sharedMobileNet,
 
 export function tempDir(prefix = 'kombat-test-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Three noisy clusters in 16 dimensions: a small learnable feature set for training tests. */
+export function clusterFixture(n: number, seed: number, classes = ['punch', 'kick', 'other']): FeatureSet {
+  const rng = mulberry32(seed);
+  const d = 16;
+  const x = new Float32Array(n * d);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % classes.length;
+    for (let j = 0; j < d; j++) x[i * d + j] = (j % classes.length === y[i] ? 1 : 0) + (rng() - 0.5) * 1.5;
+  }
+  return { x, featureSize: d, y, classes };
 }

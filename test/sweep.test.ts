@@ -4,27 +4,14 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'path';
 import { initBackend } from '../src/backend';
-import { mulberry32 } from '../src/random';
 import {
   checkSpace, chooseAfterSeedCheck, compareRows, describeSpace, gridTrials, readTableCsv, runSweep, sampleTrials, saveBestHyperparams, SearchSpace,
   spaceSize, SWEEP_COLUMNS, SweepRow, sweepHeatmap, sweepParallel, sweepTable, transferHyperparams, writeSweepCsv,
 } from '../src/sweep';
 import { readConfig } from '../src/train/config';
-import type { FeatureSet } from '../src/train/train';
-import { tempDir } from './helpers';
+import { clusterFixture, tempDir } from './helpers';
 
-/** Three noisy clusters in 16 dimensions (as test/train.test.ts). */
-function fixture(n: number, seed: number, classes = ['punch', 'kick', 'other']): FeatureSet {
-  const rng = mulberry32(seed);
-  const d = 16;
-  const x = new Float32Array(n * d);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % classes.length;
-    for (let j = 0; j < d; j++) x[i * d + j] = (j % classes.length === y[i] ? 1 : 0) + (rng() - 0.5) * 1.5;
-  }
-  return { x, featureSize: d, y, classes };
-}
+const fixture = clusterFixture;
 
 const SPACE: SearchSpace = { learningRate: [1e-3, 1e-2, 3e-2], hidden: [8, 16], dropout: [0, 0.3], batchSize: [16, 32] };
 

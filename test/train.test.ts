@@ -2,21 +2,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { initBackend, tf } from '../src/backend';
-import { mulberry32 } from '../src/random';
-import { FeatureSet, Hyperparams, trainHead } from '../src/train/train';
+import { Hyperparams, trainHead } from '../src/train/train';
+import { clusterFixture } from './helpers';
 
-/** Three noisy clusters in 16 dimensions. */
-function fixture(n: number, seed: number, classes = ['punch', 'kick', 'other']): FeatureSet {
-  const rng = mulberry32(seed);
-  const d = 16;
-  const x = new Float32Array(n * d);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % classes.length;
-    for (let j = 0; j < d; j++) x[i * d + j] = (j % classes.length === y[i] ? 1 : 0) + (rng() - 0.5) * 1.5;
-  }
-  return { x, featureSize: d, y, classes };
-}
+const fixture = clusterFixture;
 
 const hp: Hyperparams = {
   hidden: 32, dropout: 0.3, learningRate: 1e-2, batchSize: 16, maxEpochs: 8, patience: 0,
