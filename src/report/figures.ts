@@ -18,21 +18,22 @@ const BLUES: [number, string][] = [
 /** Train / validation (and first / second series) colours: plotly's default blue and orange. */
 const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 
-function baseLayout(title: string, extra: PlotlyObject = {}): PlotlyObject {
+/** `cartesian`: false for figures without x/y axes (parcoords), where plot_bgcolor does not apply. */
+function baseLayout(title: string, extra: PlotlyObject = {}, cartesian = true): PlotlyObject {
   return {
     title: { text: title, x: 0.5, xanchor: 'center' },
     font: { family: 'DejaVu Sans, Liberation Sans, Arial, sans-serif', size: 14 },
     paper_bgcolor: 'white',
-    plot_bgcolor: 'white',
+    ...(cartesian ? { plot_bgcolor: 'white' } : {}),
     margin: { l: 80, r: 40, t: 70, b: 70 },
     ...extra,
   };
 }
 
+/** Heatmap axes pass showgrid: false (plotly then rejects a grid colour). */
 const axis = (title: string, extra: PlotlyObject = {}): PlotlyObject => ({
   title: { text: title },
-  showgrid: true,
-  gridcolor: '#e5e5e5',
+  ...(extra.showgrid === false ? {} : { showgrid: true, gridcolor: '#e5e5e5' }),
   zeroline: false,
   linecolor: '#444',
   showline: true,
@@ -40,8 +41,12 @@ const axis = (title: string, extra: PlotlyObject = {}): PlotlyObject => ({
   ...extra,
 });
 
-/** A heatmap with each cell's value written on it, dark text on light cells and white on dark. */
-function annotatedHeatmap(x: string[], y: string[], z: number[][], text: string[][], colorscale: [number, string][], zmin: number, zmax: number, zTitle: string): { trace: PlotlyObject; annotations: PlotlyObject[] } {
+/**
+ * A heatmap on category axes with each cell's value written on it, dark text on light cells and
+ * white on dark. Annotations are placed by label; plotly reads a number-like label ('16', '1e-3')
+ * there as a category index, so callers with such labels re-place them by index (sweep/figures.ts).
+ */
+function annotatedHeatmap(x: string[], y: string[], z: number[][], text: string[][], zmin: number, zmax: number, zTitle: string): { trace: PlotlyObject; annotations: PlotlyObject[] } {
   if (z.length !== y.length || z.some((row) => row.length !== x.length)) {
     throw new Error(`heatmap: z must be ${y.length} rows of ${x.length} values`);
   }
@@ -54,9 +59,9 @@ function annotatedHeatmap(x: string[], y: string[], z: number[][], text: string[
     font: { color: (v - zmin) / span > 0.5 ? 'white' : 'black', size: 14 },
   })));
   const trace = {
-    type: 'heatmap', x, y, z, zmin, zmax, colorscale,
+    type: 'heatmap', x, y, z, zmin, zmax, colorscale: BLUES,
     colorbar: { title: { text: zTitle } },
-    hovertemplate: `%{y} / %{x}: %{z}<extra></extra>`,
+    hovertemplate: '%{y} / %{x}: %{z}<extra></extra>',
   };
   return { trace, annotations };
 }
@@ -75,12 +80,12 @@ export function confusionHeatmap(matrix: number[][], classes: string[], opts: Co
   const z = opts.normalised ? normaliseRows(matrix) : matrix;
   const text = z.map((row) => row.map((v) => (opts.normalised ? v.toFixed(2) : String(v))));
   const zmax = opts.normalised ? 1 : Math.max(1, ...matrix.flat());
-  const { trace, annotations } = annotatedHeatmap(classes, classes, z, text, BLUES, 0, zmax, opts.normalised ? 'share of true' : 'count');
+  const { trace, annotations } = annotatedHeatmap(classes, classes, z, text, 0, zmax, opts.normalised ? 'share of true' : 'count');
   return {
     data: [trace],
     layout: baseLayout(opts.title, {
       annotations,
-      xaxis: axis('Predicted', { type: 'category', showgrid: false }),
+      xaxis: axis('Predicted', { type: 'category', showgrid: false, constrain: 'domain' }),
       yaxis: axis('True', { type: 'category', autorange: 'reversed', showgrid: false, scaleanchor: 'x' }),
     }),
   };
@@ -99,13 +104,14 @@ export function trainingCurves(history: readonly HistoryPoint[], title: string):
   const line = (name: string, key: keyof HistoryPoint, subplot: '' | '2', validation: boolean): PlotlyObject | undefined => {
     const pts = history.filter((h) => h[key] !== undefined);
     if (pts.length === 0) return undefined;
+    const color = validation ? COLOURS[1] : COLOURS[0];
     return {
-      type: 'scatter', mode: pts.length > 1 ? 'lines' : 'markers', name,
+      type: 'scatter', name,
       x: pts.map((h) => h.epoch), y: pts.map((h) => h[key]),
       xaxis: `x${subplot}`, yaxis: `y${subplot}`,
       legendgroup: name, showlegend: subplot === '',
-      line: { color: validation ? COLOURS[1] : COLOURS[0], dash: validation ? 'dash' : 'solid', width: 2 },
-      marker: { color: validation ? COLOURS[1] : COLOURS[0] },
+      // One epoch draws no line: show the point.
+      ...(pts.length > 1 ? { mode: 'lines', line: { color, dash: validation ? 'dash' : 'solid', width: 2 } } : { mode: 'markers', marker: { color, size: 9 } }),
     };
   };
   const data = [
@@ -203,9 +209,9 @@ export function parallelCoordinates(rows: readonly Row[], dimensions: string[], 
     data: [{
       type: 'parcoords',
       dimensions: dimensions.map(column),
-      line: { color: colour.values, colorscale: 'Viridis', showscale: true, colorbar: { title: { text: colourBy } } },
+      line: { color: colour.values, colorscale: 'Viridis', showscale: true, colorbar: { title: { text: colourBy }, x: 1.08 } },
     }],
-    layout: baseLayout(title, { margin: { l: 80, r: 80, t: 100, b: 40 } }),
+    layout: baseLayout(title, { margin: { l: 80, r: 150, t: 110, b: 40 } }, false),
   };
 }
 
@@ -218,13 +224,14 @@ export interface HeatmapTitles {
   digits?: number;
 }
 
-/** z[i][j] at (x[j], y[i]), e.g. validation accuracy over learning rate x units; axes are categories. */
+/** z[i][j] at (x[j], y[i]), e.g. validation accuracy over learning rate x units; axes are categories (see annotatedHeatmap for number-like labels). */
 export function heatmap(x: (string | number)[], y: (string | number)[], z: number[][], titles: HeatmapTitles): Figure {
   const finite = z.flat().filter(Number.isFinite);
   const zmin = finite.length ? Math.min(...finite) : 0;
-  const zmax = finite.length ? Math.max(...finite) : 1;
+  const top = finite.length ? Math.max(...finite) : 1;
+  const zmax = top > zmin ? top : zmin + 1; // plotly rejects zmin >= zmax (one cell, a flat sweep)
   const text = z.map((row) => row.map((v) => (Number.isFinite(v) ? v.toFixed(titles.digits ?? 3) : '')));
-  const { trace, annotations } = annotatedHeatmap(x.map(String), y.map(String), z, text, BLUES, zmin, zmax, titles.zTitle);
+  const { trace, annotations } = annotatedHeatmap(x.map(String), y.map(String), z, text, zmin, zmax, titles.zTitle);
   return {
     data: [trace],
     layout: baseLayout(titles.title, {
