@@ -1,6 +1,6 @@
 // Writes that never leave a half-written file or folder under the final name:
 // write to a temporary sibling, then rename (atomic on one filesystem).
-import { promises as fs } from 'fs';
+import { mkdirSync, promises as fs } from 'fs';
 import * as path from 'path';
 
 export function temporarySibling(target: string): string {
@@ -30,7 +30,8 @@ export async function writeJsonAtomic(target: string, value: unknown): Promise<v
 export async function writeDirAtomic(target: string, fill: (dir: string) => Promise<void>): Promise<void> {
   await fs.mkdir(path.dirname(target), { recursive: true });
   const tmp = temporarySibling(target);
-  await fs.mkdir(tmp);
+  // Synchronous, so that a signal handler cleaning up temporaries never races a pending mkdir.
+  mkdirSync(tmp);
   try {
     await fill(tmp);
     const old = `${tmp}.old`;
