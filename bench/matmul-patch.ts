@@ -26,5 +26,12 @@ async function epochSeconds(): Promise<number> {
   const shipped = await epochSeconds();
   patchWasmMatMul();
   const patched = await epochSeconds();
-  console.log(JSON.stringify({ backend: 'wasm', shippedSecondsPerEpoch: shipped, patchedSecondsPerEpoch: patched, speedup: shipped / patched }));
+  console.log(
+    JSON.stringify({
+      backend: 'wasm',
+      shippedSecondsPerEpoch: shipped,
+      patchedSecondsPerEpoch: patched,
+      speedup: shipped / patched,
+    }),
+  );
 })();

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import * as os from 'os';
+import * as os from 'node:os';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 

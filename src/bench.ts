@@ -1,11 +1,12 @@
 // The two speeds that decide how long `make all` takes: MobileNet feature extraction per image
 // (decode and resize included) and one epoch of dense-head training.
-import { promises as fs } from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import sharp from 'sharp';
+
 import * as tf from '@tensorflow/tfjs';
-import { BackendName, initBackend } from './backend';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import { type BackendName, initBackend } from './backend';
 import { extractFiles } from './features/extract';
 import { loadMobileNet } from './mobilenet/model';
 import type { Alpha } from './mobilenet/source';
@@ -54,13 +55,21 @@ async function writeBenchImages(dir: string, count: number): Promise<string[]> {
     const raw = Buffer.alloc(640 * 360 * 3);
     for (let j = 0; j < raw.length; j++) raw[j] = (rng() * 256) | 0;
     const file = path.join(dir, `${i}.jpg`);
-    await sharp(raw, { raw: { width: 640, height: 360, channels: 3 } }).jpeg({ quality: 90 }).toFile(file);
+    await sharp(raw, { raw: { width: 640, height: 360, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toFile(file);
     files.push(file);
   }
   return files;
 }
 
-export async function runBench({ alpha = 0.75, runs = 5, images = 64, trainSamples = 10_000, log = () => {} }: BenchOptions = {}): Promise<BenchResult> {
+export async function runBench({
+  alpha = 0.75,
+  runs = 5,
+  images = 64,
+  trainSamples = 10_000,
+  log = () => {},
+}: BenchOptions = {}): Promise<BenchResult> {
   const env = await initBackend();
   const batchSize = 16;
   const mobilenet = await loadMobileNet({ alpha });

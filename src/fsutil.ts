@@ -1,7 +1,7 @@
 // Writes that never leave a half-written file or folder under the final name:
 // write to a temporary sibling, then rename (atomic on one filesystem).
-import { mkdirSync, promises as fs } from 'fs';
-import * as path from 'path';
+import { promises as fs, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
 
 export function temporarySibling(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${Date.now().toString(36)}`);
@@ -20,7 +20,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
 }
 
 export async function writeJsonAtomic(target: string, value: unknown): Promise<void> {
-  await writeFileAtomic(target, JSON.stringify(value, null, 2) + '\n');
+  await writeFileAtomic(target, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 /**
@@ -35,7 +35,10 @@ export async function writeDirAtomic(target: string, fill: (dir: string) => Prom
   try {
     await fill(tmp);
     const old = `${tmp}.old`;
-    const hadOld = await fs.rename(target, old).then(() => true, () => false);
+    const hadOld = await fs.rename(target, old).then(
+      () => true,
+      () => false,
+    );
     await fs.rename(tmp, target);
     if (hadOld) await fs.rm(old, { recursive: true, force: true });
   } catch (err) {
@@ -45,5 +48,8 @@ export async function writeDirAtomic(target: string, fill: (dir: string) => Prom
 }
 
 export async function exists(p: string): Promise<boolean> {
-  return fs.access(p).then(() => true, () => false);
+  return fs.access(p).then(
+    () => true,
+    () => false,
+  );
 }

@@ -1,5 +1,5 @@
 // Where the project keeps things. src/ and dist/ both sit one level below the project root.
-import * as path from 'path';
+import * as path from 'node:path';
 
 export const projectRoot = path.resolve(__dirname, '..');
 /** Exported classifiers and models/config.json; KOMBAT_MODELS_DIR moves them (the smoke test does). */

@@ -28,10 +28,17 @@ export function toModelInput(pixels: tf.Tensor3D, size: InputSize, fit: Fit = 's
     if (h === size[0] && w === size[1]) return scaled;
     if (fit === 'stretch') return tf.image.resizeBilinear(scaled, [size[0], size[1]], true);
     const k = Math.min(size[0] / h, size[1] / w);
-    const inner: [number, number] = [Math.min(size[0], Math.max(1, Math.round(h * k))), Math.min(size[1], Math.max(1, Math.round(w * k)))];
+    const inner: [number, number] = [
+      Math.min(size[0], Math.max(1, Math.round(h * k))),
+      Math.min(size[1], Math.max(1, Math.round(w * k))),
+    ];
     const resized = tf.image.resizeBilinear(scaled, inner, true);
     const top = (size[0] - inner[0]) >> 1;
     const left = (size[1] - inner[1]) >> 1;
-    return tf.pad(resized, [[top, size[0] - inner[0] - top], [left, size[1] - inner[1] - left], [0, 0]]);
+    return tf.pad(resized, [
+      [top, size[0] - inner[0] - top],
+      [left, size[1] - inner[1] - left],
+      [0, 0],
+    ]);
   });
 }

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { promises as fs } from 'fs';
-import * as path from 'path';
 import { describe, test } from 'node:test';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import sharp from 'sharp';
 import {
+  type Augmenter,
   applyAugmenter,
   articlePipeline,
   augmentDataset,
   augmentVariant,
-  Augmenter,
   BORDER_MODES,
   describePipeline,
   encodeJpeg,
@@ -41,7 +41,8 @@ function picture(width = 40, height = 24, salt = 0): RgbImage {
 
 function checkerboard(width = 32, height = 32): RgbImage {
   const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.fill((x + y) % 2 ? 230 : 25, (y * width + x) * 3, (y * width + x) * 3 + 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data.fill((x + y) % 2 ? 230 : 25, (y * width + x) * 3, (y * width + x) * 3 + 3);
   return { data, width, height };
 }
 
@@ -63,13 +64,21 @@ function hfEnergy(img: RgbImage): number {
   return e;
 }
 
-const px = (img: RgbImage, x: number, y: number) => [...img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3)];
+const px = (img: RgbImage, x: number, y: number) => [
+  ...img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3),
+];
 
 describe('augmenter effects', () => {
   test('Fliplr mirrors pixels left-right, twice is the identity', () => {
     const img = picture();
     const f = ops.fliplr(img);
-    for (const [x, y] of [[0, 0], [5, 3], [39, 23], [17, 11]]) assert.deepEqual(px(f, x, y), px(img, img.width - 1 - x, y));
+    for (const [x, y] of [
+      [0, 0],
+      [5, 3],
+      [39, 23],
+      [17, 11],
+    ])
+      assert.deepEqual(px(f, x, y), px(img, img.width - 1 - x, y));
     assert.deepEqual(ops.fliplr(f).data, img.data);
     assert.deepEqual(applyAugmenter({ type: 'Fliplr', p: 1 }, img, mulberry32(1)).data, f.data);
     assert.deepEqual(applyAugmenter({ type: 'Fliplr', p: 0 }, img, mulberry32(1)).data, img.data);
@@ -88,12 +97,22 @@ describe('augmenter effects', () => {
     const img = picture();
     assert.equal(mean(ops.addValues(img, [10, 10, 10])), mean(img) + 10);
     assert.equal(mean(ops.addValues(img, [-15, -15, -15])), mean(img) - 15);
-    assert.equal(mean(applyAugmenter({ type: 'Add', value: [7, 7], perChannel: 0 }, img, mulberry32(3))), mean(img) + 7);
-    assert.equal(ops.addValues(img, [250, 250, 250]).data.every((v) => v === 255), true, 'clamps at 255');
+    assert.equal(
+      mean(applyAugmenter({ type: 'Add', value: [7, 7], perChannel: 0 }, img, mulberry32(3))),
+      mean(img) + 7,
+    );
+    assert.equal(
+      ops.addValues(img, [250, 250, 250]).data.every((v) => v === 255),
+      true,
+      'clamps at 255',
+    );
     const doubled = ops.multiplyValues(img, [2, 1, 1]);
     assert.equal(doubled.data[0], Math.min(255, img.data[0] * 2));
     const flat = ops.contrast(img, [0, 0, 0]);
-    assert.ok(flat.data.every((v) => v === 128), 'contrast 0 gives mid grey');
+    assert.ok(
+      flat.data.every((v) => v === 128),
+      'contrast 0 gives mid grey',
+    );
     assert.deepEqual(ops.contrast(img, [1, 1, 1]).data, img.data);
   });
 
@@ -127,7 +146,11 @@ describe('augmenter effects', () => {
     const img = picture();
     for (const mode of BORDER_MODES) {
       for (const order of [0, 1] as const) {
-        assert.deepEqual(ops.affine(img, IDENTITY_AFFINE, order, mode, [1, 2, 3]).data, img.data, `${mode} order ${order}`);
+        assert.deepEqual(
+          ops.affine(img, IDENTITY_AFFINE, order, mode, [1, 2, 3]).data,
+          img.data,
+          `${mode} order ${order}`,
+        );
       }
     }
   });
@@ -154,11 +177,26 @@ describe('augmenter effects', () => {
 
   test('border index modes', () => {
     const ix = (i: number, m: (typeof BORDER_MODES)[number]) => ops.borderIndex(i, 4, m);
-    assert.deepEqual([-2, -1, 4, 5].map((i) => ix(i, 'reflect')), [2, 1, 2, 1]);
-    assert.deepEqual([-2, -1, 4, 5].map((i) => ix(i, 'symmetric')), [1, 0, 3, 2]);
-    assert.deepEqual([-2, -1, 4, 5].map((i) => ix(i, 'wrap')), [2, 3, 0, 1]);
-    assert.deepEqual([-2, -1, 4, 5].map((i) => ix(i, 'edge')), [0, 0, 3, 3]);
-    assert.deepEqual([-2, 5].map((i) => ix(i, 'constant')), [-1, -1]);
+    assert.deepEqual(
+      [-2, -1, 4, 5].map((i) => ix(i, 'reflect')),
+      [2, 1, 2, 1],
+    );
+    assert.deepEqual(
+      [-2, -1, 4, 5].map((i) => ix(i, 'symmetric')),
+      [1, 0, 3, 2],
+    );
+    assert.deepEqual(
+      [-2, -1, 4, 5].map((i) => ix(i, 'wrap')),
+      [2, 3, 0, 1],
+    );
+    assert.deepEqual(
+      [-2, -1, 4, 5].map((i) => ix(i, 'edge')),
+      [0, 0, 3, 3],
+    );
+    assert.deepEqual(
+      [-2, 5].map((i) => ix(i, 'constant')),
+      [-1, -1],
+    );
   });
 
   test('Grayscale alpha 1 gives equal channels, alpha 0 changes nothing', () => {
@@ -246,28 +284,54 @@ describe('parameter validation', () => {
     [{ type: 'Grayscale', alpha: [0, 1.5] }, /^Grayscale: alpha must be <= 1, got 1\.5$/],
     [{ type: 'AverageBlur', k: [0, 3] }, /^AverageBlur: k must be >= 1, got 0$/],
     [{ type: 'MedianBlur', k: [3, 4.5] }, /^MedianBlur: k must be an integer, got 4\.5$/],
-    [{ type: 'Sometimes', p: 1.5, child: { type: 'Fliplr', p: 0.5 } }, /^Sometimes: p must be a probability in 0\.\.1, got 1\.5$/],
+    [
+      { type: 'Sometimes', p: 1.5, child: { type: 'Fliplr', p: 0.5 } },
+      /^Sometimes: p must be a probability in 0\.\.1, got 1\.5$/,
+    ],
     [{ type: 'Fliplr', p: -0.1 }, /^Fliplr: p must be a probability in 0\.\.1, got -0\.1$/],
     [{ type: 'Sharpen', alpha: [0, 2], lightness: [0.75, 1.5] }, /^Sharpen: alpha must be <= 1, got 2$/],
     [{ type: 'Add', value: [10, -10], perChannel: 0.5 }, /^Add: value range must have lo <= hi, got \[10, -10\]$/],
-    [{ type: 'Affine', scaleX: [0.8, 1.2], scaleY: [0.8, 1.2], translateX: [0, 0], translateY: [0, 0], rotate: [0, 0], shear: [0, 0], order: [0, 2 as 1], mode: ['edge'], cval: [0, 255] }, /^Affine: order must be one of 0, 1, got 2$/],
-    [{ type: 'CropAndPad', percent: [-0.05, 0.1], padMode: ['mirror' as 'edge'], padCval: [0, 255] }, /^CropAndPad: padMode must be one of constant, edge, reflect, symmetric, wrap, got mirror$/],
+    [
+      {
+        type: 'Affine',
+        scaleX: [0.8, 1.2],
+        scaleY: [0.8, 1.2],
+        translateX: [0, 0],
+        translateY: [0, 0],
+        rotate: [0, 0],
+        shear: [0, 0],
+        order: [0, 2 as 1],
+        mode: ['edge'],
+        cval: [0, 255],
+      },
+      /^Affine: order must be one of 0, 1, got 2$/,
+    ],
+    [
+      { type: 'CropAndPad', percent: [-0.05, 0.1], padMode: ['mirror' as 'edge'], padCval: [0, 255] },
+      /^CropAndPad: padMode must be one of constant, edge, reflect, symmetric, wrap, got mirror$/,
+    ],
   ];
   for (const [aug, message] of bad) {
     test(`rejects ${message.source.slice(1, 40)}`, () => {
-      assert.throws(() => validatePipeline(aug), { name: "AugmentParamError", message });
+      assert.throws(() => validatePipeline(aug), { name: 'AugmentParamError', message });
       // nested inside a container too
-      assert.throws(() => validatePipeline({ type: "Sequential", randomOrder: true, children: [aug] }), { message });
+      assert.throws(() => validatePipeline({ type: 'Sequential', randomOrder: true, children: [aug] }), { message });
     });
   }
 
   test('the pixel functions check their parameters too', () => {
     const img = picture();
-    assert.throws(() => ops.gaussianBlur(img, -1), /^Error: GaussianBlur: sigma must be >= 0, got -1$|GaussianBlur: sigma must be >= 0, got -1/);
+    assert.throws(
+      () => ops.gaussianBlur(img, -1),
+      /^Error: GaussianBlur: sigma must be >= 0, got -1$|GaussianBlur: sigma must be >= 0, got -1/,
+    );
     assert.throws(() => ops.grayscale(img, 2), /Grayscale: alpha must be a probability in 0\.\.1, got 2/);
     assert.throws(() => ops.medianBlur(img, 4), /MedianBlur: k must be odd, got 4/);
     assert.throws(() => ops.averageBlur(img, 0), /AverageBlur: k must be >= 1, got 0/);
-    assert.throws(() => updateAugmenters(articlePipeline(), 'GaussianBlur', { sigma: [-1, 2] }), /GaussianBlur: sigma must be >= 0, got -1/);
+    assert.throws(
+      () => updateAugmenters(articlePipeline(), 'GaussianBlur', { sigma: [-1, 2] }),
+      /GaussianBlur: sigma must be >= 0, got -1/,
+    );
   });
 
   test('the article pipeline is valid', () => {
@@ -300,7 +364,9 @@ describe('determinism', () => {
 
 async function writeJpeg(file: string, img: RgbImage): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
-  await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).jpeg({ quality: 90 }).toFile(file);
+  await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toFile(file);
 }
 
 /** punch/kick/other x subjects s1..s3 (s1, s2 training), 2 frames each. */
@@ -312,7 +378,11 @@ async function makeDataset(withSplit = true): Promise<string> {
       for (const n of [1, 2]) await writeJpeg(path.join(dir, cls, `${subject}_${n}.jpg`), picture(64, 36, salt++));
     }
   }
-  if (withSplit) await fs.writeFile(path.join(dir, 'split.json'), JSON.stringify({ seed: 1, train: ['s1', 's2'], val: ['s3'], test: [] }));
+  if (withSplit)
+    await fs.writeFile(
+      path.join(dir, 'split.json'),
+      JSON.stringify({ seed: 1, train: ['s1', 's2'], val: ['s3'], test: [] }),
+    );
   return dir;
 }
 
@@ -333,7 +403,10 @@ describe('augmentDataset', () => {
     const out = path.join(tempDir('kombat-aug-out-'), 'aug');
     const logs: string[] = [];
     const r = await augmentDataset({ data, out, variants: 3, seed: 7, concurrency: 1, log: (l) => logs.push(l) });
-    assert.ok(logs.some((l) => /ignoring folders .*: sheets/.test(l)), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => /ignoring folders .*: sheets/.test(l)),
+      logs.join('\n'),
+    );
     assert.equal(r.sources, 12);
     assert.equal(r.excluded, 6);
     assert.equal(r.written, 36);
@@ -358,10 +431,14 @@ describe('augmentDataset', () => {
     const data = await makeDataset(false);
     const lines = ['file,label,subject,clip,frame,source,sha256'];
     for (const cls of ['punch', 'kick', 'other']) {
-      for (const s of ['s1', 's2', 's3']) for (const n of [1, 2]) lines.push(`${cls}/${s}_${n}.jpg,${cls},${s === 's3' ? 'alice' : 'bob'},c1,${n},cam,`);
+      for (const s of ['s1', 's2', 's3'])
+        for (const n of [1, 2]) lines.push(`${cls}/${s}_${n}.jpg,${cls},${s === 's3' ? 'alice' : 'bob'},c1,${n},cam,`);
     }
-    await fs.writeFile(path.join(data, 'manifest.csv'), lines.join('\n') + '\n');
-    await fs.writeFile(path.join(data, 'split.json'), JSON.stringify({ seed: 1, train: ['alice'], val: ['bob'], test: [] }));
+    await fs.writeFile(path.join(data, 'manifest.csv'), `${lines.join('\n')}\n`);
+    await fs.writeFile(
+      path.join(data, 'split.json'),
+      JSON.stringify({ seed: 1, train: ['alice'], val: ['bob'], test: [] }),
+    );
     const out = path.join(tempDir(), 'aug');
     const r = await augmentDataset({ data, out, variants: 2, seed: 1, concurrency: 1 });
     assert.equal(r.sources, 6);
@@ -385,7 +462,14 @@ describe('augmentDataset', () => {
     const two = path.join(base, 'two');
     await augmentDataset({ data, out: one, variants: 4, seed: 3, concurrency: 1 });
     const progress: number[] = [];
-    const r2 = await augmentDataset({ data, out: two, variants: 4, seed: 3, concurrency: 2, onProgress: (p) => progress.push(p.done) });
+    const r2 = await augmentDataset({
+      data,
+      out: two,
+      variants: 4,
+      seed: 3,
+      concurrency: 2,
+      onProgress: (p) => progress.push(p.done),
+    });
     assert.equal(r2.written, 48);
     assert.equal(progress.at(-1), 48);
     const a = await outputFiles(one);
@@ -393,12 +477,17 @@ describe('augmentDataset', () => {
     assert.equal(a.size, 48);
     assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
     for (const [f, bytes] of a) assert.ok(bytes.equals(b.get(f)!), `${f} differs between concurrency 1 and 2`);
-    assert.equal(await fs.readFile(path.join(one, 'manifest.csv'), 'utf8'), await fs.readFile(path.join(two, 'manifest.csv'), 'utf8'));
+    assert.equal(
+      await fs.readFile(path.join(one, 'manifest.csv'), 'utf8'),
+      await fs.readFile(path.join(two, 'manifest.csv'), 'utf8'),
+    );
     // variants of one frame differ from each other
     assert.ok(!a.get('punch/s1_1_v00.jpg')!.equals(a.get('punch/s1_1_v01.jpg')!));
 
     // re-run: nothing written, files untouched
-    const mtimes = new Map(await Promise.all([...a.keys()].map(async (f) => [f, (await fs.stat(path.join(one, f))).mtimeMs] as const)));
+    const mtimes = new Map(
+      await Promise.all([...a.keys()].map(async (f) => [f, (await fs.stat(path.join(one, f))).mtimeMs] as const)),
+    );
     const again = await augmentDataset({ data, out: one, variants: 4, seed: 3, concurrency: 2 });
     assert.equal(again.written, 0);
     assert.equal(again.reused, 48);
@@ -417,7 +506,14 @@ describe('augmentDataset', () => {
     const reseeded = await augmentDataset({ data, out: one, variants: 2, seed: 4, concurrency: 1 });
     assert.equal(reseeded.written, 24);
     // a changed pipeline also counts as changed parameters
-    const changed = await augmentDataset({ data, out: one, variants: 2, seed: 4, concurrency: 1, pipeline: removeAugmenters(articlePipeline(), 'Invert') });
+    const changed = await augmentDataset({
+      data,
+      out: one,
+      variants: 2,
+      seed: 4,
+      concurrency: 1,
+      pipeline: removeAugmenters(articlePipeline(), 'Invert'),
+    });
     assert.equal(changed.written, 24);
   });
 
@@ -429,7 +525,10 @@ describe('augmentDataset', () => {
     await fs.writeFile(path.join(data, 'other', 's2_cut.jpg'), good.subarray(0, Math.floor(good.length / 2)));
     const out = path.join(tempDir(), 'aug');
     const r = await augmentDataset({ data, out, variants: 2, seed: 1, concurrency: 2 });
-    assert.deepEqual(r.bad.map((b) => b.file), ['kick/s1_text.jpg', 'other/s2_cut.jpg', 'punch/s1_empty.jpg']);
+    assert.deepEqual(
+      r.bad.map((b) => b.file),
+      ['kick/s1_text.jpg', 'other/s2_cut.jpg', 'punch/s1_empty.jpg'],
+    );
     assert.match(r.bad[0].reason, /not an image/);
     assert.match(r.bad[1].reason, /truncated|corrupt|decode/);
     assert.match(r.bad[2].reason, /empty/);
@@ -453,7 +552,11 @@ describe('augmentDataset', () => {
 
 describe('grid', () => {
   test('makeGrid lays out 16 images 4x4 with gaps and scale', () => {
-    const imgs = Array.from({ length: 16 }, (_, i) => ({ data: new Uint8Array(10 * 6 * 3).fill(i * 10), width: 10, height: 6 }));
+    const imgs = Array.from({ length: 16 }, (_, i) => ({
+      data: new Uint8Array(10 * 6 * 3).fill(i * 10),
+      width: 10,
+      height: 6,
+    }));
     const g = makeGrid(imgs, { gap: 1 });
     assert.equal(g.width, 4 * 10 + 5);
     assert.equal(g.height, 4 * 6 + 5);

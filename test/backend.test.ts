@@ -1,7 +1,8 @@
 // The wasm BatchMatMul/_FusedMatMul re-registration must not change results: outputs and
 // gradients are compared with the plain cpu backend, the reference implementation.
-import { test } from 'node:test';
+
 import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { patchWasmMatMul, tf } from '../src/backend';
 import { mulberry32 } from '../src/random';
 
@@ -32,7 +33,8 @@ function batchedProduct(transposeA: boolean, transposeB: boolean): Float32Array[
   const a = tf.tensor3d(randomArray(1, batch * m * k), transposeA ? [batch, k, m] : [batch, m, k]);
   const b = tf.tensor3d(randomArray(2, batch * k * n), transposeB ? [batch, n, k] : [batch, k, n]);
   const weights = tf.tensor3d(randomArray(3, batch * m * n), [batch, m, n]);
-  const f = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, transposeA, transposeB), weights));
+  const f = (x: tf.Tensor, y: tf.Tensor) =>
+    tf.sum(tf.mul(tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, transposeA, transposeB), weights));
   const out = tf.matMul(a, b, transposeA, transposeB);
   const [da, db] = tf.grads(f)([a, b]);
   return [out, da, db].map((t) => t.dataSync() as Float32Array);
@@ -53,7 +55,12 @@ function denseLayer(): Float32Array[] {
   return [out, dx, kernel, bias].map((t) => t.dataSync() as Float32Array);
 }
 
-for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]]) {
+for (const [transposeA, transposeB] of [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+]) {
   test(`wasm batched matMul transposeA=${transposeA} transposeB=${transposeB} matches cpu`, async () => {
     const reference = await onBackend('cpu', () => batchedProduct(transposeA, transposeB));
     const patched = await onBackend('wasm', () => batchedProduct(transposeA, transposeB));

@@ -6,19 +6,19 @@ import {
   drawBody,
   frontKick,
   kneeLift,
+  length,
+  type Phase,
   point,
   punch,
   randomSubjects,
   relaxedPose,
-  Sequence,
+  type Sequence,
   sideKick,
   skeletonOf,
   solvePose,
-  Timeline,
-  wave,
-  Phase,
-  length,
   sub,
+  type Timeline,
+  wave,
 } from '../src/body';
 import { mulberry32 } from '../src/random';
 
@@ -46,7 +46,10 @@ describe('subjects', () => {
     const a = randomSubjects(12, 1);
     const b = randomSubjects(12, 1);
     assert.deepEqual(a, b);
-    assert.deepEqual(a.map((s) => s.id), Array.from({ length: 12 }, (_, i) => `s${String(i + 1).padStart(2, '0')}`));
+    assert.deepEqual(
+      a.map((s) => s.id),
+      Array.from({ length: 12 }, (_, i) => `s${String(i + 1).padStart(2, '0')}`),
+    );
     assert.notDeepEqual(randomSubjects(12, 2), a);
     assert.ok(new Set(a.map((s) => JSON.stringify({ ...s, id: '' }))).size === 12);
     for (const s of a) {
@@ -103,7 +106,10 @@ describe('actions', () => {
   });
 
   it('a kick strike raises the foot well above the floor', () => {
-    for (const make of [(q: Sequence) => frontKick(q, rng(), 'R', 'mid'), (q: Sequence) => sideKick(q, rng(), 'R', 'mid')]) {
+    for (const make of [
+      (q: Sequence) => frontKick(q, rng(), 'R', 'mid'),
+      (q: Sequence) => sideKick(q, rng(), 'R', 'mid'),
+    ]) {
       const s = strikeSample(animate(make));
       assert.equal(s.cls, 'kick');
       const j = solvePose(s.pose, sk);
@@ -125,7 +131,9 @@ describe('drawBody', () => {
     return strikeSample(animate((q) => punch(q, mulberry32(1), 'L', 'high'))).pose;
   }
   it('draws a deterministic SVG fragment with no NaN, different per view', () => {
-    const views = [0, 45, 90, 180].map((yaw) => drawBody(pose, subject, { yaw, scale: 100, x: 160, y: 170 }, { idPrefix: 'a' }));
+    const views = [0, 45, 90, 180].map((yaw) =>
+      drawBody(pose, subject, { yaw, scale: 100, x: 160, y: 170 }, { idPrefix: 'a' }),
+    );
     for (const v of views) {
       assert.match(v, /^<g><defs>.*<\/g>$/s);
       assert.doesNotMatch(v, /NaN|undefined|Infinity/);
@@ -147,10 +155,22 @@ describe('drawBody', () => {
   it('draws clothing patterns and hair styles from the subject', () => {
     const striped = { ...subject, top: { ...subject.top, pattern: 'stripes' as const } };
     assert.ok(drawBody(relaxedPose(), striped, { yaw: 0, scale: 100, x: 160, y: 170 }).includes('<pattern'));
-    const plain = { ...subject, top: { ...subject.top, pattern: 'plain' as const }, bottom: { ...subject.bottom, pattern: 'plain' as const } };
+    const plain = {
+      ...subject,
+      top: { ...subject.top, pattern: 'plain' as const },
+      bottom: { ...subject.bottom, pattern: 'plain' as const },
+    };
     assert.ok(!drawBody(relaxedPose(), plain, { yaw: 0, scale: 100, x: 160, y: 170 }).includes('<pattern'));
-    const bald = drawBody(relaxedPose(), { ...subject, hair: { style: 'bald', colour: '#000000' } }, { yaw: 0, scale: 100, x: 160, y: 170 });
-    const hairy = drawBody(relaxedPose(), { ...subject, hair: { style: 'short', colour: '#000000' } }, { yaw: 0, scale: 100, x: 160, y: 170 });
+    const bald = drawBody(
+      relaxedPose(),
+      { ...subject, hair: { style: 'bald', colour: '#000000' } },
+      { yaw: 0, scale: 100, x: 160, y: 170 },
+    );
+    const hairy = drawBody(
+      relaxedPose(),
+      { ...subject, hair: { style: 'short', colour: '#000000' } },
+      { yaw: 0, scale: 100, x: 160, y: 170 },
+    );
     assert.ok(!bald.includes('clipPath') && hairy.includes('clipPath'));
   });
 });

@@ -1,10 +1,11 @@
 // Bad input to decoding and to `kombat classify`: one clear line naming the file, or it works
 // where the format is legitimate; the exit code is non-zero when any file failed.
-import { test } from 'node:test';
+
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import sharp from 'sharp';
 import { decodeImage, readImage } from '../src/image/decode';
 import { needsShared, samplesDir, sharedMobileNet, tempDir } from './helpers';
@@ -32,7 +33,10 @@ async function fixtures() {
   await fs.writeFile(files.truncated, jpeg.subarray(0, jpeg.length >> 1));
   await gradient(64, 48).png().toFile(files.png);
   await gradient(64, 48).toColourspace('cmyk').jpeg().toFile(files.cmyk);
-  await sharp(Buffer.alloc(64 * 48, 90), { raw: { width: 64, height: 48, channels: 1 } }).toColourspace('b-w').jpeg().toFile(files.gray);
+  await sharp(Buffer.alloc(64 * 48, 90), { raw: { width: 64, height: 48, channels: 1 } })
+    .toColourspace('b-w')
+    .jpeg()
+    .toFile(files.gray);
   await gradient(1, 1).jpeg().toFile(files.tiny);
   return files;
 }
@@ -55,7 +59,9 @@ test('bad files get one message naming the file', async () => {
   const f = await ready;
   await assert.rejects(readImage(f.text), { message: `${f.text}: not an image (unknown or unsupported format)` });
   await assert.rejects(readImage(f.empty), { message: `${f.empty}: empty file, not an image` });
-  await assert.rejects(readImage(f.truncated), (e: Error) => e.message.startsWith(`${f.truncated}: truncated or corrupt image`));
+  await assert.rejects(readImage(f.truncated), (e: Error) =>
+    e.message.startsWith(`${f.truncated}: truncated or corrupt image`),
+  );
   await assert.rejects(readImage(path.join(dir, 'missing.jpg')), /missing\.jpg: no such file/);
   await assert.rejects(decodeImage(new Uint8Array([1, 2, 3]), 'bytes.bin'), /^ImageError: bytes\.bin: not an image/);
 });
@@ -63,18 +69,38 @@ test('bad files get one message naming the file', async () => {
 test('kombat classify: good files classified, bad ones named, exit code 1', { skip: needsShared }, async () => {
   const f = await ready;
   const bird = path.join(samplesDir, 'bird.png');
-  const args = ['--import', 'tsx', path.join(__dirname, '..', 'src', 'cli', 'main.ts'), 'classify', '--top', '1', '--json'];
+  const args = [
+    '--import',
+    'tsx',
+    path.join(__dirname, '..', 'src', 'cli', 'main.ts'),
+    'classify',
+    '--top',
+    '1',
+    '--json',
+  ];
   const run = spawnSync(process.execPath, [...args, bird, f.text, f.truncated, f.png, f.cmyk, f.gray, f.tiny], {
     encoding: 'utf8',
     env: { ...process.env, MOBILENET_URL: sharedMobileNet },
   });
   assert.equal(run.status, 1, run.stderr);
-  const results = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; predictions: { className: string }[] });
-  assert.deepEqual(results.map((r) => r.file), [bird, f.png, f.cmyk, f.gray, f.tiny]);
+  const results = run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { file: string; predictions: { className: string }[] });
+  assert.deepEqual(
+    results.map((r) => r.file),
+    [bird, f.png, f.cmyk, f.gray, f.tiny],
+  );
   assert.equal(results[0].predictions[0].className, 'chickadee');
   const errors = run.stderr.split('\n').filter((l) => l.startsWith('kombat: ') && !l.startsWith('kombat: backend'));
-  assert.deepEqual(errors.map((l) => l.split(': ')[1]), [f.text, f.truncated]);
+  assert.deepEqual(
+    errors.map((l) => l.split(': ')[1]),
+    [f.text, f.truncated],
+  );
 
-  const good = spawnSync(process.execPath, [...args, bird], { encoding: 'utf8', env: { ...process.env, MOBILENET_URL: sharedMobileNet } });
+  const good = spawnSync(process.execPath, [...args, bird], {
+    encoding: 'utf8',
+    env: { ...process.env, MOBILENET_URL: sharedMobileNet },
+  });
   assert.equal(good.status, 0, good.stderr);
 });

@@ -2,18 +2,23 @@
 // images of distinct shapes, 96x54), MobileNet at 64x64: features, train, evaluate, export; the bad
 // inputs; Ctrl-C during training. Each command runs as `node --import tsx src/cli/main.ts` in a
 // child process, with the feature cache in a temporary folder.
-import { after, test } from 'node:test';
+
 import * as assert from 'node:assert/strict';
-import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, cpSync } from 'fs';
-import * as path from 'path';
+import { after, test } from 'node:test';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import sharp from 'sharp';
 import { needsShared, sharedMobileNet, tempDir } from './helpers';
 
 const MAIN = path.join(__dirname, '..', 'src', 'cli', 'main.ts');
 const root = tempDir('kombat-cli-');
 const data = path.join(root, 'shapes');
-const env: NodeJS.ProcessEnv = { ...process.env, KOMBAT_DATA_DIR: path.join(root, 'data'), MOBILENET_URL: sharedMobileNet };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  KOMBAT_DATA_DIR: path.join(root, 'data'),
+  MOBILENET_URL: sharedMobileNet,
+};
 delete env.KOMBAT_SMOKE;
 after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -43,7 +48,9 @@ async function shapesDataset(dir: string, subjects = ['s1', 's2', 's3'], perClas
         const svg =
           `<svg xmlns="http://www.w3.org/2000/svg" width="96" height="54"><rect width="100%" height="100%" fill="rgb(${bg},${bg - s * 20},${bg - 40})"/>` +
           `${shapes[cls](25 + i * 14, 20 + ((i * 7 + s * 5) % 14))}</svg>`;
-        await sharp(Buffer.from(svg)).png().toFile(path.join(dir, cls, `${subject}_c1_${String(i).padStart(5, '0')}.png`));
+        await sharp(Buffer.from(svg))
+          .png()
+          .toFile(path.join(dir, cls, `${subject}_c1_${String(i).padStart(5, '0')}.png`));
       }
     }
   }
@@ -51,13 +58,32 @@ async function shapesDataset(dir: string, subjects = ['s1', 's2', 's3'], perClas
 
 function writeConfig(name: string, hyperparams: object): string {
   const file = path.join(root, name);
-  writeFileSync(file, JSON.stringify({ features: { inputSize: [64, 64], fit: 'letterbox' }, hyperparams: { ternary: hyperparams, binary: hyperparams } }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      features: { inputSize: [64, 64], fit: 'letterbox' },
+      hyperparams: { ternary: hyperparams, binary: hyperparams },
+    }),
+  );
   return file;
 }
 
 const ready = shapesDataset(data);
-const config = writeConfig('config.json', { hidden: 16, learningRate: 0.01, batchSize: 8, maxEpochs: 6, patience: 3, seed: 7 });
-const longConfig = writeConfig('long.json', { hidden: 16, learningRate: 0.001, batchSize: 2, maxEpochs: 100000, patience: 0 });
+const config = writeConfig('config.json', {
+  hidden: 16,
+  learningRate: 0.01,
+  batchSize: 8,
+  maxEpochs: 6,
+  patience: 3,
+  seed: 7,
+});
+const longConfig = writeConfig('long.json', {
+  hidden: 16,
+  learningRate: 0.001,
+  batchSize: 2,
+  maxEpochs: 100000,
+  patience: 0,
+});
 
 const modelFiles = ['metadata.json', 'model.json', 'weights.bin'];
 /** The folder's entries other than finished models: temporary folders an interrupted write would leave. */
@@ -65,7 +91,12 @@ const leftovers = (dir: string) => readdirSync(dir).filter((n) => n.startsWith('
 const metadataOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8'));
 
 test('every command has --help', () => {
-  for (const [command, option] of [['features', '--input-size'], ['train', '--no-augment'], ['evaluate', '--json'], ['export', '--weights']]) {
+  for (const [command, option] of [
+    ['features', '--input-size'],
+    ['train', '--no-augment'],
+    ['evaluate', '--json'],
+    ['export', '--weights'],
+  ]) {
     const r = kombat(command, '--help');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`Usage: kombat ${command}`));
@@ -87,7 +118,13 @@ test('train -> evaluate; same seed, same model; export --weights uint8', { skip:
   assert.match(t1.stdout, /ternary model, \d+ epochs/);
   const meta = metadataOf(m1);
   assert.deepEqual(meta.classes, ['punch', 'kick', 'other']);
-  assert.deepEqual(meta.features, { alpha: 0.75, inputSize: [64, 64], layer: 'global_average_pooling2d_1', fit: 'letterbox', featureSize: 768 });
+  assert.deepEqual(meta.features, {
+    alpha: 0.75,
+    inputSize: [64, 64],
+    layer: 'global_average_pooling2d_1',
+    fit: 'letterbox',
+    featureSize: 768,
+  });
   assert.equal(meta.weights, 'float32');
   assert.equal(meta.hyperparams.hidden, 16);
   assert.equal(meta.hyperparams.seed, 7);
@@ -99,8 +136,12 @@ test('train -> evaluate; same seed, same model; export --weights uint8', { skip:
   assert.deepEqual(Object.keys(metrics), ['classes', 'accuracy', 'balancedAccuracy', 'confusionMatrix', 'perClass']);
   assert.deepEqual(metrics.classes, ['punch', 'kick', 'other']);
   assert.deepEqual(Object.keys(metrics.perClass), ['punch', 'kick', 'other']);
-  for (const c of metrics.classes) assert.deepEqual(Object.keys(metrics.perClass[c]).sort(), ['f1', 'precision', 'recall', 'support']);
-  assert.deepEqual(metrics.confusionMatrix.map((row: number[]) => row.reduce((a, b) => a + b, 0)), [12, 12, 12]);
+  for (const c of metrics.classes)
+    assert.deepEqual(Object.keys(metrics.perClass[c]).sort(), ['f1', 'precision', 'recall', 'support']);
+  assert.deepEqual(
+    metrics.confusionMatrix.map((row: number[]) => row.reduce((a, b) => a + b, 0)),
+    [12, 12, 12],
+  );
   assert.ok(metrics.accuracy > 0.6 && metrics.accuracy <= 1, `accuracy ${metrics.accuracy}`);
   assert.ok(metrics.balancedAccuracy > 0.6, `balanced accuracy ${metrics.balancedAccuracy}`);
   const table = kombat('evaluate', '--model', m1, '--data', data);
@@ -113,7 +154,10 @@ test('train -> evaluate; same seed, same model; export --weights uint8', { skip:
   const t2 = kombat('train', '--data', data, '--task', 'ternary', '--out', m2, '--config', config, '--variants', '2');
   assert.equal(t2.status, 0, t2.stderr);
   assert.match(t2.stderr, /\(0 written, 72 reused/);
-  assert.ok(readFileSync(path.join(m1, 'weights.bin')).equals(readFileSync(path.join(m2, 'weights.bin'))), 'identical weights.bin');
+  assert.ok(
+    readFileSync(path.join(m1, 'weights.bin')).equals(readFileSync(path.join(m2, 'weights.bin'))),
+    'identical weights.bin',
+  );
   const meta2 = metadataOf(m2);
   assert.deepEqual(meta2.metrics, meta.metrics);
   assert.deepEqual(meta2.epochs, meta.epochs);
@@ -130,11 +174,28 @@ test('train -> evaluate; same seed, same model; export --weights uint8', { skip:
   assert.deepEqual({ ...qmeta, weights: 'float32' }, meta, 'the rest of the metadata is kept');
   const eq = kombat('evaluate', '--model', q, '--data', data, '--json');
   assert.equal(eq.status, 0, eq.stderr);
-  assert.ok(Math.abs(JSON.parse(eq.stdout).accuracy - metrics.accuracy) <= 0.1, 'the quantised model reloads and scores about the same');
+  assert.ok(
+    Math.abs(JSON.parse(eq.stdout).accuracy - metrics.accuracy) <= 0.1,
+    'the quantised model reloads and scores about the same',
+  );
 
   // Binary task, original frames only, the article's hyper-parameters (batch a tenth of the 12 training frames).
   const mb = path.join(root, 'models', 'binary');
-  const tb = kombat('train', '--data', data, '--task', 'binary', '--out', mb, '--config', config, '--no-augment', '--article', '--epochs', '2');
+  const tb = kombat(
+    'train',
+    '--data',
+    data,
+    '--task',
+    'binary',
+    '--out',
+    mb,
+    '--config',
+    config,
+    '--no-augment',
+    '--article',
+    '--epochs',
+    '2',
+  );
   assert.equal(tb.status, 0, tb.stderr);
   const bmeta = metadataOf(mb);
   assert.deepEqual(bmeta.classes, ['not-punch', 'punch']);
@@ -145,7 +206,9 @@ test('train -> evaluate; same seed, same model; export --weights uint8', { skip:
   assert.deepEqual(leftovers(path.join(root, 'models')), []);
 });
 
-test('features: cached per layer; another layer or a wrong-size entry is recomputed', { skip: needsShared }, async () => {
+test('features: cached per layer; another layer or a wrong-size entry is recomputed', {
+  skip: needsShared,
+}, async () => {
   await ready;
   const spec = ['--input-size', '64x64', '--fit', 'stretch', '--alpha', '0.75'];
   const first = kombat('features', '--data', data, ...spec, '--layer', 'global_average_pooling2d_1');
@@ -176,7 +239,8 @@ test('bad input: one clear message naming the file or value, non-zero exit', { s
     assert.notEqual(r.status, 0, `${pattern}: should fail`);
     assert.match(r.stderr, pattern);
   };
-  const train = (dir: string, ...more: string[]) => kombat('train', '--data', dir, '--task', 'ternary', '--out', out, '--config', config, '--no-augment', ...more);
+  const train = (dir: string, ...more: string[]) =>
+    kombat('train', '--data', dir, '--task', 'ternary', '--out', out, '--config', config, '--no-augment', ...more);
 
   const one = path.join(root, 'one-class');
   cpSync(path.join(data, 'punch'), path.join(one, 'punch'), { recursive: true });
@@ -184,21 +248,54 @@ test('bad input: one clear message naming the file or value, non-zero exit', { s
 
   const emptyVal = path.join(root, 'empty-val');
   cpSync(data, emptyVal, { recursive: true });
-  writeFileSync(path.join(emptyVal, 'split.json'), JSON.stringify({ seed: 1, train: ['s1', 's2'], val: [], test: ['s3'] }));
+  writeFileSync(
+    path.join(emptyVal, 'split.json'),
+    JSON.stringify({ seed: 1, train: ['s1', 's2'], val: [], test: ['s3'] }),
+  );
   fails(train(emptyVal), new RegExp(`${emptyVal}: the val split is empty`));
 
   // The training subject has punches only.
   const oneTrainClass = path.join(root, 'one-train-class');
   cpSync(data, oneTrainClass, { recursive: true });
-  for (const cls of ['kick', 'other']) for (let i = 0; i < 4; i++) rmSync(path.join(oneTrainClass, cls, `s1_c1_0000${i}.png`));
-  writeFileSync(path.join(oneTrainClass, 'split.json'), JSON.stringify({ seed: 1, train: ['s1'], val: ['s2'], test: ['s3'] }));
-  fails(train(oneTrainClass), /the training split \(subjects s1\) holds only one ternary class \(punch\); a classifier needs at least two/);
+  for (const cls of ['kick', 'other'])
+    for (let i = 0; i < 4; i++) rmSync(path.join(oneTrainClass, cls, `s1_c1_0000${i}.png`));
+  writeFileSync(
+    path.join(oneTrainClass, 'split.json'),
+    JSON.stringify({ seed: 1, train: ['s1'], val: ['s2'], test: ['s3'] }),
+  );
+  fails(
+    train(oneTrainClass),
+    /the training split \(subjects s1\) holds only one ternary class \(punch\); a classifier needs at least two/,
+  );
 
-  fails(kombat('train', '--data', data, '--task', 'quaternary', '--out', out), /argument 'quaternary' is invalid\. unknown task "quaternary" \(tasks are binary, ternary\)/);
-  fails(kombat('features', '--data', data, '--input-size', '64'), /argument '64' is invalid\. input size "64" is not WIDTHxHEIGHT/);
-  fails(kombat('features', '--data', data, '--input-size', '16x16'), /input size "16x16": width and height must be in 32\.\.1024/);
+  fails(
+    kombat('train', '--data', data, '--task', 'quaternary', '--out', out),
+    /argument 'quaternary' is invalid\. unknown task "quaternary" \(tasks are binary, ternary\)/,
+  );
+  fails(
+    kombat('features', '--data', data, '--input-size', '64'),
+    /argument '64' is invalid\. input size "64" is not WIDTHxHEIGHT/,
+  );
+  fails(
+    kombat('features', '--data', data, '--input-size', '16x16'),
+    /input size "16x16": width and height must be in 32\.\.1024/,
+  );
   fails(train(data, '--config', path.join(root, 'missing.json')), /missing\.json: no such config file/);
-  fails(kombat('train', '--data', data, '--task', 'binary', '--out', out, '--augmented', path.join(root, 'x'), '--no-augment'), /contradict/);
+  fails(
+    kombat(
+      'train',
+      '--data',
+      data,
+      '--task',
+      'binary',
+      '--out',
+      out,
+      '--augmented',
+      path.join(root, 'x'),
+      '--no-augment',
+    ),
+    /contradict/,
+  );
   fails(kombat('features', '--data', path.join(root, 'nowhere')), /nowhere: no such dataset folder/);
   assert.equal(existsSync(out), false, 'no model written');
 
@@ -215,8 +312,14 @@ test('bad input: one clear message naming the file or value, non-zero exit', { s
     return dir;
   };
   const noWeights = broken('no-weights', (d) => rmSync(path.join(d, 'weights.bin')));
-  fails(kombat('evaluate', '--model', noWeights, '--data', data), new RegExp(`${noWeights}/weights\\.bin: weight file listed in model\\.json is missing`));
-  fails(kombat('export', '--model', noWeights, '--out', path.join(root, 'models', 'q')), /weights\.bin: weight file listed in model\.json is missing/);
+  fails(
+    kombat('evaluate', '--model', noWeights, '--data', data),
+    new RegExp(`${noWeights}/weights\\.bin: weight file listed in model\\.json is missing`),
+  );
+  fails(
+    kombat('export', '--model', noWeights, '--out', path.join(root, 'models', 'q')),
+    /weights\.bin: weight file listed in model\.json is missing/,
+  );
   const noMeta = broken('no-metadata', (d) => rmSync(path.join(d, 'metadata.json')));
   fails(kombat('evaluate', '--model', noMeta, '--data', data), new RegExp(`${noMeta}/metadata\\.json is missing`));
   const otherLayer = broken('other-layer', (d) => {
@@ -224,8 +327,14 @@ test('bad input: one clear message naming the file or value, non-zero exit', { s
     meta.features.layer = 'conv_pw_11_relu';
     writeFileSync(path.join(d, 'metadata.json'), JSON.stringify(meta));
   });
-  fails(kombat('evaluate', '--model', otherLayer, '--data', data), /model\.json expects 768 features, but the features its metadata\.json names \(conv_pw_11_relu, 64x64, alpha 0\.75\) have 384/);
-  fails(kombat('export', '--model', good, '--out', path.join(root, 'models', 'q'), '--weights', 'int4'), /argument 'int4' is invalid/);
+  fails(
+    kombat('evaluate', '--model', otherLayer, '--data', data),
+    /model\.json expects 768 features, but the features its metadata\.json names \(conv_pw_11_relu, 64x64, alpha 0\.75\) have 384/,
+  );
+  fails(
+    kombat('export', '--model', good, '--out', path.join(root, 'models', 'q'), '--weights', 'int4'),
+    /argument 'int4' is invalid/,
+  );
 });
 
 /** Resolves when the child's stderr matches `pattern`. */
@@ -242,8 +351,29 @@ function waitFor(child: ChildProcess, pattern: RegExp, seen: { text: string }): 
   });
 }
 
-function startTrain(out: string, ...more: string[]): { child: ChildProcess; seen: { text: string }; stdout: { text: string }; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'train', '--data', data, '--task', 'ternary', '--out', out, '--config', longConfig, ...more], { env });
+function startTrain(
+  out: string,
+  ...more: string[]
+): { child: ChildProcess; seen: { text: string }; stdout: { text: string }; exit: Promise<number | null> } {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      MAIN,
+      'train',
+      '--data',
+      data,
+      '--task',
+      'ternary',
+      '--out',
+      out,
+      '--config',
+      longConfig,
+      ...more,
+    ],
+    { env },
+  );
   const seen = { text: '' };
   const stdout = { text: '' };
   child.stderr!.on('data', (b: Buffer) => (seen.text += b.toString()));
@@ -252,7 +382,9 @@ function startTrain(out: string, ...more: string[]): { child: ChildProcess; seen
   return { child, seen, stdout, exit };
 }
 
-test('Ctrl-C during training: stops after the batch, keeps the best epoch, writes a complete model', { skip: needsShared }, async () => {
+test('Ctrl-C during training: stops after the batch, keeps the best epoch, writes a complete model', {
+  skip: needsShared,
+}, async () => {
   await ready;
   const parent = path.join(root, 'interrupted');
   const out = path.join(parent, 'model');
@@ -281,7 +413,8 @@ test('Ctrl-C during training: stops after the batch, keeps the best epoch, write
   assert.ok(code === 0 || code === 130, `exit ${code}: ${twice.seen.text}`);
   assert.deepEqual(readdirSync(out).sort(), modelFiles);
   assert.equal(metadataOf(out).epochs.stoppedBy, 'interrupted');
-  if (code === 130) assert.ok(readFileSync(path.join(out, 'weights.bin')).equals(before), 'quit at once: the old model is untouched');
+  if (code === 130)
+    assert.ok(readFileSync(path.join(out, 'weights.bin')).equals(before), 'quit at once: the old model is untouched');
   assert.deepEqual(leftovers(parent), []);
 
   // Before training (augmenting): quits at once, nothing written.

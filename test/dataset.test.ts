@@ -8,10 +8,17 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
 import { balanceClasses, balanceSplits, classCounts, classWeights } from '../src/data/balance';
-import { ARTICLE_PER_CLASS, buildBuiltinDataset, builtinSettings, extractRecordings, listRecordings, synthStamp } from '../src/data/builtin';
-import { cardMarkdown, makeCard, MIN_TRAIN_PER_CLASS, writeCard } from '../src/data/card';
+import {
+  ARTICLE_PER_CLASS,
+  buildBuiltinDataset,
+  builtinSettings,
+  extractRecordings,
+  listRecordings,
+  synthStamp,
+} from '../src/data/builtin';
+import { cardMarkdown, MIN_TRAIN_PER_CLASS, makeCard, writeCard } from '../src/data/card';
 import { findDrops } from '../src/data/clean';
-import { DatasetEntry, indexDataset } from '../src/data/entries';
+import { type DatasetEntry, indexDataset } from '../src/data/entries';
 import { readManifest, writeManifest } from '../src/data/manifest';
 import { parseImageName, parseVideoName } from '../src/data/naming';
 import { numberedNames } from '../src/data/number';
@@ -29,11 +36,19 @@ function noisy(seed: number, width = 64, height = 36): Buffer {
   // Smooth-ish blocks of colour, so thumbnails keep the variation.
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++)
-      for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = ((Math.floor(x / 8) * 37 + Math.floor(y / 6) * 91 + c * 50 + seed * 13) % 256) ^ Math.floor(rng() * 16);
+      for (let c = 0; c < 3; c++)
+        data[(y * width + x) * 3 + c] =
+          ((Math.floor(x / 8) * 37 + Math.floor(y / 6) * 91 + c * 50 + seed * 13) % 256) ^ Math.floor(rng() * 16);
   return data;
 }
 
-async function writeImage(file: string, data: Buffer, width = 64, height = 36, format: 'jpg' | 'png' = 'png'): Promise<void> {
+async function writeImage(
+  file: string,
+  data: Buffer,
+  width = 64,
+  height = 36,
+  format: 'jpg' | 'png' = 'png',
+): Promise<void> {
   mkdirSync(path.dirname(file), { recursive: true });
   const img = sharp(data, { raw: { width, height, channels: 3 } });
   await (format === 'png' ? img.png() : img.jpeg({ quality: 95 })).toFile(file);
@@ -48,7 +63,8 @@ async function folderDataset(dir: string, spec: Record<string, string[]>): Promi
   let seed = 1;
   for (const [cls, names] of Object.entries(spec)) {
     mkdirSync(path.join(dir, cls), { recursive: true });
-    for (const name of names) await writeImage(path.join(dir, cls, name), noisy(seed++), 64, 36, name.endsWith('.png') ? 'png' : 'jpg');
+    for (const name of names)
+      await writeImage(path.join(dir, cls, name), noisy(seed++), 64, 36, name.endsWith('.png') ? 'png' : 'jpg');
   }
 }
 
@@ -71,12 +87,15 @@ describe('index and validate', () => {
     const index = await indexDataset(dir);
     assert.equal(index.fromManifest, false);
     assert.deepEqual(index.issues, []);
-    assert.deepEqual(index.entries.map((e) => [e.file, e.label, e.subject]), [
-      ['punch/ann_1.jpg', 'punch', 'ann'],
-      ['punch/bob-1.png', 'punch', 'bob'],
-      ['kick/ann_2.jpg', 'kick', 'ann'],
-      ['other/cid_a_7.jpg', 'other', 'cid'],
-    ]);
+    assert.deepEqual(
+      index.entries.map((e) => [e.file, e.label, e.subject]),
+      [
+        ['punch/ann_1.jpg', 'punch', 'ann'],
+        ['punch/bob-1.png', 'punch', 'bob'],
+        ['kick/ann_2.jpg', 'kick', 'ann'],
+        ['other/cid_a_7.jpg', 'other', 'cid'],
+      ],
+    );
     assert.match(index.entries[0].sha256, /^[0-9a-f]{64}$/);
     const v = await validateDataset(index);
     assert.equal(v.errors, 0);
@@ -87,9 +106,28 @@ describe('index and validate', () => {
     const dir = tempDir('kombat-ds-bad-');
     await folderDataset(dir, { punch: ['a_1.jpg', 'a_2.jpg', 'a_3.jpg'], kick: ['b_1.jpg'], other: ['c_1.jpg'] });
     const index = await indexDataset(dir);
-    await writeManifest(dir, index.entries.map(({ file, label, subject, clip, frame, source, sha256 }) => ({ file, label, subject, clip, frame, source, sha256 })));
+    await writeManifest(
+      dir,
+      index.entries.map(({ file, label, subject, clip, frame, source, sha256 }) => ({
+        file,
+        label,
+        subject,
+        clip,
+        frame,
+        source,
+        sha256,
+      })),
+    );
     const rows = await readManifest(dir);
-    rows.push({ file: 'punch/gone_1.jpg', label: 'punch', subject: 'gone', clip: '', frame: 1, source: 'x', sha256: 'x' });
+    rows.push({
+      file: 'punch/gone_1.jpg',
+      label: 'punch',
+      subject: 'gone',
+      clip: '',
+      frame: 1,
+      source: 'x',
+      sha256: 'x',
+    });
     rows.push({ file: 'jab/a_9.jpg', label: 'jab', subject: 'a', clip: '', frame: 9, source: 'x', sha256: 'x' });
     await writeManifest(dir, rows);
     await writeImage(path.join(dir, 'punch', 'a_2.jpg'), noisy(99), 64, 36, 'jpg'); // changed after listing
@@ -100,7 +138,11 @@ describe('index and validate', () => {
     mkdirSync(path.join(dir, 'jabs'));
     const v = await validateDataset(dir);
     const text = v.issues.map((i) => `${i.severity} ${i.line ?? '-'} ${i.file}: ${i.message}`);
-    const has = (re: RegExp) => assert.ok(text.some((t) => re.test(t)), `expected ${re} in\n${text.join('\n')}`);
+    const has = (re: RegExp) =>
+      assert.ok(
+        text.some((t) => re.test(t)),
+        `expected ${re} in\n${text.join('\n')}`,
+      );
     has(/^error - jabs\/: unknown class folder/);
     has(/^error - kick\/notes\.txt: not an image file/);
     has(/^error - other\/: class folder is empty/);
@@ -136,7 +178,12 @@ describe('cleaning', () => {
     const index = await indexDataset(dir);
     const r = await findDrops(dir, index.entries);
     const by = Object.fromEntries(r.dropped.map((d) => [d.file, d]));
-    assert.deepEqual(Object.keys(by).sort(), ['kick/s1_c2_00001.png', 'other/s1_c3_00000.png', 'other/s1_c3_00001.png', 'punch/s1_c1_00001.png']);
+    assert.deepEqual(Object.keys(by).sort(), [
+      'kick/s1_c2_00001.png',
+      'other/s1_c3_00000.png',
+      'other/s1_c3_00001.png',
+      'punch/s1_c1_00001.png',
+    ]);
     assert.equal(by['kick/s1_c2_00001.png'].reason, 'duplicate');
     assert.equal(by['kick/s1_c2_00001.png'].of, 'kick/s1_c2_00000.png');
     assert.equal(by['punch/s1_c1_00001.png'].reason, 'near-duplicate');
@@ -157,7 +204,16 @@ function entries(spec: Record<string, number>, subjects = ['s1', 's2', 's3', 's4
   for (const [label, n] of Object.entries(spec)) {
     for (let i = 0; i < n; i++) {
       const subject = subjects[i % subjects.length];
-      out.push({ file: `${label}/${subject}_c1_${String(i).padStart(5, '0')}.jpg`, label: label as DatasetEntry['label'], subject, clip: 'c1', frame: i, source: 'v', sha256: `${label}${i}`, tracked: true });
+      out.push({
+        file: `${label}/${subject}_c1_${String(i).padStart(5, '0')}.jpg`,
+        label: label as DatasetEntry['label'],
+        subject,
+        clip: 'c1',
+        frame: i,
+        source: 'v',
+        sha256: `${label}${i}`,
+        tracked: true,
+      });
     }
   }
   return out;
@@ -171,14 +227,24 @@ describe('balancing', () => {
     assert.deepEqual(r.after, { punch: 9, kick: 9, other: 9 });
     assert.deepEqual(r.before, { punch: 12, kick: 9, other: 40 });
     assert.equal(r.kept.length + r.removed.length, all.length);
-    assert.deepEqual(balanceClasses([...all].reverse(), { seed: 7 }).kept.map((e) => e.file).sort(), r.kept.map((e) => e.file).sort());
-    assert.notDeepEqual(balanceClasses(all, { seed: 8 }).kept.map((e) => e.file), r.kept.map((e) => e.file));
+    assert.deepEqual(
+      balanceClasses([...all].reverse(), { seed: 7 })
+        .kept.map((e) => e.file)
+        .sort(),
+      r.kept.map((e) => e.file).sort(),
+    );
+    assert.notDeepEqual(
+      balanceClasses(all, { seed: 8 }).kept.map((e) => e.file),
+      r.kept.map((e) => e.file),
+    );
   });
   test('every subject keeps an even share of each class', () => {
     // s1 has 40 punches, s2..s5 two each; a plain random pick of 10 would mostly take s1's.
     const punches = [
       ...entries({ punch: 40 }, ['s1']),
-      ...['s2', 's3', 's4', 's5'].flatMap((s) => entries({ punch: 2 }, [s]).map((e) => ({ ...e, file: e.file.replace('s1_', `${s}_`), subject: s }))),
+      ...['s2', 's3', 's4', 's5'].flatMap((s) =>
+        entries({ punch: 2 }, [s]).map((e) => ({ ...e, file: e.file.replace('s1_', `${s}_`), subject: s })),
+      ),
     ];
     const r = balanceClasses([...punches, ...entries({ kick: 10, other: 10 })], { seed: 3 });
     assert.equal(r.perClass, 10);
@@ -201,29 +267,70 @@ describe('balancing', () => {
     const split = { seed: 1, train: ['s1', 's2', 's3', 's4'], val: ['s5'], test: ['s6'] };
     // Per subject: 30 punches, 20 kicks, 50 others, except s5 (few punches) and s6 (few kicks).
     const many = subjects.flatMap((s) =>
-      entries({ punch: s === 's5' ? 7 : 30, kick: s === 's6' ? 5 : 20, other: 50 }, [s]).map((e) => ({ ...e, file: e.file.replace('s1_', `${s}_`), subject: s })),
+      entries({ punch: s === 's5' ? 7 : 30, kick: s === 's6' ? 5 : 20, other: 50 }, [s]).map((e) => ({
+        ...e,
+        file: e.file.replace('s1_', `${s}_`),
+        subject: s,
+      })),
     );
     const r = balanceSplits(many, split, { seed: 2, maxPerClass: { train: 60 } });
-    assert.deepEqual(r.splits.train, { perClass: 60, maxPerClass: 60, before: { punch: 120, kick: 80, other: 200 }, after: { punch: 60, kick: 60, other: 60 } });
-    assert.deepEqual(r.splits.val, { perClass: 7, maxPerClass: null, before: { punch: 7, kick: 20, other: 50 }, after: { punch: 7, kick: 7, other: 7 } });
-    assert.deepEqual(r.splits.test, { perClass: 5, maxPerClass: null, before: { punch: 30, kick: 5, other: 50 }, after: { punch: 5, kick: 5, other: 5 } });
+    assert.deepEqual(r.splits.train, {
+      perClass: 60,
+      maxPerClass: 60,
+      before: { punch: 120, kick: 80, other: 200 },
+      after: { punch: 60, kick: 60, other: 60 },
+    });
+    assert.deepEqual(r.splits.val, {
+      perClass: 7,
+      maxPerClass: null,
+      before: { punch: 7, kick: 20, other: 50 },
+      after: { punch: 7, kick: 7, other: 7 },
+    });
+    assert.deepEqual(r.splits.test, {
+      perClass: 5,
+      maxPerClass: null,
+      before: { punch: 30, kick: 5, other: 50 },
+      after: { punch: 5, kick: 5, other: 5 },
+    });
     assert.equal(r.kept.length, 3 * (60 + 7 + 5));
     assert.equal(r.kept.length + r.removed.length, many.length);
     // Input order kept; the same seed gives the same choice, in any input order.
-    assert.deepEqual(r.kept, many.filter((e) => r.kept.includes(e)));
-    assert.deepEqual(balanceSplits([...many].reverse(), split, { seed: 2, maxPerClass: { train: 60 } }).kept.map((e) => e.file).sort(), r.kept.map((e) => e.file).sort());
+    assert.deepEqual(
+      r.kept,
+      many.filter((e) => r.kept.includes(e)),
+    );
+    assert.deepEqual(
+      balanceSplits([...many].reverse(), split, { seed: 2, maxPerClass: { train: 60 } })
+        .kept.map((e) => e.file)
+        .sort(),
+      r.kept.map((e) => e.file).sort(),
+    );
     // Uncapped train keeps its smallest class; a given count wins over the cap.
     assert.equal(balanceSplits(many, split, { seed: 2 }).splits.train.perClass, 80);
     const given = balanceSplits(many, split, { seed: 2, perClass: { train: 10, val: 3 }, maxPerClass: { train: 60 } });
-    assert.deepEqual([given.splits.train.perClass, given.splits.train.maxPerClass, given.splits.val.perClass, given.splits.test.perClass], [10, null, 3, 5]);
+    assert.deepEqual(
+      [
+        given.splits.train.perClass,
+        given.splits.train.maxPerClass,
+        given.splits.val.perClass,
+        given.splits.test.perClass,
+      ],
+      [10, null, 3, 5],
+    );
   });
   test('balanceSplits: a split without a class, or a subject in no split, is an error naming it', () => {
     const split = { seed: 1, train: ['s1', 's2'], val: ['s3'], test: ['s4'] };
     const base = entries({ punch: 8, kick: 8, other: 8 }, ['s1', 's2', 's3', 's4']);
     assert.equal(balanceSplits(base, split, { seed: 1 }).splits.train.perClass, 4);
     const noTestKick = base.filter((e) => !(e.subject === 's4' && e.label === 'kick'));
-    assert.throws(() => balanceSplits(noTestKick, split, { seed: 1 }), /^Error: test split \(s4\): cannot balance: no images of kick$/);
-    assert.throws(() => balanceSplits(base, split, { seed: 1, perClass: { train: 5 } }), /train split \(s1, s2\): cannot keep 5 per class/);
+    assert.throws(
+      () => balanceSplits(noTestKick, split, { seed: 1 }),
+      /^Error: test split \(s4\): cannot balance: no images of kick$/,
+    );
+    assert.throws(
+      () => balanceSplits(base, split, { seed: 1, perClass: { train: 5 } }),
+      /train split \(s1, s2\): cannot keep 5 per class/,
+    );
     assert.throws(() => balanceSplits(base, { ...split, test: [] }, { seed: 1 }), /subjects in no split: s4/);
   });
 });
@@ -263,7 +370,10 @@ describe('dataset card and atomic writes', () => {
       other: ['a_c_4.png', 'b_c_3.png', 'b_c_4.png', 'c_c_3.png', 'd_c_1.png'],
     });
     const index = await indexDataset(dir);
-    const split = splitBySubject(index.entries.map((e) => e.subject), 3);
+    const split = splitBySubject(
+      index.entries.map((e) => e.subject),
+      3,
+    );
     const card = await makeCard(dir, index.entries, { source: 'test images', split });
     assert.equal(card.total, 12);
     assert.deepEqual(card.counts, { punch: 4, kick: 3, other: 5 });
@@ -290,7 +400,11 @@ describe('dataset card and atomic writes', () => {
 
   test('writeDataset: numbered copy with manifest and split; a failure leaves the old folder intact', async () => {
     const src = tempDir('kombat-write-');
-    await folderDataset(src, { punch: ['a_c_1.png', 'b_c_1.png'], kick: ['a_c_2.png', 'c_c_1.png'], other: ['c_c_2.png', 'b_c_2.png'] });
+    await folderDataset(src, {
+      punch: ['a_c_1.png', 'b_c_1.png'],
+      kick: ['a_c_2.png', 'c_c_1.png'],
+      other: ['c_c_2.png', 'b_c_2.png'],
+    });
     const index = await indexDataset(src);
     const out = path.join(src, '..', `${path.basename(src)}-out`);
     const split = splitBySubject(['a', 'b', 'c'], 1);
@@ -307,7 +421,10 @@ describe('dataset card and atomic writes', () => {
     await assert.rejects(writeDataset(src, out, broken), /ENOENT/);
     assert.equal(readFileSync(path.join(out, 'manifest.csv'), 'utf8'), before);
     assert.deepEqual(readdirSync(path.join(out, 'punch')).sort(), ['1.png', '2.png']);
-    assert.deepEqual(readdirSync(path.dirname(out)).filter((n) => n.includes(path.basename(out)) && n.includes('.tmp-')), []);
+    assert.deepEqual(
+      readdirSync(path.dirname(out)).filter((n) => n.includes(path.basename(out)) && n.includes('.tmp-')),
+      [],
+    );
   });
 });
 
@@ -319,14 +436,26 @@ describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)',
     assert.equal(s.framesDir, path.join(dataDir, 'synthetic', 'frames'));
     assert.equal(s.reportsDir, reportsDir);
     const r = builtinSettings({ root: '/somewhere' });
-    assert.deepEqual([r.syntheticDir, r.datasetDir, r.reportsDir], ['/somewhere/data/synthetic', '/somewhere/data/builtin', '/somewhere/reports']);
+    assert.deepEqual(
+      [r.syntheticDir, r.datasetDir, r.reportsDir],
+      ['/somewhere/data/synthetic', '/somewhere/data/builtin', '/somewhere/reports'],
+    );
     // KOMBAT_DATA_DIR and KOMBAT_REPORTS_DIR move them (read when src/paths loads, so in a child process).
     const scratch = tempDir('kombat-paths-');
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', "process.stdout.write(JSON.stringify(require('./src/data/builtin').builtinSettings({})))"], {
-      cwd: path.join(__dirname, '..'),
-      env: { ...process.env, KOMBAT_DATA_DIR: path.join(scratch, 'd'), KOMBAT_REPORTS_DIR: path.join(scratch, 'r') },
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        "process.stdout.write(JSON.stringify(require('./src/data/builtin').builtinSettings({})))",
+      ],
+      {
+        cwd: path.join(__dirname, '..'),
+        env: { ...process.env, KOMBAT_DATA_DIR: path.join(scratch, 'd'), KOMBAT_REPORTS_DIR: path.join(scratch, 'r') },
+        encoding: 'utf8',
+      },
+    );
     const moved = JSON.parse(out);
     assert.equal(moved.datasetDir, path.join(scratch, 'd', 'builtin'));
     assert.equal(moved.syntheticDir, path.join(scratch, 'd', 'synthetic'));
@@ -334,26 +463,58 @@ describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)',
   });
 
   function video(file: string, source: string, seconds: number): void {
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `${source}`, '-t', String(seconds), '-c:v', 'mjpeg', '-q:v', '3', file]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `${source}`,
+      '-t',
+      String(seconds),
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '3',
+      file,
+    ]);
   }
   test('frames -> clean -> subject split -> balance each split -> dataset + card', async () => {
     const root = tempDir('kombat-builtin-');
     const rec = path.join(root, 'data', 'synthetic', 'recordings');
     mkdirSync(rec, { recursive: true });
     // Frames that change a lot from one to the next: nothing here is a near duplicate.
-    const sources = ['testsrc2=size=320x180:rate=10,noise=alls=30:allf=t', 'smptehdbars=size=320x180:rate=10,noise=alls=30:allf=t', 'rgbtestsrc=size=320x180:rate=10,noise=alls=30:allf=t'];
+    const sources = [
+      'testsrc2=size=320x180:rate=10,noise=alls=30:allf=t',
+      'smptehdbars=size=320x180:rate=10,noise=alls=30:allf=t',
+      'rgbtestsrc=size=320x180:rate=10,noise=alls=30:allf=t',
+    ];
     ['s01', 's02', 's03'].forEach((s, i) => {
       video(path.join(rec, `${s}_c01.avi`), sources[i], 3);
-      writeFileSync(path.join(rec, `${s}_c01.labels.csv`), 'start,end,label\n0,0.8,punch\n0.8,1,ambiguous\n1,2,kick\n2,3,other\n');
+      writeFileSync(
+        path.join(rec, `${s}_c01.labels.csv`),
+        'start,end,label\n0,0.8,punch\n0.8,1,ambiguous\n1,2,kick\n2,3,other\n',
+      );
     });
     // A still stretch (all frames alike) for s04: near duplicates and duplicates to clean. A second,
     // moving clip gives s04 every class, so whichever split s04 lands in can be balanced.
-    video(path.join(rec, 's04_c01.mkv'), 'color=c=0x336699:size=320x180:rate=10,drawbox=x=100:y=50:w=60:h=60:color=yellow:t=fill', 3);
+    video(
+      path.join(rec, 's04_c01.mkv'),
+      'color=c=0x336699:size=320x180:rate=10,drawbox=x=100:y=50:w=60:h=60:color=yellow:t=fill',
+      3,
+    );
     writeFileSync(path.join(rec, 's04_c01.labels.csv'), 'start,end,label\n0,1,punch\n1,2,kick\n2,3,other\n');
     video(path.join(rec, 's04_c02.avi'), 'testsrc=size=320x180:rate=10,noise=alls=30:allf=t', 3);
-    writeFileSync(path.join(rec, 's04_c02.labels.csv'), 'start,end,label\n0,0.8,punch\n0.8,1,ambiguous\n1,2,kick\n2,3,other\n');
+    writeFileSync(
+      path.join(rec, 's04_c02.labels.csv'),
+      'start,end,label\n0,0.8,punch\n0.8,1,ambiguous\n1,2,kick\n2,3,other\n',
+    );
     // Pretend synth made these with the default smoke settings.
-    writeFileSync(path.join(root, 'data', 'synthetic', 'build.json'), JSON.stringify(synthStamp({ root, smoke: true })));
+    writeFileSync(
+      path.join(root, 'data', 'synthetic', 'build.json'),
+      JSON.stringify(synthStamp({ root, smoke: true })),
+    );
 
     const recordings = await listRecordings(rec);
     assert.equal(recordings.length, 5);
@@ -388,7 +549,10 @@ describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)',
       assert.deepEqual(after, { punch: b[name].perClass, kick: b[name].perClass, other: b[name].perClass });
     }
     // No near duplicates here, so the counts are those of the frames: train s01+s03 (2 x 8 punches), val and test 8.
-    assert.deepEqual(SPLITS.map((name) => b[name].perClass), [16, 8, 8]);
+    assert.deepEqual(
+      SPLITS.map((name) => b[name].perClass),
+      [16, 8, 8],
+    );
     const v = await validateDataset(ds);
     assert.equal(v.errors, 0);
     assert.deepEqual(v.sizes.punch, { '320x180': 16 + 8 + 8 });
@@ -403,7 +567,12 @@ describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)',
       assert.deepEqual(card.balancing.splits[name], b[name]);
     }
     const md = readFileSync(path.join(root, 'reports', 'dataset.md'), 'utf8');
-    assert.match(md, new RegExp(`training split: at least \\*\\*16\\*\\* images of every class .*at least ${MIN_TRAIN_PER_CLASS}: \\*\\*not met\\*\\* \\(expected in a smoke build\\)`));
+    assert.match(
+      md,
+      new RegExp(
+        `training split: at least \\*\\*16\\*\\* images of every class .*at least ${MIN_TRAIN_PER_CLASS}: \\*\\*not met\\*\\* \\(expected in a smoke build\\)`,
+      ),
+    );
     for (const name of SPLITS) assert.match(md, new RegExp(`### ${name}: ${b[name].perClass} per class`));
 
     // Deterministic: a second build gives the same manifest.
@@ -414,7 +583,10 @@ describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)',
     // A failing build (a broken labels file) leaves the dataset and card as they were.
     const cardBefore = readFileSync(path.join(root, 'reports', 'dataset.json'), 'utf8');
     writeFileSync(path.join(rec, 's02_c01.labels.csv'), 'start,end,label\n0,1,punch\n0.5,2,kick\n');
-    await assert.rejects(buildBuiltinDataset({ root, smoke: true, fps: 10 }), /s02_c01\.labels\.csv line 3: range 0\.5-2 overlaps line 2/);
+    await assert.rejects(
+      buildBuiltinDataset({ root, smoke: true, fps: 10 }),
+      /s02_c01\.labels\.csv line 3: range 0\.5-2 overlaps line 2/,
+    );
     assert.equal(readFileSync(path.join(ds, 'manifest.csv'), 'utf8'), first);
     assert.equal(readFileSync(path.join(root, 'reports', 'dataset.json'), 'utf8'), cardBefore);
     assert.ok(existsSync(path.join(root, 'data', 'synthetic', 'frames', 'manifest.csv')));

@@ -1,8 +1,9 @@
 // Export -> reload -> identical predictions; quantised weights stay close; bad folders are named.
-import { test } from 'node:test';
+
 import * as assert from 'node:assert/strict';
-import { promises as fs, readdirSync } from 'fs';
-import * as path from 'path';
+import { test } from 'node:test';
+import { promises as fs, readdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { initBackend, tf } from '../src/backend';
 import { loadSavedModel, saveModel } from '../src/export/model-io';
 import { buildHead } from '../src/train/head';
@@ -21,7 +22,10 @@ test('export, reload, identical predictions; quantised ones close and smaller', 
   assert.deepEqual(reloaded.metadata, meta);
   assert.deepEqual((reloaded.model.predict(x) as tf.Tensor).dataSync(), expected);
 
-  for (const [format, tolerance] of [['uint16', 1e-3], ['uint8', 5e-2]] as const) {
+  for (const [format, tolerance] of [
+    ['uint16', 1e-3],
+    ['uint8', 5e-2],
+  ] as const) {
     const bytes = await saveModel(model, path.join(dir, format), meta, format);
     assert.ok(bytes < full, `${format} ${bytes} bytes < float32 ${full}`);
     const q = await loadSavedModel(path.join(dir, format));

@@ -1,14 +1,15 @@
 // Feature extraction on worker threads: bitwise the single-thread result, bad files reported by
 // name, the worker count chosen and overridable, workers stopped on errors.
-import { test } from 'node:test';
+
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { test } from 'node:test';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import sharp from 'sharp';
 import { cachedFeatures } from '../src/features/cache';
 import { extractFiles } from '../src/features/extract';
 import { extractFilesParallel, extractorSpec, featureWorkers } from '../src/features/parallel';
-import { FeatureExtractor, loadMobileNet, MobileNet } from '../src/mobilenet/model';
+import { type FeatureExtractor, loadMobileNet, type MobileNet } from '../src/mobilenet/model';
 import { needsShared, sharedMobileNet, tempDir } from './helpers';
 
 /** `n` JPEGs of assorted sizes (so resizing differs per row), with seeded content. */
@@ -19,7 +20,9 @@ async function images(dir: string, n: number): Promise<string[]> {
     const raw = Buffer.alloc(w * h * 3);
     for (let j = 0; j < raw.length; j++) raw[j] = (j * (i + 3) + i * 17) % 251;
     const file = path.join(dir, `p${i}.jpg`);
-    await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg().toFile(file);
+    await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+      .jpeg()
+      .toFile(file);
     files.push(file);
   }
   return files;
@@ -33,7 +36,9 @@ async function extractor(layer?: string): Promise<FeatureExtractor> {
   return model.truncate(layer);
 }
 
-test('2 workers give bitwise the single-thread features; a bad file is reported by name', { skip: needsShared }, async () => {
+test('2 workers give bitwise the single-thread features; a bad file is reported by name', {
+  skip: needsShared,
+}, async () => {
   const dir = tempDir();
   const files = await images(dir, 11);
   const broken = path.join(dir, 'broken.jpg');
@@ -44,16 +49,30 @@ test('2 workers give bitwise the single-thread features; a bad file is reported 
 
   const single = await extractFiles(ex, list, { batchSize: 4 });
   const progress: number[] = [];
-  const parallel = await extractFilesParallel(extractorSpec(ex), list, { workers: 2, batchSize: 4, onBatch: (done) => progress.push(done) });
+  const parallel = await extractFilesParallel(extractorSpec(ex), list, {
+    workers: 2,
+    batchSize: 4,
+    onBatch: (done) => progress.push(done),
+  });
   assert.equal(parallel.featureSize, 768);
   assert.ok(bytes(parallel.features).equals(bytes(single.features)), 'features differ from the single-thread path');
-  assert.deepEqual(parallel.failed.map((e) => [path.basename(e.file), e.message]), single.failed.map((e) => [path.basename(e.file), e.message]));
-  assert.deepEqual(parallel.failed.map((e) => path.basename(e.file)), ['broken.jpg', 'missing.jpg']);
+  assert.deepEqual(
+    parallel.failed.map((e) => [path.basename(e.file), e.message]),
+    single.failed.map((e) => [path.basename(e.file), e.message]),
+  );
+  assert.deepEqual(
+    parallel.failed.map((e) => path.basename(e.file)),
+    ['broken.jpg', 'missing.jpg'],
+  );
   assert.match(parallel.failed[0].message, /broken\.jpg: /);
   // The rows of the bad files are zero, every other row is filled.
   for (let r = 0; r < list.length; r++) {
     const row = parallel.features.subarray(r * 768, (r + 1) * 768);
-    assert.equal(row.some((v) => v !== 0), r !== 3 && r !== 10, `row ${r}`);
+    assert.equal(
+      row.some((v) => v !== 0),
+      r !== 3 && r !== 10,
+      `row ${r}`,
+    );
   }
   assert.deepEqual(progress.sort((a, b) => a - b).at(-1), list.length);
   assert.equal(progress.length, 4);
@@ -62,7 +81,11 @@ test('2 workers give bitwise the single-thread features; a bad file is reported 
   const other = await extractor('conv_pw_12_relu');
   const one = await extractFilesParallel(extractorSpec(other), files, { workers: 1, batchSize: 5 });
   assert.ok(bytes(one.features).equals(bytes((await extractFiles(other, files, { batchSize: 5 })).features)));
-  assert.deepEqual(await extractFilesParallel(extractorSpec(other), [], { workers: 2 }), { features: new Float32Array(0), featureSize: 768, failed: [] });
+  assert.deepEqual(await extractFilesParallel(extractorSpec(other), [], { workers: 2 }), {
+    features: new Float32Array(0),
+    featureSize: 768,
+    failed: [],
+  });
 });
 
 test('cachedFeatures: workers 2 and workers 1 compute and cache the same values', { skip: needsShared }, async () => {
@@ -78,13 +101,24 @@ test('cachedFeatures: workers 2 and workers 1 compute and cache the same values'
   assert.ok(bytes(again.features).equals(bytes(inProcess.features)));
 });
 
-test('a worker that cannot build its extractor fails the call, and the workers stop', { skip: needsShared }, async () => {
+test('a worker that cannot build its extractor fails the call, and the workers stop', {
+  skip: needsShared,
+}, async () => {
   const dir = tempDir();
   const files = await images(dir, 4);
   const spec = extractorSpec(await extractor());
-  await assert.rejects(extractFilesParallel({ ...spec, layer: 'no_such_layer' }, files, { workers: 2, batchSize: 2 }), /MobileNet has no layer "no_such_layer"/);
-  await assert.rejects(extractFilesParallel({ ...spec, location: path.join(dir, 'nowhere') }, files, { workers: 2, batchSize: 2 }), /cannot load MobileNet/);
-  await assert.rejects(extractFilesParallel({ ...spec, featureSize: 5 }, files, { workers: 2, batchSize: 2 }), /gives 768 features, the parent's 5/);
+  await assert.rejects(
+    extractFilesParallel({ ...spec, layer: 'no_such_layer' }, files, { workers: 2, batchSize: 2 }),
+    /MobileNet has no layer "no_such_layer"/,
+  );
+  await assert.rejects(
+    extractFilesParallel({ ...spec, location: path.join(dir, 'nowhere') }, files, { workers: 2, batchSize: 2 }),
+    /cannot load MobileNet/,
+  );
+  await assert.rejects(
+    extractFilesParallel({ ...spec, featureSize: 5 }, files, { workers: 2, batchSize: 2 }),
+    /gives 768 features, the parent's 5/,
+  );
   // Had a worker survived, this test file would never exit.
 });
 
@@ -92,7 +126,7 @@ test('the worker count: option, then KOMBAT_FEATURE_WORKERS, then 2 from 64 file
   const saved = process.env.KOMBAT_FEATURE_WORKERS;
   delete process.env.KOMBAT_FEATURE_WORKERS;
   try {
-    const cores = require('os').cpus().length as number;
+    const cores = require('node:os').cpus().length as number;
     assert.equal(featureWorkers(63), 1);
     assert.equal(featureWorkers(64), cores > 1 ? 2 : 1);
     assert.equal(featureWorkers(1000, { workers: 1 }), 1);

@@ -1,8 +1,9 @@
 // The feature cache: hits on re-runs, identical values, corrupt or stale entries recomputed.
-import { test } from 'node:test';
+
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { test } from 'node:test';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import sharp from 'sharp';
 import { cachedFeatures, FeatureCache, keyOf, sha256 } from '../src/features/cache';
 import { extractFiles } from '../src/features/extract';
@@ -15,13 +16,17 @@ async function images(dir: string, n: number): Promise<string[]> {
     const raw = Buffer.alloc(40 * 30 * 3, 0);
     for (let j = 0; j < raw.length; j++) raw[j] = (j * (i + 3)) % 251;
     const file = path.join(dir, `s0${i}_${i}.jpg`);
-    await sharp(raw, { raw: { width: 40, height: 30, channels: 3 } }).jpeg().toFile(file);
+    await sharp(raw, { raw: { width: 40, height: 30, channels: 3 } })
+      .jpeg()
+      .toFile(file);
     files.push(file);
   }
   return files;
 }
 
-test('features are cached per image bytes and layer; corrupt entries are recomputed', { skip: needsShared }, async () => {
+test('features are cached per image bytes and layer; corrupt entries are recomputed', {
+  skip: needsShared,
+}, async () => {
   const dir = tempDir();
   const cacheRoot = path.join(dir, 'features');
   const files = await images(dir, 5);
@@ -32,7 +37,10 @@ test('features are cached per image bytes and layer; corrupt entries are recompu
   const first = await cachedFeatures(extractor, [...files, path.join(dir, 'broken.jpg')], { cacheRoot, batchSize: 2 });
   assert.equal(first.computed, 5);
   assert.equal(first.fromCache, 0);
-  assert.deepEqual(first.failed.map((e) => path.basename(e.file)), ['broken.jpg']);
+  assert.deepEqual(
+    first.failed.map((e) => path.basename(e.file)),
+    ['broken.jpg'],
+  );
   const direct = await extractFiles(extractor, files);
   assert.deepEqual(first.features.subarray(0, 5 * 768), direct.features);
 
@@ -62,9 +70,17 @@ test('features are cached per image bytes and layer; corrupt entries are recompu
 
 test('a cache entry of another feature size is not returned', async () => {
   const root = tempDir();
-  const key = { variant: 'mobilenet_v1_0.75_224', layer: 'conv_pw_13_relu', inputSize: [224, 224] as const, fit: 'stretch' as const };
+  const key = {
+    variant: 'mobilenet_v1_0.75_224',
+    layer: 'conv_pw_13_relu',
+    inputSize: [224, 224] as const,
+    fit: 'stretch' as const,
+  };
   await new FeatureCache(key, 4, root).put('ab'.repeat(32), new Float32Array([1, 2, 3, 4]));
   assert.deepEqual(await new FeatureCache(key, 4, root).get('ab'.repeat(32)), new Float32Array([1, 2, 3, 4]));
   assert.equal(await new FeatureCache(key, 8, root).get('ab'.repeat(32)), undefined);
-  await assert.rejects(new FeatureCache(key, 4, root).put('cd'.repeat(32), new Float32Array(3)), /features of size 3, cache holds 4/);
+  await assert.rejects(
+    new FeatureCache(key, 4, root).put('cd'.repeat(32), new Float32Array(3)),
+    /features of size 3, cache holds 4/,
+  );
 });

@@ -1,13 +1,28 @@
 // Threshold choice, provenance matching and weight-format variants of the final models.
-import { test } from 'node:test';
+
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { test } from 'node:test';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { initBackend } from '../src/backend';
 import { thresholdSweep } from '../src/eval/evaluate';
-import { binaryActionMetrics, binaryThresholdSweep, chooseBinaryThreshold, chooseThresholds, thresholdRange } from '../src/eval/thresholds';
+import {
+  binaryActionMetrics,
+  binaryThresholdSweep,
+  chooseBinaryThreshold,
+  chooseThresholds,
+  thresholdRange,
+} from '../src/eval/thresholds';
 import type { ClassifierMetadata } from '../src/export/classifier';
-import { actionsOf, chooseFormat, exportVariants, findReusable, finalHyperparams, provenanceMismatch, shipVariant } from '../src/export/final';
+import {
+  actionsOf,
+  chooseFormat,
+  exportVariants,
+  finalHyperparams,
+  findReusable,
+  provenanceMismatch,
+  shipVariant,
+} from '../src/export/final';
 import { saveModel } from '../src/export/model-io';
 import type { SplitFeatures } from '../src/features/sets';
 import { ARTICLE_FEATURES, DEFAULT_CONFIG } from '../src/train/config';
@@ -20,7 +35,10 @@ test('thresholds: ranges, binary rule, and the precision >= recall choice', () =
   const labels = ['punch', 'punch', 'kick', 'other'];
   const out = Float32Array.from([0.9, 0.45, 0.5, 0.1]);
   const m = binaryActionMetrics(out, labels, 0.4);
-  assert.deepEqual(m.confusionMatrix, [[2, 0], [1, 1]]);
+  assert.deepEqual(m.confusionMatrix, [
+    [2, 0],
+    [1, 1],
+  ]);
   const sweep = binaryThresholdSweep(out, labels, [0.4, 0.6, 0.95]);
   // 0.4: P 2/3 R 1 (precision < recall); 0.6: P 1 R 0.5 (ok); 0.95: nothing fires (precision 0: not allowed).
   const choice = chooseBinaryThreshold(sweep);
@@ -28,7 +46,10 @@ test('thresholds: ranges, binary rule, and the precision >= recall choice', () =
   assert.equal(choice.constrained, true);
   // 3-way: rows punch, kick, other, other; one kick-ish "other" frame at 0.45.
   const ternary = Float32Array.from([0.8, 0.1, 0.1, 0.1, 0.7, 0.2, 0.1, 0.45, 0.45, 0.34, 0.33, 0.33]);
-  const points = thresholdSweep(ternary, ['punch', 'kick', 'other', 'other'], { any: [0.35, 0.5], action: [0.4, 0.5, 0.6] });
+  const points = thresholdSweep(ternary, ['punch', 'kick', 'other', 'other'], {
+    any: [0.35, 0.5],
+    action: [0.4, 0.5, 0.6],
+  });
   const best = chooseThresholds(points);
   assert.equal(best.constrained, true);
   assert.ok(best.point.action >= 0.5, `the 0.45 kick must not fire: ${JSON.stringify(best.point)}`);
@@ -41,10 +62,26 @@ test('thresholds: ranges, binary rule, and the precision >= recall choice', () =
 test('provenance: data hash, features and hyper-parameters must all match', () => {
   const hp = DEFAULT_CONFIG.hyperparams.ternary;
   const meta = { trainingDataHash: 'h', features: { ...ARTICLE_FEATURES, featureSize: 768 }, hyperparams: hp };
-  assert.deepEqual(provenanceMismatch(meta, { trainingDataHash: 'h', features: { ...ARTICLE_FEATURES }, hyperparams: { ...hp } }), []);
-  assert.equal(provenanceMismatch(meta, { trainingDataHash: 'x', features: ARTICLE_FEATURES, hyperparams: hp }).length, 1);
-  assert.match(provenanceMismatch(meta, { trainingDataHash: 'h', features: { ...ARTICLE_FEATURES, fit: 'letterbox' }, hyperparams: hp })[0], /features/);
-  assert.match(provenanceMismatch(meta, { trainingDataHash: 'h', features: ARTICLE_FEATURES, hyperparams: { ...hp, seed: 2 } })[0], /hyper-parameters/);
+  assert.deepEqual(
+    provenanceMismatch(meta, { trainingDataHash: 'h', features: { ...ARTICLE_FEATURES }, hyperparams: { ...hp } }),
+    [],
+  );
+  assert.equal(
+    provenanceMismatch(meta, { trainingDataHash: 'x', features: ARTICLE_FEATURES, hyperparams: hp }).length,
+    1,
+  );
+  assert.match(
+    provenanceMismatch(meta, {
+      trainingDataHash: 'h',
+      features: { ...ARTICLE_FEATURES, fit: 'letterbox' },
+      hyperparams: hp,
+    })[0],
+    /features/,
+  );
+  assert.match(
+    provenanceMismatch(meta, { trainingDataHash: 'h', features: ARTICLE_FEATURES, hyperparams: { ...hp, seed: 2 } })[0],
+    /hyper-parameters/,
+  );
   assert.equal(finalHyperparams(DEFAULT_CONFIG, true).ternary.maxEpochs, 2);
   assert.equal(finalHyperparams(DEFAULT_CONFIG, false), DEFAULT_CONFIG.hyperparams);
 });
@@ -60,26 +97,62 @@ test('variants: every format reloaded and measured; shipping copies the measured
     y: Int32Array.from({ length: n }, (_, i) => i % 3),
     classes: ['punch', 'kick', 'other'],
   });
-  const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ file: `f${i}.jpg`, label: ['punch', 'kick', 'other'][i % 3], subject: 's', sha256: String(i), split: 'test' as const, augmented: false }));
-  const data = { train: set(6, 1), val: set(6, 2), test: set(9, 3), rows: { train: rows(6), val: rows(6), test: rows(9) } } as SplitFeatures;
+  const rows = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      file: `f${i}.jpg`,
+      label: ['punch', 'kick', 'other'][i % 3],
+      subject: 's',
+      sha256: String(i),
+      split: 'test' as const,
+      augmented: false,
+    }));
+  const data = {
+    train: set(6, 1),
+    val: set(6, 2),
+    test: set(9, 3),
+    rows: { train: rows(6), val: rows(6), test: rows(9) },
+  } as SplitFeatures;
   const metadata = {
-    name: 'kombat-ternary', task: 'ternary', classes: ['punch', 'kick', 'other'], features: { ...ARTICLE_FEATURES, featureSize: d }, preprocessing: '',
-    thresholds: { any: 0.4, action: 0.35 }, weights: 'float32', trainingDataHash: 'h', hyperparams: DEFAULT_CONFIG.hyperparams.ternary,
-    epochs: { trained: 1, best: 1, stoppedBy: 'max-epochs' }, metrics: {}, environment: {},
+    name: 'kombat-ternary',
+    task: 'ternary',
+    classes: ['punch', 'kick', 'other'],
+    features: { ...ARTICLE_FEATURES, featureSize: d },
+    preprocessing: '',
+    thresholds: { any: 0.4, action: 0.35 },
+    weights: 'float32',
+    trainingDataHash: 'h',
+    hyperparams: DEFAULT_CONFIG.hyperparams.ternary,
+    epochs: { trained: 1, best: 1, stoppedBy: 'max-epochs' },
+    metrics: {},
+    environment: {},
   } as unknown as ClassifierMetadata;
   const results = await exportVariants(model, metadata, data, path.join(dir, 'scratch'));
-  assert.deepEqual(results.map((r) => r.format), ['float32', 'uint16', 'uint8']);
+  assert.deepEqual(
+    results.map((r) => r.format),
+    ['float32', 'uint16', 'uint8'],
+  );
   assert.equal(results[0].maxAbsDiff, 0);
   assert.equal(results[0].classAgreement, 1);
-  assert.ok(results[1].weightBytes * 2 === results[0].weightBytes && results[2].weightBytes * 4 === results[0].weightBytes);
+  assert.ok(
+    results[1].weightBytes * 2 === results[0].weightBytes && results[2].weightBytes * 4 === results[0].weightBytes,
+  );
   assert.ok(results[1].maxAbsDiff < 1e-3);
   // The choice: the smallest identical one; a disagreeing variant is never shipped.
-  assert.equal(chooseFormat(results.map((r) => ({ ...r, classAgreement: r.format === 'float32' ? 1 : 0.99 }))).format, 'float32');
-  assert.equal(chooseFormat(results.map((r) => (r.format === 'uint8' ? { ...r, maxAbsDiff: 0.05 } : r))).format, 'uint16');
+  assert.equal(
+    chooseFormat(results.map((r) => ({ ...r, classAgreement: r.format === 'float32' ? 1 : 0.99 }))).format,
+    'float32',
+  );
+  assert.equal(
+    chooseFormat(results.map((r) => (r.format === 'uint8' ? { ...r, maxAbsDiff: 0.05 } : r))).format,
+    'uint16',
+  );
   const target = path.join(dir, 'models', 'kombat-ternary');
   const shipped = await shipVariant(results[1], target);
   assert.equal(shipped.weights, 'uint16');
-  assert.deepEqual(await fs.readFile(path.join(target, 'weights.bin')), await fs.readFile(path.join(results[1].dir, 'weights.bin')));
+  assert.deepEqual(
+    await fs.readFile(path.join(target, 'weights.bin')),
+    await fs.readFile(path.join(results[1].dir, 'weights.bin')),
+  );
   // A quantised final folder is not a master copy; the float32 scratch copy is, when it matches.
   const want = { trainingDataHash: 'h', features: ARTICLE_FEATURES, hyperparams: DEFAULT_CONFIG.hyperparams.ternary };
   const lines: string[] = [];

@@ -14,7 +14,22 @@ import { tempDir } from './helpers';
 /** A 320x180 MJPEG video of `seconds` at `fps`, every frame different (testsrc draws a counter). */
 function makeVideo(file: string, seconds = 3, fps = 10, source = 'testsrc'): string {
   mkdirSync(path.dirname(file), { recursive: true });
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `${source}=size=320x180:rate=${fps}`, '-t', String(seconds), '-c:v', 'mjpeg', '-q:v', '3', file]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `${source}=size=320x180:rate=${fps}`,
+    '-t',
+    String(seconds),
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '3',
+    file,
+  ]);
   return file;
 }
 
@@ -70,9 +85,17 @@ describe('extractFrames', () => {
     assert.equal(row.frame, 15);
     assert.equal(row.subject, 's01');
     assert.equal(row.source, video);
-    assert.equal(row.sha256, createHash('sha256').update(readFileSync(path.join(out, row.file))).digest('hex'));
+    assert.equal(
+      row.sha256,
+      createHash('sha256')
+        .update(readFileSync(path.join(out, row.file)))
+        .digest('hex'),
+    );
     // Nothing temporary is left next to the output.
-    assert.deepEqual(readdirSync(dir).filter((n) => n.includes('.tmp-')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.includes('.tmp-')),
+      [],
+    );
   });
 
   test('--fps resamples: frame n is at n / fps', async () => {
@@ -88,7 +111,14 @@ describe('extractFrames', () => {
     // 5/12 s = 0.41666..., written as 0.416667 (rounded up): frame 5 starts the kick range.
     const v12 = makeVideo(path.join(dir, 'videos', 's05_c01.avi'), 1, 12);
     const out = path.join(dir, 'out-rounding');
-    const r = await extractFrames({ video: v12, out, labels: write(path.join(dir, 'videos', 'r12.csv'), 'start,end,label\n0.000000,0.416667,punch\n0.416667,1.000000,kick\n') });
+    const r = await extractFrames({
+      video: v12,
+      out,
+      labels: write(
+        path.join(dir, 'videos', 'r12.csv'),
+        'start,end,label\n0.000000,0.416667,punch\n0.416667,1.000000,kick\n',
+      ),
+    });
     assert.deepEqual(r.counts, { punch: 5, kick: 7, other: 0 });
     assert.ok(existsSync(path.join(out, 'kick', 's05_c01_00005.jpg')));
   });
@@ -105,12 +135,20 @@ describe('extractFrames', () => {
     const out = path.join(dir, 'out-merge');
     const other = makeVideo(path.join(dir, 'videos', 's02_c01.avi'), 2, 10, 'testsrc2');
     await extractFrames({ video, out, labels });
-    await extractFrames({ video: other, out, labels: write(path.join(dir, 'videos', 's02.csv'), 'start,end,label\n0,2,other\n') });
+    await extractFrames({
+      video: other,
+      out,
+      labels: write(path.join(dir, 'videos', 's02.csv'), 'start,end,label\n0,2,other\n'),
+    });
     let rows = await readManifest(out);
     assert.equal(rows.filter((r) => r.subject === 's01').length, 20);
     assert.equal(rows.filter((r) => r.subject === 's02' && r.label === 'other').length, 20);
     // Relabel s01: everything punch now. Its old kick frames and unlabelled frames must go.
-    await extractFrames({ video, out, labels: write(path.join(dir, 'videos', 'all.csv'), 'start,end,label\n0,3,punch\n') });
+    await extractFrames({
+      video,
+      out,
+      labels: write(path.join(dir, 'videos', 'all.csv'), 'start,end,label\n0,3,punch\n'),
+    });
     rows = await readManifest(out);
     assert.equal(rows.filter((r) => r.subject === 's01').length, 30);
     assert.equal(rows.filter((r) => r.subject === 's02').length, 20);
@@ -123,7 +161,13 @@ describe('extractFrames', () => {
   test('subject and clip can be given for names without <subject>_<clip>', async () => {
     const plain = makeVideo(path.join(dir, 'videos', 'video.avi'), 1);
     const out = path.join(dir, 'out-named');
-    const r = await extractFrames({ video: plain, out, labels: write(path.join(dir, 'videos', 'p.csv'), 'start,end,label\n0,1,other\n'), subject: 'lili', clip: 'take2' });
+    const r = await extractFrames({
+      video: plain,
+      out,
+      labels: write(path.join(dir, 'videos', 'p.csv'), 'start,end,label\n0,1,other\n'),
+      subject: 'lili',
+      clip: 'take2',
+    });
     assert.equal(r.counts.other, 10);
     assert.ok(existsSync(path.join(out, 'other', 'lili_take2_00003.jpg')));
     await assert.rejects(extractFrames({ video: plain, out, subject: 'li_li' }), /subject "li_li"/);
@@ -139,11 +183,27 @@ describe('extractFrames', () => {
     });
 
     const cases: [string, string, RegExp][] = [
-      ['ends before it starts', 'start,end,label\n0,1,punch\n1,2,other\n3.2,2.9,kick\n', /ranges\.csv line 4: range 3\.2-2\.9 ends before it starts/],
+      [
+        'ends before it starts',
+        'start,end,label\n0,1,punch\n1,2,other\n3.2,2.9,kick\n',
+        /ranges\.csv line 4: range 3\.2-2\.9 ends before it starts/,
+      ],
       ['empty range', 'start,end,label\n1,1,kick\n', /ranges\.csv line 2: range 1-1 is empty/],
-      ['negative time', 'start,end,label\n-0.5,1,kick\n', /ranges\.csv line 2: range -0\.5-1 starts at a negative time/],
-      ['beyond the video', 'start,end,label\n0,1,punch\n2,7.5,kick\n', /ranges\.csv line 3: range 2-7\.5 ends after the video does \(3\.00 s\)/],
-      ['overlap', 'start,end,label\n0,1.2,punch\n2,2.5,kick\n1,1.8,other\n', /ranges\.csv line 4: range 1-1\.8 overlaps line 2 \(0-1\.2\)/],
+      [
+        'negative time',
+        'start,end,label\n-0.5,1,kick\n',
+        /ranges\.csv line 2: range -0\.5-1 starts at a negative time/,
+      ],
+      [
+        'beyond the video',
+        'start,end,label\n0,1,punch\n2,7.5,kick\n',
+        /ranges\.csv line 3: range 2-7\.5 ends after the video does \(3\.00 s\)/,
+      ],
+      [
+        'overlap',
+        'start,end,label\n0,1.2,punch\n2,2.5,kick\n1,1.8,other\n',
+        /ranges\.csv line 4: range 1-1\.8 overlaps line 2 \(0-1\.2\)/,
+      ],
       ['unknown class', 'start,end,label\n0,1,punch\n1,2,jab\n', /ranges\.csv line 3: unknown class "jab"/],
       ['not a number', 'start,end,label\n0,one,punch\n', /ranges\.csv line 2: end "one" is not a number/],
       ['bad header', 'from,to,label\n0,1,punch\n', /ranges\.csv line 1: header is "from,to,label"/],
@@ -160,17 +220,26 @@ describe('extractFrames', () => {
     test('a video ffmpeg cannot read', async () => {
       const junk = write(path.join(dir, 's09_c01.avi'), 'this is not a video');
       await assert.rejects(extractFrames({ video: junk, out, labels }), /s09_c01\.avi: ffmpeg cannot read this video/);
-      await assert.rejects(extractFrames({ video: path.join(dir, 'absent_c1.avi'), out }), /absent_c1\.avi: ffmpeg cannot read/);
+      await assert.rejects(
+        extractFrames({ video: path.join(dir, 'absent_c1.avi'), out }),
+        /absent_c1\.avi: ffmpeg cannot read/,
+      );
       assert.deepEqual(snapshot(out), before);
     });
 
     test('a missing labels file', async () => {
-      await assert.rejects(extractFrames({ video, out, labels: path.join(dir, 'nope.csv') }), /nope\.csv: cannot read \(ENOENT\)/);
+      await assert.rejects(
+        extractFrames({ video, out, labels: path.join(dir, 'nope.csv') }),
+        /nope\.csv: cannot read \(ENOENT\)/,
+      );
       assert.deepEqual(snapshot(out), before);
     });
 
     test('nothing temporary is left behind', () => {
-      assert.deepEqual(readdirSync(dir).filter((n) => n.includes('.tmp-')), []);
+      assert.deepEqual(
+        readdirSync(dir).filter((n) => n.includes('.tmp-')),
+        [],
+      );
     });
   });
 });
@@ -178,14 +247,26 @@ describe('extractFrames', () => {
 describe('label ranges', () => {
   test('sorted, half-open, comments and blank lines allowed', () => {
     const ranges = parseLabels('start,end,label\n# a comment\n\n2,3,kick\n0,1,punch\n', 'r.csv');
-    assert.deepEqual(ranges.map((r) => [r.start, r.label, r.line]), [[0, 'punch', 5], [2, 'kick', 4]]);
+    assert.deepEqual(
+      ranges.map((r) => [r.start, r.label, r.line]),
+      [
+        [0, 'punch', 5],
+        [2, 'kick', 4],
+      ],
+    );
     assert.equal(rangeAt(ranges, 1)?.label, undefined);
     assert.equal(rangeAt(ranges, 0.999)?.label, 'punch');
     assert.equal(rangeAt(ranges, 2)?.label, 'kick');
   });
   test('touching ranges do not overlap; a tiny slack past the duration is allowed', () => {
-    assert.equal(parseLabels('start,end,label\n0,1,punch\n1,2,kick\n', 'r.csv', { duration: 1.98, tolerance: 0.05 }).length, 2);
-    assert.throws(() => parseLabels('start,end,label\n0,1,punch\n1,2.1,kick\n', 'r.csv', { duration: 2, tolerance: 0.05 }), /r\.csv line 3: .*ends after the video/);
+    assert.equal(
+      parseLabels('start,end,label\n0,1,punch\n1,2,kick\n', 'r.csv', { duration: 1.98, tolerance: 0.05 }).length,
+      2,
+    );
+    assert.throws(
+      () => parseLabels('start,end,label\n0,1,punch\n1,2.1,kick\n', 'r.csv', { duration: 2, tolerance: 0.05 }),
+      /r\.csv line 3: .*ends after the video/,
+    );
   });
   test('an empty file', () => {
     assert.throws(() => parseLabels('', 'empty.csv'), /empty\.csv: empty/);

@@ -1,8 +1,8 @@
 // Shared test fixtures. ../shared (next to the checkout) holds the offline MobileNet and sample
 // photos; tests that need it skip with a message where it is absent (a user's fresh clone).
-import { existsSync, mkdtempSync } from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { existsSync, mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { mulberry32 } from '../src/random';
 import type { FeatureSet } from '../src/train/train';
 

@@ -1,16 +1,24 @@
 // Several layers from one forward pass: the same values as one truncated extractor per layer,
 // stored where those extractors look; and the chapter helpers that choose and compare.
-import { test } from 'node:test';
+
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { test } from 'node:test';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import sharp from 'sharp';
 import { cachedFeatures } from '../src/features/cache';
 import { extractFiles } from '../src/features/extract';
-import { cachedLayerFeatures, CANDIDATE_LAYERS, embedLatency, median, MultiLayerExtractor, multiplyAdds } from '../src/features/layers';
+import {
+  CANDIDATE_LAYERS,
+  cachedLayerFeatures,
+  embedLatency,
+  MultiLayerExtractor,
+  median,
+  multiplyAdds,
+} from '../src/features/layers';
 import { readImage } from '../src/image/decode';
 import { loadMobileNet } from '../src/mobilenet/model';
-import { chooseFeatures, LayerStudyRow, markdownTable, standardError, trend } from '../src/train/compare';
+import { chooseFeatures, type LayerStudyRow, markdownTable, standardError, trend } from '../src/train/compare';
 import { needsShared, sharedMobileNet, tempDir } from './helpers';
 
 async function images(dir: string, n: number): Promise<string[]> {
@@ -19,13 +27,17 @@ async function images(dir: string, n: number): Promise<string[]> {
     const raw = Buffer.alloc(48 * 27 * 3, 0);
     for (let j = 0; j < raw.length; j++) raw[j] = (j * (i + 5) + 17 * i) % 253;
     const file = path.join(dir, `s0${i}_${i}.png`);
-    await sharp(raw, { raw: { width: 48, height: 27, channels: 3 } }).png().toFile(file);
+    await sharp(raw, { raw: { width: 48, height: 27, channels: 3 } })
+      .png()
+      .toFile(file);
     files.push(file);
   }
   return files;
 }
 
-test('one pass gives each layer the features of truncate(layer), cached under its key', { skip: needsShared }, async () => {
+test('one pass gives each layer the features of truncate(layer), cached under its key', {
+  skip: needsShared,
+}, async () => {
   const dir = tempDir();
   const cacheRoot = path.join(dir, 'features');
   const files = await images(dir, 3);
@@ -36,11 +48,20 @@ test('one pass gives each layer the features of truncate(layer), cached under it
     const sizes = [384, 768, 768, 768]; // alpha 0.75: 512 and 1024 channels x 0.75
     assert.deepEqual(multi.featureSizes, sizes);
 
-    const first = await cachedLayerFeatures(multi, [...files, path.join(dir, 'broken.png')], { cacheRoot, batchSize: 2 });
+    const first = await cachedLayerFeatures(multi, [...files, path.join(dir, 'broken.png')], {
+      cacheRoot,
+      batchSize: 2,
+    });
     assert.equal(first.computed, 3);
     assert.equal(first.fromCache, 0);
-    assert.deepEqual(first.failed.map((e) => path.basename(e.file)), ['broken.png']);
-    assert.deepEqual(first.layers.map((l) => l.layer), [...CANDIDATE_LAYERS]);
+    assert.deepEqual(
+      first.failed.map((e) => path.basename(e.file)),
+      ['broken.png'],
+    );
+    assert.deepEqual(
+      first.layers.map((l) => l.layer),
+      [...CANDIDATE_LAYERS],
+    );
 
     for (const [k, layer] of CANDIDATE_LAYERS.entries()) {
       const single = mobilenet.truncate(layer, 'letterbox');
@@ -71,7 +92,9 @@ test('one pass gives each layer the features of truncate(layer), cached under it
   }
 });
 
-test('multiply-adds: the published count at 224x224, fewer for earlier layers and smaller inputs', { skip: needsShared }, async () => {
+test('multiply-adds: the published count at 224x224, fewer for earlier layers and smaller inputs', {
+  skip: needsShared,
+}, async () => {
   const full = await loadMobileNet({ url: sharedMobileNet });
   const small = await loadMobileNet({ url: sharedMobileNet, inputSize: [112, 112] });
   try {
@@ -104,17 +127,36 @@ test('MultiLayerExtractor refuses no layers, repeated or unknown ones', { skip: 
 
 function row(input: string, layer: string, cost: number, val: number, test = 0.5): LayerStudyRow {
   return {
-    input, layer, featureSize: 768, megaMultiplyAdds: cost * 5, msPerImage: 100 - cost, trainAccuracy: 1, valAccuracy: val, valBalancedAccuracy: val,
-    testAccuracy: test, testBalancedAccuracy: test, epochs: 10, bestEpoch: 5, trainSeconds: 1,
+    input,
+    layer,
+    featureSize: 768,
+    megaMultiplyAdds: cost * 5,
+    msPerImage: 100 - cost,
+    trainAccuracy: 1,
+    valAccuracy: val,
+    valBalancedAccuracy: val,
+    testAccuracy: test,
+    testBalancedAccuracy: test,
+    epochs: 10,
+    bestEpoch: 5,
+    trainSeconds: 1,
     spec: { alpha: 0.75, inputSize: [224, 224], layer, fit: 'stretch' },
   };
 }
 
 test('chooseFeatures: cheapest within the tolerance of the best validation score; test plays no part', () => {
-  const rows = [row('224', 'a', 60, 0.85, 0.6), row('126', 'b', 30, 0.845, 0.99), row('126', 'c', 25, 0.80, 0.99), row('70', 'd', 10, 0.70)];
+  const rows = [
+    row('224', 'a', 60, 0.85, 0.6),
+    row('126', 'b', 30, 0.845, 0.99),
+    row('126', 'c', 25, 0.8, 0.99),
+    row('70', 'd', 10, 0.7),
+  ];
   const c = chooseFeatures(rows, 0.01);
   assert.equal(c.best.layer, 'a');
-  assert.deepEqual(c.candidates.map((r) => r.layer), ['a', 'b']);
+  assert.deepEqual(
+    c.candidates.map((r) => r.layer),
+    ['a', 'b'],
+  );
   assert.equal(c.chosen.layer, 'b');
   assert.equal(chooseFeatures(rows, 0).chosen.layer, 'a');
   assert.equal(chooseFeatures(rows, 0.2).chosen.layer, 'd');
@@ -122,18 +164,31 @@ test('chooseFeatures: cheapest within the tolerance of the best validation score
   assert.equal(chooseFeatures(rows, 0.01, 'msPerImage').chosen.layer, 'a');
   // Equal cost: the better validation score wins, then the article's layer.
   assert.equal(chooseFeatures([row('x', 'p', 20, 0.8), row('x', 'q', 20, 0.805)], 0.01).chosen.layer, 'q');
-  assert.equal(chooseFeatures([row('x', 'conv_pw_13_relu', 20, 0.8), row('x', 'global_average_pooling2d_1', 20, 0.8)]).chosen.layer, 'global_average_pooling2d_1');
+  assert.equal(
+    chooseFeatures([row('x', 'conv_pw_13_relu', 20, 0.8), row('x', 'global_average_pooling2d_1', 20, 0.8)]).chosen
+      .layer,
+    'global_average_pooling2d_1',
+  );
   assert.throws(() => chooseFeatures([]), /no configurations/);
   // One standard error of 0.85 on 100 frames is 3.6 points: c (0.80) stays out, b comes in.
   assert.ok(Math.abs(standardError(0.85, 100) - 0.0357) < 1e-4);
   const se = chooseFeatures(rows, { standardErrors: 1, n: 100 });
-  assert.deepEqual(se.candidates.map((r) => r.layer), ['a', 'b']);
+  assert.deepEqual(
+    se.candidates.map((r) => r.layer),
+    ['a', 'b'],
+  );
   assert.match(se.rule, /within 3\.6 points \(1 standard error of it on 100 frames\)/);
   assert.equal(chooseFeatures(rows, { standardErrors: 2, n: 100 }).chosen.layer, 'c');
 });
 
 test('trend is the least-squares slope over the last epochs', () => {
-  const history = Array.from({ length: 20 }, (_, i) => ({ epoch: i + 1, loss: 2 - 0.05 * (i + 1), acc: 0.5, seconds: 1, valAcc: i < 10 ? 0.1 : 0.3 + 0.01 * (i + 1) }));
+  const history = Array.from({ length: 20 }, (_, i) => ({
+    epoch: i + 1,
+    loss: 2 - 0.05 * (i + 1),
+    acc: 0.5,
+    seconds: 1,
+    valAcc: i < 10 ? 0.1 : 0.3 + 0.01 * (i + 1),
+  }));
   const t = trend(history, 'loss', 5);
   assert.ok(Math.abs(t.slope + 0.05) < 1e-12);
   assert.equal(t.epochs, 5);
@@ -144,7 +199,13 @@ test('trend is the least-squares slope over the last epochs', () => {
 });
 
 test('markdownTable: header, alignment, escaped cells, checked widths', () => {
-  const t = markdownTable(['name', 'acc'], [['a|b', '0.500'], ['c', 1]]);
+  const t = markdownTable(
+    ['name', 'acc'],
+    [
+      ['a|b', '0.500'],
+      ['c', 1],
+    ],
+  );
   assert.equal(t, '| name | acc |\n| --- | ---: |\n| a\\|b | 0.500 |\n| c | 1 |');
   assert.throws(() => markdownTable(['x'], [[1, 2]]), /row 0 has 2 cells/);
   assert.equal(median([3, 1, 2]), 2);

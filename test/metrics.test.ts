@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { computeMetrics, confusionMatrix, normaliseRows } from '../src/eval/metrics';
 import { decide } from '../src/game/decision';
 
@@ -34,7 +34,16 @@ test('a class never predicted has precision 0, not NaN; normalised rows sum to 1
   const m = computeMetrics([0, 1, 1], [1, 1, 1], ['a', 'b']);
   assert.equal(m.perClass.a.precision, 0);
   assert.equal(m.perClass.a.f1, 0);
-  assert.deepEqual(normaliseRows([[1, 3], [0, 0]]), [[0.25, 0.75], [0, 0]]);
+  assert.deepEqual(
+    normaliseRows([
+      [1, 3],
+      [0, 0],
+    ]),
+    [
+      [0.25, 0.75],
+      [0, 0],
+    ],
+  );
 });
 
 test("the article's decision rule", () => {
@@ -44,5 +53,9 @@ test("the article's decision rule", () => {
   assert.equal(decide({ punch: 0.36, kick: 0.1, other: 0.54 }), 'punch', 'other reaches 0.4, punch >= 0.35');
   assert.equal(decide({ punch: 0.34, kick: 0.1, other: 0.56 }), 'none', 'punch below 0.35');
   assert.equal(decide({ punch: 0.45, kick: 0.45, other: 0.1 }), 'none', 'a tie is no action');
-  assert.equal(decide({ punch: 0.5, kick: 0.2, other: 0.3 }, { any: 0.6, action: 0.35 }), 'none', 'thresholds are parameters');
+  assert.equal(
+    decide({ punch: 0.5, kick: 0.2, other: 0.3 }, { any: 0.6, action: 0.35 }),
+    'none',
+    'thresholds are parameters',
+  );
 });

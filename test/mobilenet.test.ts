@@ -1,20 +1,23 @@
 // The MobileNet loader: sources in order, the atomic download (a local HTTP server stands in for
 // the official URL), the offline message, truncation, input size and flat memory.
-import { test } from 'node:test';
+
 import * as assert from 'node:assert/strict';
-import { promises as fs, readdirSync } from 'fs';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
-import * as path from 'path';
+import { test } from 'node:test';
+import { promises as fs, readdirSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import { tf } from '../src/backend';
 import { readImage } from '../src/image/decode';
-import { loadMobileNet, MobileNet } from '../src/mobilenet/model';
+import { loadMobileNet, type MobileNet } from '../src/mobilenet/model';
 import { isCached, modelName, resolveSource } from '../src/mobilenet/source';
 import { rgbTensor } from '../src/preprocess';
 import { needsShared, samplesDir, sharedMobileNet, tempDir } from './helpers';
 
 /** Serves ../shared's MobileNet under /<modelName>/; `breakFile` gets a connection cut mid-body. */
-async function modelServer(breakFile?: string): Promise<{ baseUrl: string; requests: string[]; close: () => Promise<void> }> {
+async function modelServer(
+  breakFile?: string,
+): Promise<{ baseUrl: string; requests: string[]; close: () => Promise<void> }> {
   const requests: string[] = [];
   const server = http.createServer(async (req, res) => {
     requests.push(req.url ?? '');

@@ -1,6 +1,7 @@
 // The shared preprocessing: scaling to [-1, 1], stretch as the article, letterbox for other aspects.
-import { test } from 'node:test';
+
 import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { initBackend, tf } from '../src/backend';
 import { rgbTensor, toModelInput } from '../src/preprocess';
 
@@ -8,7 +9,10 @@ test('pixels scale to [-1, 1] without resizing when the size matches', async () 
   await initBackend();
   const px = rgbTensor(Uint8Array.from([0, 255, 51, 204, 102, 153]), 2, 1);
   const out = toModelInput(px, [1, 2]);
-  assert.deepEqual(Array.from(out.dataSync(), (v) => Math.round(v * 100) / 100), [-1, 1, -0.6, 0.6, -0.2, 0.2]);
+  assert.deepEqual(
+    Array.from(out.dataSync(), (v) => Math.round(v * 100) / 100),
+    [-1, 1, -0.6, 0.6, -0.2, 0.2],
+  );
 });
 
 test('letterbox keeps the aspect and pads with mid-grey; same aspect equals stretch', () => {
@@ -23,7 +27,13 @@ test('letterbox keeps the aspect and pads with mid-grey; same aspect equals stre
   assert.equal(barColumns, 40, '20x20 image in the middle of 60 columns');
 
   const frame = tf.randomUniform([18, 32, 3], 0, 255, 'int32', 3) as tf.Tensor3D;
-  assert.deepEqual(toModelInput(frame, [9, 16], 'letterbox').dataSync(), toModelInput(frame, [9, 16], 'stretch').dataSync());
+  assert.deepEqual(
+    toModelInput(frame, [9, 16], 'letterbox').dataSync(),
+    toModelInput(frame, [9, 16], 'stretch').dataSync(),
+  );
   const stretched = toModelInput(white, [20, 60], 'stretch').dataSync();
-  assert.ok(stretched.every((v) => Math.abs(v - 1) < 1e-6), 'stretch fills the whole input');
+  assert.ok(
+    stretched.every((v) => Math.abs(v - 1) < 1e-6),
+    'stretch fills the whole input',
+  );
 });

@@ -12,11 +12,26 @@ const tiny = { subjects: 1, clipsPerSubject: 1, fps: 8, size: { width: 96, heigh
 
 function files(dir: string): Map<string, Buffer> {
   const rec = path.join(dir, 'recordings');
-  return new Map(readdirSync(rec).sort().map((f) => [f, readFileSync(path.join(rec, f))]));
+  return new Map(
+    readdirSync(rec)
+      .sort()
+      .map((f) => [f, readFileSync(path.join(rec, f))]),
+  );
 }
 
 function decodedFrames(video: string): number {
-  const out = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames,width,height', '-of', 'json', video]);
+  const out = execFileSync('ffprobe', [
+    '-v',
+    'error',
+    '-count_frames',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=nb_read_frames,width,height',
+    '-of',
+    'json',
+    video,
+  ]);
   const s = JSON.parse(out.toString()).streams[0];
   assert.equal(s.width, 96);
   assert.equal(s.height, 54);
@@ -70,7 +85,8 @@ describe('synthetic recordings', () => {
       const r = ranges[i];
       assert.ok((LABELS as readonly string[]).includes(r.label), r.label);
       assert.ok(r.end > r.start);
-      for (const t of [r.start, r.end]) assert.ok(Math.abs(t * tiny.fps - Math.round(t * tiny.fps)) < 1e-4, `${t} is not on a frame boundary`);
+      for (const t of [r.start, r.end])
+        assert.ok(Math.abs(t * tiny.fps - Math.round(t * tiny.fps)) < 1e-4, `${t} is not on a frame boundary`);
       if (i > 0) {
         assert.ok(Math.abs(ranges[i - 1].end - r.start) < 1e-9, 'ranges touch');
         assert.notEqual(ranges[i - 1].label, r.label, 'neighbours are merged');
@@ -106,13 +122,19 @@ describe('clip plans and labels', () => {
     for (let seed = 1; seed <= 5; seed++) {
       const plan = planClip(mulberry32(seed), 320, 180, subject.height);
       const segs = plan.timeline.segments;
-      const count = (prefix: string) => new Set(segs.map((s, i) => (s.action.startsWith(prefix) && s.phase === 'windup' ? i : -1)).filter((i) => i >= 0)).size;
+      const count = (prefix: string) =>
+        new Set(
+          segs.map((s, i) => (s.action.startsWith(prefix) && s.phase === 'windup' ? i : -1)).filter((i) => i >= 0),
+        ).size;
       const punches = segs.filter((s) => s.cls === 'punch' && s.phase === 'windup').length;
       const kicks = segs.filter((s) => s.cls === 'kick' && s.phase === 'windup').length;
       assert.ok(punches >= 2 && punches <= 4, `punches ${punches}`);
       assert.ok(kicks >= 2 && kicks <= 4, `kicks ${kicks}`);
       assert.ok(count('punch') === punches);
-      assert.ok(segs.some((s) => s.cls === 'other' && s.action !== 'walk' && !s.action.startsWith('idle')), 'other actions');
+      assert.ok(
+        segs.some((s) => s.cls === 'other' && s.action !== 'walk' && !s.action.startsWith('idle')),
+        'other actions',
+      );
       const fps = 12;
       const labels = Array.from({ length: Math.floor(plan.duration * fps) }, (_, i) => {
         const s = plan.timeline.at(i / fps);
@@ -133,12 +155,15 @@ describe('clip plans and labels', () => {
 
   it('frameRanges merges runs into half-open second ranges', () => {
     const r = frameRanges(['other', 'other', 'punch', 'ambiguous', 'other'], 10);
-    assert.deepEqual(r.map((x) => [x.start, x.end, x.label]), [
-      [0, 0.2, 'other'],
-      [0.2, 0.3, 'punch'],
-      [0.3, 0.4, 'ambiguous'],
-      [0.4, 0.5, 'other'],
-    ]);
+    assert.deepEqual(
+      r.map((x) => [x.start, x.end, x.label]),
+      [
+        [0, 0.2, 'other'],
+        [0.2, 0.3, 'punch'],
+        [0.3, 0.4, 'ambiguous'],
+        [0.4, 0.5, 'other'],
+      ],
+    );
     assert.equal(labelsCsv(r).split('\n')[2], '0.200000,0.300000,punch');
   });
 });

@@ -1,15 +1,23 @@
 // Training on a small fixture: determinism, early stopping, interruption, bad input.
-import { test } from 'node:test';
+
 import * as assert from 'node:assert/strict';
-import { initBackend, tf } from '../src/backend';
-import { Hyperparams, trainHead } from '../src/train/train';
+import { test } from 'node:test';
+import { initBackend, type tf } from '../src/backend';
+import { type Hyperparams, trainHead } from '../src/train/train';
 import { clusterFixture } from './helpers';
 
 const fixture = clusterFixture;
 
 const hp: Hyperparams = {
-  hidden: 32, dropout: 0.3, learningRate: 1e-2, batchSize: 16, maxEpochs: 8, patience: 0,
-  loss: 'categoricalCrossentropy', balanceClasses: true, seed: 42,
+  hidden: 32,
+  dropout: 0.3,
+  learningRate: 1e-2,
+  batchSize: 16,
+  maxEpochs: 8,
+  patience: 0,
+  loss: 'categoricalCrossentropy',
+  balanceClasses: true,
+  seed: 42,
 };
 
 async function weightsOf(model: tf.LayersModel): Promise<Float32Array[]> {
@@ -21,7 +29,10 @@ test('two runs with one seed give identical weights and metrics', async () => {
   const [train, val] = [fixture(150, 1), fixture(60, 2)];
   const a = await trainHead(train, val, hp);
   const b = await trainHead(train, val, hp);
-  assert.deepEqual(a.history.map(({ seconds: _s, ...rest }) => rest), b.history.map(({ seconds: _s, ...rest }) => rest));
+  assert.deepEqual(
+    a.history.map(({ seconds: _s, ...rest }) => rest),
+    b.history.map(({ seconds: _s, ...rest }) => rest),
+  );
   assert.deepEqual(await weightsOf(a.model), await weightsOf(b.model));
   const c = await trainHead(train, val, { ...hp, seed: 43 });
   assert.notDeepEqual(await weightsOf(a.model), await weightsOf(c.model), 'another seed gives other weights');
@@ -48,12 +59,17 @@ test('early stopping keeps the best epoch; an abort keeps the best so far', asyn
 
   const controller = new AbortController();
   let batches = 0;
-  const cut = await trainHead(train, val, { ...hp, patience: 5 }, {
-    signal: controller.signal,
-    onBatch: () => {
-      if (++batches === 15) controller.abort();
+  const cut = await trainHead(
+    train,
+    val,
+    { ...hp, patience: 5 },
+    {
+      signal: controller.signal,
+      onBatch: () => {
+        if (++batches === 15) controller.abort();
+      },
     },
-  });
+  );
   assert.equal(cut.stoppedBy, 'interrupted');
   assert.equal(cut.history.length, 1, 'the epoch in progress is dropped');
   assert.equal(cut.bestEpoch, 1);
@@ -64,7 +80,13 @@ test('bad input: one class, empty split, mismatched feature sizes', async () => 
   const one = fixture(30, 1);
   one.y.fill(0);
   await assert.rejects(trainHead(one, undefined, hp), /holds only one class \(punch\)/);
-  await assert.rejects(trainHead({ ...fixture(30, 1), y: new Int32Array(0), x: new Float32Array(0) }, undefined, hp), /training split is empty/);
+  await assert.rejects(
+    trainHead({ ...fixture(30, 1), y: new Int32Array(0), x: new Float32Array(0) }, undefined, hp),
+    /training split is empty/,
+  );
   const val = fixture(30, 2);
-  await assert.rejects(trainHead(fixture(30, 1), { ...val, featureSize: 8, x: val.x.subarray(0, 240) }, hp), /validation features have size 8, training 16/);
+  await assert.rejects(
+    trainHead(fixture(30, 1), { ...val, featureSize: 8, x: val.x.subarray(0, 240) }, hp),
+    /validation features have size 8, training 16/,
+  );
 });

@@ -1,15 +1,22 @@
 // augmentDataset: the training split of <data>/<class>/<file> -> <out>/<class>/<stem>_vNN.jpg plus
 // <out>/manifest.csv (one row per variant, `source` = the original) and <out>/augment-state.json
 // (the cache key of every output, so a re-run with the same inputs and parameters does no work).
-import { promises as fs } from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { writeJsonAtomic } from '../fsutil';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { CLASSES, IMAGE_EXTENSIONS } from '../data/layout';
-import { ManifestRow, manifestPath, readManifest, writeManifest } from '../data/manifest';
+import { type ManifestRow, manifestPath, readManifest, writeManifest } from '../data/manifest';
 import { readSplit, splitPath } from '../data/split';
+import { writeJsonAtomic } from '../fsutil';
 import type { AugmentJob } from './job';
-import { articlePipeline, Augmenter, DEFAULT_SIZE, describePipeline, Size, validatePipeline } from './pipeline';
+import {
+  type Augmenter,
+  articlePipeline,
+  DEFAULT_SIZE,
+  describePipeline,
+  type Size,
+  validatePipeline,
+} from './pipeline';
 import { createRunner } from './pool';
 import { AUGMENT_VERSION, DEFAULT_JPEG_QUALITY, ENCODER_ID, sha256Hex, variantSeed } from './variant';
 
@@ -108,11 +115,19 @@ async function listSources(data: string, log: (line: string) => void): Promise<S
     throw new Error(`${data}: cannot read dataset folder (${err.code})`);
   });
   let manifest: Map<string, ManifestRow> | undefined;
-  if (await fs.access(manifestPath(data)).then(() => true, () => false)) {
+  if (
+    await fs.access(manifestPath(data)).then(
+      () => true,
+      () => false,
+    )
+  ) {
     manifest = new Map((await readManifest(data)).map((r) => [r.file.split(path.sep).join('/'), r]));
   }
   const sources: Source[] = [];
-  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const folders = entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
   const ignored = folders.filter((f) => !(CLASSES as readonly string[]).includes(f));
   if (ignored.length) log(`ignoring folders that are not classes (${CLASSES.join(', ')}): ${ignored.join(', ')}`);
   for (const entry of folders.filter((f) => !ignored.includes(f)).map((name) => ({ name }))) {
@@ -144,7 +159,10 @@ async function readState(out: string): Promise<State | undefined> {
 }
 
 async function fileSize(p: string): Promise<number> {
-  return fs.stat(p).then((s) => s.size, () => -1);
+  return fs.stat(p).then(
+    (s) => s.size,
+    () => -1,
+  );
 }
 
 export async function augmentDataset(opts: AugmentDatasetOptions): Promise<AugmentDatasetResult> {
@@ -156,9 +174,12 @@ export async function augmentDataset(opts: AugmentDatasetOptions): Promise<Augme
   const quality = opts.quality ?? DEFAULT_JPEG_QUALITY;
   const pipeline = validatePipeline(opts.pipeline ?? articlePipeline());
   const concurrency = opts.concurrency ?? Math.max(1, Math.min(2, os.cpus().length));
-  if (!Number.isInteger(variants) || variants < 1) throw new Error(`variants must be a positive integer, got ${variants}`);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`seed must be an integer in 0..4294967295, got ${seed}`);
-  if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new Error(`quality must be an integer in 1..100, got ${quality}`);
+  if (!Number.isInteger(variants) || variants < 1)
+    throw new Error(`variants must be a positive integer, got ${variants}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new Error(`seed must be an integer in 0..4294967295, got ${seed}`);
+  if (!Number.isInteger(quality) || quality < 1 || quality > 100)
+    throw new Error(`quality must be an integer in 1..100, got ${quality}`);
   const data = path.resolve(opts.data);
   const out = path.resolve(opts.out);
   if (data === out) throw new Error('the output folder must differ from the data folder');
@@ -167,7 +188,12 @@ export async function augmentDataset(opts: AugmentDatasetOptions): Promise<Augme
   const all = await listSources(data, log);
   if (all.length === 0) throw new Error(`${opts.data}: no images in the class folders (${CLASSES.join(', ')})`);
   let sources = all;
-  if (await fs.access(splitPath(data)).then(() => true, () => false)) {
+  if (
+    await fs.access(splitPath(data)).then(
+      () => true,
+      () => false,
+    )
+  ) {
     const train = new Set((await readSplit(data)).train);
     sources = all.filter((s) => train.has(s.subject));
     log(`training split: ${sources.length} of ${all.length} frames (subjects ${[...train].join(', ') || 'none'})`);
@@ -183,10 +209,23 @@ export async function augmentDataset(opts: AugmentDatasetOptions): Promise<Augme
   // 2. plan: which outputs already exist with a matching key
   const pipelineText = JSON.stringify(pipeline);
   const old = await readState(out);
-  const state: State = { version: AUGMENT_VERSION, seed, variants, size, quality, encoder: ENCODER_ID, pipeline: describePipeline(pipeline, size), outputs: {} };
+  const state: State = {
+    version: AUGMENT_VERSION,
+    seed,
+    variants,
+    size,
+    quality,
+    encoder: ENCODER_ID,
+    pipeline: describePipeline(pipeline, size),
+    outputs: {},
+  };
   const digits = Math.max(2, String(variants - 1).length);
   const bad: BadFile[] = [];
-  const jobs: { source: Source; job: AugmentJob; pending: Map<number, { file: string; key: string; row: ManifestRow }> }[] = [];
+  const jobs: {
+    source: Source;
+    job: AugmentJob;
+    pending: Map<number, { file: string; key: string; row: ManifestRow }>;
+  }[] = [];
   const owners = new Map<string, string>();
   let reused = 0;
   for (const source of sources) {
@@ -208,7 +247,19 @@ export async function augmentDataset(opts: AugmentDatasetOptions): Promise<Augme
       const owner = owners.get(file);
       if (owner) throw new Error(`${source.file} and ${owner} would both write ${file}; rename one of them`);
       owners.set(file, source.file);
-      const key = sha256Hex(JSON.stringify([AUGMENT_VERSION, ENCODER_ID, sourceSha, seed, v, size.width, size.height, quality, pipelineText]));
+      const key = sha256Hex(
+        JSON.stringify([
+          AUGMENT_VERSION,
+          ENCODER_ID,
+          sourceSha,
+          seed,
+          v,
+          size.width,
+          size.height,
+          quality,
+          pipelineText,
+        ]),
+      );
       const row: ManifestRow = {
         file,
         label: source.label,
@@ -245,7 +296,9 @@ export async function augmentDataset(opts: AugmentDatasetOptions): Promise<Augme
   let saving: Promise<void> = Promise.resolve();
   const saveState = () => (saving = saving.then(() => writeJsonAtomic(path.join(out, STATE_FILE), state)));
   if (jobs.length) {
-    log(`augmenting ${jobs.length} frames x up to ${variants} variants on ${Math.min(concurrency, jobs.length)} thread(s); ${reused} variants already done`);
+    log(
+      `augmenting ${jobs.length} frames x up to ${variants} variants on ${Math.min(concurrency, jobs.length)} thread(s); ${reused} variants already done`,
+    );
     const runner = createRunner(Math.min(concurrency, jobs.length));
     let sinceSave = 0;
     try {
@@ -258,7 +311,12 @@ export async function augmentDataset(opts: AugmentDatasetOptions): Promise<Augme
           } else {
             for (const o of result.outputs) {
               const p = pending.get(o.variant)!;
-              state.outputs[p.file] = { key: p.key, sha256: o.sha256, bytes: o.bytes, row: { ...p.row, sha256: o.sha256 } };
+              state.outputs[p.file] = {
+                key: p.key,
+                sha256: o.sha256,
+                bytes: o.bytes,
+                row: { ...p.row, sha256: o.sha256 },
+              };
               written++;
               done++;
             }

@@ -1,9 +1,13 @@
 // Data augmentation: the article's imgaug pipeline in TypeScript, seeded and declarative.
+
+export type { AugmentDatasetOptions, AugmentDatasetResult, AugmentProgress, BadFile } from './dataset';
+export { augmentDataset, STATE_FILE, subjectFromFileName } from './dataset';
+export type { AffineParams, BorderMode } from './ops';
 export * as ops from './ops';
 export { BORDER_MODES, IDENTITY_AFFINE } from './ops';
-export type { AffineParams, BorderMode } from './ops';
-export { AugmentParamError } from './params';
 export type { Range } from './params';
+export { AugmentParamError } from './params';
+export type { Augmenter, AugmenterOf, AugmenterType, Size } from './pipeline';
 export {
   applyAugmenter,
   articlePipeline,
@@ -18,21 +22,18 @@ export {
   updateAugmenters,
   validatePipeline,
 } from './pipeline';
-export type { Augmenter, AugmenterOf, AugmenterType, Size } from './pipeline';
+export type { VariantOptions } from './variant';
 export {
   AUGMENT_VERSION,
   augmentImage,
   augmentVariant,
   augmentVariants,
   DEFAULT_JPEG_QUALITY,
-  encodeJpeg,
   ENCODER_ID,
+  encodeJpeg,
   loadFrame,
   resizeImage,
   sha256Hex,
   variantRng,
   variantSeed,
 } from './variant';
-export type { VariantOptions } from './variant';
-export { augmentDataset, STATE_FILE, subjectFromFileName } from './dataset';
-export type { AugmentDatasetOptions, AugmentDatasetResult, AugmentProgress, BadFile } from './dataset';

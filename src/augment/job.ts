@@ -2,9 +2,9 @@
 // Runs in a worker thread (worker.ts) or in-process; both give the same bytes.
 import { writeFileAtomic } from '../fsutil';
 import { ImageError } from '../image/decode';
+import { mulberry32 } from '../random';
 import type { Augmenter, Size } from './pipeline';
 import { augmentImage, encodeJpeg, loadFrame, sha256Hex } from './variant';
-import { mulberry32 } from '../random';
 
 export interface AugmentJob {
   /** For messages: the source path as the user knows it. */

@@ -117,12 +117,18 @@ export function resizeBilinear(img: RgbImage, width: number, height: number): Rg
  * Crop (positive) or pad (negative) each side by a number of pixels, then resize back to the
  * original size. Sides are [top, right, bottom, left].
  */
-export function cropAndPad(img: RgbImage, sides: readonly [number, number, number, number], mode: BorderMode, cval: number): RgbImage {
+export function cropAndPad(
+  img: RgbImage,
+  sides: readonly [number, number, number, number],
+  mode: BorderMode,
+  cval: number,
+): RgbImage {
   checkImage(img);
   const [top, right, bottom, left] = sides.map((v) => Math.round(v));
   const w = img.width - left - right;
   const h = img.height - top - bottom;
-  if (w < 1 || h < 1) throw new AugmentParamError('CropAndPad', 'percent', `crops away the whole ${img.width}x${img.height} image`);
+  if (w < 1 || h < 1)
+    throw new AugmentParamError('CropAndPad', 'percent', `crops away the whole ${img.width}x${img.height} image`);
   const { img: mid, out } = output(w, h);
   for (let y = 0; y < h; y++) {
     const sy = borderIndex(y + top, img.height, mode);
@@ -153,7 +159,14 @@ export interface AffineParams {
   shear: number;
 }
 
-export const IDENTITY_AFFINE: AffineParams = { scaleX: 1, scaleY: 1, translateX: 0, translateY: 0, rotate: 0, shear: 0 };
+export const IDENTITY_AFFINE: AffineParams = {
+  scaleX: 1,
+  scaleY: 1,
+  translateX: 0,
+  translateY: 0,
+  rotate: 0,
+  shear: 0,
+};
 
 /**
  * Scale, shear and rotate about the image centre, then translate (scikit-image's
@@ -508,7 +521,13 @@ export function emboss(img: RgbImage, alpha: number, strength: number): RgbImage
  * `size` x `size` grid weighted by frequency^exponent (0 = white noise, -2 = smooth blobs),
  * inverse DFT, min-max normalised, bilinear-upscaled.
  */
-export function frequencyNoiseMask(rng: Rng, width: number, height: number, exponent: number, size: number): Float32Array {
+export function frequencyNoiseMask(
+  rng: Rng,
+  width: number,
+  height: number,
+  exponent: number,
+  size: number,
+): Float32Array {
   checkInt('FrequencyNoiseAlpha', 'size', size, 2);
   const n = size;
   const re = new Float64Array(n * n);
@@ -518,7 +537,7 @@ export function frequencyNoiseMask(rng: Rng, width: number, height: number, expo
       const fu = Math.min(u, n - u);
       const fv = Math.min(v, n - v);
       const f = Math.sqrt(fu * fu + fv * fv);
-      const weight = f === 0 ? 0 : Math.pow(f, exponent);
+      const weight = f === 0 ? 0 : f ** exponent;
       re[v * n + u] = gaussian(rng) * weight;
       im[v * n + u] = gaussian(rng) * weight;
     }

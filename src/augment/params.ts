@@ -21,7 +21,8 @@ function show(v: unknown): string {
 }
 
 export function checkNumber(aug: string, param: string, v: unknown, min = -Infinity, max = Infinity): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new AugmentParamError(aug, param, `must be a finite number, got ${show(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new AugmentParamError(aug, param, `must be a finite number, got ${show(v)}`);
   if (v < min) throw new AugmentParamError(aug, param, `must be >= ${min}, got ${v}`);
   if (v > max) throw new AugmentParamError(aug, param, `must be <= ${max}, got ${v}`);
   return v;
@@ -41,8 +42,16 @@ export function checkProbability(aug: string, param: string, v: unknown): number
 }
 
 /** Both ends within [min, max], lo <= hi. */
-export function checkRange(aug: string, param: string, r: unknown, min = -Infinity, max = Infinity, integer = false): Range {
-  if (!Array.isArray(r) || r.length !== 2) throw new AugmentParamError(aug, param, `must be a range [lo, hi], got ${show(r)}`);
+export function checkRange(
+  aug: string,
+  param: string,
+  r: unknown,
+  min = -Infinity,
+  max = Infinity,
+  integer = false,
+): Range {
+  if (!Array.isArray(r) || r.length !== 2)
+    throw new AugmentParamError(aug, param, `must be a range [lo, hi], got ${show(r)}`);
   const check = integer ? checkInt : checkNumber;
   check(aug, param, r[0], min, max);
   check(aug, param, r[1], min, max);
@@ -50,10 +59,17 @@ export function checkRange(aug: string, param: string, r: unknown, min = -Infini
   return r as unknown as Range;
 }
 
-export function checkChoice<T extends string | number>(aug: string, param: string, v: unknown, allowed: readonly T[]): T[] {
-  if (!Array.isArray(v) || v.length === 0) throw new AugmentParamError(aug, param, `must be a non-empty list, got ${show(v)}`);
+export function checkChoice<T extends string | number>(
+  aug: string,
+  param: string,
+  v: unknown,
+  allowed: readonly T[],
+): T[] {
+  if (!Array.isArray(v) || v.length === 0)
+    throw new AugmentParamError(aug, param, `must be a non-empty list, got ${show(v)}`);
   for (const x of v) {
-    if (!allowed.includes(x as T)) throw new AugmentParamError(aug, param, `must be one of ${allowed.join(', ')}, got ${show(x)}`);
+    if (!allowed.includes(x as T))
+      throw new AugmentParamError(aug, param, `must be one of ${allowed.join(', ')}, got ${show(x)}`);
   }
   return v as T[];
 }

@@ -2,9 +2,9 @@
 // ranges. It can be printed (describePipeline), changed (updateAugmenters / removeAugmenters
 // return modified copies), hashed (JSON), and applied with a seeded Rng (applyAugmenter).
 import type { RgbImage } from '../image/decode';
-import { Rng, shuffle } from '../random';
+import { type Rng, shuffle } from '../random';
 import * as ops from './ops';
-import { BORDER_MODES, BorderMode } from './ops';
+import { BORDER_MODES, type BorderMode } from './ops';
 import {
   AugmentParamError,
   checkChoice,
@@ -12,7 +12,7 @@ import {
   checkProbability,
   checkRange,
   pick,
-  Range,
+  type Range,
   sample,
   sampleChannels,
   sampleInt,
@@ -73,7 +73,8 @@ export const DEFAULT_SIZE: Size = { width: 100, height: 56 };
 
 export function parseSize(text: string): Size {
   const m = /^(\d+)x(\d+)$/.exec(text.trim());
-  if (!m || Number(m[1]) < 8 || Number(m[2]) < 8) throw new Error(`size "${text}" is not WIDTHxHEIGHT with both at least 8, e.g. 100x56`);
+  if (!m || Number(m[1]) < 8 || Number(m[2]) < 8)
+    throw new Error(`size "${text}" is not WIDTHxHEIGHT with both at least 8, e.g. 100x56`);
   return { width: Number(m[1]), height: Number(m[2]) };
 }
 
@@ -150,7 +151,8 @@ export function validatePipeline(a: Augmenter): Augmenter {
     case 'Sequential':
     case 'OneOf':
       if (!Array.isArray(a.children)) throw new AugmentParamError(t, 'children', 'must be a list of augmenters');
-      if (a.type === 'OneOf' && a.children.length === 0) throw new AugmentParamError(t, 'children', 'must not be empty');
+      if (a.type === 'OneOf' && a.children.length === 0)
+        throw new AugmentParamError(t, 'children', 'must not be empty');
       a.children.forEach(validatePipeline);
       break;
     case 'SomeOf':
@@ -267,7 +269,10 @@ export function applyAugmenter(a: Augmenter, img: RgbImage, rng: Rng): RgbImage 
       const max = Math.min(a.n[1], a.children.length);
       const min = Math.min(a.n[0], max);
       const count = sampleInt(rng, [min, max]);
-      const chosen = shuffle(rng, a.children.map((_, i) => i)).slice(0, count);
+      const chosen = shuffle(
+        rng,
+        a.children.map((_, i) => i),
+      ).slice(0, count);
       if (!a.randomOrder) chosen.sort((x, y) => x - y);
       return chosen.reduce((acc, i) => applyAugmenter(a.children[i], acc, rng), img);
     }
@@ -276,7 +281,13 @@ export function applyAugmenter(a: Augmenter, img: RgbImage, rng: Rng): RgbImage 
     case 'Sometimes':
       return rng() < a.p ? applyAugmenter(a.child, img, rng) : img;
     case 'FrequencyNoiseAlpha': {
-      const mask = ops.frequencyNoiseMask(rng, img.width, img.height, sample(rng, a.exponent), sampleInt(rng, a.sizePx));
+      const mask = ops.frequencyNoiseMask(
+        rng,
+        img.width,
+        img.height,
+        sample(rng, a.exponent),
+        sampleInt(rng, a.sizePx),
+      );
       const first = applyAugmenter(a.first, img, rng);
       const second = applyAugmenter(a.second, img, rng);
       return ops.blend(first, second, mask);
@@ -435,7 +446,11 @@ function matches(node: Augmenter, typeOrName: string): boolean {
  * A validated copy in which every augmenter of the given type (or name) gets `patch` merged in,
  * e.g. updateAugmenters(p, 'GaussianBlur', { sigma: [0, 3] }).
  */
-export function updateAugmenters<T extends AugmenterType>(a: Augmenter, typeOrName: T | string, patch: Partial<Omit<AugmenterOf<T>, 'type'>>): Augmenter {
+export function updateAugmenters<T extends AugmenterType>(
+  a: Augmenter,
+  typeOrName: T | string,
+  patch: Partial<Omit<AugmenterOf<T>, 'type'>>,
+): Augmenter {
   let found = false;
   const res = mapPipeline(a, (node) => {
     if (!matches(node, typeOrName)) return node;

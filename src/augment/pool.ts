@@ -1,7 +1,7 @@
 // A small pool of worker threads running augmentation jobs; concurrency 1 runs them in-process.
-import * as path from 'path';
-import { Worker } from 'worker_threads';
-import { AugmentJob, AugmentJobResult, runJob } from './job';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { type AugmentJob, type AugmentJobResult, runJob } from './job';
 
 export interface JobRunner {
   run(job: AugmentJob): Promise<AugmentJobResult>;
@@ -34,7 +34,10 @@ export function createRunner(concurrency: number): JobRunner {
   const workers: Worker[] = [];
   const idle: Worker[] = [];
   const queue: { job: AugmentJob; resolve: (r: AugmentJobResult) => void; reject: (e: Error) => void }[] = [];
-  const pending = new Map<number, { worker: Worker; resolve: (r: AugmentJobResult) => void; reject: (e: Error) => void }>();
+  const pending = new Map<
+    number,
+    { worker: Worker; resolve: (r: AugmentJobResult) => void; reject: (e: Error) => void }
+  >();
   let nextId = 0;
   let failure: Error | undefined;
 

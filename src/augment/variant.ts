@@ -1,11 +1,11 @@
 // One source frame -> its augmented variants, reproducibly: variant v of a frame draws all its
 // random choices from mulberry32(hash(seed, sha256 of the source bytes, v)), so the bytes depend
 // only on (seed, source, variant, pipeline, size), never on order, timing or concurrency.
-import { createHash } from 'crypto';
+import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { decodeImage, RgbImage } from '../image/decode';
-import { mulberry32, Rng } from '../random';
-import { applyAugmenter, articlePipeline, Augmenter, DEFAULT_SIZE, Size } from './pipeline';
+import { decodeImage, type RgbImage } from '../image/decode';
+import { mulberry32, type Rng } from '../random';
+import { type Augmenter, applyAugmenter, articlePipeline, DEFAULT_SIZE, type Size } from './pipeline';
 
 /** Bump when any augmenter's output changes for the same parameters: invalidates cached variants. */
 export const AUGMENT_VERSION = 1;

@@ -1,7 +1,7 @@
 // Worker-thread entry of the augmentation pool: receives { id, job }, answers { id, result } or
 // { id, error }.
-import { parentPort } from 'worker_threads';
-import { AugmentJob, runJob } from './job';
+import { parentPort } from 'node:worker_threads';
+import { type AugmentJob, runJob } from './job';
 
 if (parentPort) {
   const port = parentPort;

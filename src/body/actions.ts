@@ -3,7 +3,7 @@
 import type { Rng } from '../random';
 import type { HandShape, Pose } from './pose';
 import { lerpPose } from './pose';
-import { v3, Vec3 } from './vec';
+import { type Vec3, v3 } from './vec';
 
 export type Phase = 'none' | 'windup' | 'strike' | 'retract';
 export type ActionClass = 'punch' | 'kick' | 'other';
@@ -142,9 +142,14 @@ export function punch(seq: Sequence, rng: Rng, hand: Side, height: PunchHeight):
   const guard = guardPose(seq.pose, lead);
   const inGuard = seq.pose.handL === 'fist' && seq.pose.handR === 'fist' && seq.pose.drop > 0.03;
   seq.to(guard, inGuard ? range(rng, 0.12, 0.25) : range(rng, 0.35, 0.55), name, 'punch');
-  const y = height === 'high' ? range(rng, 0.1, 0.2) : height === 'mid' ? range(rng, -0.05, 0.05) : range(rng, -0.32, -0.22);
+  const y =
+    height === 'high' ? range(rng, 0.1, 0.2) : height === 'mid' ? range(rng, -0.05, 0.05) : range(rng, -0.32, -0.22);
   const windArm = v3(-0.2, 0.02, range(rng, 0.05, 0.2));
-  const windup = withPose(guard, { [armKey(hand)]: windArm, twist: twistToward(hand, -range(rng, 10, 22)), drop: guard.drop + 0.02 });
+  const windup = withPose(guard, {
+    [armKey(hand)]: windArm,
+    twist: twistToward(hand, -range(rng, 10, 22)),
+    drop: guard.drop + 0.02,
+  });
   seq.to(windup, range(rng, 0.15, 0.25), name, 'punch', 'windup');
   const target = unit(v3(-range(rng, 0.15, 0.32), y, 1), range(rng, 0.95, 0.99));
   const strike = withPose(guard, {
@@ -215,7 +220,8 @@ export function sideKick(seq: Sequence, rng: Rng, leg: Side, height: KickHeight)
     drop: 0.05,
   });
   seq.to(chamber, range(rng, 0.22, 0.32), name, 'kick', 'windup');
-  const y = height === 'low' ? range(rng, 0.35, 0.5) : height === 'mid' ? range(rng, 0.65, 0.85) : range(rng, 0.95, 1.15);
+  const y =
+    height === 'low' ? range(rng, 0.35, 0.5) : height === 'mid' ? range(rng, 0.65, 0.85) : range(rng, 0.95, 1.15);
   const strike = withPose(chamber, {
     [legKey(leg)]: v3(straightLeg(y, range(rng, 0.95, 0.99)), y, range(rng, -0.05, 0.1)),
     [leg === 'L' ? 'kneeL' : 'kneeR']: v3(0, 1, 0.2),
@@ -239,13 +245,32 @@ export function idle(seq: Sequence, rng: Rng, seconds: number, variant?: IdleVar
   const p0 = relaxedPose(seq.pose.x, seq.pose.z, seq.pose.yaw);
   const arms: Patch =
     kind === 'hips'
-      ? { armL: v3(0.45, -0.55, 0.0), armR: v3(0.45, -0.55, 0.0), elbowL: v3(1, 0, -0.3), elbowR: v3(1, 0, -0.3), handL: 'fist', handR: 'fist' }
+      ? {
+          armL: v3(0.45, -0.55, 0.0),
+          armR: v3(0.45, -0.55, 0.0),
+          elbowL: v3(1, 0, -0.3),
+          elbowR: v3(1, 0, -0.3),
+          handL: 'fist',
+          handR: 'fist',
+        }
       : kind === 'crossed'
-        ? { armL: v3(-0.55, -0.45, 0.3), armR: v3(-0.5, -0.4, 0.33), elbowL: v3(0.5, -1, 0.2), elbowR: v3(0.5, -1, 0.2) }
+        ? {
+            armL: v3(-0.55, -0.45, 0.3),
+            armR: v3(-0.5, -0.4, 0.33),
+            elbowL: v3(0.5, -1, 0.2),
+            elbowR: v3(0.5, -1, 0.2),
+          }
         : kind === 'clasped'
           ? { armL: v3(-0.35, -0.8, 0.3), armR: v3(-0.35, -0.8, 0.3) }
           : kind === 'pockets'
-            ? { armL: v3(0.12, -0.72, 0.12), armR: v3(0.12, -0.72, 0.12), elbowL: v3(0.6, 0, -1), elbowR: v3(0.6, 0, -1), handL: 'fist', handR: 'fist' }
+            ? {
+                armL: v3(0.12, -0.72, 0.12),
+                armR: v3(0.12, -0.72, 0.12),
+                elbowL: v3(0.6, 0, -1),
+                elbowR: v3(0.6, 0, -1),
+                handL: 'fist',
+                handR: 'fist',
+              }
             : {};
   const wide = range(rng, 0.02, 0.07);
   const base = withPose(p0, { ...arms, legL: v3(wide, 0, 0), legR: v3(wide, 0, 0) });
@@ -314,7 +339,10 @@ export function walk(seq: Sequence, rng: Rng, toX: number, toZ = seq.pose.z, hei
 /** Turn on the spot to `toYaw` with two small steps. */
 export function turn(seq: Sequence, rng: Rng, toYaw: number): void {
   const from = seq.pose;
-  const mid = withPose(relaxedPose(from.x, from.z, (from.yaw + toYaw) / 2), { legL: v3(0.03, 0.06, 0.05), headYaw: (toYaw - from.yaw) * 0.2 });
+  const mid = withPose(relaxedPose(from.x, from.z, (from.yaw + toYaw) / 2), {
+    legL: v3(0.03, 0.06, 0.05),
+    headYaw: (toYaw - from.yaw) * 0.2,
+  });
   const d = range(rng, 0.3, 0.5);
   seq.to(mid, d, 'turn', 'other');
   seq.to(withPose(relaxedPose(from.x, from.z, toYaw), { legR: v3(0.03, 0.0, 0.03) }), d, 'turn', 'other');
@@ -323,7 +351,13 @@ export function turn(seq: Sequence, rng: Rng, toYaw: number): void {
 export function wave(seq: Sequence, rng: Rng, hand: Side): void {
   const name = `wave-${hand}`;
   const base = relaxedPose(seq.pose.x, seq.pose.z, seq.pose.yaw);
-  const up = (x: number) => withPose(base, { [armKey(hand)]: v3(x, 0.5, 0.12), [hand === 'L' ? 'elbowL' : 'elbowR']: v3(1, -0.6, 0), [hand === 'L' ? 'handL' : 'handR']: 'open', side: (hand === 'R' ? -1 : 1) * 3 });
+  const up = (x: number) =>
+    withPose(base, {
+      [armKey(hand)]: v3(x, 0.5, 0.12),
+      [hand === 'L' ? 'elbowL' : 'elbowR']: v3(1, -0.6, 0),
+      [hand === 'L' ? 'handL' : 'handR']: 'open',
+      side: (hand === 'R' ? -1 : 1) * 3,
+    });
   seq.to(up(0.35), range(rng, 0.35, 0.5), name, 'other');
   const n = 2 + Math.floor(rng() * 4);
   for (let i = 0; i < n; i++) seq.to(up(i % 2 === 0 ? 0.15 : 0.5), range(rng, 0.2, 0.3), name, 'other');
@@ -335,7 +369,12 @@ export function point(seq: Sequence, rng: Rng, hand: Side): void {
   const name = `point-${hand}`;
   const base = relaxedPose(seq.pose.x, seq.pose.z, seq.pose.yaw);
   const dir = unit(v3(range(rng, -0.2, 0.6), range(rng, -0.1, 0.25), 1), 0.97);
-  const p = withPose(base, { [armKey(hand)]: dir, [hand === 'L' ? 'handL' : 'handR']: 'point', headYaw: (hand === 'R' ? -1 : 1) * dir.x * 30, twist: twistToward(hand, range(rng, 0, 10)) });
+  const p = withPose(base, {
+    [armKey(hand)]: dir,
+    [hand === 'L' ? 'handL' : 'handR']: 'point',
+    headYaw: (hand === 'R' ? -1 : 1) * dir.x * 30,
+    twist: twistToward(hand, range(rng, 0, 10)),
+  });
   seq.to(p, range(rng, 0.45, 0.7), name, 'other');
   seq.hold(range(rng, 0.6, 1.4), name, 'other');
   seq.to(base, range(rng, 0.4, 0.6), name, 'other');
@@ -367,10 +406,31 @@ export function stretch(seq: Sequence, rng: Rng): void {
       ? [withPose(base, { ...open, armL: v3(0.15, 0.97, 0.05), armR: v3(0.15, 0.97, 0.05), lean: -6, headPitch: -10 })]
       : kind === 1
         ? [
-            withPose(base, { ...open, armL: v3(0.0, 0.95, 0.1), armR: v3(0.1, -0.9, 0), side: 18, legL: v3(0.1, 0, 0), legR: v3(0.1, 0, 0) }),
-            withPose(base, { ...open, armR: v3(0.0, 0.95, 0.1), armL: v3(0.1, -0.9, 0), side: -18, legL: v3(0.1, 0, 0), legR: v3(0.1, 0, 0) }),
+            withPose(base, {
+              ...open,
+              armL: v3(0.0, 0.95, 0.1),
+              armR: v3(0.1, -0.9, 0),
+              side: 18,
+              legL: v3(0.1, 0, 0),
+              legR: v3(0.1, 0, 0),
+            }),
+            withPose(base, {
+              ...open,
+              armR: v3(0.0, 0.95, 0.1),
+              armL: v3(0.1, -0.9, 0),
+              side: -18,
+              legL: v3(0.1, 0, 0),
+              legR: v3(0.1, 0, 0),
+            }),
           ]
-        : [withPose(base, { ...open, armL: v3(0.97, 0.1, 0.05), armR: v3(0.97, 0.1, 0.05), twist: range(rng, -20, 20) })];
+        : [
+            withPose(base, {
+              ...open,
+              armL: v3(0.97, 0.1, 0.05),
+              armR: v3(0.97, 0.1, 0.05),
+              twist: range(rng, -20, 20),
+            }),
+          ];
   for (const p of poses) {
     seq.to(p, range(rng, 0.5, 0.8), name, 'other');
     seq.hold(range(rng, 0.5, 1.1), name, 'other');

@@ -1,9 +1,9 @@
 // Draws a posed subject as an SVG fragment: limbs as shaded tapered capsules, a torso with
 // clothing (plain / stripes / checks), a head with hair and a face, hands and shoes.
 // Pure string building so the browser game can use it as well as the Node renderer.
-import { Joints, Pose, solvePose } from './pose';
-import { skeletonOf, Skeleton, Subject } from './subject';
-import { add, scale, sub, Vec3 } from './vec';
+import { type Joints, type Pose, solvePose } from './pose';
+import { type Skeleton, type Subject, skeletonOf } from './subject';
+import { add, scale, sub, type Vec3 } from './vec';
 
 export interface View {
   /** Degrees added to the pose's yaw (0 front, ±45 three-quarter, ±90 side). */
@@ -35,7 +35,16 @@ function rgb(hex: string): [number, number, number] {
   return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
 }
 function hex(c: [number, number, number]): string {
-  return '#' + c.map((v) => Math.max(0, Math.min(255, Math.round(v))).toString(16).padStart(2, '0')).join('');
+  return (
+    '#' +
+    c
+      .map((v) =>
+        Math.max(0, Math.min(255, Math.round(v)))
+          .toString(16)
+          .padStart(2, '0'),
+      )
+      .join('')
+  );
 }
 export function mix(a: string, b: string, t: number): string {
   const x = rgb(a);
@@ -167,14 +176,19 @@ export function drawBody(pose: Pose, subject: Subject, view: View, options: Draw
   };
   const top = garmentPaint(subject.top, 'top');
   const bottom = garmentPaint(subject.bottom, 'bot');
-  const shoe: Paint = { colour: subject.shoes.kind === 'socks' ? lighten(subject.shoes.colour, 0.3) : subject.shoes.colour };
+  const shoe: Paint = {
+    colour: subject.shoes.kind === 'socks' ? lighten(subject.shoes.colour, 0.3) : subject.shoes.colour,
+  };
   const R = sk.radius;
 
   // Shadow on the floor.
   if (options.shadow !== false) {
     const c = proj({ x: (J.ankleL.x + J.ankleR.x) / 2, y: 0, z: (J.ankleL.z + J.ankleR.z) / 2 });
     const w = Math.max(Math.abs(J.toeL.x - J.toeR.x), Math.abs(J.heelL.x - J.heelR.x), 0.25) * 0.7 + 0.12;
-    p.add(-1e9, `<ellipse cx="${f1(c.x)}" cy="${f1(c.y)}" rx="${f1(w * S * c.k)}" ry="${f1(0.05 * S * c.k)}" fill="#000" opacity="0.28"/>`);
+    p.add(
+      -1e9,
+      `<ellipse cx="${f1(c.x)}" cy="${f1(c.y)}" rx="${f1(w * S * c.k)}" ry="${f1(0.05 * S * c.k)}" fill="#000" opacity="0.28"/>`,
+    );
   }
 
   const torsoZ = (J.neck.z + J.pelvis.z) / 2;
@@ -195,8 +209,23 @@ export function drawBody(pose: Pose, subject: Subject, view: View, options: Draw
       thigh += p.capsule(Hp, hem, R.thigh[0] * 1.06, R.thigh[1] * 1.25, bottom, S);
     }
     let shin = p.capsule(K, A, R.shin[0], R.shin[1], shorts ? skin : bottom, S);
-    if (subject.shoes.kind === 'boots') shin += p.capsule(proj(add(ankle, scale(sub(knee, ankle), 0.28))), A, R.shin[1] * 1.25, R.shin[1] * 1.25, shoe, S);
-    const foot = p.capsule(proj(J[`heel${side}`]), proj(J[`toe${side}`]), R.foot * 1.05, R.foot * (subject.shoes.kind === 'socks' ? 0.8 : 0.95), shoe, S);
+    if (subject.shoes.kind === 'boots')
+      shin += p.capsule(
+        proj(add(ankle, scale(sub(knee, ankle), 0.28))),
+        A,
+        R.shin[1] * 1.25,
+        R.shin[1] * 1.25,
+        shoe,
+        S,
+      );
+    const foot = p.capsule(
+      proj(J[`heel${side}`]),
+      proj(J[`toe${side}`]),
+      R.foot * 1.05,
+      R.foot * (subject.shoes.kind === 'socks' ? 0.8 : 0.95),
+      shoe,
+      S,
+    );
     const zThigh = (hip.z + knee.z) / 2 + bias;
     const zShin = (knee.z + ankle.z) / 2 + bias;
     if (zShin > zThigh) {
@@ -237,7 +266,14 @@ export function drawBody(pose: Pose, subject: Subject, view: View, options: Draw
     svg += p.capsule(proj(J.neck), proj(add(J.neck, scale(J.torso.u, sk.neck))), R.neck, R.neck * 0.95, skin, S);
     if (subject.top.kind === 'hoodie') {
       const hood = proj(add(J.neck, scale(J.torso.f, -0.05 * sk.height)));
-      svg += p.capsule(hood, proj(add(J.neck, scale(J.torso.u, -0.04 * sk.height))), sk.head.width * 0.45, sk.head.width * 0.4, { colour: darken(subject.top.colour, 0.15) }, S);
+      svg += p.capsule(
+        hood,
+        proj(add(J.neck, scale(J.torso.u, -0.04 * sk.height))),
+        sk.head.width * 0.45,
+        sk.head.width * 0.4,
+        { colour: darken(subject.top.colour, 0.15) },
+        S,
+      );
     }
     svg += p.filled(d, top, (T.x + B.x) / 2, (T.y + B.y) / 2, nx, ny, Math.max(ws, wh));
     p.add(torsoZ, svg);
@@ -256,7 +292,15 @@ export function drawBody(pose: Pose, subject: Subject, view: View, options: Draw
     const E = proj(el);
     const W = proj(wr);
     let upper = p.capsule(Sh, E, R.upperArm[0], R.upperArm[1], kind === 'tshirt' ? skin : upperPaint, S);
-    if (kind === 'tshirt') upper += p.capsule(Sh, proj(add(sh, scale(sub(el, sh), 0.55))), R.upperArm[0] * 1.12, R.upperArm[1] * 1.2, top, S);
+    if (kind === 'tshirt')
+      upper += p.capsule(
+        Sh,
+        proj(add(sh, scale(sub(el, sh), 0.55))),
+        R.upperArm[0] * 1.12,
+        R.upperArm[1] * 1.2,
+        top,
+        S,
+      );
     const fore = p.capsule(E, W, R.forearm[0], R.forearm[1], forePaint, S);
     const shape = pose[`hand${side}`];
     let hand: string;
@@ -266,7 +310,9 @@ export function drawBody(pose: Pose, subject: Subject, view: View, options: Draw
       hand = p.capsule(W, c, R.hand * 0.9, R.hand * 1.25, skin, S);
     } else if (shape === 'point') {
       const knuckle = proj(add(wr, scale(sub(hd, wr), 0.45)));
-      hand = p.capsule(W, knuckle, R.hand * 0.9, R.hand * 1.15, skin, S) + p.capsule(knuckle, H, R.hand * 0.45, R.hand * 0.35, skin, S);
+      hand =
+        p.capsule(W, knuckle, R.hand * 0.9, R.hand * 1.15, skin, S) +
+        p.capsule(knuckle, H, R.hand * 0.45, R.hand * 0.35, skin, S);
     } else {
       hand = p.capsule(W, H, R.hand * 0.85, R.hand * 0.75, skin, S);
     }
@@ -329,7 +375,8 @@ function drawHead(p: Painter, J: Joints, sk: Skeleton, subject: Subject, proj: (
   }
   // Face.
   if (facing > 0.2) {
-    const eye = (s: number) => proj(add(add(add(J.head, scale(f, w * 0.85)), scale(r, s * w * 0.42)), scale(u, h * 0.02)));
+    const eye = (s: number) =>
+      proj(add(add(add(J.head, scale(f, w * 0.85)), scale(r, s * w * 0.42)), scale(u, h * 0.02)));
     const er = Math.max(0.5, 0.1 * w * S * c.k);
     for (const s of [-1, 1]) {
       const e = eye(s);
@@ -363,7 +410,9 @@ function drawHead(p: Painter, J: Joints, sk: Skeleton, subject: Subject, proj: (
     svg += `<ellipse clip-path="url(#${clip})" cx="${f1(cx)}" cy="${f1(cy)}" rx="${f1(rx * 1.15)}" ry="${f1(ry * 1.05)}" transform="rotate(${f1(angle)} ${f1(cx)} ${f1(cy)})" fill="url(#${hg})"/>`;
     if (hair.style === 'curly') {
       for (let i = -2; i <= 2; i++) {
-        const q = proj(add(add(J.head, scale(u, h * 0.95 * Math.cos(i * 0.5))), scale(r, w * 1.05 * Math.sin(i * 0.5))));
+        const q = proj(
+          add(add(J.head, scale(u, h * 0.95 * Math.cos(i * 0.5))), scale(r, w * 1.05 * Math.sin(i * 0.5))),
+        );
         svg += `<circle cx="${f1(q.x)}" cy="${f1(q.y)}" r="${f1(w * 0.32 * S * c.k)}" fill="${colour}"/>`;
       }
     }

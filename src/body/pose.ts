@@ -2,8 +2,8 @@
 // Targets are relative to the body (units of limb length), so one pose fits every subject.
 //
 // World coordinates (metres): x to the camera's right, y up, z toward the camera; floor at y = 0.
-import { Skeleton } from './subject';
-import { add, combine, cross, deg, dot, lerp, lerp3, normalize, scale, sub, v3, Vec3 } from './vec';
+import type { Skeleton } from './subject';
+import { add, combine, cross, deg, dot, lerp, lerp3, normalize, scale, sub, type Vec3, v3 } from './vec';
 
 export type HandShape = 'fist' | 'open' | 'point';
 
@@ -159,7 +159,10 @@ export function solvePose(pose: Pose, sk: Skeleton, viewYaw = 0): Joints {
   const legSolve = (sign: number, target: Vec3, pole: Vec3) => {
     const out = scale(hips.r, sign);
     const hip = add(pelvis, scale(out, sk.hipHalf));
-    const tgt = add(add(root, scale(out, sk.hipHalf + target.x * leg)), combine(hips.u, sk.ankle + target.y * leg, hips.f, target.z * leg, out, 0));
+    const tgt = add(
+      add(root, scale(out, sk.hipHalf + target.x * leg)),
+      combine(hips.u, sk.ankle + target.y * leg, hips.f, target.z * leg, out, 0),
+    );
     const p = combine(out, pole.x, hips.u, pole.y, hips.f, pole.z);
     const { mid, end } = solveTwoBone(hip, tgt, sk.thigh, sk.shin, p);
     const shinDir = normalize(sub(end, mid));

@@ -110,13 +110,54 @@ export function skeletonOf(style: BodyStyle): Skeleton {
 }
 
 export const SKIN_TONES = ['#f6d7c3', '#eac4a6', '#e0ac8a', '#c68863', '#a86b45', '#8d5524', '#6b4226', '#4a2c1b'];
-export const HAIR_COLOURS = ['#1b1410', '#2e1f16', '#4e3322', '#7a5232', '#a8773f', '#d8b56a', '#8c3b1e', '#9a9a9a', '#d9d4cc'];
-const GARMENT_COLOURS = [
-  '#c0392b', '#e74c3c', '#2e86c1', '#1f3a93', '#27ae60', '#145a32', '#f1c40f', '#e67e22', '#8e44ad',
-  '#f5f5f0', '#1c1c1c', '#7f8c8d', '#34495e', '#d35400', '#16a085', '#b03a6c', '#6d4c41', '#9fb7d9',
-  '#556b2f', '#c8b28a', '#ff8fab', '#3d5a80',
+export const HAIR_COLOURS = [
+  '#1b1410',
+  '#2e1f16',
+  '#4e3322',
+  '#7a5232',
+  '#a8773f',
+  '#d8b56a',
+  '#8c3b1e',
+  '#9a9a9a',
+  '#d9d4cc',
 ];
-const TROUSER_COLOURS = ['#1f2a44', '#2c3e50', '#3b5b8c', '#4a4a4a', '#1c1c1c', '#6d5c43', '#8a7b5c', '#556b2f', '#7f8c8d', '#5d2e46', '#b9a27a'];
+const GARMENT_COLOURS = [
+  '#c0392b',
+  '#e74c3c',
+  '#2e86c1',
+  '#1f3a93',
+  '#27ae60',
+  '#145a32',
+  '#f1c40f',
+  '#e67e22',
+  '#8e44ad',
+  '#f5f5f0',
+  '#1c1c1c',
+  '#7f8c8d',
+  '#34495e',
+  '#d35400',
+  '#16a085',
+  '#b03a6c',
+  '#6d4c41',
+  '#9fb7d9',
+  '#556b2f',
+  '#c8b28a',
+  '#ff8fab',
+  '#3d5a80',
+];
+const TROUSER_COLOURS = [
+  '#1f2a44',
+  '#2c3e50',
+  '#3b5b8c',
+  '#4a4a4a',
+  '#1c1c1c',
+  '#6d5c43',
+  '#8a7b5c',
+  '#556b2f',
+  '#7f8c8d',
+  '#5d2e46',
+  '#b9a27a',
+];
 const SHOE_COLOURS = ['#f2f2f2', '#1c1c1c', '#7b4a2a', '#c0392b', '#2e86c1', '#9a9a9a', '#e8d8b0'];
 
 function pick<T>(rng: Rng, items: readonly T[]): T {
@@ -128,7 +169,12 @@ function pickOther(rng: Rng, items: readonly string[], not: string): string {
 }
 const range = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng();
 
-function garment<K extends string>(rng: Rng, kinds: readonly K[], colours: readonly string[], patternOdds: number): Garment<K> {
+function garment<K extends string>(
+  rng: Rng,
+  kinds: readonly K[],
+  colours: readonly string[],
+  patternOdds: number,
+): Garment<K> {
   const colour = pick(rng, colours);
   const r = rng();
   const pattern: Pattern = r < patternOdds * 0.6 ? 'stripes' : r < patternOdds ? 'checks' : 'plain';

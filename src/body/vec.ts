@@ -22,7 +22,11 @@ export function normalize(a: Vec3, fallback: Vec3 = { x: 0, y: 1, z: 0 }): Vec3 
   return l < 1e-9 ? fallback : scale(a, 1 / l);
 }
 export const lerp = (a: number, b: number, t: number): number => a + (b - a) * t;
-export const lerp3 = (a: Vec3, b: Vec3, t: number): Vec3 => ({ x: lerp(a.x, b.x, t), y: lerp(a.y, b.y, t), z: lerp(a.z, b.z, t) });
+export const lerp3 = (a: Vec3, b: Vec3, t: number): Vec3 => ({
+  x: lerp(a.x, b.x, t),
+  y: lerp(a.y, b.y, t),
+  z: lerp(a.z, b.z, t),
+});
 /** a*x + b*y + c*z for three basis vectors. */
 export function combine(ax: Vec3, a: number, by: Vec3, b: number, cz: Vec3, c: number): Vec3 {
   return { x: ax.x * a + by.x * b + cz.x * c, y: ax.y * a + by.y * b + cz.y * c, z: ax.z * a + by.z * b + cz.z * c };

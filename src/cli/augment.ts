@@ -1,7 +1,7 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { SingleBar, Presets } from 'cli-progress';
-import { augmentDataset, AugmentProgress } from '../augment/dataset';
-import { DEFAULT_SIZE, parseSize, Size } from '../augment/pipeline';
+import { Presets, SingleBar } from 'cli-progress';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type AugmentProgress, augmentDataset } from '../augment/dataset';
+import { DEFAULT_SIZE, parseSize, type Size } from '../augment/pipeline';
 import { positiveInt } from './options';
 
 function sizeOption(text: string): Size {
@@ -14,7 +14,8 @@ function sizeOption(text: string): Size {
 
 function seedOption(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError(`${text} is not an integer in 0..4294967295`);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    throw new InvalidArgumentError(`${text} is not an integer in 0..4294967295`);
   return n;
 }
 
@@ -33,20 +34,33 @@ interface AugmentCliOptions {
 export function registerAugment(program: Command): void {
   program
     .command('augment')
-    .description("the article's imgaug pipeline over the training split: <data>/<class>/* -> <out>/<class>/<stem>_vNN.jpg + manifest.csv")
-    .requiredOption('--data <dir>', 'dataset folder with <class>/ image folders, split.json and optionally manifest.csv')
+    .description(
+      "the article's imgaug pipeline over the training split: <data>/<class>/* -> <out>/<class>/<stem>_vNN.jpg + manifest.csv",
+    )
+    .requiredOption(
+      '--data <dir>',
+      'dataset folder with <class>/ image folders, split.json and optionally manifest.csv',
+    )
     .requiredOption('--out <dir>', 'output folder (kept between runs: finished variants are reused)')
     .option('--variants <n>', 'variants per training frame', positiveInt, 16)
     .option('--seed <n>', 'seed; with the source bytes and variant number it fixes every output byte', seedOption, 44)
     .addOption(
-      new Option('--size <WxH>', 'resize frames to WIDTHxHEIGHT before augmenting').argParser(sizeOption).default(DEFAULT_SIZE, `${DEFAULT_SIZE.width}x${DEFAULT_SIZE.height}`),
+      new Option('--size <WxH>', 'resize frames to WIDTHxHEIGHT before augmenting')
+        .argParser(sizeOption)
+        .default(DEFAULT_SIZE, `${DEFAULT_SIZE.width}x${DEFAULT_SIZE.height}`),
     )
     .option('--all', 'augment every frame when there is no split.json (default: refuse, training split only)')
     .option('--concurrency <n>', 'worker threads (default: min(2, cores)); does not change the output', positiveInt)
     .option('--quality <n>', 'JPEG quality 1..100', positiveInt, 90)
     .option('--no-progress', 'no progress bar')
     .action(async (opts: AugmentCliOptions) => {
-      const bar = opts.progress && process.stderr.isTTY ? new SingleBar({ format: 'augment [{bar}] {value}/{total} variants | {eta_formatted} left', hideCursor: true }, Presets.shades_classic) : undefined;
+      const bar =
+        opts.progress && process.stderr.isTTY
+          ? new SingleBar(
+              { format: 'augment [{bar}] {value}/{total} variants | {eta_formatted} left', hideCursor: true },
+              Presets.shades_classic,
+            )
+          : undefined;
       let started = false;
       const onProgress = (p: AugmentProgress) => {
         if (!bar) return;

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { runBench } from '../bench';
 import { DEFAULT_ALPHA } from '../mobilenet/source';
 import { alphaOption, positiveInt } from './options';
@@ -20,7 +20,11 @@ export function registerBench(program: Command): void {
       const f = result.featureMsPerImage;
       const t = result.trainSecondsPerEpoch;
       console.log(`backend ${result.backend}`);
-      console.log(`feature extraction  ms/image   min ${f.min.toFixed(1)}  median ${f.median.toFixed(1)}  max ${f.max.toFixed(1)}`);
-      console.log(`head training       s/epoch    min ${t.min.toFixed(2)}  median ${t.median.toFixed(2)}  max ${t.max.toFixed(2)}`);
+      console.log(
+        `feature extraction  ms/image   min ${f.min.toFixed(1)}  median ${f.median.toFixed(1)}  max ${f.max.toFixed(1)}`,
+      );
+      console.log(
+        `head training       s/epoch    min ${t.min.toFixed(2)}  median ${t.median.toFixed(2)}  max ${t.max.toFixed(2)}`,
+      );
     });
 }

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { ImageError, readImage } from '../image/decode';
 import { loadMobileNet } from '../mobilenet/model';
 import { DEFAULT_ALPHA } from '../mobilenet/source';

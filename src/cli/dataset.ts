@@ -1,14 +1,15 @@
 // `kombat dataset <sub>`: index, validate, clean, balance, number, split, card, build.
 // Commands that change a dataset write a new folder under a temporary name and swap it in, so the
 // old one survives any failure. --out writes elsewhere and leaves the input untouched.
-import * as path from 'path';
-import { Command, InvalidArgumentError } from 'commander';
+
 import { SingleBar } from 'cli-progress';
+import { type Command, InvalidArgumentError } from 'commander';
+import * as path from 'node:path';
 import { balanceClasses, classCounts, classWeights } from '../data/balance';
-import { buildBuiltinDataset, BuiltinStep } from '../data/builtin';
+import { type BuiltinStep, buildBuiltinDataset } from '../data/builtin';
 import { makeCard, writeCard } from '../data/card';
 import { DEFAULT_FLAT_THRESHOLD, DEFAULT_NEAR_THRESHOLD, findDrops } from '../data/clean';
-import { DatasetIndex, indexDataset, issueText } from '../data/entries';
+import { type DatasetIndex, indexDataset, issueText } from '../data/entries';
 import { CLASSES } from '../data/layout';
 import { readSplit, splitBySubject, splitPath, writeSplit } from '../data/split';
 import { validateDataset } from '../data/validate';
@@ -19,13 +20,15 @@ import { positiveInt } from './options';
 
 function nonNegative(text: string): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${text} is not a non-negative number`);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError(`${text} is not a non-negative number`);
   return n;
 }
 
 function fraction(text: string): number {
   const n = Number(text);
-  if (text.trim() === '' || !(n > 0 && n < 1)) throw new InvalidArgumentError(`${text} is not a fraction between 0 and 1`);
+  if (text.trim() === '' || !(n > 0 && n < 1))
+    throw new InvalidArgumentError(`${text} is not a fraction between 0 and 1`);
   return n;
 }
 
@@ -40,13 +43,21 @@ async function usableIndex(dir: string): Promise<DatasetIndex> {
   const index = await indexDataset(dir);
   const errors = index.issues.filter((i) => i.severity === 'error');
   for (const issue of index.issues) console.error(issueText(issue));
-  if (errors.length > 0) throw new Error(`${displayPath(dir)}: ${errors.length} error(s); fix them first (kombat dataset validate ${displayPath(dir)})`);
+  if (errors.length > 0)
+    throw new Error(
+      `${displayPath(dir)}: ${errors.length} error(s); fix them first (kombat dataset validate ${displayPath(dir)})`,
+    );
   return index;
 }
 
 function progressBar(enabled: boolean, label: string) {
-  if (!enabled || !process.stderr.isTTY) return { update: (_d: number, _t: number) => undefined, stop: () => undefined };
-  const bar = new SingleBar({ format: `${label.padEnd(8)} {bar} {value}/{total}`, stream: process.stderr, clearOnComplete: true });
+  if (!enabled || !process.stderr.isTTY)
+    return { update: (_d: number, _t: number) => undefined, stop: () => undefined };
+  const bar = new SingleBar({
+    format: `${label.padEnd(8)} {bar} {value}/{total}`,
+    stream: process.stderr,
+    clearOnComplete: true,
+  });
   let started = false;
   return {
     update: (done: number, total: number) => {
@@ -66,7 +77,9 @@ function countsLine(c: Record<string, number>): string {
 }
 
 export function registerDataset(program: Command): void {
-  const dataset = program.command('dataset').description('index, validate, clean, balance, number, split and describe datasets; build the built-in one');
+  const dataset = program
+    .command('dataset')
+    .description('index, validate, clean, balance, number, split and describe datasets; build the built-in one');
 
   dataset
     .command('index')
@@ -80,25 +93,40 @@ export function registerDataset(program: Command): void {
         return;
       }
       const subjects = [...new Set(index.entries.map((e) => e.subject))].sort();
-      console.log(`${displayPath(path.resolve(dir))}: ${index.entries.length} images (${countsLine(classCounts(index.entries))}), ${index.fromManifest ? 'from manifest.csv' : 'no manifest: subjects from file names'}`);
+      console.log(
+        `${displayPath(path.resolve(dir))}: ${index.entries.length} images (${countsLine(classCounts(index.entries))}), ${index.fromManifest ? 'from manifest.csv' : 'no manifest: subjects from file names'}`,
+      );
       console.log(`subjects ${subjects.length}: ${subjects.join(', ')}`);
       for (const issue of index.issues) console.log(issueText(issue));
     });
 
   dataset
     .command('validate')
-    .description('check that files exist and decode, sizes agree within a class, sha256 matches the manifest, classes are known')
+    .description(
+      'check that files exist and decode, sizes agree within a class, sha256 matches the manifest, classes are known',
+    )
     .argument('<dir>', 'dataset folder')
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, opts: { json?: boolean }) => {
       const bar = progressBar(!opts.json, 'validate');
       const result = await validateDataset(dir, { onProgress: bar.update });
       bar.stop();
-      if (opts.json) console.log(JSON.stringify({ errors: result.errors, warnings: result.warnings, issues: result.issues, sizes: result.sizes }, null, 2));
+      if (opts.json)
+        console.log(
+          JSON.stringify(
+            { errors: result.errors, warnings: result.warnings, issues: result.issues, sizes: result.sizes },
+            null,
+            2,
+          ),
+        );
       else {
         for (const issue of result.issues) console.log(issueText(issue));
-        const sizes = Object.entries(result.sizes).map(([c, s]) => `${c} ${Object.keys(s).join('/')}`).join(', ');
-        console.log(`${displayPath(path.resolve(dir))}: ${result.index.entries.length} images, sizes ${sizes || 'none'}; ${result.errors} error(s), ${result.warnings} warning(s)`);
+        const sizes = Object.entries(result.sizes)
+          .map(([c, s]) => `${c} ${Object.keys(s).join('/')}`)
+          .join(', ');
+        console.log(
+          `${displayPath(path.resolve(dir))}: ${result.index.entries.length} images, sizes ${sizes || 'none'}; ${result.errors} error(s), ${result.warnings} warning(s)`,
+        );
       }
       if (result.errors > 0) process.exitCode = 1;
     });
@@ -108,26 +136,47 @@ export function registerDataset(program: Command): void {
     .description('drop exact duplicates, near duplicates (consecutive frames of a clip) and blank or flat images')
     .argument('<dir>', 'dataset folder')
     .option('--out <dir>', 'write the cleaned dataset here (default: replace <dir>)')
-    .option('--near <diff>', 'near duplicate below this mean absolute grey difference of 64x36 thumbnails', nonNegative, DEFAULT_NEAR_THRESHOLD)
-    .option('--flat <std>', 'flat below this grey standard deviation of the thumbnail', nonNegative, DEFAULT_FLAT_THRESHOLD)
+    .option(
+      '--near <diff>',
+      'near duplicate below this mean absolute grey difference of 64x36 thumbnails',
+      nonNegative,
+      DEFAULT_NEAR_THRESHOLD,
+    )
+    .option(
+      '--flat <std>',
+      'flat below this grey standard deviation of the thumbnail',
+      nonNegative,
+      DEFAULT_FLAT_THRESHOLD,
+    )
     .option('--dry-run', 'only report what would be dropped')
     .option('--json', 'print the dropped files as JSON')
-    .action(async (dir: string, opts: { out?: string; near: number; flat: number; dryRun?: boolean; json?: boolean }) => {
-      const index = await usableIndex(dir);
-      const bar = progressBar(!opts.json, 'clean');
-      const result = await findDrops(dir, index.entries, { nearThreshold: opts.near, flatThreshold: opts.flat, onProgress: bar.update });
-      bar.stop();
-      if (opts.json) console.log(JSON.stringify({ byReason: result.byReason, dropped: result.dropped }, null, 2));
-      else {
-        for (const d of result.dropped) console.log(`drop ${d.file}: ${d.reason}${d.of ? ` of ${d.of}` : ''} (${d.detail})`);
-        console.log(`${result.dropped.length} of ${index.entries.length} dropped (${Object.entries(result.byReason).map(([k, v]) => `${k} ${v}`).join(', ')}); ${result.kept.length} kept (${countsLine(classCounts(result.kept))})`);
-      }
-      if (opts.dryRun) return;
-      const target = opts.out ?? dir;
-      const split = (await exists(splitPath(dir))) ? await readSplit(dir) : undefined;
-      await writeDataset(dir, target, result.kept, { split });
-      if (!opts.json) console.log(`wrote ${displayPath(path.resolve(target))}`);
-    });
+    .action(
+      async (dir: string, opts: { out?: string; near: number; flat: number; dryRun?: boolean; json?: boolean }) => {
+        const index = await usableIndex(dir);
+        const bar = progressBar(!opts.json, 'clean');
+        const result = await findDrops(dir, index.entries, {
+          nearThreshold: opts.near,
+          flatThreshold: opts.flat,
+          onProgress: bar.update,
+        });
+        bar.stop();
+        if (opts.json) console.log(JSON.stringify({ byReason: result.byReason, dropped: result.dropped }, null, 2));
+        else {
+          for (const d of result.dropped)
+            console.log(`drop ${d.file}: ${d.reason}${d.of ? ` of ${d.of}` : ''} (${d.detail})`);
+          console.log(
+            `${result.dropped.length} of ${index.entries.length} dropped (${Object.entries(result.byReason)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}); ${result.kept.length} kept (${countsLine(classCounts(result.kept))})`,
+          );
+        }
+        if (opts.dryRun) return;
+        const target = opts.out ?? dir;
+        const split = (await exists(splitPath(dir))) ? await readSplit(dir) : undefined;
+        await writeDataset(dir, target, result.kept, { split });
+        if (!opts.json) console.log(`wrote ${displayPath(path.resolve(target))}`);
+      },
+    );
 
   dataset
     .command('balance')
@@ -138,25 +187,32 @@ export function registerDataset(program: Command): void {
     .option('--seed <n>', 'seed of the random choice', seedOption, 1)
     .option('--weights', 'only print class weights (total / (classes x count)) for a weighted loss')
     .option('--dry-run', 'only report the counts')
-    .action(async (dir: string, opts: { out?: string; perClass?: number; seed: number; weights?: boolean; dryRun?: boolean }) => {
-      const index = await usableIndex(dir);
-      if (opts.weights) {
-        const w = classWeights(index.entries);
-        console.log(JSON.stringify({ counts: classCounts(index.entries), weights: w }, null, 2));
-        return;
-      }
-      const result = balanceClasses(index.entries, { seed: opts.seed, perClass: opts.perClass });
-      console.log(`before: ${countsLine(result.before)}; after: ${countsLine(result.after)} (seed ${opts.seed})`);
-      if (opts.dryRun) return;
-      const target = opts.out ?? dir;
-      const split = (await exists(splitPath(dir))) ? await readSplit(dir) : undefined;
-      await writeDataset(dir, target, result.kept, { split });
-      console.log(`wrote ${displayPath(path.resolve(target))}`);
-    });
+    .action(
+      async (
+        dir: string,
+        opts: { out?: string; perClass?: number; seed: number; weights?: boolean; dryRun?: boolean },
+      ) => {
+        const index = await usableIndex(dir);
+        if (opts.weights) {
+          const w = classWeights(index.entries);
+          console.log(JSON.stringify({ counts: classCounts(index.entries), weights: w }, null, 2));
+          return;
+        }
+        const result = balanceClasses(index.entries, { seed: opts.seed, perClass: opts.perClass });
+        console.log(`before: ${countsLine(result.before)}; after: ${countsLine(result.after)} (seed ${opts.seed})`);
+        if (opts.dryRun) return;
+        const target = opts.out ?? dir;
+        const split = (await exists(splitPath(dir))) ? await readSplit(dir) : undefined;
+        await writeDataset(dir, target, result.kept, { split });
+        console.log(`wrote ${displayPath(path.resolve(target))}`);
+      },
+    );
 
   dataset
     .command('number')
-    .description("rename images 1..N within each class folder (the article's convention; manifest.csv keeps subject, clip and frame)")
+    .description(
+      "rename images 1..N within each class folder (the article's convention; manifest.csv keeps subject, clip and frame)",
+    )
     .argument('<dir>', 'dataset folder')
     .option('--out <dir>', 'write the renamed dataset here (default: replace <dir>)')
     .action(async (dir: string, opts: { out?: string }) => {
@@ -176,7 +232,11 @@ export function registerDataset(program: Command): void {
     .option('--test <fraction>', 'fraction of subjects for test', fraction, 0.2)
     .action(async (dir: string, opts: { seed: number; val: number; test: number }) => {
       const index = await usableIndex(dir);
-      const split = splitBySubject(index.entries.map((e) => e.subject), opts.seed, { val: opts.val, test: opts.test });
+      const split = splitBySubject(
+        index.entries.map((e) => e.subject),
+        opts.seed,
+        { val: opts.val, test: opts.test },
+      );
       await writeSplit(dir, split);
       for (const name of ['train', 'val', 'test'] as const) {
         const members = index.entries.filter((e) => split[name].includes(e.subject));
@@ -202,40 +262,60 @@ export function registerDataset(program: Command): void {
 
   dataset
     .command('build')
-    .description('build the built-in dataset: synth -> frames -> clean -> subject split -> balance each split -> data/builtin + reports/dataset.{json,md}')
+    .description(
+      'build the built-in dataset: synth -> frames -> clean -> subject split -> balance each split -> data/builtin + reports/dataset.{json,md}',
+    )
     .option('--seed <n>', 'seed of everything random', seedOption, 1)
     .option('--subjects <n>', 'synthetic people (default 12; 3 with --smoke)', positiveInt)
-    .option('--fps <n>', 'frames per second to extract (default: the recordings\' rate)', positiveInt)
-    .option('--per-class <n>', 'images per class in the training split (default: its smallest class, at most 190); validation and test keep their smallest class', positiveInt)
+    .option('--fps <n>', "frames per second to extract (default: the recordings' rate)", positiveInt)
+    .option(
+      '--per-class <n>',
+      'images per class in the training split (default: its smallest class, at most 190); validation and test keep their smallest class',
+      positiveInt,
+    )
     .option('--number', 'rename the final images 1..N per class')
     .option('--force', 'render the recordings again even if matching ones exist')
     .option('--smoke', 'tiny and fast (same as KOMBAT_SMOKE=1)')
-    .action(async (opts: { seed: number; subjects?: number; fps?: number; perClass?: number; number?: boolean; force?: boolean; smoke?: boolean }) => {
-      let bar: ReturnType<typeof progressBar> | undefined;
-      let step: BuiltinStep | undefined;
-      const result = await buildBuiltinDataset({
-        seed: opts.seed,
-        subjects: opts.subjects,
-        fps: opts.fps,
-        perClass: opts.perClass,
-        number: opts.number,
-        force: opts.force,
-        smoke: opts.smoke ? true : undefined,
-        log: (line) => {
-          bar?.stop();
-          bar = undefined;
-          console.log(line);
-        },
-        onProgress: (s, done, total) => {
-          if (s !== step) {
+    .action(
+      async (opts: {
+        seed: number;
+        subjects?: number;
+        fps?: number;
+        perClass?: number;
+        number?: boolean;
+        force?: boolean;
+        smoke?: boolean;
+      }) => {
+        let bar: ReturnType<typeof progressBar> | undefined;
+        let step: BuiltinStep | undefined;
+        const result = await buildBuiltinDataset({
+          seed: opts.seed,
+          subjects: opts.subjects,
+          fps: opts.fps,
+          perClass: opts.perClass,
+          number: opts.number,
+          force: opts.force,
+          smoke: opts.smoke ? true : undefined,
+          log: (line) => {
             bar?.stop();
-            bar = progressBar(true, s);
-            step = s;
-          }
-          bar?.update(done, total);
-        },
-      });
-      bar?.stop();
-      console.log(`timings: ${Object.entries(result.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
-    });
+            bar = undefined;
+            console.log(line);
+          },
+          onProgress: (s, done, total) => {
+            if (s !== step) {
+              bar?.stop();
+              bar = progressBar(true, s);
+              step = s;
+            }
+            bar?.update(done, total);
+          },
+        });
+        bar?.stop();
+        console.log(
+          `timings: ${Object.entries(result.timings)
+            .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+            .join(', ')}`,
+        );
+      },
+    );
 }

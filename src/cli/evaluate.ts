@@ -1,5 +1,5 @@
-import { Command } from 'commander';
-import * as path from 'path';
+import type { Command } from 'commander';
+import * as path from 'node:path';
 import { initBackend } from '../backend';
 import { evaluateFolder } from '../eval/folder';
 import type { Metrics } from '../eval/metrics';
@@ -8,7 +8,13 @@ import { progressBar } from './progress';
 
 /** Exactly the fields `--json` promises, in this order. */
 export function metricsJson(m: Metrics): string {
-  return JSON.stringify({ classes: m.classes, accuracy: m.accuracy, balancedAccuracy: m.balancedAccuracy, confusionMatrix: m.confusionMatrix, perClass: m.perClass });
+  return JSON.stringify({
+    classes: m.classes,
+    accuracy: m.accuracy,
+    balancedAccuracy: m.balancedAccuracy,
+    confusionMatrix: m.confusionMatrix,
+    perClass: m.perClass,
+  });
 }
 
 export function metricsTable(m: Metrics): string {
@@ -33,7 +39,9 @@ export function metricsTable(m: Metrics): string {
 export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
-    .description('score an exported model (kombat train) on every image of a dataset folder: accuracy, per-class precision/recall/F1, confusion matrix')
+    .description(
+      'score an exported model (kombat train) on every image of a dataset folder: accuracy, per-class precision/recall/F1, confusion matrix',
+    )
     .requiredOption('--model <dir>', 'model folder with model.json, weights.bin and metadata.json')
     .requiredOption('--data <dir>', 'dataset folder: <class>/ image folders (every image counts, whatever its split)')
     .option('--json', 'print {classes, accuracy, balancedAccuracy, confusionMatrix, perClass} as JSON only')

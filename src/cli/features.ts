@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { cacheFolderFeatures } from '../features/folder';
 import type { Alpha } from '../mobilenet/source';
 import type { Fit, InputSize } from '../preprocess';
@@ -29,12 +29,26 @@ interface FeaturesCliOptions {
 export function registerFeatures(program: Command): void {
   program
     .command('features')
-    .description('compute and cache MobileNet features for every image of a dataset folder (and its augmented copy); cached ones are not recomputed')
+    .description(
+      'compute and cache MobileNet features for every image of a dataset folder (and its augmented copy); cached ones are not recomputed',
+    )
     .requiredOption('--data <dir>', 'dataset folder: <class>/ image folders, optionally manifest.csv')
     .option('--augmented <dir>', 'its augmented copy (from `kombat augment`), also cached')
-    .option('--layer <name>', 'MobileNet layer to cut at (default: models/config.json, else global_average_pooling2d_1)')
-    .option('--input-size <WxH>', 'MobileNet input WIDTHxHEIGHT (default: models/config.json, else 224x224)', inputSizeOption)
-    .addOption(new Option('--fit <fit>', 'how images of another aspect fill the input (default: models/config.json, else stretch)').choices(FITS))
+    .option(
+      '--layer <name>',
+      'MobileNet layer to cut at (default: models/config.json, else global_average_pooling2d_1)',
+    )
+    .option(
+      '--input-size <WxH>',
+      'MobileNet input WIDTHxHEIGHT (default: models/config.json, else 224x224)',
+      inputSizeOption,
+    )
+    .addOption(
+      new Option(
+        '--fit <fit>',
+        'how images of another aspect fill the input (default: models/config.json, else stretch)',
+      ).choices(FITS),
+    )
     .option('--alpha <alpha>', 'MobileNet v1 width multiplier (default: models/config.json, else 0.75)', alphaOption)
     .action(async (opts: FeaturesCliOptions) => {
       const config = await readConfig();

@@ -15,7 +15,9 @@ import { registerSynth } from './synth';
 import { registerTrain } from './train';
 
 const program = new Command('kombat')
-  .description('Reproduce "Playing Mortal Kombat with TensorFlow.js": data, augmentation, MobileNet features, training, the game.')
+  .description(
+    'Reproduce "Playing Mortal Kombat with TensorFlow.js": data, augmentation, MobileNet features, training, the game.',
+  )
   .showHelpAfterError();
 
 registerInfo(program);

@@ -1,6 +1,6 @@
 // Option parsers shared by commands; each names the bad value in its error.
 import { InvalidArgumentError } from 'commander';
-import { Alpha, parseAlpha } from '../mobilenet/source';
+import { type Alpha, parseAlpha } from '../mobilenet/source';
 
 export function alphaOption(text: string): Alpha {
   try {

@@ -10,7 +10,12 @@ export interface Progress {
 export function progressBar(label: string, unit: string, enabled = process.stderr.isTTY === true): Progress {
   if (!enabled) return { update() {}, stop() {} };
   const bar = new SingleBar(
-    { format: `${label} [{bar}] {value}/{total} ${unit} | {eta_formatted} left`, hideCursor: true, clearOnComplete: true, stream: process.stderr },
+    {
+      format: `${label} [{bar}] {value}/{total} ${unit} | {eta_formatted} left`,
+      hideCursor: true,
+      clearOnComplete: true,
+      stream: process.stderr,
+    },
     Presets.shades_classic,
   );
   let started = false;

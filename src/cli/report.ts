@@ -1,5 +1,5 @@
-import { Command } from 'commander';
-import * as path from 'path';
+import type { Command } from 'commander';
+import * as path from 'node:path';
 import { displayPath, reportsDir } from '../paths';
 import { writeResultsPage } from '../report/page';
 

@@ -1,12 +1,24 @@
-import * as path from 'path';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { Task, TASKS } from '../features/sets';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import * as path from 'node:path';
+import { TASKS, type Task } from '../features/sets';
 import { displayPath } from '../paths';
-import { CONFIG_PATH, readConfig } from '../train/config';
 import {
-  DEFAULT_RULE, DEFAULT_SETTINGS, DEFAULT_SPACE, describeSpace, formatRate, loadSweepData, runSweep, saveBestHyperparams,
-  SELECTION_RULES, SelectionRule, spaceSize, sweepCsvPath, SweepRow, writeSweepCsv,
+  DEFAULT_RULE,
+  DEFAULT_SETTINGS,
+  DEFAULT_SPACE,
+  describeSpace,
+  formatRate,
+  loadSweepData,
+  runSweep,
+  SELECTION_RULES,
+  type SelectionRule,
+  type SweepRow,
+  saveBestHyperparams,
+  spaceSize,
+  sweepCsvPath,
+  writeSweepCsv,
 } from '../sweep';
+import { CONFIG_PATH, readConfig } from '../train/config';
 import { positiveInt } from './options';
 
 /** Trials of the default sweep (chapter 06 runs the same): about 6-8 minutes on 2 cores. */
@@ -14,7 +26,8 @@ export const DEFAULT_TRIALS = 14;
 
 function nonNegativeInt(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError(`${text} is not an integer in 0..4294967295`);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    throw new InvalidArgumentError(`${text} is not an integer in 0..4294967295`);
   return n;
 }
 
@@ -44,7 +57,9 @@ interface SweepCliOptions {
 export function registerSweep(program: Command): void {
   program
     .command('sweep')
-    .description('hyper-parameter search (learning rate, hidden units, dropout, batch size) on cached features; best by validation, saved to models/config.json')
+    .description(
+      'hyper-parameter search (learning rate, hidden units, dropout, batch size) on cached features; best by validation, saved to models/config.json',
+    )
     .option('--trials <n>', 'random distinct points of the search space', positiveInt, DEFAULT_TRIALS)
     .option('--grid', `every point of the space (${spaceSize(DEFAULT_SPACE)}) instead of a random sample`)
     .addOption(new Option('--task <task>', 'classes to train').choices([...TASKS]).default('ternary'))
@@ -52,11 +67,23 @@ export function registerSweep(program: Command): void {
     .option('--augmented <dir>', 'augmented training frames (default <data>-aug when it exists)')
     .option('--seed <n>', 'seed of the trial sample and of every training run', nonNegativeInt, DEFAULT_SETTINGS.seed)
     .option('--max-epochs <n>', 'epochs per trial at most', positiveInt, DEFAULT_SETTINGS.maxEpochs)
-    .option('--patience <n>', 'early stopping: epochs without a better validation loss', nonNegativeInt, DEFAULT_SETTINGS.patience)
-    .addOption(new Option('--rule <rule>', 'how the best trial is chosen (on validation only)').choices([...SELECTION_RULES]).default(DEFAULT_RULE))
+    .option(
+      '--patience <n>',
+      'early stopping: epochs without a better validation loss',
+      nonNegativeInt,
+      DEFAULT_SETTINGS.patience,
+    )
+    .addOption(
+      new Option('--rule <rule>', 'how the best trial is chosen (on validation only)')
+        .choices([...SELECTION_RULES])
+        .default(DEFAULT_RULE),
+    )
     .option('--out <file>', 'CSV of the trials (default reports/sweep.csv, reports/sweep-binary.csv for --task binary)')
     .option('--no-config', `do not write the best set-up into ${displayPath(CONFIG_PATH)}`)
-    .option('--no-transfer', 'after a ternary sweep, leave the binary set-up alone (default: binary gets the same values with its own loss)')
+    .option(
+      '--no-transfer',
+      'after a ternary sweep, leave the binary set-up alone (default: binary gets the same values with its own loss)',
+    )
     .action(async (opts: SweepCliOptions) => {
       const config = await readConfig();
       const f = config.features;
@@ -85,19 +112,24 @@ export function registerSweep(program: Command): void {
           patience: opts.patience,
           rule: opts.rule,
           signal: controller.signal,
-          onTrial: (row, done, total) => console.error(`trial ${String(done).padStart(String(total).length)}/${total}  ${trialLine(row)}`),
+          onTrial: (row, done, total) =>
+            console.error(`trial ${String(done).padStart(String(total).length)}/${total}  ${trialLine(row)}`),
         });
       } finally {
         process.off('SIGINT', onSigint);
       }
       const csv = await writeSweepCsv(result, opts.out ? path.resolve(opts.out) : sweepCsvPath(opts.task));
-      console.log(`${result.rows.length} trial(s) in ${result.seconds.toFixed(0)} s${result.interrupted ? ' (interrupted)' : ''} -> ${displayPath(csv)}`);
+      console.log(
+        `${result.rows.length} trial(s) in ${result.seconds.toFixed(0)} s${result.interrupted ? ' (interrupted)' : ''} -> ${displayPath(csv)}`,
+      );
       console.log(`best by ${result.rule} (validation; test accuracy is for information only):`);
       console.log(`  ${trialLine(result.best)}  test acc ${result.best.testAccuracy.toFixed(3)}`);
       if (opts.config && !result.interrupted) {
         const alsoFor: Task[] = opts.task === 'ternary' && opts.transfer ? ['binary'] : [];
         await saveBestHyperparams(result, { alsoFor });
-        console.log(`saved hyperparams.${[opts.task, ...alsoFor].join(' and hyperparams.')} to ${displayPath(CONFIG_PATH)}`);
+        console.log(
+          `saved hyperparams.${[opts.task, ...alsoFor].join(' and hyperparams.')} to ${displayPath(CONFIG_PATH)}`,
+        );
       } else if (opts.config) {
         console.log(`not saved to ${displayPath(CONFIG_PATH)}: the sweep was interrupted`);
       }

@@ -1,6 +1,6 @@
-import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { AMBIGUOUS_MODES, AmbiguousMode, DEFAULT_SYNTH, renderRecordings } from '../synth';
+import { type Command, InvalidArgumentError } from 'commander';
+import { AMBIGUOUS_MODES, type AmbiguousMode, DEFAULT_SYNTH, renderRecordings } from '../synth';
 import { positiveInt } from './options';
 
 function ambiguousOption(text: string): AmbiguousMode {
@@ -28,18 +28,38 @@ function sizeOption(text: string): { width: number; height: number } {
 export function registerSynth(program: Command): void {
   program
     .command('synth')
-    .description('render the built-in synthetic webcam recordings (videos + labels) of people punching, kicking and doing other things')
+    .description(
+      'render the built-in synthetic webcam recordings (videos + labels) of people punching, kicking and doing other things',
+    )
     .requiredOption('--out <dir>', 'dataset folder; files go to <dir>/recordings')
     .option('--subjects <n>', 'number of people (s01..sNN)', positiveInt, DEFAULT_SYNTH.subjects)
     .option('--clips <n>', 'clips per person', positiveInt, DEFAULT_SYNTH.clips)
     .option('--seed <n>', 'random seed (same seed, same bytes)', nonNegativeInt, DEFAULT_SYNTH.seed)
     .option('--fps <n>', 'frames per second', positiveInt, DEFAULT_SYNTH.fps)
     .option('--size <WxH>', 'frame size', sizeOption, { width: DEFAULT_SYNTH.width, height: DEFAULT_SYNTH.height })
-    .option('--ambiguous <mode>', 'wind-up / retraction frames: exclude (label "ambiguous"), action, other', ambiguousOption, DEFAULT_SYNTH.ambiguous)
+    .option(
+      '--ambiguous <mode>',
+      'wind-up / retraction frames: exclude (label "ambiguous"), action, other',
+      ambiguousOption,
+      DEFAULT_SYNTH.ambiguous,
+    )
     .option('--workers <n>', 'worker threads (0: render in the main thread; default min(2, cores))', nonNegativeInt)
     .action(
-      async (opts: { out: string; subjects: number; clips: number; seed: number; fps: number; size: { width: number; height: number }; ambiguous: AmbiguousMode; workers?: number }) => {
-        const bar = new SingleBar({ format: 'synth [{bar}] {percentage}% | {value}/{total} frames | eta {eta}s', stream: process.stderr, hideCursor: true });
+      async (opts: {
+        out: string;
+        subjects: number;
+        clips: number;
+        seed: number;
+        fps: number;
+        size: { width: number; height: number };
+        ambiguous: AmbiguousMode;
+        workers?: number;
+      }) => {
+        const bar = new SingleBar({
+          format: 'synth [{bar}] {percentage}% | {value}/{total} frames | eta {eta}s',
+          stream: process.stderr,
+          hideCursor: true,
+        });
         let started = false;
         const summary = await renderRecordings({
           out: opts.out,

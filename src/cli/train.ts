@@ -1,6 +1,6 @@
-import { Command, InvalidArgumentError } from 'commander';
-import { existsSync, readdirSync, renameSync, rmSync } from 'fs';
-import * as path from 'path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Task } from '../features/sets';
 import { exists } from '../fsutil';
 import { readConfig } from '../train/config';
@@ -50,7 +50,8 @@ function cleanUpTemporary(target: string): void {
 }
 
 function epochLine(log: EpochLog, maxEpochs: number, best: boolean): string {
-  const val = log.valLoss !== undefined ? `  val_loss ${log.valLoss.toFixed(4)}  val_acc ${log.valAcc!.toFixed(3)}` : '';
+  const val =
+    log.valLoss !== undefined ? `  val_loss ${log.valLoss.toFixed(4)}  val_acc ${log.valAcc!.toFixed(3)}` : '';
   return `epoch ${String(log.epoch).padStart(String(maxEpochs).length)}/${maxEpochs}  loss ${log.loss.toFixed(4)}  acc ${log.acc.toFixed(3)}${val}  ${log.seconds.toFixed(1)} s${best ? '  *' : ''}`;
 }
 
@@ -62,15 +63,27 @@ export function registerTrain(program: Command): void {
         'early stopping on the validation subjects; writes an exported classifier atomically. Ctrl-C stops after the current batch ' +
         'and keeps the best epoch; a second Ctrl-C quits at once.',
     )
-    .requiredOption('--data <dir>', 'dataset folder: <class>/ image folders, optionally manifest.csv and split.json (else a seeded subject split)')
+    .requiredOption(
+      '--data <dir>',
+      'dataset folder: <class>/ image folders, optionally manifest.csv and split.json (else a seeded subject split)',
+    )
     .requiredOption('--task <task>', 'binary (punch vs. not-punch) or ternary (punch, kick, other)', taskOption)
     .requiredOption('--out <dir>', 'model folder to write (model.json, weights.bin, metadata.json)')
-    .option('--config <file>', 'a config file like models/config.json (features, hyperparams, thresholds); default models/config.json')
+    .option(
+      '--config <file>',
+      'a config file like models/config.json (features, hyperparams, thresholds); default models/config.json',
+    )
     .option('--no-augment', 'train on the original frames only')
-    .option('--augmented <dir>', 'where the augmented training split goes (default <data>-aug next to the data folder; reused between runs)')
+    .option(
+      '--augmented <dir>',
+      'where the augmented training split goes (default <data>-aug next to the data folder; reused between runs)',
+    )
     .option('--variants <n>', 'augmented variants per training frame', positiveInt, 16)
     .option('--epochs <n>', 'maximum epochs (overrides the config)', positiveInt)
-    .option('--article', "the article's hyper-parameters (learning rate 1e-6, sigmoid cross-entropy, 500 epochs, no early stopping)")
+    .option(
+      '--article',
+      "the article's hyper-parameters (learning rate 1e-6, sigmoid cross-entropy, 500 epochs, no early stopping)",
+    )
     .action(async (opts: TrainCliOptions) => {
       if (opts.config && !(await exists(opts.config))) throw new Error(`${opts.config}: no such config file`);
       const config = await readConfig(opts.config);
@@ -89,10 +102,14 @@ export function registerTrain(program: Command): void {
         stopBars();
         if (!training || interrupts > 1) {
           cleanUpTemporary(out);
-          console.error(`kombat train: interrupted ${training ? 'again' : 'before training'}; no model written to ${opts.out}`);
+          console.error(
+            `kombat train: interrupted ${training ? 'again' : 'before training'}; no model written to ${opts.out}`,
+          );
           process.exit(130);
         }
-        console.error('kombat train: interrupted; stopping after the current batch and keeping the best epoch (Ctrl-C again to quit at once)');
+        console.error(
+          'kombat train: interrupted; stopping after the current batch and keeping the best epoch (Ctrl-C again to quit at once)',
+        );
         controller.abort();
       };
       process.on('SIGINT', onSigint);
@@ -117,12 +134,15 @@ export function registerTrain(program: Command): void {
           onPlan: ({ examples, hyperparams, augmented }) => {
             augmentBar.stop();
             maxEpochs = hyperparams.maxEpochs;
-            const count = (split: string, aug: boolean) => examples.examples.filter((e) => e.split === split && e.augmented === aug).length;
+            const count = (split: string, aug: boolean) =>
+              examples.examples.filter((e) => e.split === split && e.augmented === aug).length;
             console.error(
-              `${opts.task}: train ${count('train', false)} frames` + (augmented ? ` + ${count('train', true)} augmented` : '') +
+              `${opts.task}: train ${count('train', false)} frames` +
+                (augmented ? ` + ${count('train', true)} augmented` : '') +
                 `, val ${count('val', false)}, test ${count('test', false)}; ` +
                 `hidden ${hyperparams.hidden}, lr ${hyperparams.learningRate}, batch ${hyperparams.batchSize}, dropout ${hyperparams.dropout}, ` +
-                `${hyperparams.loss}, up to ${hyperparams.maxEpochs} epochs` + (hyperparams.patience > 0 ? `, patience ${hyperparams.patience}` : ''),
+                `${hyperparams.loss}, up to ${hyperparams.maxEpochs} epochs` +
+                (hyperparams.patience > 0 ? `, patience ${hyperparams.patience}` : ''),
             );
           },
           onBatch: (done, total) => {
@@ -150,7 +170,9 @@ export function registerTrain(program: Command): void {
           `${opts.out}: ${run.task} model, ${run.history.length} epochs (${run.stoppedBy}, best epoch ${run.bestEpoch}), ` +
             `weights ${(result.weightBytes! / 1024).toFixed(0)} KiB`,
         );
-        console.log(`accuracy  train ${m.train.accuracy.toFixed(3)}  val ${m.val.accuracy.toFixed(3)}  test ${m.test.accuracy.toFixed(3)}  (test balanced ${m.test.balancedAccuracy.toFixed(3)})`);
+        console.log(
+          `accuracy  train ${m.train.accuracy.toFixed(3)}  val ${m.val.accuracy.toFixed(3)}  test ${m.test.accuracy.toFixed(3)}  (test balanced ${m.test.balancedAccuracy.toFixed(3)})`,
+        );
       } finally {
         stopBars();
         process.off('SIGINT', onSigint);

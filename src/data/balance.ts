@@ -3,8 +3,8 @@
 // within each split of a subject split, so every split is balanced on its own. The alternative,
 // keeping everything and weighting the loss, is classWeights.
 import { mulberry32, shuffle } from '../random';
-import { CLASSES, ClassName } from './layout';
-import { Split, SPLITS, SplitName, splitOf } from './split';
+import { CLASSES, type ClassName } from './layout';
+import { SPLITS, type Split, type SplitName, splitOf } from './split';
 
 export type ClassCounts = Record<ClassName, number>;
 
@@ -51,7 +51,9 @@ export function balanceClasses<E extends { label: string; file: string; subject?
     // One stream per class, so changing one class's images does not reshuffle the others.
     const rng = mulberry32(seed * 31 + k);
     const bySubject = new Map<string, E[]>();
-    const members = entries.filter((e) => e.label === cls).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const members = entries
+      .filter((e) => e.label === cls)
+      .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     for (const e of members) {
       const s = subjectOf(e);
       bySubject.set(s, [...(bySubject.get(s) ?? []), e]);
@@ -97,7 +99,11 @@ export interface SplitsBalanceResult<E> {
 export function balanceSplits<E extends { label: string; file: string; subject: string }>(
   entries: E[],
   split: Split,
-  { seed, perClass = {}, maxPerClass = {} }: { seed: number; perClass?: Partial<Record<SplitName, number>>; maxPerClass?: Partial<Record<SplitName, number>> },
+  {
+    seed,
+    perClass = {},
+    maxPerClass = {},
+  }: { seed: number; perClass?: Partial<Record<SplitName, number>>; maxPerClass?: Partial<Record<SplitName, number>> },
 ): SplitsBalanceResult<E> {
   const bySplit = Object.fromEntries(SPLITS.map((name) => [name, [] as E[]])) as Record<SplitName, E[]>;
   const outside = new Set<string>();
@@ -106,7 +112,8 @@ export function balanceSplits<E extends { label: string; file: string; subject: 
     if (name) bySplit[name].push(e);
     else outside.add(e.subject);
   }
-  if (outside.size > 0) throw new Error(`cannot balance by split: subjects in no split: ${[...outside].sort().join(', ')}`);
+  if (outside.size > 0)
+    throw new Error(`cannot balance by split: subjects in no split: ${[...outside].sort().join(', ')}`);
   const keep = new Set<E>();
   const splits = {} as Record<SplitName, SplitBalance>;
   for (const name of SPLITS) {
@@ -118,7 +125,12 @@ export function balanceSplits<E extends { label: string; file: string; subject: 
     }
     for (const e of r.kept) keep.add(e);
     // The cap only matters where no count was given.
-    splits[name] = { perClass: r.perClass, maxPerClass: perClass[name] === undefined ? (maxPerClass[name] ?? null) : null, before: r.before, after: r.after };
+    splits[name] = {
+      perClass: r.perClass,
+      maxPerClass: perClass[name] === undefined ? (maxPerClass[name] ?? null) : null,
+      before: r.before,
+      after: r.after,
+    };
   }
   return { kept: entries.filter((e) => keep.has(e)), removed: entries.filter((e) => !keep.has(e)), seed, splits };
 }
@@ -127,5 +139,7 @@ export function balanceSplits<E extends { label: string; file: string; subject: 
 export function classWeights(entries: { label: string }[]): Record<ClassName, number> {
   const counts = classCounts(entries);
   const total = entries.length;
-  return Object.fromEntries(CLASSES.map((c) => [c, counts[c] === 0 ? 0 : total / (CLASSES.length * counts[c])])) as Record<ClassName, number>;
+  return Object.fromEntries(
+    CLASSES.map((c) => [c, counts[c] === 0 ? 0 : total / (CLASSES.length * counts[c])]),
+  ) as Record<ClassName, number>;
 }

@@ -5,18 +5,18 @@
 // card as they were. KOMBAT_SMOKE=1 builds a tiny version (3 subjects, fewer frames) for notebook
 // smoke tests. Output goes to dataDir and reportsDir (src/paths: KOMBAT_DATA_DIR and
 // KOMBAT_REPORTS_DIR move them), or below `root` when one is given.
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { writeDirAtomic, writeJsonAtomic } from '../fsutil';
 import { dataDir, displayPath, reportsDir } from '../paths';
 import { renderRecordings } from '../synth';
-import { balanceSplits, ClassCounts, classCounts, SplitsBalanceResult } from './balance';
-import { DatasetCard, makeCard, MIN_TRAIN_PER_CLASS, writeCard } from './card';
-import { CleanOptions, CleanResult, findDrops } from './clean';
+import { balanceSplits, type ClassCounts, classCounts, type SplitsBalanceResult } from './balance';
+import { type DatasetCard, MIN_TRAIN_PER_CLASS, makeCard, writeCard } from './card';
+import { type CleanOptions, type CleanResult, findDrops } from './clean';
 import { writeContactSheets } from './contact';
-import { DatasetEntry, DatasetIndex, indexDataset } from './entries';
-import { extractFrames, FramesResult } from './frames';
-import { Split, splitBySubject, SPLITS } from './split';
+import { type DatasetEntry, type DatasetIndex, indexDataset } from './entries';
+import { extractFrames, type FramesResult } from './frames';
+import { SPLITS, type Split, splitBySubject } from './split';
 import { writeDataset } from './write';
 
 /**
@@ -125,10 +125,20 @@ export async function listRecordings(dir: string): Promise<Recording[]> {
   const recordings: Recording[] = [];
   for (const name of names.filter((n) => n.endsWith('.labels.csv')).sort()) {
     const stem = name.slice(0, -'.labels.csv'.length);
-    const video = names.find((n) => path.basename(n, path.extname(n)) === stem && VIDEO_EXTENSIONS.includes(path.extname(n).toLowerCase()));
-    if (!video) throw new Error(`${path.join(dir, name)}: no video ${stem}.{${VIDEO_EXTENSIONS.map((e) => e.slice(1)).join(',')}} next to it`);
+    const video = names.find(
+      (n) => path.basename(n, path.extname(n)) === stem && VIDEO_EXTENSIONS.includes(path.extname(n).toLowerCase()),
+    );
+    if (!video)
+      throw new Error(
+        `${path.join(dir, name)}: no video ${stem}.{${VIDEO_EXTENSIONS.map((e) => e.slice(1)).join(',')}} next to it`,
+      );
     const i = stem.indexOf('_');
-    recordings.push({ video: path.join(dir, video), labels: path.join(dir, name), subject: i > 0 ? stem.slice(0, i) : stem, clip: i > 0 ? stem.slice(i + 1) : '1' });
+    recordings.push({
+      video: path.join(dir, video),
+      labels: path.join(dir, name),
+      subject: i > 0 ? stem.slice(0, i) : stem,
+      clip: i > 0 ? stem.slice(i + 1) : '1',
+    });
   }
   return recordings;
 }
@@ -136,7 +146,13 @@ export async function listRecordings(dir: string): Promise<Recording[]> {
 /** What data/synthetic/build.json records: the settings the recordings were rendered with. */
 export function synthStamp(options: BuiltinOptions = {}) {
   const s = builtinSettings(options);
-  return { seed: s.seed, subjects: s.subjects, clipsPerSubject: s.clipsPerSubject ?? null, maxSeconds: s.maxSeconds ?? null, smoke: s.smoke };
+  return {
+    seed: s.seed,
+    subjects: s.subjects,
+    clipsPerSubject: s.clipsPerSubject ?? null,
+    maxSeconds: s.maxSeconds ?? null,
+    smoke: s.smoke,
+  };
 }
 
 /**
@@ -147,11 +163,16 @@ export async function renderBuiltinRecordings(options: BuiltinOptions = {}): Pro
   const s = builtinSettings(options);
   const stampFile = path.join(s.syntheticDir, 'build.json');
   const stamp = synthStamp(options);
-  const old = await fs.readFile(stampFile, 'utf8').then((t) => JSON.parse(t) as unknown, () => undefined);
+  const old = await fs.readFile(stampFile, 'utf8').then(
+    (t) => JSON.parse(t) as unknown,
+    () => undefined,
+  );
   if (!options.force && JSON.stringify(old) === JSON.stringify(stamp)) {
     const found = await listRecordings(s.recordingsDir).catch(() => []);
     if (found.length > 0) {
-      options.log?.(`synth: reusing ${found.length} recordings in ${displayPath(s.recordingsDir)} (same settings; force to render again)`);
+      options.log?.(
+        `synth: reusing ${found.length} recordings in ${displayPath(s.recordingsDir)} (same settings; force to render again)`,
+      );
       return found;
     }
   }
@@ -181,7 +202,9 @@ export async function extractRecordings(
   const results: FramesResult[] = [];
   await writeDirAtomic(framesDir, async (tmp) => {
     for (const r of recordings) {
-      results.push(await extractFrames({ video: r.video, labels: r.labels, out: tmp, fps, subject: r.subject, clip: r.clip }));
+      results.push(
+        await extractFrames({ video: r.video, labels: r.labels, out: tmp, fps, subject: r.subject, clip: r.clip }),
+      );
       onProgress?.(results.length, recordings.length);
     }
   });
@@ -206,7 +229,10 @@ export async function cleanFrames(
 ): Promise<{ index: DatasetIndex; cleaning: CleanResult }> {
   const index = await indexDataset(framesDir);
   const broken = index.issues.filter((i) => i.severity === 'error');
-  if (broken.length > 0) throw new Error(`frames in ${displayPath(framesDir)} are not a valid dataset: ${broken[0].file}: ${broken[0].message}`);
+  if (broken.length > 0)
+    throw new Error(
+      `frames in ${displayPath(framesDir)} are not a valid dataset: ${broken[0].file}: ${broken[0].message}`,
+    );
   return { index, cleaning: await findDrops(framesDir, index.entries, options) };
 }
 
@@ -216,8 +242,19 @@ export async function cleanFrames(
  */
 export async function writeBuiltin(
   options: BuiltinOptions,
-  steps: { extraction: ExtractionSummary; framesCount: number; cleaning: CleanResult; balancing: SplitsBalanceResult<DatasetEntry>; split: Split },
-): Promise<{ entries: DatasetEntry[]; card: DatasetCard; cardFiles: { json: string; markdown: string }; contactSheets: string[] }> {
+  steps: {
+    extraction: ExtractionSummary;
+    framesCount: number;
+    cleaning: CleanResult;
+    balancing: SplitsBalanceResult<DatasetEntry>;
+    split: Split;
+  },
+): Promise<{
+  entries: DatasetEntry[];
+  card: DatasetCard;
+  cardFiles: { json: string; markdown: string };
+  contactSheets: string[];
+}> {
   const s = builtinSettings(options);
   const { extraction, cleaning, balancing, split } = steps;
   const entries = await writeDataset(s.framesDir, s.datasetDir, balancing.kept, { split, number: options.number });
@@ -235,7 +272,12 @@ export async function writeBuiltin(
       unlabelled: extraction.unlabelled,
       counts: extraction.counts,
     },
-    cleaning: { before: steps.framesCount, dropped: cleaning.dropped.length, byReason: cleaning.byReason, options: cleaning.options },
+    cleaning: {
+      before: steps.framesCount,
+      dropped: cleaning.dropped.length,
+      byReason: cleaning.byReason,
+      options: cleaning.options,
+    },
     balancing: { seed: balancing.seed, splits: balancing.splits },
     numbered: options.number ?? false,
   });
@@ -260,19 +302,31 @@ export async function buildBuiltinDataset(options: BuiltinOptions = {}): Promise
   log(`synth: ${recordings.length} recordings of ${new Set(recordings.map((r) => r.subject)).size} subjects`);
 
   const extraction = await timed('frames', () =>
-    extractRecordings(recordings, s.framesDir, { fps: s.fps, onProgress: (d, t) => options.onProgress?.('frames', d, t) }),
+    extractRecordings(recordings, s.framesDir, {
+      fps: s.fps,
+      onProgress: (d, t) => options.onProgress?.('frames', d, t),
+    }),
   );
-  log(`frames: ${extraction.frames} labelled (${fmtCounts(extraction.counts)}), ${extraction.ambiguous} ambiguous and ${extraction.unlabelled} unlabelled skipped`);
+  log(
+    `frames: ${extraction.frames} labelled (${fmtCounts(extraction.counts)}), ${extraction.ambiguous} ambiguous and ${extraction.unlabelled} unlabelled skipped`,
+  );
 
   const { index, cleaning } = await timed('clean', () =>
     cleanFrames(s.framesDir, { ...options.clean, onProgress: (d, t) => options.onProgress?.('clean', d, t) }),
   );
-  log(`clean: dropped ${cleaning.dropped.length} (${Object.entries(cleaning.byReason).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  log(
+    `clean: dropped ${cleaning.dropped.length} (${Object.entries(cleaning.byReason)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`,
+  );
 
   // Split first, then balance each split on its own: train to its smallest class, at most
   // ARTICLE_PER_CLASS (or perClass), validation and test to their own smallest class. Balancing
   // before the split would spread the article's 190 per class over all three splits.
-  const split = splitBySubject(cleaning.kept.map((e) => e.subject), s.seed);
+  const split = splitBySubject(
+    cleaning.kept.map((e) => e.subject),
+    s.seed,
+  );
   log(`split: train ${split.train.join(',')} | val ${split.val.join(',')} | test ${split.test.join(',')}`);
   const balancing = balanceSplits(cleaning.kept, split, {
     seed: s.seed,
@@ -284,15 +338,22 @@ export async function buildBuiltinDataset(options: BuiltinOptions = {}): Promise
     log(`balance ${name}: ${b.perClass} per class (before: ${fmtCounts(b.before)})`);
   }
   if (balancing.splits.train.perClass < MIN_TRAIN_PER_CLASS) {
-    log(`warning: the train split has ${balancing.splits.train.perClass} images per class, fewer than the ${MIN_TRAIN_PER_CLASS} wanted${s.smoke ? ' (expected in smoke mode)' : ''}`);
+    log(
+      `warning: the train split has ${balancing.splits.train.perClass} images per class, fewer than the ${MIN_TRAIN_PER_CLASS} wanted${s.smoke ? ' (expected in smoke mode)' : ''}`,
+    );
   }
 
-  const written = await timed('write', () => writeBuiltin(options, { extraction, framesCount: index.entries.length, cleaning, balancing, split }));
-  log(`dataset: ${displayPath(s.datasetDir)} (${written.entries.length} images), card ${displayPath(written.cardFiles.json)} and ${displayPath(written.cardFiles.markdown)}`);
+  const written = await timed('write', () =>
+    writeBuiltin(options, { extraction, framesCount: index.entries.length, cleaning, balancing, split }),
+  );
+  log(
+    `dataset: ${displayPath(s.datasetDir)} (${written.entries.length} images), card ${displayPath(written.cardFiles.json)} and ${displayPath(written.cardFiles.markdown)}`,
+  );
   return { dir: s.datasetDir, recordings, extraction, cleaning, balancing, split, ...written, timings };
 }
 
 function fmtCounts(c: ClassCounts): string {
-  return Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ');
+  return Object.entries(c)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
 }
-

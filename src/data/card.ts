@@ -1,16 +1,16 @@
 // The dataset card: what is in a dataset and how it was made, as reports/dataset.json (for code)
 // and reports/dataset.md (for people). Counts per class, per subject and per split, and the
 // smallest class of the training split (the project wants at least MIN_TRAIN_PER_CLASS there).
-import * as path from 'path';
+import * as path from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic, writeJsonAtomic } from '../fsutil';
 import { displayPath } from '../paths';
-import { ClassCounts, classCounts, SplitBalance } from './balance';
-import { DropReason } from './clean';
-import { DatasetEntry } from './entries';
-import { CLASSES, ClassName } from './layout';
+import { type ClassCounts, classCounts, type SplitBalance } from './balance';
+import type { DropReason } from './clean';
+import type { DatasetEntry } from './entries';
+import { CLASSES, type ClassName } from './layout';
 import { mapLimit } from './pool';
-import { Split, SPLITS, SplitName, splitOf } from './split';
+import { SPLITS, type Split, type SplitName, splitOf } from './split';
 
 /** The project's acceptance criterion for a training split: at least this many images of every class. */
 export const MIN_TRAIN_PER_CLASS = 150;
@@ -47,7 +47,14 @@ export interface DatasetCard {
   /** Balancing within each split (see balanceSplits): per split the count kept per class, its cap, counts before and after. */
   balancing?: { seed: number; splits: Record<SplitName, SplitBalance> };
   /** Frame extraction: frames per class before cleaning, ambiguous and unlabelled frames skipped. */
-  extraction?: { recordings: number; fps: number | null; frames: number; ambiguous: number; unlabelled: number; counts: ClassCounts };
+  extraction?: {
+    recordings: number;
+    fps: number | null;
+    frames: number;
+    ambiguous: number;
+    unlabelled: number;
+    counts: ClassCounts;
+  };
   numbered: boolean;
 }
 
@@ -128,12 +135,21 @@ export function cardMarkdown(card: DatasetCard): string {
   out.push(`- seed: ${card.seed ?? 'none'}`);
   out.push(`- images: ${card.total} (${CLASSES.map((c) => `${c} ${card.counts[c]}`).join(', ')})`);
   out.push(`- subjects: ${card.subjects.length} (${card.subjects.join(', ')})`);
-  out.push(`- sizes: ${Object.entries(card.sizes).map(([s, n]) => `${s} (${n})`).join(', ')}`);
-  out.push(`- file names: ${card.numbered ? '1..N per class (the article\'s numbering)' : '<subject>_<clip>_<frame>.jpg'}`);
+  out.push(
+    `- sizes: ${Object.entries(card.sizes)
+      .map(([s, n]) => `${s} (${n})`)
+      .join(', ')}`,
+  );
+  out.push(
+    `- file names: ${card.numbered ? "1..N per class (the article's numbering)" : '<subject>_<clip>_<frame>.jpg'}`,
+  );
   if (card.trainMinPerClass !== null) {
     const min = card.trainMinPerClass;
-    const verdict = min >= MIN_TRAIN_PER_CLASS ? 'met' : `**not met**${card.smoke ? ' (expected in a smoke build)' : ''}`;
-    out.push(`- training split: at least **${min}** images of every class (\`trainMinPerClass\`; the project wants at least ${MIN_TRAIN_PER_CLASS}: ${verdict})`);
+    const verdict =
+      min >= MIN_TRAIN_PER_CLASS ? 'met' : `**not met**${card.smoke ? ' (expected in a smoke build)' : ''}`;
+    out.push(
+      `- training split: at least **${min}** images of every class (\`trainMinPerClass\`; the project wants at least ${MIN_TRAIN_PER_CLASS}: ${verdict})`,
+    );
   }
   out.push('');
   if (card.extraction) {
@@ -167,21 +183,43 @@ export function cardMarkdown(card: DatasetCard): string {
     for (const s of SPLITS) {
       const x = b.splits[s];
       out.push(`### ${s}: ${x.perClass} per class`, '');
-      out.push(table(['', ...CLASSES, 'total'], [classRow('before', withTotal(x.before)), classRow('after', withTotal(x.after))]), '');
+      out.push(
+        table(
+          ['', ...CLASSES, 'total'],
+          [classRow('before', withTotal(x.before)), classRow('after', withTotal(x.after))],
+        ),
+        '',
+      );
     }
   }
   out.push('## Per subject', '');
-  out.push(table(['subject', ...CLASSES, 'total'], card.subjects.map((s) => classRow(s, card.perSubject[s]))), '');
+  out.push(
+    table(
+      ['subject', ...CLASSES, 'total'],
+      card.subjects.map((s) => classRow(s, card.perSubject[s])),
+    ),
+    '',
+  );
   if (card.splits) {
     const splits = card.splits;
     out.push('## Splits (by subject: no person is in two splits)', '');
-    out.push(table(['split', ...CLASSES, 'total', 'subjects'], SPLITS.map((s) => [...classRow(s, splits[s]), splits[s].subjects.join(', ')])), '');
+    out.push(
+      table(
+        ['split', ...CLASSES, 'total', 'subjects'],
+        SPLITS.map((s) => [...classRow(s, splits[s]), splits[s].subjects.join(', ')]),
+      ),
+      '',
+    );
   }
   return out.join('\n');
 }
 
 /** Writes `<reportsDir>/<basename>.json` and `.md` atomically; returns both paths. */
-export async function writeCard(card: DatasetCard, reportsDir: string, basename = 'dataset'): Promise<{ json: string; markdown: string }> {
+export async function writeCard(
+  card: DatasetCard,
+  reportsDir: string,
+  basename = 'dataset',
+): Promise<{ json: string; markdown: string }> {
   const json = path.join(reportsDir, `${basename}.json`);
   const markdown = path.join(reportsDir, `${basename}.md`);
   await writeJsonAtomic(json, card);

@@ -1,9 +1,9 @@
 // Cleaning: drop exact duplicates (same sha256), near duplicates (a frame almost identical to the
 // last kept frame of the same clip and class) and blank or flat frames (almost no variation).
 // Each decision is kept with its reason and measurement, for the dataset card.
-import * as path from 'path';
+import * as path from 'node:path';
 import sharp from 'sharp';
-import { DatasetEntry } from './entries';
+import type { DatasetEntry } from './entries';
 import { mapLimit } from './pool';
 
 export type DropReason = 'flat' | 'duplicate' | 'near-duplicate';
@@ -70,7 +70,11 @@ export function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
  * duplicates (the first in file order stays), then near duplicates within each subject/clip/class,
  * comparing each frame (in frame order) with the last one kept.
  */
-export async function findDrops<E extends DatasetEntry>(dir: string, entries: E[], options: CleanOptions = {}): Promise<CleanResult<E>> {
+export async function findDrops<E extends DatasetEntry>(
+  dir: string,
+  entries: E[],
+  options: CleanOptions = {},
+): Promise<CleanResult<E>> {
   const nearThreshold = options.nearThreshold ?? DEFAULT_NEAR_THRESHOLD;
   const flatThreshold = options.flatThreshold ?? DEFAULT_FLAT_THRESHOLD;
   const w = options.thumbWidth ?? 64;
@@ -85,7 +89,9 @@ export async function findDrops<E extends DatasetEntry>(dir: string, entries: E[
   const drop = (e: E, reason: DropReason, detail: string, of?: string) =>
     dropped.push({ file: e.file, label: e.label, subject: e.subject, reason, detail, ...(of ? { of } : {}) });
 
-  const order = entries.map((e, i) => ({ e, i })).sort((a, b) => (a.e.file < b.e.file ? -1 : a.e.file > b.e.file ? 1 : 0));
+  const order = entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => (a.e.file < b.e.file ? -1 : a.e.file > b.e.file ? 1 : 0));
   const alive = new Set<number>();
   for (const { e, i } of order) {
     const { mean, std } = meanStd(thumbs[i]);
@@ -117,7 +123,12 @@ export async function findDrops<E extends DatasetEntry>(dir: string, entries: E[
     for (const i of list.slice(1)) {
       const d = meanAbsDiff(thumbs[last], thumbs[i]);
       if (d < nearThreshold) {
-        drop(entries[i], 'near-duplicate', `mean abs difference ${d.toFixed(2)} < ${nearThreshold}`, entries[last].file);
+        drop(
+          entries[i],
+          'near-duplicate',
+          `mean abs difference ${d.toFixed(2)} < ${nearThreshold}`,
+          entries[last].file,
+        );
         alive.delete(i);
       } else last = i;
     }

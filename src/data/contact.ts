@@ -1,11 +1,11 @@
 // Contact sheets: a grid of sample images per class, to see at a glance what a class holds
 // (the article's "Image samples" figure). Written to reports/contact-sheets/<class>.jpg.
-import * as path from 'path';
+import * as path from 'node:path';
 import sharp from 'sharp';
 import type { RgbImage } from '../image/decode';
 import { writeGrid } from '../report/grid';
-import { DatasetEntry } from './entries';
-import { CLASSES, ClassName } from './layout';
+import type { DatasetEntry } from './entries';
+import { CLASSES, type ClassName } from './layout';
 import { mapLimit } from './pool';
 
 export interface ContactSheetOptions {
@@ -23,7 +23,12 @@ export function spreadSample<T>(items: T[], count: number): T[] {
 }
 
 async function thumbnail(file: string, width: number): Promise<RgbImage> {
-  const { data, info } = await sharp(file).resize({ width }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(file)
+    .resize({ width })
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
 
@@ -38,7 +43,12 @@ export async function writeContactSheets(
   for (const cls of CLASSES) {
     const members = entries
       .filter((e) => e.label === cls)
-      .sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0) || (a.clip < b.clip ? -1 : a.clip > b.clip ? 1 : 0) || a.frame - b.frame);
+      .sort(
+        (a, b) =>
+          (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0) ||
+          (a.clip < b.clip ? -1 : a.clip > b.clip ? 1 : 0) ||
+          a.frame - b.frame,
+      );
     if (members.length === 0) continue;
     const chosen = spreadSample(members, count);
     const images = await mapLimit(chosen, 4, (e) => thumbnail(path.join(datasetDir, e.file), cellWidth));

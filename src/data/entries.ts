@@ -1,10 +1,10 @@
 // Indexing a dataset folder: one typed entry per image, from manifest.csv where there is one,
 // else from the class folders and file names. Problems found on the way are collected, not thrown,
 // so `kombat dataset validate` can list them all at once.
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { sha256File } from './hash';
-import { CLASSES, ClassName, IMAGE_EXTENSIONS } from './layout';
+import { CLASSES, type ClassName, IMAGE_EXTENSIONS } from './layout';
 import { manifestPath, readManifest } from './manifest';
 import { parseImageName } from './naming';
 import { mapLimit } from './pool';
@@ -80,9 +80,12 @@ export async function indexDataset(dir: string): Promise<DatasetIndex> {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     if (!isClassName(entry.name)) {
       if (!NON_CLASS_FOLDERS.includes(entry.name)) {
-        issues.push({ severity: 'error', file: `${entry.name}/`, message: `unknown class folder (classes are ${CLASSES.join(', ')})` });
+        issues.push({
+          severity: 'error',
+          file: `${entry.name}/`,
+          message: `unknown class folder (classes are ${CLASSES.join(', ')})`,
+        });
       }
-      continue;
     }
   }
   for (const cls of CLASSES) {
@@ -95,8 +98,14 @@ export async function indexDataset(dir: string): Promise<DatasetIndex> {
     for (const n of names) {
       if (n.name.startsWith('.')) continue;
       const rel = `${cls}/${n.name}`;
-      if (!n.isFile()) issues.push({ severity: 'error', file: rel, message: 'not a file (class folders hold images only)' });
-      else if (!isImageFile(n.name)) issues.push({ severity: 'error', file: rel, message: `not an image file (expected ${IMAGE_EXTENSIONS.join(', ')})` });
+      if (!n.isFile())
+        issues.push({ severity: 'error', file: rel, message: 'not a file (class folders hold images only)' });
+      else if (!isImageFile(n.name))
+        issues.push({
+          severity: 'error',
+          file: rel,
+          message: `not an image file (expected ${IMAGE_EXTENSIONS.join(', ')})`,
+        });
       else {
         onDisk.set(rel, cls);
         images++;
@@ -106,7 +115,10 @@ export async function indexDataset(dir: string): Promise<DatasetIndex> {
   }
 
   const entries: DatasetEntry[] = [];
-  const hasManifest = await fs.access(manifestPath(dir)).then(() => true, () => false);
+  const hasManifest = await fs.access(manifestPath(dir)).then(
+    () => true,
+    () => false,
+  );
   const listed = new Set<string>();
   if (hasManifest) {
     const rows = await readManifest(dir);
@@ -119,7 +131,12 @@ export async function indexDataset(dir: string): Promise<DatasetIndex> {
       }
       listed.add(file);
       if (!isClassName(row.label)) {
-        issues.push({ severity: 'error', file, line, message: `unknown class "${row.label}" (classes are ${CLASSES.join(', ')})` });
+        issues.push({
+          severity: 'error',
+          file,
+          line,
+          message: `unknown class "${row.label}" (classes are ${CLASSES.join(', ')})`,
+        });
         return;
       }
       const folder = file.split('/')[0];
@@ -131,17 +148,42 @@ export async function indexDataset(dir: string): Promise<DatasetIndex> {
         issues.push({ severity: 'error', file, line, message: 'listed in the manifest but missing on disk' });
         return;
       }
-      entries.push({ file, label: row.label, subject: row.subject, clip: row.clip, frame: row.frame, source: row.source, sha256: row.sha256, tracked: true });
+      entries.push({
+        file,
+        label: row.label,
+        subject: row.subject,
+        clip: row.clip,
+        frame: row.frame,
+        source: row.source,
+        sha256: row.sha256,
+        tracked: true,
+      });
     });
   }
   const untracked = [...onDisk.keys()].filter((f) => !listed.has(f)).sort();
   if (hasManifest && untracked.length > 0) {
-    for (const file of untracked) issues.push({ severity: 'warning', file, message: 'not in manifest.csv (subject taken from its name)' });
+    for (const file of untracked)
+      issues.push({ severity: 'warning', file, message: 'not in manifest.csv (subject taken from its name)' });
   }
   const hashes = await mapLimit(untracked, 8, (f) => sha256File(path.join(dir, f)));
   untracked.forEach((file, i) => {
     const { subject, clip, frame } = parseImageName(file);
-    entries.push({ file, label: onDisk.get(file)!, subject, clip, frame, source: file, sha256: hashes[i], tracked: false });
+    entries.push({
+      file,
+      label: onDisk.get(file)!,
+      subject,
+      clip,
+      frame,
+      source: file,
+      sha256: hashes[i],
+      tracked: false,
+    });
   });
-  return { dir, name: path.basename(path.resolve(dir)), fromManifest: hasManifest, entries: sortEntries(entries), issues };
+  return {
+    dir,
+    name: path.basename(path.resolve(dir)),
+    fromManifest: hasManifest,
+    entries: sortEntries(entries),
+    issues,
+  };
 }

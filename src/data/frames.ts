@@ -2,18 +2,18 @@
 // merged into `<out>/manifest.csv`. Frames in "ambiguous" ranges are skipped; frames outside every
 // range go to `<out>/unlabelled/` for sorting by hand. Everything that can fail (reading the video,
 // checking the labels, extracting, hashing) happens in a temporary folder before `<out>` is touched.
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { temporarySibling } from '../fsutil';
 import { displayPath } from '../paths';
-import { ClassCounts, classCounts } from './balance';
+import { type ClassCounts, classCounts } from './balance';
 import { sha256File } from './hash';
-import { CLASSES, ClassName } from './layout';
-import { LabelRange, rangeAt, readLabels } from './labels';
-import { ManifestRow, manifestPath, readManifest, writeManifest } from './manifest';
+import { type LabelRange, rangeAt, readLabels } from './labels';
+import { CLASSES, type ClassName } from './layout';
+import { type ManifestRow, manifestPath, readManifest, writeManifest } from './manifest';
 import { checkIds, frameFileName, parseVideoName } from './naming';
 import { mapLimit } from './pool';
-import { extractJpegs, probeVideo, VideoInfo } from './video';
+import { extractJpegs, probeVideo, type VideoInfo } from './video';
 
 export const UNLABELLED = 'unlabelled';
 /** Seconds added to a frame's time before looking up its range. */
@@ -65,7 +65,12 @@ export async function extractFrames(options: FramesOptions): Promise<FramesResul
     ? await readLabels(options.labels, { duration: info.duration, tolerance: 0.5 / info.fps + 0.01 })
     : undefined;
   const source = options.source ?? displayPath(path.resolve(video));
-  const existingRows = (await fs.access(manifestPath(out)).then(() => true, () => false)) ? await readManifest(out) : [];
+  const existingRows = (await fs.access(manifestPath(out)).then(
+    () => true,
+    () => false,
+  ))
+    ? await readManifest(out)
+    : [];
 
   await fs.mkdir(path.dirname(path.resolve(out)), { recursive: true });
   const tmp = temporarySibling(path.resolve(out));
@@ -119,7 +124,9 @@ export async function extractFrames(options: FramesOptions): Promise<FramesResul
     const newFiles = new Set(placed.map((p) => `${p.folder}/${p.name}`));
     for (const folder of [...CLASSES, UNLABELLED]) {
       const old = await fs.readdir(path.join(out, folder)).catch(() => [] as string[]);
-      for (const name of old) if (isOurs(name) && !newFiles.has(`${folder}/${name}`)) await fs.rm(path.join(out, folder, name), { force: true });
+      for (const name of old)
+        if (isOurs(name) && !newFiles.has(`${folder}/${name}`))
+          await fs.rm(path.join(out, folder, name), { force: true });
     }
     for (const p of placed) {
       await fs.mkdir(path.join(out, p.folder), { recursive: true });

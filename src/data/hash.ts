@@ -1,6 +1,6 @@
 // Content hashes: the identity of an image for duplicate detection and manifest checks.
-import { createHash } from 'crypto';
-import { promises as fs } from 'fs';
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');

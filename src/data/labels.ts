@@ -1,9 +1,10 @@
 // Label ranges for a video: a CSV with header `start,end,label`, times in seconds, each range
 // half-open [start, end). Labels are the classes plus "ambiguous" (frames there are skipped).
 // Every mistake is reported with the file and line.
-import { promises as fs } from 'fs';
+
 import { parse } from 'csv-parse/sync';
-import { CLASSES, ClassName } from './layout';
+import { promises as fs } from 'node:fs';
+import { CLASSES, type ClassName } from './layout';
 
 export const AMBIGUOUS = 'ambiguous';
 export type RangeLabel = ClassName | typeof AMBIGUOUS;
@@ -38,27 +39,44 @@ export interface ParseLabelsOptions {
 const fmt = (t: number) => String(Math.round(t * 1000) / 1000);
 
 /** Parses and checks label ranges; `file` names the source in messages. Ranges come back sorted by start. */
-export function parseLabels(text: string, file: string, { duration, tolerance = 0.05 }: ParseLabelsOptions = {}): LabelRange[] {
+export function parseLabels(
+  text: string,
+  file: string,
+  { duration, tolerance = 0.05 }: ParseLabelsOptions = {},
+): LabelRange[] {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { info: true, skip_empty_lines: true, trim: true, relax_column_count: true, comment: '#' }) as unknown as typeof records;
+    records = parse(text, {
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      comment: '#',
+    }) as unknown as typeof records;
   } catch (err) {
     const e = err as Error & { lines?: number };
     throw new LabelsError(file, e.lines, `not valid CSV (${e.message})`);
   }
-  if (records.length === 0) throw new LabelsError(file, undefined, 'empty: expected a header "start,end,label" and one range per line');
+  if (records.length === 0)
+    throw new LabelsError(file, undefined, 'empty: expected a header "start,end,label" and one range per line');
   const header = records[0].record.map((h) => h.toLowerCase());
   if (header.join(',') !== 'start,end,label') {
-    throw new LabelsError(file, records[0].info.lines, `header is "${records[0].record.join(',')}", expected "start,end,label"`);
+    throw new LabelsError(
+      file,
+      records[0].info.lines,
+      `header is "${records[0].record.join(',')}", expected "start,end,label"`,
+    );
   }
   const ranges: LabelRange[] = [];
   for (const { record, info } of records.slice(1)) {
     const line = info.lines;
-    if (record.length !== 3) throw new LabelsError(file, line, `expected 3 fields (start,end,label), found ${record.length}`);
+    if (record.length !== 3)
+      throw new LabelsError(file, line, `expected 3 fields (start,end,label), found ${record.length}`);
     const [s, e, label] = record;
     const start = Number(s);
     const end = Number(e);
-    if (s === '' || !Number.isFinite(start)) throw new LabelsError(file, line, `start "${s}" is not a number of seconds`);
+    if (s === '' || !Number.isFinite(start))
+      throw new LabelsError(file, line, `start "${s}" is not a number of seconds`);
     if (e === '' || !Number.isFinite(end)) throw new LabelsError(file, line, `end "${e}" is not a number of seconds`);
     if (start < 0) throw new LabelsError(file, line, `range ${fmt(start)}-${fmt(end)} starts at a negative time`);
     if (end < start) throw new LabelsError(file, line, `range ${fmt(start)}-${fmt(end)} ends before it starts`);
@@ -67,7 +85,11 @@ export function parseLabels(text: string, file: string, { duration, tolerance = 
       throw new LabelsError(file, line, `unknown class "${label}" (expected ${RANGE_LABELS.join(', ')})`);
     }
     if (duration !== undefined && end > duration + tolerance) {
-      throw new LabelsError(file, line, `range ${fmt(start)}-${fmt(end)} ends after the video does (${duration.toFixed(2)} s)`);
+      throw new LabelsError(
+        file,
+        line,
+        `range ${fmt(start)}-${fmt(end)} ends after the video does (${duration.toFixed(2)} s)`,
+      );
     }
     ranges.push({ start, end, label: label as RangeLabel, line });
   }

@@ -1,6 +1,6 @@
 // Dataset layout: data/<name>/<class>/<file>.jpg, optionally with data/<name>/manifest.csv.
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 
 export const CLASSES = ['punch', 'kick', 'other'] as const;
 export type ClassName = (typeof CLASSES)[number];
@@ -27,7 +27,10 @@ export async function findDatasets(root: string): Promise<DatasetSummary[]> {
       if (files) counts[cls] = files.filter((f) => IMAGE_EXTENSIONS.includes(path.extname(f).toLowerCase())).length;
     }
     if (Object.keys(counts).length === 0) continue;
-    const hasManifest = await fs.access(path.join(dir, 'manifest.csv')).then(() => true, () => false);
+    const hasManifest = await fs.access(path.join(dir, 'manifest.csv')).then(
+      () => true,
+      () => false,
+    );
     found.push({ name: entry.name, dir, hasManifest, counts });
   }
   return found;

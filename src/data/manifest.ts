@@ -1,9 +1,10 @@
 // data/<name>/manifest.csv: one row per image, the provenance every later step relies on
 // (subject for splitting, source for augmentation, sha256 for caches).
-import { promises as fs } from 'fs';
-import * as path from 'path';
+
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { writeFileAtomic } from '../fsutil';
 
 export const MANIFEST_COLUMNS = ['file', 'label', 'subject', 'clip', 'frame', 'source', 'sha256'] as const;
@@ -40,7 +41,15 @@ export async function readManifest(datasetDir: string): Promise<ManifestRow[]> {
     }
     const frame = Number(r.frame);
     if (!Number.isInteger(frame)) throw new Error(`${file}: line ${i + 2}: frame "${r.frame}" is not an integer`);
-    return { file: r.file, label: r.label, subject: r.subject, clip: r.clip, frame, source: r.source, sha256: r.sha256 };
+    return {
+      file: r.file,
+      label: r.label,
+      subject: r.subject,
+      clip: r.clip,
+      frame,
+      source: r.source,
+      sha256: r.sha256,
+    };
   });
 }
 

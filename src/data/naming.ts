@@ -1,7 +1,7 @@
 // File-name conventions. Videos are `<subject>_<clip>.<ext>`; frames are
 // `<subject>_<clip>_<frame, 5 digits>.jpg`. Images without a manifest get their subject from the
 // name: the part before the first '_' (or '-').
-import * as path from 'path';
+import * as path from 'node:path';
 
 export interface NameParts {
   subject: string;
@@ -41,7 +41,9 @@ export function frameFileName(subject: string, clip: string, frame: number, ext 
 /** Throws when a subject or clip id would not survive the round trip through a file name. */
 export function checkIds(subject: string, clip: string): void {
   if (!/^[A-Za-z0-9.]+$/.test(subject)) {
-    throw new Error(`subject "${subject}" must be letters, digits or '.' (no '_', '-', '/' or spaces: file names carry it)`);
+    throw new Error(
+      `subject "${subject}" must be letters, digits or '.' (no '_', '-', '/' or spaces: file names carry it)`,
+    );
   }
   if (!/^[A-Za-z0-9._-]+$/.test(clip)) throw new Error(`clip "${clip}" must be letters, digits, '.', '_' or '-'`);
 }

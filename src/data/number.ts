@@ -1,13 +1,15 @@
 // The article's naming: within each class folder, 1.jpg, 2.jpg, ... N.jpg. The manifest keeps
 // subject, clip and frame, so nothing is lost by renaming.
-import * as path from 'path';
+import * as path from 'node:path';
 import { CLASSES } from './layout';
 
 /**
  * New file names, `<class>/<n><ext>` with n = 1..N per class, in order of subject, clip, frame
  * and old name. Returns a map from old to new relative name.
  */
-export function numberedNames(entries: { file: string; label: string; subject: string; clip: string; frame: number }[]): Map<string, string> {
+export function numberedNames(
+  entries: { file: string; label: string; subject: string; clip: string; frame: number }[],
+): Map<string, string> {
   const names = new Map<string, string>();
   for (const cls of CLASSES) {
     const members = entries

@@ -1,7 +1,7 @@
 // Train/validation/test split by subject: no person appears in two splits, so held-out numbers
 // measure generalisation to new people, which is what playing the game needs.
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { writeJsonAtomic } from '../fsutil';
 import { mulberry32, shuffle } from '../random';
 

@@ -1,11 +1,11 @@
 // Validation: every file exists and decodes, images in a class folder share one size, sha256
 // matches the manifest, classes are known. Collects all problems instead of stopping at the first.
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { decodeImage, ImageError } from '../image/decode';
-import { DatasetEntry, DatasetIndex, DatasetIssue, indexDataset } from './entries';
+import { type DatasetEntry, type DatasetIndex, type DatasetIssue, indexDataset } from './entries';
 import { sha256 } from './hash';
-import { ClassName } from './layout';
+import type { ClassName } from './layout';
 import { mapLimit } from './pool';
 
 export interface ValidationResult {
@@ -24,7 +24,10 @@ export interface ValidateOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export async function validateDataset(dirOrIndex: string | DatasetIndex, { onProgress }: ValidateOptions = {}): Promise<ValidationResult> {
+export async function validateDataset(
+  dirOrIndex: string | DatasetIndex,
+  { onProgress }: ValidateOptions = {},
+): Promise<ValidationResult> {
   const index = typeof dirOrIndex === 'string' ? await indexDataset(dirOrIndex) : dirOrIndex;
   const issues = [...index.issues];
   const dimensions = new Map<string, { width: number; height: number }>();
@@ -34,7 +37,11 @@ export async function validateDataset(dirOrIndex: string | DatasetIndex, { onPro
     try {
       const bytes = await fs.readFile(file);
       if (entry.tracked && sha256(bytes) !== entry.sha256) {
-        issues.push({ severity: 'error', file: entry.file, message: 'sha256 differs from manifest.csv (the file changed after it was listed)' });
+        issues.push({
+          severity: 'error',
+          file: entry.file,
+          message: 'sha256 differs from manifest.csv (the file changed after it was listed)',
+        });
       }
       const image = await decodeImage(bytes, entry.file);
       dimensions.set(entry.file, { width: image.width, height: image.height });
@@ -61,10 +68,17 @@ export async function validateDataset(dirOrIndex: string | DatasetIndex, { onPro
       const d = dimensions.get(entry.file);
       if (entry.label !== label || !d) continue;
       const key = `${d.width}x${d.height}`;
-      if (key !== common) issues.push({ severity: 'error', file: entry.file, message: `is ${key}, most of ${label}/ is ${common} (mixed sizes in one class folder)` });
+      if (key !== common)
+        issues.push({
+          severity: 'error',
+          file: entry.file,
+          message: `is ${key}, most of ${label}/ is ${common} (mixed sizes in one class folder)`,
+        });
     }
   }
-  issues.sort((a, b) => (a.severity === b.severity ? (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) : a.severity === 'error' ? -1 : 1));
+  issues.sort((a, b) =>
+    a.severity === b.severity ? (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) : a.severity === 'error' ? -1 : 1,
+  );
   const errors = issues.filter((i) => i.severity === 'error').length;
   return { index, issues, errors, warnings: issues.length - errors, sizes, dimensions };
 }

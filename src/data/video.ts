@@ -1,5 +1,5 @@
 // ffprobe / ffmpeg wrappers: what a video is (size, frame rate, duration) and its frames as JPEGs.
-import { execFile } from 'child_process';
+import { execFile } from 'node:child_process';
 
 export interface VideoInfo {
   width: number;
@@ -47,9 +47,15 @@ export async function probeVideo(file: string): Promise<VideoInfo> {
   let out: string;
   try {
     out = await run('ffprobe', [
-      '-v', 'error', '-select_streams', 'v:0',
-      '-show_entries', 'stream=width,height,r_frame_rate,avg_frame_rate,duration:format=duration',
-      '-of', 'json', file,
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=width,height,r_frame_rate,avg_frame_rate,duration:format=duration',
+      '-of',
+      'json',
+      file,
     ]);
   } catch (err) {
     throw new VideoError(file, `ffmpeg cannot read this video (${(err as Error).message})`);
@@ -60,7 +66,12 @@ export async function probeVideo(file: string): Promise<VideoInfo> {
   const fps = rate(String(stream.avg_frame_rate)) ?? rate(String(stream.r_frame_rate));
   if (!fps) throw new VideoError(file, 'ffmpeg finds no frame rate for this video');
   const d = Number(info.format?.duration ?? stream.duration);
-  return { width: Number(stream.width), height: Number(stream.height), fps, duration: Number.isFinite(d) && d > 0 ? d : undefined };
+  return {
+    width: Number(stream.width),
+    height: Number(stream.height),
+    fps,
+    duration: Number.isFinite(d) && d > 0 ? d : undefined,
+  };
 }
 
 /**
@@ -70,8 +81,18 @@ export async function probeVideo(file: string): Promise<VideoInfo> {
 export async function extractJpegs(video: string, dir: string, fps: number, quality = 2): Promise<void> {
   try {
     await run('ffmpeg', [
-      '-v', 'error', '-nostdin', '-y', '-i', video,
-      '-vf', `fps=${fps}`, '-q:v', String(quality), '-start_number', '0',
+      '-v',
+      'error',
+      '-nostdin',
+      '-y',
+      '-i',
+      video,
+      '-vf',
+      `fps=${fps}`,
+      '-q:v',
+      String(quality),
+      '-start_number',
+      '0',
       `${dir}/%05d.jpg`,
     ]);
   } catch (err) {

@@ -1,15 +1,15 @@
 // Writing a dataset folder from chosen entries of another (or the same) one, atomically: the new
 // folder is filled under a temporary name and renamed over the target only when complete, so a
 // failure leaves the previous dataset as it was.
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { exists, writeDirAtomic } from '../fsutil';
-import { DatasetEntry, NON_CLASS_FOLDERS, sortEntries } from './entries';
+import { type DatasetEntry, NON_CLASS_FOLDERS, sortEntries } from './entries';
 import { CLASSES } from './layout';
 import { writeManifest } from './manifest';
 import { numberedNames } from './number';
 import { mapLimit } from './pool';
-import { Split, writeSplit } from './split';
+import { type Split, writeSplit } from './split';
 
 export interface WriteDatasetOptions {
   /** Rename to 1..N per class (the article's convention). */
@@ -25,15 +25,30 @@ export interface WriteDatasetOptions {
  * optionally split.json. `target` may equal `sourceDir` (rewrite in place). Returns the entries as
  * written (new names where numbered).
  */
-export async function writeDataset(sourceDir: string, target: string, entries: DatasetEntry[], options: WriteDatasetOptions = {}): Promise<DatasetEntry[]> {
+export async function writeDataset(
+  sourceDir: string,
+  target: string,
+  entries: DatasetEntry[],
+  options: WriteDatasetOptions = {},
+): Promise<DatasetEntry[]> {
   const names = options.number ? numberedNames(entries) : undefined;
   const written = sortEntries(entries.map((e) => ({ ...e, file: names?.get(e.file) ?? e.file, tracked: true })));
   await writeDirAtomic(target, async (tmp) => {
     for (const cls of CLASSES) await fs.mkdir(path.join(tmp, cls));
-    await mapLimit(entries, 8, (e) => fs.copyFile(path.join(sourceDir, e.file), path.join(tmp, names?.get(e.file) ?? e.file)));
+    await mapLimit(entries, 8, (e) =>
+      fs.copyFile(path.join(sourceDir, e.file), path.join(tmp, names?.get(e.file) ?? e.file)),
+    );
     await writeManifest(
       tmp,
-      written.map(({ file, label, subject, clip, frame, source, sha256 }) => ({ file, label, subject, clip, frame, source, sha256 })),
+      written.map(({ file, label, subject, clip, frame, source, sha256 }) => ({
+        file,
+        label,
+        subject,
+        clip,
+        frame,
+        source,
+        sha256,
+      })),
     );
     if (options.split) await writeSplit(tmp, options.split);
     // Rewriting in place keeps the frames nobody has labelled yet.
@@ -43,7 +58,8 @@ export async function writeDataset(sourceDir: string, target: string, entries: D
         if (await exists(from)) await fs.cp(from, path.join(tmp, folder), { recursive: true });
       }
     }
-    for (const [name, content] of Object.entries(options.extra ?? {})) await fs.writeFile(path.join(tmp, name), content);
+    for (const [name, content] of Object.entries(options.extra ?? {}))
+      await fs.writeFile(path.join(tmp, name), content);
   });
   return written;
 }

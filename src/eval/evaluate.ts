@@ -1,9 +1,9 @@
 // Evaluating a trained head on a feature set: class metrics, and the game's decision rule as an
 // action classifier (punch / kick / none) with a sweep over its two thresholds.
 import * as tf from '@tensorflow/tfjs';
-import { Action, decide, Probabilities, Thresholds } from '../game/decision';
+import { type Action, decide, type Probabilities, type Thresholds } from '../game/decision';
 import type { FeatureSet } from '../train/train';
-import { computeMetrics, Metrics } from './metrics';
+import { computeMetrics, type Metrics } from './metrics';
 
 /** Row-major [n, units] outputs of the model (sigmoid or softmax). */
 export function predict(model: tf.LayersModel, set: FeatureSet, batchSize = 1024): Float32Array {
@@ -12,7 +12,10 @@ export function predict(model: tf.LayersModel, set: FeatureSet, batchSize = 1024
   for (let start = 0; start < n; start += batchSize) {
     const rows = Math.min(batchSize, n - start);
     const out = tf.tidy(() => {
-      const x = tf.tensor2d(set.x.subarray(start * set.featureSize, (start + rows) * set.featureSize), [rows, set.featureSize]);
+      const x = tf.tensor2d(set.x.subarray(start * set.featureSize, (start + rows) * set.featureSize), [
+        rows,
+        set.featureSize,
+      ]);
       return model.predict(x) as tf.Tensor;
     });
     parts.push(out.dataSync() as Float32Array);
@@ -73,13 +76,25 @@ export interface ThresholdPoint extends Thresholds {
 }
 
 /** Precision and recall of punch and kick actions over a grid of (any, action) thresholds. */
-export function thresholdSweep(outputs: Float32Array, labels: string[], grid: { any: number[]; action: number[] }): ThresholdPoint[] {
+export function thresholdSweep(
+  outputs: Float32Array,
+  labels: string[],
+  grid: { any: number[]; action: number[] },
+): ThresholdPoint[] {
   const points: ThresholdPoint[] = [];
   for (const any of grid.any) {
     for (const action of grid.action) {
       const m = actionMetrics(outputs, labels, { any, action });
       const { punch, kick } = m.perClass;
-      points.push({ any, action, punchPrecision: punch.precision, punchRecall: punch.recall, kickPrecision: kick.precision, kickRecall: kick.recall, actionF1: (punch.f1 + kick.f1) / 2 });
+      points.push({
+        any,
+        action,
+        punchPrecision: punch.precision,
+        punchRecall: punch.recall,
+        kickPrecision: kick.precision,
+        kickRecall: kick.recall,
+        actionF1: (punch.f1 + kick.f1) / 2,
+      });
     }
   }
   return points;

@@ -1,23 +1,34 @@
 // Scoring an exported classifier on every image of a dataset folder (any split, any layout the
 // data tools accept): what `kombat evaluate` prints.
+
+import * as path from 'node:path';
 import { indexDataset } from '../data/entries';
 import type { Classifier } from '../export/classifier';
 import { cachedFeatures } from '../features/cache';
-import { labelIndex, Task } from '../features/sets';
-import * as path from 'path';
+import { labelIndex, type Task } from '../features/sets';
 import { predict, predictedClasses } from './evaluate';
-import { computeMetrics, Metrics } from './metrics';
+import { computeMetrics, type Metrics } from './metrics';
 
-export async function evaluateFolder(classifier: Classifier, dir: string, onBatch?: (done: number, total: number) => void): Promise<Metrics> {
+export async function evaluateFolder(
+  classifier: Classifier,
+  dir: string,
+  onBatch?: (done: number, total: number) => void,
+): Promise<Metrics> {
   const index = await indexDataset(dir);
   if (index.entries.length === 0) throw new Error(`${dir}: no images in the class folders`);
   const { task, classes } = classifier.metadata;
   const files = index.entries.map((e) => path.join(dir, e.file));
-  const result = await cachedFeatures(classifier.extractor, files, { hashes: index.entries.map((e) => e.sha256), onBatch });
-  if (result.failed.length > 0) throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
+  const result = await cachedFeatures(classifier.extractor, files, {
+    hashes: index.entries.map((e) => e.sha256),
+    onBatch,
+  });
+  if (result.failed.length > 0)
+    throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
   const expected = classifier.head.inputs[0].shape[1];
   if (expected !== result.featureSize) {
-    throw new Error(`the model expects ${expected} features but ${classifier.extractor.layer} gives ${result.featureSize}`);
+    throw new Error(
+      `the model expects ${expected} features but ${classifier.extractor.layer} gives ${result.featureSize}`,
+    );
   }
   const y = Int32Array.from(index.entries, (e) => labelIndex(task as Task, e.label));
   const outputs = predict(classifier.head, { x: result.features, featureSize: result.featureSize, y, classes });

@@ -24,7 +24,8 @@ export function confusionMatrix(truth: ArrayLike<number>, predicted: ArrayLike<n
   const m = Array.from({ length: nClasses }, () => new Array<number>(nClasses).fill(0));
   for (let i = 0; i < truth.length; i++) {
     const [t, p] = [truth[i], predicted[i]];
-    if (!(t >= 0 && t < nClasses && p >= 0 && p < nClasses)) throw new Error(`label index out of range at ${i}: ${t} -> ${p}`);
+    if (!(t >= 0 && t < nClasses && p >= 0 && p < nClasses))
+      throw new Error(`label index out of range at ${i}: ${t} -> ${p}`);
     m[t][p]++;
   }
   return m;
@@ -52,7 +53,10 @@ export function metricsFromConfusion(matrix: number[][], classes: string[]): Met
   return {
     classes,
     accuracy: ratio(correct, total),
-    balancedAccuracy: ratio(recalls.reduce((a, b) => a + b, 0), recalls.length),
+    balancedAccuracy: ratio(
+      recalls.reduce((a, b) => a + b, 0),
+      recalls.length,
+    ),
     confusionMatrix: matrix,
     perClass,
   };

@@ -3,9 +3,9 @@
 // punch lasts several frames, so a frame missed is usually caught by the next. The rule therefore
 // maximises the F1 of the actions subject to precision >= recall for each action, and among equally
 // good points prefers the higher (more cautious) thresholds.
-import { Action, decideBinary, Thresholds } from '../game/decision';
-import { actionOf, thresholdSweep, ThresholdPoint } from './evaluate';
-import { computeMetrics, Metrics } from './metrics';
+import { type Action, decideBinary, type Thresholds } from '../game/decision';
+import { actionOf, type ThresholdPoint, thresholdSweep } from './evaluate';
+import { computeMetrics, type Metrics } from './metrics';
 
 /** Threshold values from `from` to `to` in `step`s, rounded to 2 decimals. */
 export function thresholdRange(from: number, to: number, step: number): number[] {
@@ -23,7 +23,9 @@ export const BINARY_ACTIONS: readonly Action[] = ['punch', 'none'];
 /** The binary model's rule (punch when its output >= `threshold`) scored as a punch / none classifier; kicks count as none. */
 export function binaryActionMetrics(outputs: Float32Array, labels: string[], threshold: number): Metrics {
   const truth = labels.map((l) => (actionOf(l) === 'punch' ? 0 : 1));
-  const predicted = labels.map((_, i) => (decideBinary(outputs[i], { any: threshold, action: threshold }) === 'punch' ? 0 : 1));
+  const predicted = labels.map((_, i) =>
+    decideBinary(outputs[i], { any: threshold, action: threshold }) === 'punch' ? 0 : 1,
+  );
   return computeMetrics(truth, predicted, [...BINARY_ACTIONS]);
 }
 
@@ -34,7 +36,11 @@ export interface BinaryThresholdPoint {
   punchF1: number;
 }
 
-export function binaryThresholdSweep(outputs: Float32Array, labels: string[], grid: number[] = BINARY_GRID): BinaryThresholdPoint[] {
+export function binaryThresholdSweep(
+  outputs: Float32Array,
+  labels: string[],
+  grid: number[] = BINARY_GRID,
+): BinaryThresholdPoint[] {
   return grid.map((threshold) => {
     const p = binaryActionMetrics(outputs, labels, threshold).perClass.punch;
     return { threshold, punchPrecision: p.precision, punchRecall: p.recall, punchF1: p.f1 };
@@ -66,18 +72,32 @@ export function chooseThresholds(points: ThresholdPoint[]): Choice<ThresholdPoin
   return choose(
     points,
     (p) => p.actionF1,
-    (p) => p.punchPrecision >= p.punchRecall && p.kickPrecision >= p.kickRecall && p.punchPrecision > 0 && p.kickPrecision > 0,
+    (p) =>
+      p.punchPrecision >= p.punchRecall &&
+      p.kickPrecision >= p.kickRecall &&
+      p.punchPrecision > 0 &&
+      p.kickPrecision > 0,
     (p) => p.action + p.any / 100,
   );
 }
 
 /** The binary threshold by the same rule (punch F1, punch precision >= recall). */
 export function chooseBinaryThreshold(points: BinaryThresholdPoint[]): Choice<BinaryThresholdPoint> {
-  return choose(points, (p) => p.punchF1, (p) => p.punchPrecision >= p.punchRecall && p.punchPrecision > 0, (p) => p.threshold);
+  return choose(
+    points,
+    (p) => p.punchF1,
+    (p) => p.punchPrecision >= p.punchRecall && p.punchPrecision > 0,
+    (p) => p.threshold,
+  );
 }
 
 /** Sweep of `action` at a fixed `any` (one line of the grid), for a precision / recall chart. */
-export function actionSlice(outputs: Float32Array, labels: string[], any: number, actions: number[] = THRESHOLD_GRID.action): ThresholdPoint[] {
+export function actionSlice(
+  outputs: Float32Array,
+  labels: string[],
+  any: number,
+  actions: number[] = THRESHOLD_GRID.action,
+): ThresholdPoint[] {
   return thresholdSweep(outputs, labels, { any: [any], action: actions });
 }
 

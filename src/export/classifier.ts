@@ -8,9 +8,9 @@ import type { Task } from '../features/sets';
 import type { Thresholds } from '../game/decision';
 import type { FeatureExtractor } from '../mobilenet/model';
 import type { FeatureSpec } from '../train/config';
-import { extractorFor, TrainRun } from '../train/run';
+import { extractorFor, type TrainRun } from '../train/run';
 import type { Hyperparams } from '../train/train';
-import { loadSavedModel, saveModel, WeightFormat } from './model-io';
+import { loadSavedModel, saveModel, type WeightFormat } from './model-io';
 
 export interface MetricsSummary {
   accuracy: number;
@@ -34,16 +34,28 @@ export interface ClassifierMetadata {
   environment: Environment;
 }
 
-const summary = (m: Metrics): MetricsSummary => ({ accuracy: m.accuracy, balancedAccuracy: m.balancedAccuracy, perClass: m.perClass });
+const summary = (m: Metrics): MetricsSummary => ({
+  accuracy: m.accuracy,
+  balancedAccuracy: m.balancedAccuracy,
+  perClass: m.perClass,
+});
 
 export function describePreprocessing(spec: FeatureSpec): string {
   const [h, w] = spec.inputSize;
-  return `RGB 0..255 -> x/127.5-1 -> bilinear resize (aligned corners) to ${w}x${h}` +
+  return (
+    `RGB 0..255 -> x/127.5-1 -> bilinear resize (aligned corners) to ${w}x${h}` +
     (spec.fit === 'letterbox' ? ', letterboxed with mid-grey where the aspect differs' : ', stretched') +
-    ` -> MobileNet v1 alpha ${spec.alpha} -> ${spec.layer}` + (spec.layer.startsWith('conv') ? ' (average-pooled)' : '');
+    ` -> MobileNet v1 alpha ${spec.alpha} -> ${spec.layer}` +
+    (spec.layer.startsWith('conv') ? ' (average-pooled)' : '')
+  );
 }
 
-export function classifierMetadata(run: TrainRun, name: string, thresholds: Thresholds, weights: WeightFormat = 'float32'): ClassifierMetadata {
+export function classifierMetadata(
+  run: TrainRun,
+  name: string,
+  thresholds: Thresholds,
+  weights: WeightFormat = 'float32',
+): ClassifierMetadata {
   return {
     name,
     task: run.task,
@@ -61,7 +73,13 @@ export function classifierMetadata(run: TrainRun, name: string, thresholds: Thre
 }
 
 /** Writes the model folder atomically; returns the size of its weights in bytes. */
-export function exportClassifier(run: TrainRun, dir: string, name: string, thresholds: Thresholds, weights: WeightFormat = 'float32'): Promise<number> {
+export function exportClassifier(
+  run: TrainRun,
+  dir: string,
+  name: string,
+  thresholds: Thresholds,
+  weights: WeightFormat = 'float32',
+): Promise<number> {
   return saveModel(run.model, dir, classifierMetadata(run, name, thresholds, weights), weights);
 }
 

@@ -5,19 +5,19 @@
 // In smoke mode (KOMBAT_SMOKE=1) nothing is written under models/: the final models and the
 // configuration go to <dataDir>/smoke-models/, so a smoke run never overwrites the committed ones.
 import type * as tf from '@tensorflow/tfjs';
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { actionMetrics, predict, predictedClasses, probabilitiesAt } from '../eval/evaluate';
-import { computeMetrics, Metrics } from '../eval/metrics';
+import { computeMetrics, type Metrics } from '../eval/metrics';
 import { binaryActionMetrics } from '../eval/thresholds';
 import type { SplitFeatures, Task } from '../features/sets';
 import { exists, writeDirAtomic } from '../fsutil';
-import { Action, decide, decideBinary, Thresholds } from '../game/decision';
+import { type Action, decide, decideBinary, type Thresholds } from '../game/decision';
 import { dataDir, modelsDir, smoke } from '../paths';
-import { CONFIG_PATH, FeatureSpec, ProjectConfig, readConfig, updateConfig } from '../train/config';
+import { CONFIG_PATH, type FeatureSpec, type ProjectConfig, readConfig, updateConfig } from '../train/config';
 import type { Hyperparams } from '../train/train';
 import type { ClassifierMetadata, MetricsSummary } from './classifier';
-import { loadSavedModel, saveModel, WeightFormat } from './model-io';
+import { loadSavedModel, saveModel, type WeightFormat } from './model-io';
 
 /** models/, or <dataDir>/smoke-models in smoke mode. */
 export const finalModelsDir = smoke ? path.join(dataDir, 'smoke-models') : modelsDir;
@@ -50,14 +50,20 @@ export async function updateProjectConfig(patch: Partial<ProjectConfig>): Promis
 /** The hyper-parameters the final models train with: the configured ones, 2 epochs in smoke mode. */
 export function finalHyperparams(config: ProjectConfig, isSmoke = smoke): Record<Task, Hyperparams> {
   if (!isSmoke) return config.hyperparams;
-  return { binary: { ...config.hyperparams.binary, maxEpochs: 2 }, ternary: { ...config.hyperparams.ternary, maxEpochs: 2 } };
+  return {
+    binary: { ...config.hyperparams.binary, maxEpochs: 2 },
+    ternary: { ...config.hyperparams.ternary, maxEpochs: 2 },
+  };
 }
 
 /** Stable JSON (sorted keys) for comparing specs. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -69,12 +75,17 @@ export interface Provenance {
 }
 
 /** Why an exported model does not match (empty when it does): data hash, features or hyper-parameters. */
-export function provenanceMismatch(metadata: Pick<ClassifierMetadata, 'trainingDataHash' | 'features' | 'hyperparams'>, want: Provenance): string[] {
+export function provenanceMismatch(
+  metadata: Pick<ClassifierMetadata, 'trainingDataHash' | 'features' | 'hyperparams'>,
+  want: Provenance,
+): string[] {
   const out: string[] = [];
   if (metadata.trainingDataHash !== want.trainingDataHash) out.push('training data changed');
   const { featureSize: _size, ...features } = metadata.features;
-  if (canonical(features) !== canonical(want.features)) out.push(`features ${canonical(features)} != ${canonical(want.features)}`);
-  if (canonical(metadata.hyperparams) !== canonical(want.hyperparams)) out.push(`hyper-parameters ${canonical(metadata.hyperparams)} != ${canonical(want.hyperparams)}`);
+  if (canonical(features) !== canonical(want.features))
+    out.push(`features ${canonical(features)} != ${canonical(want.features)}`);
+  if (canonical(metadata.hyperparams) !== canonical(want.hyperparams))
+    out.push(`hyper-parameters ${canonical(metadata.hyperparams)} != ${canonical(want.hyperparams)}`);
   return out;
 }
 
@@ -88,7 +99,11 @@ export interface ReusedModel {
  * The first of `dirs` holding a float32 export whose provenance matches; undefined (with the
  * reasons logged) when none does. Quantised exports are skipped: they are not a master copy.
  */
-export async function findReusable(dirs: string[], want: Provenance, log: (line: string) => void = () => {}): Promise<ReusedModel | undefined> {
+export async function findReusable(
+  dirs: string[],
+  want: Provenance,
+  log: (line: string) => void = () => {},
+): Promise<ReusedModel | undefined> {
   for (const dir of dirs) {
     const file = path.join(dir, 'metadata.json');
     if (!(await exists(file))) {
@@ -122,7 +137,9 @@ export function summarise(m: Metrics): MetricsSummary {
 
 /** The game's actions for a model's outputs: the 3-way rule, or the binary one on `any`. */
 export function gameActions(task: Task, outputs: Float32Array, labels: string[], thresholds: Thresholds): Metrics {
-  return task === 'ternary' ? actionMetrics(outputs, labels, thresholds) : binaryActionMetrics(outputs, labels, thresholds.any);
+  return task === 'ternary'
+    ? actionMetrics(outputs, labels, thresholds)
+    : binaryActionMetrics(outputs, labels, thresholds.any);
 }
 
 /** The game's action for every row of a model's outputs. */
@@ -174,7 +191,10 @@ export async function exportVariants(
   const labels = { val: data.rows.val.map((e) => e.label), test: data.rows.test.map((e) => e.label) };
   const reference: EvaluatedOutputs = { val: predict(model, data.val), test: predict(model, data.test) };
   const refClasses = { val: predictedClasses(reference.val, units), test: predictedClasses(reference.test, units) };
-  const refActions = { val: actionsOf(task, reference.val, metadata.thresholds), test: actionsOf(task, reference.test, metadata.thresholds) };
+  const refActions = {
+    val: actionsOf(task, reference.val, metadata.thresholds),
+    test: actionsOf(task, reference.test, metadata.thresholds),
+  };
   const results: VariantResult[] = [];
   for (const format of formats) {
     const dir = path.join(root, `${metadata.name}-${format}`);
@@ -189,7 +209,9 @@ export async function exportVariants(
     for (const split of ['val', 'test'] as const) {
       const classes = predictedClasses(out[split], units);
       classes.forEach((c, i) => (same += c === refClasses[split][i] ? 1 : 0));
-      actionsOf(task, out[split], metadata.thresholds).forEach((a, i) => (sameAction += a === refActions[split][i] ? 1 : 0));
+      actionsOf(task, out[split], metadata.thresholds).forEach(
+        (a, i) => (sameAction += a === refActions[split][i] ? 1 : 0),
+      );
       out[split].forEach((v, i) => (maxAbsDiff = Math.max(maxAbsDiff, Math.abs(v - reference[split][i]))));
       const set = data[split];
       const m = computeMetrics(set.y, classes, set.classes);
@@ -197,7 +219,10 @@ export async function exportVariants(
     }
     const rows = labels.val.length + labels.test.length;
     const testAction = gameActions(task, out.test, labels.test, metadata.thresholds);
-    const actionF1 = task === 'ternary' ? (testAction.perClass.punch.f1 + testAction.perClass.kick.f1) / 2 : testAction.perClass.punch.f1;
+    const actionF1 =
+      task === 'ternary'
+        ? (testAction.perClass.punch.f1 + testAction.perClass.kick.f1) / 2
+        : testAction.perClass.punch.f1;
     results.push({
       format,
       dir,
@@ -232,7 +257,11 @@ export function chooseFormat(results: VariantResult[], maxDiff = 0.01): VariantR
  * Copies a measured variant folder to `target` (atomically), with metadata.json updated: the
  * variant's weight format and the metrics measured on the reloaded weights.
  */
-export async function shipVariant(variant: VariantResult, target: string, patch: Partial<ClassifierMetadata> = {}): Promise<ClassifierMetadata> {
+export async function shipVariant(
+  variant: VariantResult,
+  target: string,
+  patch: Partial<ClassifierMetadata> = {},
+): Promise<ClassifierMetadata> {
   const metadata = JSON.parse(await fs.readFile(path.join(variant.dir, 'metadata.json'), 'utf8')) as ClassifierMetadata;
   const next: ClassifierMetadata = {
     ...metadata,
@@ -242,7 +271,7 @@ export async function shipVariant(variant: VariantResult, target: string, patch:
   };
   await writeDirAtomic(target, async (tmp) => {
     for (const f of ['model.json', 'weights.bin']) await fs.copyFile(path.join(variant.dir, f), path.join(tmp, f));
-    await fs.writeFile(path.join(tmp, 'metadata.json'), JSON.stringify(next, null, 2) + '\n');
+    await fs.writeFile(path.join(tmp, 'metadata.json'), `${JSON.stringify(next, null, 2)}\n`);
   });
   return next;
 }

@@ -3,8 +3,8 @@
 // never leaves a half-written model. Weights can be stored quantised (uint16 or uint8, affine
 // min/scale per tensor), which tfjs dequantises on load.
 import * as tf from '@tensorflow/tfjs';
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { writeDirAtomic } from '../fsutil';
 import { folderHandler } from '../mobilenet/io';
 
@@ -31,7 +31,12 @@ function quantise(values: Float32Array, format: Exclude<WeightFormat, 'float32'>
 }
 
 /** Writes model.json, weights.bin and metadata.json into `dir` atomically; returns the weight bytes. */
-export async function saveModel<M>(model: tf.LayersModel, dir: string, metadata: M, format: WeightFormat = 'float32'): Promise<number> {
+export async function saveModel<M>(
+  model: tf.LayersModel,
+  dir: string,
+  metadata: M,
+  format: WeightFormat = 'float32',
+): Promise<number> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(
     tf.io.withSaveHandler(async (a) => {
@@ -68,7 +73,7 @@ export async function saveModel<M>(model: tf.LayersModel, dir: string, metadata:
   await writeDirAtomic(dir, async (tmp) => {
     await fs.writeFile(path.join(tmp, 'model.json'), JSON.stringify(modelJSON));
     await fs.writeFile(path.join(tmp, 'weights.bin'), weights);
-    await fs.writeFile(path.join(tmp, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
+    await fs.writeFile(path.join(tmp, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
   });
   return weights.length;
 }

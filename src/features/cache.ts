@@ -3,17 +3,17 @@
 //   data/features/<variant>/<layer>/<h>x<w>[-letterbox]/<sha256[0..2]>/<sha256>.f32
 // holding a header (magic, key, feature size, checksum) and the float32 values. An entry whose
 // header, size or checksum does not match is treated as missing and recomputed.
-import { createHash } from 'crypto';
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { writeFileAtomic } from '../fsutil';
+import type { ImageError } from '../image/decode';
 import type { FeatureExtractor } from '../mobilenet/model';
 import { modelName } from '../mobilenet/source';
 import { dataDir } from '../paths';
-import { extractFiles } from './extract';
-import { extractFilesParallel, extractorSpec, featureWorkers, ParallelOptions } from './parallel';
-import { ImageError } from '../image/decode';
 import type { Fit } from '../preprocess';
+import { extractFiles } from './extract';
+import { extractFilesParallel, extractorSpec, featureWorkers, type ParallelOptions } from './parallel';
 
 const MAGIC = 'KBF1';
 
@@ -25,7 +25,12 @@ export interface CacheKey {
 }
 
 export function keyOf(extractor: FeatureExtractor): CacheKey {
-  return { variant: modelName(extractor.info.alpha), layer: extractor.layer, inputSize: extractor.info.inputSize, fit: extractor.fit };
+  return {
+    variant: modelName(extractor.info.alpha),
+    layer: extractor.layer,
+    inputSize: extractor.info.inputSize,
+    fit: extractor.fit,
+  };
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -67,14 +72,18 @@ export class FeatureCache {
   }
 
   async put(hash: string, values: Float32Array): Promise<void> {
-    if (values.length !== this.featureSize) throw new Error(`features of size ${values.length}, cache holds ${this.featureSize}`);
+    if (values.length !== this.featureSize)
+      throw new Error(`features of size ${values.length}, cache holds ${this.featureSize}`);
     const body = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
     await writeFileAtomic(this.file(hash), Buffer.concat([this.header(checksum(values)), body]));
   }
 }
 
 function checksum(values: Float32Array): string {
-  return createHash('sha256').update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export interface CachedFeatures {
@@ -100,7 +109,8 @@ export async function cachedFeatures(
   const d = extractor.featureSize;
   const cache = new FeatureCache(keyOf(extractor), d, cacheRoot);
   const features = new Float32Array(files.length * d);
-  const keys = hashes ?? (await Promise.all(files.map(async (f) => sha256(await fs.readFile(f).catch(() => Buffer.alloc(0))))));
+  const keys =
+    hashes ?? (await Promise.all(files.map(async (f) => sha256(await fs.readFile(f).catch(() => Buffer.alloc(0))))));
   const missing: number[] = [];
   for (let i = 0; i < files.length; i++) {
     const hit = await cache.get(keys[i]);
@@ -121,5 +131,11 @@ export async function cachedFeatures(
     features.set(row, i * d);
     await cache.put(keys[i], row);
   }
-  return { features, featureSize: d, failed: result.failed, computed: missing.length - failedFiles.size, fromCache: files.length - missing.length };
+  return {
+    features,
+    featureSize: d,
+    failed: result.failed,
+    computed: missing.length - failedFiles.size,
+    fromCache: files.length - missing.length,
+  };
 }

@@ -2,7 +2,7 @@
 // batch overlaps inference of the current one; tensors live only inside one batch, so memory stays
 // flat however many images pass through.
 import * as tf from '@tensorflow/tfjs';
-import { ImageError, readImage, RgbImage } from '../image/decode';
+import { ImageError, type RgbImage, readImage } from '../image/decode';
 import type { FeatureExtractor } from '../mobilenet/model';
 import { rgbTensor } from '../preprocess';
 
@@ -49,7 +49,12 @@ export function decodeBatch(files: string[]): Promise<(RgbImage | unknown)[]> {
  * left untouched) and appends the ImageErrors to `failed`; any other decode error is thrown. The
  * single-thread and the worker paths (./parallel.ts) both go through here, batch by batch.
  */
-export async function embedBatch(extractor: FeatureExtractor, decoded: (RgbImage | unknown)[], rows: Float32Array, failed: ImageError[]): Promise<void> {
+export async function embedBatch(
+  extractor: FeatureExtractor,
+  decoded: (RgbImage | unknown)[],
+  rows: Float32Array,
+  failed: ImageError[],
+): Promise<void> {
   const d = extractor.featureSize;
   const ok: { row: number; image: RgbImage }[] = [];
   decoded.forEach((r, i) => {

@@ -1,6 +1,6 @@
 // Features for every image of one or more dataset folders (all splits), computed where the cache
 // does not hold them: what `kombat features` runs ahead of sweeps and training.
-import * as path from 'path';
+import * as path from 'node:path';
 import { indexDataset } from '../data/entries';
 import type { FeatureSpec } from '../train/config';
 import { extractorFor } from '../train/run';
@@ -37,9 +37,12 @@ export async function cacheFolderFeatures(
     folders.push({ dir, images: index.entries.length });
   }
   const extractor = await extractorFor(spec);
-  options.log?.(`${files.length} images; MobileNet v1 alpha ${spec.alpha}, ${spec.inputSize[1]}x${spec.inputSize[0]} (${spec.fit}), ${spec.layer}: ${extractor.featureSize} features`);
+  options.log?.(
+    `${files.length} images; MobileNet v1 alpha ${spec.alpha}, ${spec.inputSize[1]}x${spec.inputSize[0]} (${spec.fit}), ${spec.layer}: ${extractor.featureSize} features`,
+  );
   const result = await cachedFeatures(extractor, files, { hashes, onBatch: options.onBatch });
-  if (result.failed.length > 0) throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
+  if (result.failed.length > 0)
+    throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
   return {
     images: files.length,
     computed: result.computed,

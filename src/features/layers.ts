@@ -3,16 +3,21 @@
 // for one layer. The values go to the ordinary feature cache under each layer's own key, so a
 // later `truncate(layer)` + cachedFeatures / splitFeatures finds them there.
 import * as tf from '@tensorflow/tfjs';
-import { promises as fs } from 'fs';
-import { ImageError, RgbImage } from '../image/decode';
-import { DEFAULT_LAYER, FeatureExtractor, MobileNet } from '../mobilenet/model';
-import { Fit, rgbTensor, toModelInput } from '../preprocess';
+import { promises as fs } from 'node:fs';
+import { ImageError, type RgbImage } from '../image/decode';
+import { DEFAULT_LAYER, type FeatureExtractor, type MobileNet } from '../mobilenet/model';
+import { type Fit, rgbTensor, toModelInput } from '../preprocess';
 import { FeatureCache, keyOf, sha256 } from './cache';
 import { decodeBatch } from './extract';
-import { ExampleSet, splitFeatures, SplitFeatures, Task } from './sets';
+import { type ExampleSet, type SplitFeatures, splitFeatures, type Task } from './sets';
 
 /** The layers chapter 03 compares: the last three pointwise blocks and the article's pooling layer. */
-export const CANDIDATE_LAYERS: readonly string[] = ['conv_pw_11_relu', 'conv_pw_12_relu', 'conv_pw_13_relu', DEFAULT_LAYER];
+export const CANDIDATE_LAYERS: readonly string[] = [
+  'conv_pw_11_relu',
+  'conv_pw_12_relu',
+  'conv_pw_13_relu',
+  DEFAULT_LAYER,
+];
 
 export class MultiLayerExtractor {
   /** One single-layer extractor per layer (same weights): cache keys, feature sizes, timing. */
@@ -81,8 +86,13 @@ export async function cachedLayerFeatures(
 ): Promise<CachedLayerFeatures> {
   const sizes = multi.featureSizes;
   const caches = multi.extractors.map((e, k) => new FeatureCache(keyOf(e), sizes[k], cacheRoot));
-  const layers: LayerFeatures[] = multi.layers.map((layer, k) => ({ layer, featureSize: sizes[k], features: new Float32Array(files.length * sizes[k]) }));
-  const keys = hashes ?? (await Promise.all(files.map(async (f) => sha256(await fs.readFile(f).catch(() => Buffer.alloc(0))))));
+  const layers: LayerFeatures[] = multi.layers.map((layer, k) => ({
+    layer,
+    featureSize: sizes[k],
+    features: new Float32Array(files.length * sizes[k]),
+  }));
+  const keys =
+    hashes ?? (await Promise.all(files.map(async (f) => sha256(await fs.readFile(f).catch(() => Buffer.alloc(0))))));
   if (keys.length !== files.length) throw new Error(`${keys.length} hashes for ${files.length} files`);
 
   const missing: number[] = [];
@@ -143,8 +153,13 @@ export async function layerSplitFeatures(
 ): Promise<{ splits: Record<string, SplitFeatures>; computed: number; fromCache: number; seconds: number }> {
   const t0 = performance.now();
   const examples = set.examples.filter((e) => options.includeAugmented !== false || !e.augmented);
-  const filled = await cachedLayerFeatures(multi, examples.map((e) => e.file), { ...options, hashes: examples.map((e) => e.sha256) });
-  if (filled.failed.length > 0) throw new Error(`cannot read ${filled.failed.length} image(s): ${filled.failed[0].message}`);
+  const filled = await cachedLayerFeatures(
+    multi,
+    examples.map((e) => e.file),
+    { ...options, hashes: examples.map((e) => e.sha256) },
+  );
+  if (filled.failed.length > 0)
+    throw new Error(`cannot read ${filled.failed.length} image(s): ${filled.failed[0].message}`);
   const splits: Record<string, SplitFeatures> = {};
   for (const extractor of multi.extractors) {
     // Every entry is in the cache now: this only reads it back, split by split.
@@ -187,7 +202,11 @@ export interface LatencyOptions {
  * included: the median of `reps` calls, taken round-robin over the extractors so that a change of
  * machine load affects all of them alike.
  */
-export async function embedLatency(extractors: readonly FeatureExtractor[], image: RgbImage, { reps = 10, warmup = 2 }: LatencyOptions = {}): Promise<number[]> {
+export async function embedLatency(
+  extractors: readonly FeatureExtractor[],
+  image: RgbImage,
+  { reps = 10, warmup = 2 }: LatencyOptions = {},
+): Promise<number[]> {
   const pixels = rgbTensor(image.data, image.width, image.height);
   const times: number[][] = extractors.map(() => []);
   try {

@@ -4,9 +4,9 @@
 // so the features are bitwise those of the single-thread path. Workers take the next batch when
 // they finish one (a shared queue), and are terminated at the end and on any error.
 import * as tf from '@tensorflow/tfjs';
-import * as os from 'os';
-import * as path from 'path';
-import { Worker } from 'worker_threads';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../backend';
 import { ImageError } from '../image/decode';
 import type { FeatureExtractor } from '../mobilenet/model';
@@ -66,11 +66,17 @@ const DEFAULT_BATCH_SIZE = 32; // as extractFiles
  * more than one core and a single-threaded backend (wasm, cpu; tfjs-node uses every core already).
  * Never more than there are batches.
  */
-export function featureWorkers(files: number, { workers, batchSize = DEFAULT_BATCH_SIZE }: ParallelOptions = {}): number {
+export function featureWorkers(
+  files: number,
+  { workers, batchSize = DEFAULT_BATCH_SIZE }: ParallelOptions = {},
+): number {
   let n = workers ?? envWorkers();
   if (n === undefined) {
     const cores = os.cpus().length;
-    n = files >= MIN_PARALLEL_FILES && cores > 1 && tf.getBackend() !== 'tensorflow' ? Math.min(DEFAULT_WORKERS, cores) : 1;
+    n =
+      files >= MIN_PARALLEL_FILES && cores > 1 && tf.getBackend() !== 'tensorflow'
+        ? Math.min(DEFAULT_WORKERS, cores)
+        : 1;
   }
   if (!Number.isInteger(n) || n < 1) throw new Error(`feature workers must be a whole number >= 1, got ${n}`);
   return Math.max(1, Math.min(n, Math.ceil(files / batchSize)));
@@ -104,8 +110,10 @@ export async function extractFilesParallel(
   files: string[],
   { workers = DEFAULT_WORKERS, batchSize = DEFAULT_BATCH_SIZE, onBatch }: ParallelOptions = {},
 ): Promise<ExtractResult> {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a whole number >= 1, got ${batchSize}`);
-  if (!Number.isInteger(workers) || workers < 1) throw new Error(`feature workers must be a whole number >= 1, got ${workers}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`batch size must be a whole number >= 1, got ${batchSize}`);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new Error(`feature workers must be a whole number >= 1, got ${workers}`);
   const d = spec.featureSize;
   const features = new Float32Array(files.length * d);
   const failed: { row: number; error: ImageError }[] = [];
@@ -150,7 +158,9 @@ export async function extractFilesParallel(
         });
         worker.on('error', reject);
         worker.on('messageerror', reject);
-        worker.on('exit', (code) => reject(new Error(`feature worker stopped (exit code ${code}) before the work was done`)));
+        worker.on('exit', (code) =>
+          reject(new Error(`feature worker stopped (exit code ${code}) before the work was done`)),
+        );
         feed(worker);
       }
       if (starts.length === 0) resolve();

@@ -1,10 +1,10 @@
 // From a dataset folder to labelled feature matrices per split: the input of every training run.
 // The split is by subject (split.json, or a seeded one when the folder has none); augmented variants
 // (a folder written by `kombat augment`) join the training split only.
-import * as path from 'path';
-import { indexDataset, DatasetEntry } from '../data/entries';
+import * as path from 'node:path';
+import { type DatasetEntry, indexDataset } from '../data/entries';
+import { readSplit, SPLITS, type Split, type SplitName, splitBySubject, splitOf, splitPath } from '../data/split';
 import { exists } from '../fsutil';
-import { readSplit, Split, splitBySubject, splitOf, SplitName, splitPath, SPLITS } from '../data/split';
 import type { FeatureExtractor } from '../mobilenet/model';
 import type { FeatureSet } from '../train/train';
 import { cachedFeatures } from './cache';
@@ -52,17 +52,30 @@ export async function loadExamples(datasetDir: string, augmentedDir?: string): P
   if (index.entries.length === 0) throw new Error(`${datasetDir}: no images in the class folders`);
   const split = (await exists(splitPath(datasetDir)))
     ? await readSplit(datasetDir)
-    : splitBySubject(index.entries.map((e) => e.subject), SPLIT_SEED);
-  const toExample = (dir: string, augmented: boolean) => (e: DatasetEntry): Example | undefined => {
-    const s = splitOf(split, e.subject);
-    if (!s || (augmented && s !== 'train')) return undefined;
-    return { file: path.join(dir, e.file), label: e.label, subject: e.subject, sha256: e.sha256, split: s, augmented };
-  };
+    : splitBySubject(
+        index.entries.map((e) => e.subject),
+        SPLIT_SEED,
+      );
+  const toExample =
+    (dir: string, augmented: boolean) =>
+    (e: DatasetEntry): Example | undefined => {
+      const s = splitOf(split, e.subject);
+      if (!s || (augmented && s !== 'train')) return undefined;
+      return {
+        file: path.join(dir, e.file),
+        label: e.label,
+        subject: e.subject,
+        sha256: e.sha256,
+        split: s,
+        augmented,
+      };
+    };
   const examples = index.entries.map(toExample(datasetDir, false));
   if (augmentedDir) examples.push(...(await indexDataset(augmentedDir)).entries.map(toExample(augmentedDir, true)));
   const kept = examples.filter((e): e is Example => e !== undefined);
   for (const name of SPLITS) {
-    if (!kept.some((e) => e.split === name)) throw new Error(`${datasetDir}: the ${name} split is empty (subjects ${split[name].join(', ') || 'none'})`);
+    if (!kept.some((e) => e.split === name))
+      throw new Error(`${datasetDir}: the ${name} split is empty (subjects ${split[name].join(', ') || 'none'})`);
   }
   return { dataset: datasetDir, split, examples: kept };
 }
@@ -83,8 +96,13 @@ export async function splitFeatures(
   options: { onBatch?: (done: number, total: number) => void; includeAugmented?: boolean } = {},
 ): Promise<SplitFeatures> {
   const examples = set.examples.filter((e) => options.includeAugmented !== false || !e.augmented);
-  const result = await cachedFeatures(extractor, examples.map((e) => e.file), { hashes: examples.map((e) => e.sha256), onBatch: options.onBatch });
-  if (result.failed.length > 0) throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
+  const result = await cachedFeatures(
+    extractor,
+    examples.map((e) => e.file),
+    { hashes: examples.map((e) => e.sha256), onBatch: options.onBatch },
+  );
+  if (result.failed.length > 0)
+    throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
   const d = result.featureSize;
   const bySplit = (name: SplitName): [FeatureSet, Example[]] => {
     const idx = examples.map((e, i) => (e.split === name ? i : -1)).filter((i) => i >= 0);

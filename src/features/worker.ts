@@ -1,10 +1,10 @@
 // Worker-thread entry of extractFilesParallel (./parallel.ts): rebuilds the extractor described by
 // workerData.spec (own backend, own copy of MobileNet), then answers each { id, files } batch with
 // { type: 'done', id, features, failed } (features transferred) or { type: 'error', id, ... }.
-import { parentPort, workerData } from 'worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../backend';
 import { ImageError } from '../image/decode';
-import { FeatureExtractor, loadMobileNet } from '../mobilenet/model';
+import { type FeatureExtractor, loadMobileNet } from '../mobilenet/model';
 import { decodeBatch, embedBatch } from './extract';
 import type { BatchReply, BatchRequest, ExtractorSpec } from './parallel';
 

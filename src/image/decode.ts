@@ -1,7 +1,7 @@
 // Node-side image decoding: any format sharp reads (JPEG incl. CMYK and grayscale, PNG, WebP, ...)
 // becomes 8-bit sRGB, 3 channels, EXIF orientation applied. The browser uses canvas pixels instead;
 // both then go through src/preprocess.ts.
-import { promises as fs } from 'fs';
+import { promises as fs } from 'node:fs';
 import sharp from 'sharp';
 
 /** Interleaved 8-bit RGB pixels, row-major. */

@@ -3,9 +3,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { IMAGENET_CLASSES } from '@tensorflow-models/mobilenet/dist/imagenet_classes';
 import { initBackend } from '../backend';
-import { Fit, InputSize, toModelInput } from '../preprocess';
+import { type Fit, type InputSize, toModelInput } from '../preprocess';
 import { folderHandler, withInputSize } from './io';
-import { Alpha, DEFAULT_ALPHA, ModelSource, resolveSource, SourceOptions } from './source';
+import { type Alpha, DEFAULT_ALPHA, type ModelSource, resolveSource, type SourceOptions } from './source';
 
 /** The article's feature layer: 768 values for alpha 0.75, 1024 for alpha 1.0. */
 export const DEFAULT_LAYER = 'global_average_pooling2d_1';
@@ -58,7 +58,9 @@ export class MobileNet {
     try {
       output = this.model.getLayer(layer).output as tf.SymbolicTensor;
     } catch {
-      throw new Error(`MobileNet has no layer "${layer}"; feature layers include conv_pw_11_relu .. conv_pw_13_relu, ${DEFAULT_LAYER}`);
+      throw new Error(
+        `MobileNet has no layer "${layer}"; feature layers include conv_pw_11_relu .. conv_pw_13_relu, ${DEFAULT_LAYER}`,
+      );
     }
     return new FeatureExtractor(tf.model({ inputs: this.model.inputs, outputs: output }), layer, this.info, fit);
   }

@@ -1,9 +1,9 @@
 // Where MobileNet comes from, in order: an explicit URL or folder (option or MOBILENET_URL), the
 // download cache models/mobilenet/mobilenet_v1_<alpha>_224/, then the official URL, downloaded
 // into that cache atomically so that a half-finished download never counts as cached.
-import { promises as fs } from 'fs';
-import * as path from 'path';
-import { fileURLToPath } from 'url';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { exists, writeDirAtomic } from '../fsutil';
 import { displayPath, mobilenetCacheDir } from '../paths';
 

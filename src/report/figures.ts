@@ -12,8 +12,15 @@ export interface Figure {
 
 /** Light to dark (ColorBrewer Blues): plotly.js's own 'Blues' runs dark to grey. */
 const BLUES: [number, string][] = [
-  [0, '#f7fbff'], [0.125, '#deebf7'], [0.25, '#c6dbef'], [0.375, '#9ecae1'], [0.5, '#6baed6'],
-  [0.625, '#4292c6'], [0.75, '#2171b5'], [0.875, '#08519c'], [1, '#08306b'],
+  [0, '#f7fbff'],
+  [0.125, '#deebf7'],
+  [0.25, '#c6dbef'],
+  [0.375, '#9ecae1'],
+  [0.5, '#6baed6'],
+  [0.625, '#4292c6'],
+  [0.75, '#2171b5'],
+  [0.875, '#08519c'],
+  [1, '#08306b'],
 ];
 /** Train / validation (and first / second series) colours: plotly's default blue and orange. */
 const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
@@ -46,20 +53,36 @@ const axis = (title: string, extra: PlotlyObject = {}): PlotlyObject => ({
  * white on dark. Annotations are placed by label; plotly reads a number-like label ('16', '1e-3')
  * there as a category index, so callers with such labels re-place them by index (sweep/figures.ts).
  */
-function annotatedHeatmap(x: string[], y: string[], z: number[][], text: string[][], zmin: number, zmax: number, zTitle: string): { trace: PlotlyObject; annotations: PlotlyObject[] } {
+function annotatedHeatmap(
+  x: string[],
+  y: string[],
+  z: number[][],
+  text: string[][],
+  zmin: number,
+  zmax: number,
+  zTitle: string,
+): { trace: PlotlyObject; annotations: PlotlyObject[] } {
   if (z.length !== y.length || z.some((row) => row.length !== x.length)) {
     throw new Error(`heatmap: z must be ${y.length} rows of ${x.length} values`);
   }
   const span = zmax - zmin || 1;
-  const annotations = z.flatMap((row, i) => row.map((v, j) => ({
-    x: x[j],
-    y: y[i],
-    text: text[i][j],
-    showarrow: false,
-    font: { color: (v - zmin) / span > 0.5 ? 'white' : 'black', size: 14 },
-  })));
+  const annotations = z.flatMap((row, i) =>
+    row.map((v, j) => ({
+      x: x[j],
+      y: y[i],
+      text: text[i][j],
+      showarrow: false,
+      font: { color: (v - zmin) / span > 0.5 ? 'white' : 'black', size: 14 },
+    })),
+  );
   const trace = {
-    type: 'heatmap', x, y, z, zmin, zmax, colorscale: BLUES,
+    type: 'heatmap',
+    x,
+    y,
+    z,
+    zmin,
+    zmax,
+    colorscale: BLUES,
     colorbar: { title: { text: zTitle } },
     hovertemplate: '%{y} / %{x}: %{z}<extra></extra>',
   };
@@ -75,12 +98,22 @@ export interface ConfusionOptions {
 /** Confusion matrix (rows true classes, columns predicted, as eval/metrics): true on y, top to bottom in class order; predicted on x. */
 export function confusionHeatmap(matrix: number[][], classes: string[], opts: ConfusionOptions): Figure {
   if (matrix.length !== classes.length || matrix.some((r) => r.length !== classes.length)) {
-    throw new Error(`confusionHeatmap: matrix must be ${classes.length}x${classes.length} for classes ${classes.join(', ')}`);
+    throw new Error(
+      `confusionHeatmap: matrix must be ${classes.length}x${classes.length} for classes ${classes.join(', ')}`,
+    );
   }
   const z = opts.normalised ? normaliseRows(matrix) : matrix;
   const text = z.map((row) => row.map((v) => (opts.normalised ? v.toFixed(2) : String(v))));
   const zmax = opts.normalised ? 1 : Math.max(1, ...matrix.flat());
-  const { trace, annotations } = annotatedHeatmap(classes, classes, z, text, 0, zmax, opts.normalised ? 'share of true' : 'count');
+  const { trace, annotations } = annotatedHeatmap(
+    classes,
+    classes,
+    z,
+    text,
+    0,
+    zmax,
+    opts.normalised ? 'share of true' : 'count',
+  );
   return {
     data: [trace],
     layout: baseLayout(opts.title, {
@@ -101,24 +134,47 @@ export interface HistoryPoint {
 
 /** Loss (left) and accuracy (right) per epoch, training solid and validation dashed. */
 export function trainingCurves(history: readonly HistoryPoint[], title: string): Figure {
-  const line = (name: string, key: keyof HistoryPoint, subplot: '' | '2', validation: boolean): PlotlyObject | undefined => {
+  const line = (
+    name: string,
+    key: keyof HistoryPoint,
+    subplot: '' | '2',
+    validation: boolean,
+  ): PlotlyObject | undefined => {
     const pts = history.filter((h) => h[key] !== undefined);
     if (pts.length === 0) return undefined;
     const color = validation ? COLOURS[1] : COLOURS[0];
     return {
-      type: 'scatter', name,
-      x: pts.map((h) => h.epoch), y: pts.map((h) => h[key]),
-      xaxis: `x${subplot}`, yaxis: `y${subplot}`,
-      legendgroup: name, showlegend: subplot === '',
+      type: 'scatter',
+      name,
+      x: pts.map((h) => h.epoch),
+      y: pts.map((h) => h[key]),
+      xaxis: `x${subplot}`,
+      yaxis: `y${subplot}`,
+      legendgroup: name,
+      showlegend: subplot === '',
       // One epoch draws no line: show the point.
-      ...(pts.length > 1 ? { mode: 'lines', line: { color, dash: validation ? 'dash' : 'solid', width: 2 } } : { mode: 'markers', marker: { color, size: 9 } }),
+      ...(pts.length > 1
+        ? { mode: 'lines', line: { color, dash: validation ? 'dash' : 'solid', width: 2 } }
+        : { mode: 'markers', marker: { color, size: 9 } }),
     };
   };
   const data = [
-    line('train', 'loss', '', false), line('validation', 'valLoss', '', true),
-    line('train', 'acc', '2', false), line('validation', 'valAcc', '2', true),
+    line('train', 'loss', '', false),
+    line('validation', 'valLoss', '', true),
+    line('train', 'acc', '2', false),
+    line('validation', 'valAcc', '2', true),
   ].filter((t): t is PlotlyObject => t !== undefined);
-  const subtitle = (text: string, x: number) => ({ text, x, y: 1, xref: 'paper', yref: 'paper', xanchor: 'center', yanchor: 'bottom', showarrow: false, font: { size: 15 } });
+  const subtitle = (text: string, x: number) => ({
+    text,
+    x,
+    y: 1,
+    xref: 'paper',
+    yref: 'paper',
+    xanchor: 'center',
+    yanchor: 'bottom',
+    showarrow: false,
+    font: { size: 15 },
+  });
   return {
     data,
     layout: baseLayout(title, {
@@ -149,13 +205,19 @@ export interface ChartTitles {
 /** Grouped bars, one group per label and one bar per series, each bar labelled with its value. */
 export function barChart(labels: string[], series: Series[], opts: ChartTitles & { valueFormat?: string }): Figure {
   for (const s of series) {
-    if (s.values.length !== labels.length) throw new Error(`barChart: series ${s.name} has ${s.values.length} values for ${labels.length} labels`);
+    if (s.values.length !== labels.length)
+      throw new Error(`barChart: series ${s.name} has ${s.values.length} values for ${labels.length} labels`);
   }
   return {
     data: series.map((s, i) => ({
-      type: 'bar', name: s.name, x: labels, y: s.values,
+      type: 'bar',
+      name: s.name,
+      x: labels,
+      y: s.values,
       marker: { color: COLOURS[i % COLOURS.length] },
-      texttemplate: `%{y:${opts.valueFormat ?? '.3f'}}`, textposition: 'outside', cliponaxis: false,
+      texttemplate: `%{y:${opts.valueFormat ?? '.3f'}}`,
+      textposition: 'outside',
+      cliponaxis: false,
     })),
     layout: baseLayout(opts.title, {
       barmode: 'group',
@@ -175,11 +237,16 @@ export interface LineSeries {
 /** Lines over a shared x, e.g. precision and recall against a decision threshold. */
 export function lineChart(x: number[], series: LineSeries[], opts: ChartTitles): Figure {
   for (const s of series) {
-    if (s.y.length !== x.length) throw new Error(`lineChart: series ${s.name} has ${s.y.length} values for ${x.length} x values`);
+    if (s.y.length !== x.length)
+      throw new Error(`lineChart: series ${s.name} has ${s.y.length} values for ${x.length} x values`);
   }
   return {
     data: series.map((s, i) => ({
-      type: 'scatter', mode: 'lines+markers', name: s.name, x, y: s.y,
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: s.name,
+      x,
+      y: s.y,
       line: { color: COLOURS[i % COLOURS.length], dash: s.dash ?? 'solid', width: 2 },
       marker: { size: 6 },
     })),
@@ -202,15 +269,27 @@ export function parallelCoordinates(rows: readonly Row[], dimensions: string[], 
     if (values.some((v) => v === undefined)) throw new Error(`parallelCoordinates: some rows lack ${key}`);
     if (values.every((v) => typeof v === 'number')) return { label: key, values };
     const categories = [...new Set(values.map(String))].sort();
-    return { label: key, values: values.map((v) => categories.indexOf(String(v))), tickvals: categories.map((_, i) => i), ticktext: categories };
+    return {
+      label: key,
+      values: values.map((v) => categories.indexOf(String(v))),
+      tickvals: categories.map((_, i) => i),
+      ticktext: categories,
+    };
   };
   const colour = column(colourBy);
   return {
-    data: [{
-      type: 'parcoords',
-      dimensions: dimensions.map(column),
-      line: { color: colour.values, colorscale: 'Viridis', showscale: true, colorbar: { title: { text: colourBy }, x: 1.08 } },
-    }],
+    data: [
+      {
+        type: 'parcoords',
+        dimensions: dimensions.map(column),
+        line: {
+          color: colour.values,
+          colorscale: 'Viridis',
+          showscale: true,
+          colorbar: { title: { text: colourBy }, x: 1.08 },
+        },
+      },
+    ],
     layout: baseLayout(title, { margin: { l: 80, r: 150, t: 110, b: 40 } }, false),
   };
 }
@@ -258,9 +337,14 @@ export function scatter(points: readonly ScatterPoint[], opts: ChartTitles & { x
     data: groups.map((g, i) => {
       const pts = points.filter((p) => (p.group ?? '') === g);
       return {
-        type: 'scatter', mode: 'markers+text', name: g,
-        x: pts.map((p) => p.x), y: pts.map((p) => p.y), text: pts.map((p) => p.label ?? ''),
-        textposition: 'top center', marker: { size: 11, color: COLOURS[i % COLOURS.length] },
+        type: 'scatter',
+        mode: 'markers+text',
+        name: g,
+        x: pts.map((p) => p.x),
+        y: pts.map((p) => p.y),
+        text: pts.map((p) => p.label ?? ''),
+        textposition: 'top center',
+        marker: { size: 11, color: COLOURS[i % COLOURS.length] },
       };
     }),
     layout: baseLayout(opts.title, {

@@ -1,5 +1,5 @@
 // Contact sheets: compose images into a grid (augmentation figures, dataset contact sheets).
-import * as path from 'path';
+import * as path from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic } from '../fsutil';
 import type { RgbImage } from '../image/decode';
@@ -24,9 +24,11 @@ export function makeGrid(images: readonly RgbImage[], opts: GridOptions = {}): R
   const gap = opts.gap ?? 2;
   const scale = opts.scale ?? 1;
   const bg = opts.background ?? [255, 255, 255];
-  if (!Number.isInteger(columns) || columns < 1) throw new Error(`makeGrid: columns must be a positive integer, got ${columns}`);
+  if (!Number.isInteger(columns) || columns < 1)
+    throw new Error(`makeGrid: columns must be a positive integer, got ${columns}`);
   if (!Number.isInteger(gap) || gap < 0) throw new Error(`makeGrid: gap must be an integer >= 0, got ${gap}`);
-  if (!Number.isInteger(scale) || scale < 1) throw new Error(`makeGrid: scale must be a positive integer, got ${scale}`);
+  if (!Number.isInteger(scale) || scale < 1)
+    throw new Error(`makeGrid: scale must be a positive integer, got ${scale}`);
   const rows = Math.ceil(images.length / columns);
   const cw = Math.max(...images.map((i) => i.width));
   const ch = Math.max(...images.map((i) => i.height));
@@ -35,7 +37,8 @@ export function makeGrid(images: readonly RgbImage[], opts: GridOptions = {}): R
   const sheet = new Uint8Array(w * h * 3);
   for (let p = 0; p < w * h; p++) sheet.set(bg, p * 3);
   images.forEach((img, i) => {
-    if (img.data.length !== img.width * img.height * 3) throw new Error(`makeGrid: image ${i} is not ${img.width}x${img.height} RGB`);
+    if (img.data.length !== img.width * img.height * 3)
+      throw new Error(`makeGrid: image ${i} is not ${img.width}x${img.height} RGB`);
     const x0 = gap + (i % columns) * (cw + gap) + Math.floor((cw - img.width) / 2);
     const y0 = gap + Math.floor(i / columns) * (ch + gap) + Math.floor((ch - img.height) / 2);
     for (let y = 0; y < img.height; y++) {
@@ -63,18 +66,27 @@ function upscale(img: RgbImage, k: number): RgbImage {
 }
 
 export async function encodePng(img: RgbImage): Promise<Buffer> {
-  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).png().toBuffer();
+  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 export async function encodeJpegSharp(img: RgbImage, quality = 85): Promise<Buffer> {
-  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).jpeg({ quality }).toBuffer();
+  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .jpeg({ quality })
+    .toBuffer();
 }
 
 /** Writes the grid as PNG (.png) or JPEG (.jpg/.jpeg), atomically; returns the encoded bytes. */
 export async function writeGrid(file: string, images: readonly RgbImage[], opts: GridOptions = {}): Promise<Buffer> {
   const grid = makeGrid(images, opts);
   const ext = path.extname(file).toLowerCase();
-  const bytes = ext === '.png' ? await encodePng(grid) : ext === '.jpg' || ext === '.jpeg' ? await encodeJpegSharp(grid, opts.quality) : undefined;
+  const bytes =
+    ext === '.png'
+      ? await encodePng(grid)
+      : ext === '.jpg' || ext === '.jpeg'
+        ? await encodeJpegSharp(grid, opts.quality)
+        : undefined;
   if (!bytes) throw new Error(`writeGrid: ${file}: use .png, .jpg or .jpeg`);
   await writeFileAtomic(file, bytes);
   return bytes;

@@ -2,10 +2,10 @@
 //   const fig = await notebookFigure('confusion', confusionHeatmap(m, classes, { title: 'Test' }));
 //   tslab.display.png(fig.bytes);   // fig.html: the interactive version
 // One Chromium serves consecutive cells; it closes after a few idle seconds (or closeNotebookRenderer()).
-import * as path from 'path';
+import * as path from 'node:path';
 import { reportsDir } from '../paths';
 import type { Figure } from './figures';
-import { FigureRenderer, writeFigures, type FigureFiles, type ImageSize } from './render';
+import { type FigureFiles, FigureRenderer, type ImageSize, writeFigures } from './render';
 
 export const figuresDir = path.join(reportsDir, 'figures');
 const IDLE_MS = 10_000;
@@ -22,10 +22,12 @@ async function withRenderer<T>(fn: (r: FigureRenderer) => Promise<T>): Promise<T
   clearTimeout(s.timer);
   s.users++;
   try {
-    return await fn(await s.renderer.catch((err) => {
-      if (shared === s) shared = undefined; // let the next call try again
-      throw err;
-    }));
+    return await fn(
+      await s.renderer.catch((err) => {
+        if (shared === s) shared = undefined; // let the next call try again
+        throw err;
+      }),
+    );
   } finally {
     if (--s.users === 0 && shared === s) s.timer = setTimeout(() => void closeNotebookRenderer(), IDLE_MS);
   }
@@ -37,10 +39,17 @@ export async function closeNotebookRenderer(): Promise<void> {
   shared = undefined;
   if (!s) return;
   clearTimeout(s.timer);
-  await s.renderer.then((r) => r.close(), () => undefined);
+  await s.renderer.then(
+    (r) => r.close(),
+    () => undefined,
+  );
 }
 
 /** Writes `<dir>/<name>.png` and `.html` (dir defaults to reports/figures); returns their paths and the PNG bytes. */
-export async function notebookFigure(name: string, figure: Figure, opts: { dir?: string; size?: ImageSize } = {}): Promise<FigureFiles & { bytes: Buffer }> {
+export async function notebookFigure(
+  name: string,
+  figure: Figure,
+  opts: { dir?: string; size?: ImageSize } = {},
+): Promise<FigureFiles & { bytes: Buffer }> {
   return withRenderer((renderer) => writeFigures(opts.dir ?? figuresDir, name, figure, { renderer, size: opts.size }));
 }

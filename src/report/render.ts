@@ -1,9 +1,9 @@
 // Figures rendered two ways: interactive HTML (plotly.js from a shared plotly.min.js next to the
 // pages, so they work offline) and static PNG (plotly's toImage in headless Chromium, driven by
 // playwright-core, so the results show on any Git host). No network: nothing comes from a CDN.
-import { existsSync, promises as fs } from 'fs';
-import * as path from 'path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { writeFileAtomic } from '../fsutil';
 import type { Figure } from './figures';
 
@@ -20,7 +20,8 @@ export interface ImageSize {
 }
 
 function resolveSize(figure: Figure, size: ImageSize = {}): Required<ImageSize> {
-  const fromLayout = (k: 'width' | 'height') => (typeof figure.layout[k] === 'number' ? (figure.layout[k] as number) : undefined);
+  const fromLayout = (k: 'width' | 'height') =>
+    typeof figure.layout[k] === 'number' ? (figure.layout[k] as number) : undefined;
   return {
     width: size.width ?? fromLayout('width') ?? 900,
     height: size.height ?? fromLayout('height') ?? 600,
@@ -28,7 +29,14 @@ function resolveSize(figure: Figure, size: ImageSize = {}): Required<ImageSize> 
   };
 }
 
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** CHROMIUM_PATH, else /usr/bin/chromium, else chromium or chromium-browser on PATH; undefined if none. */
 export function findChromium(): string | undefined {
@@ -42,14 +50,21 @@ export function findChromium(): string | undefined {
   return undefined;
 }
 
-const INSTALL_HINT = "Install Debian's chromium with `make setup` (or `apt-get install chromium`), or set CHROMIUM_PATH to a Chromium or Chrome executable.";
+const INSTALL_HINT =
+  "Install Debian's chromium with `make setup` (or `apt-get install chromium`), or set CHROMIUM_PATH to a Chromium or Chrome executable.";
 
 /** One headless Chromium with plotly.js loaded, reused for every figure until close(). */
 export class FigureRenderer {
-  private constructor(private readonly browser: Browser, private readonly page: Page) {}
+  private constructor(
+    private readonly browser: Browser,
+    private readonly page: Page,
+  ) {}
 
   static async launch(executablePath = findChromium()): Promise<FigureRenderer> {
-    if (!executablePath) throw new Error(`No Chromium found for rendering figures (looked at CHROMIUM_PATH, /usr/bin/chromium, chromium and chromium-browser on PATH). ${INSTALL_HINT}`);
+    if (!executablePath)
+      throw new Error(
+        `No Chromium found for rendering figures (looked at CHROMIUM_PATH, /usr/bin/chromium, chromium and chromium-browser on PATH). ${INSTALL_HINT}`,
+      );
     let browser: Browser;
     try {
       browser = await chromium.launch({ executablePath, args: LAUNCH_ARGS, timeout: 60_000 });
@@ -72,7 +87,9 @@ export class FigureRenderer {
   /** Plotly.validate's complaints (unknown attributes, bad values), as text; empty when valid. */
   async validate(figure: Figure): Promise<string[]> {
     return this.page.evaluate((fig) => {
-      const plotly = (globalThis as unknown as { Plotly: { validate(d: unknown, l: unknown): { msg: string }[] | undefined } }).Plotly;
+      const plotly = (
+        globalThis as unknown as { Plotly: { validate(d: unknown, l: unknown): { msg: string }[] | undefined } }
+      ).Plotly;
       return (plotly.validate(fig.data, fig.layout) ?? []).map((e) => e.msg);
     }, figure);
   }
@@ -80,10 +97,14 @@ export class FigureRenderer {
   /** PNG bytes of the figure on a white background, (width x scale) by (height x scale) pixels. */
   async render(figure: Figure, size?: ImageSize): Promise<Buffer> {
     const opts = resolveSize(figure, size);
-    const url = await this.page.evaluate(async ({ fig, opts }) => {
-      const plotly = (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
-      return plotly.toImage(fig, { format: 'png', ...opts });
-    }, { fig: figure, opts });
+    const url = await this.page.evaluate(
+      async ({ fig, opts }) => {
+        const plotly = (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } })
+          .Plotly;
+        return plotly.toImage(fig, { format: 'png', ...opts });
+      },
+      { fig: figure, opts },
+    );
     const prefix = 'data:image/png;base64,';
     if (!url.startsWith(prefix)) throw new Error(`Plotly.toImage returned ${url.slice(0, 40)}..., not a PNG data URL`);
     return Buffer.from(url.slice(prefix.length), 'base64');
@@ -95,12 +116,18 @@ export class FigureRenderer {
 }
 
 /** A standalone interactive page; `plotlySrc` is where plotly.min.js lies relative to it. */
-export function figureHtml(figure: Figure, opts: { title?: string; plotlySrc?: string; size?: ImageSize } = {}): string {
+export function figureHtml(
+  figure: Figure,
+  opts: { title?: string; plotlySrc?: string; size?: ImageSize } = {},
+): string {
   const { width, height } = resolveSize(figure, opts.size);
   const layoutTitle = figure.layout.title as { text?: unknown } | undefined;
   const title = opts.title ?? (typeof layoutTitle?.text === 'string' ? layoutTitle.text : 'figure');
   // JSON inside <script>: escape what could end the element or break JavaScript parsing.
-  const json = JSON.stringify(figure).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = JSON.stringify(figure)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
   const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   return `<!doctype html>
 <html lang="en">
@@ -141,11 +168,19 @@ export interface FigureFiles {
 }
 
 function checkName(name: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`figure name ${JSON.stringify(name)}: use letters, digits, '.', '_' and '-' (no folders, no extension)`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
+    throw new Error(
+      `figure name ${JSON.stringify(name)}: use letters, digits, '.', '_' and '-' (no folders, no extension)`,
+    );
 }
 
 /** Writes `<dir>/<name>.png` and `<dir>/<name>.html` (plus `<dir>/plotly.min.js`), each atomically. */
-export async function writeFigures(dir: string, name: string, figure: Figure, opts: { renderer?: FigureRenderer; size?: ImageSize } = {}): Promise<FigureFiles & { bytes: Buffer }> {
+export async function writeFigures(
+  dir: string,
+  name: string,
+  figure: Figure,
+  opts: { renderer?: FigureRenderer; size?: ImageSize } = {},
+): Promise<FigureFiles & { bytes: Buffer }> {
   checkName(name);
   const renderer = opts.renderer ?? (await FigureRenderer.launch());
   try {
@@ -161,7 +196,11 @@ export async function writeFigures(dir: string, name: string, figure: Figure, op
 }
 
 /** Many figures in one browser session: name -> figure in, name -> files out. */
-export async function writeAllFigures(dir: string, figures: Record<string, Figure>, opts: { size?: ImageSize } = {}): Promise<Record<string, FigureFiles>> {
+export async function writeAllFigures(
+  dir: string,
+  figures: Record<string, Figure>,
+  opts: { size?: ImageSize } = {},
+): Promise<Record<string, FigureFiles>> {
   Object.keys(figures).forEach(checkName);
   const renderer = await FigureRenderer.launch();
   try {

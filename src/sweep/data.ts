@@ -1,8 +1,8 @@
 // The sweep's input: cached MobileNet features per split, loaded once. Training on the original and
 // augmented training frames, validation and test on originals (splitFeatures does the split).
-import * as path from 'path';
+import * as path from 'node:path';
 import { initBackend } from '../backend';
-import { labelIndex, loadExamples, splitFeatures, SplitFeatures, Task, TASK_CLASSES } from '../features/sets';
+import { labelIndex, loadExamples, type SplitFeatures, splitFeatures, TASK_CLASSES, type Task } from '../features/sets';
 import { exists } from '../fsutil';
 import { dataDir } from '../paths';
 import type { FeatureSpec } from '../train/config';
@@ -31,7 +31,8 @@ export interface LoadedSweepData extends SplitFeatures {
 export async function loadSweepData(options: SweepDataOptions): Promise<LoadedSweepData> {
   await initBackend();
   const data = path.resolve(options.data ?? path.join(dataDir, 'builtin'));
-  if (!(await exists(data))) throw new Error(`${data} does not exist: build the dataset first (make data) or pass --data`);
+  if (!(await exists(data)))
+    throw new Error(`${data} does not exist: build the dataset first (make data) or pass --data`);
   const augmentedGuess = options.augmented ?? `${data.replace(/[\\/]+$/, '')}-aug`;
   const augmented = (await exists(augmentedGuess)) ? augmentedGuess : undefined;
   if (options.augmented && !augmented) throw new Error(`${options.augmented} does not exist`);

@@ -1,9 +1,9 @@
 // Where a sweep's outcome goes: the table as CSV (reports/sweep.csv), and the best set-up into
 // models/config.json's hyperparams, where the later chapters (07 game thresholds, 08 export) read it.
-import * as path from 'path';
+import * as path from 'node:path';
 import type { Task } from '../features/sets';
 import { reportsDir } from '../paths';
-import { CONFIG_PATH, ProjectConfig, readConfig, updateConfig } from '../train/config';
+import { CONFIG_PATH, type ProjectConfig, readConfig, updateConfig } from '../train/config';
 import { CORRECTED } from '../train/configs';
 import type { Hyperparams } from '../train/train';
 import type { SweepResult } from './sweep';
@@ -32,7 +32,10 @@ export function transferHyperparams(hp: Hyperparams, to: Task): Hyperparams {
  * Saves the best set-up as hyperparams[result.task] in models/config.json, and for each task in
  * `alsoFor` its transfer (transferHyperparams). Other parts of the file are kept.
  */
-export async function saveBestHyperparams(result: SweepResult, options: { alsoFor?: Task[]; file?: string } = {}): Promise<ProjectConfig> {
+export async function saveBestHyperparams(
+  result: SweepResult,
+  options: { alsoFor?: Task[]; file?: string } = {},
+): Promise<ProjectConfig> {
   const file = options.file ?? CONFIG_PATH;
   const current = await readConfig(file);
   const hyperparams = { ...current.hyperparams, [result.task]: result.hyperparams };

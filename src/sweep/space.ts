@@ -49,11 +49,15 @@ export function checkSpace(space: SearchSpace): void {
   for (const key of SWEPT) {
     const values = space[key] as readonly number[] | undefined;
     if (!Array.isArray(values) || values.length === 0) {
-      throw new Error(`search space: ${key} has no values; give at least one (e.g. ${JSON.stringify(DEFAULT_SPACE[key])})`);
+      throw new Error(
+        `search space: ${key} has no values; give at least one (e.g. ${JSON.stringify(DEFAULT_SPACE[key])})`,
+      );
     }
     const bad = values.find((v) => typeof v !== 'number' || !RULES[key].ok(v));
-    if (bad !== undefined) throw new Error(`search space: ${key} value ${JSON.stringify(bad)} is not ${RULES[key].what}`);
-    if (new Set(values).size !== values.length) throw new Error(`search space: ${key} lists a value twice (${values.join(', ')})`);
+    if (bad !== undefined)
+      throw new Error(`search space: ${key} value ${JSON.stringify(bad)} is not ${RULES[key].what}`);
+    if (new Set(values).size !== values.length)
+      throw new Error(`search space: ${key} lists a value twice (${values.join(', ')})`);
   }
 }
 
@@ -93,7 +97,10 @@ export function planTrials(space: SearchSpace, trials: number | 'grid', seed: nu
 
 /** A learning rate as people write it: 0.0003 -> "3e-4". */
 export function formatRate(v: number): string {
-  return v.toExponential().replace(/\.?0*e/, 'e').replace('e+', 'e');
+  return v
+    .toExponential()
+    .replace(/\.?0*e/, 'e')
+    .replace('e+', 'e');
 }
 
 /** The space as a small table, one line per parameter. */

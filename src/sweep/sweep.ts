@@ -1,11 +1,12 @@
 // A hyper-parameter sweep on cached features: one trainHead run per trial (early stopping on the
 // validation loss), each scored on the validation split. The best trial is chosen on validation
 // alone; test accuracy is recorded for information and never used to choose.
-import type { Task } from '../features/sets';
+
 import { evaluateHead } from '../eval/evaluate';
+import type { Task } from '../features/sets';
 import { CORRECTED } from '../train/configs';
-import { EpochLog, FeatureSet, Hyperparams, trainHead } from '../train/train';
-import { planTrials, SearchSpace, SWEPT, Trial, TrialParams } from './space';
+import { type EpochLog, type FeatureSet, type Hyperparams, trainHead } from '../train/train';
+import { planTrials, type SearchSpace, SWEPT, type Trial, type TrialParams } from './space';
 
 /**
  * How the best trial is chosen. 'valLoss' (the default): the lowest validation cross-entropy, ties
@@ -67,7 +68,17 @@ export interface SweepRow extends TrialParams {
 
 /** Columns of the sweep table, in order. */
 export const SWEEP_COLUMNS: readonly (keyof SweepRow)[] = [
-  'rank', 'trial', ...SWEPT, 'valLoss', 'valAccuracy', 'valBalancedAccuracy', 'bestEpoch', 'epochs', 'stoppedBy', 'seconds', 'testAccuracy',
+  'rank',
+  'trial',
+  ...SWEPT,
+  'valLoss',
+  'valAccuracy',
+  'valBalancedAccuracy',
+  'bestEpoch',
+  'epochs',
+  'stoppedBy',
+  'seconds',
+  'testAccuracy',
 ];
 
 export interface SweepResult {
@@ -114,8 +125,10 @@ export function trialHyperparams(base: Hyperparams, trial: TrialParams, settings
 }
 
 function checkSettings(s: SweepSettings): void {
-  if (!Number.isInteger(s.maxEpochs) || s.maxEpochs < 1) throw new Error(`maxEpochs must be a positive integer, got ${s.maxEpochs}`);
-  if (!Number.isInteger(s.patience) || s.patience < 0) throw new Error(`patience must be a non-negative integer, got ${s.patience}`);
+  if (!Number.isInteger(s.maxEpochs) || s.maxEpochs < 1)
+    throw new Error(`maxEpochs must be a positive integer, got ${s.maxEpochs}`);
+  if (!Number.isInteger(s.patience) || s.patience < 0)
+    throw new Error(`patience must be a non-negative integer, got ${s.patience}`);
   if (!Number.isInteger(s.seed) || s.seed < 0) throw new Error(`seed must be a non-negative integer, got ${s.seed}`);
 }
 
@@ -127,7 +140,8 @@ export async function runSweep(data: SweepData, options: SweepOptions): Promise<
   };
   checkSettings(settings);
   const rule = options.rule ?? DEFAULT_RULE;
-  if (!SELECTION_RULES.includes(rule)) throw new Error(`unknown selection rule "${rule}" (use ${SELECTION_RULES.join(' or ')})`);
+  if (!SELECTION_RULES.includes(rule))
+    throw new Error(`unknown selection rule "${rule}" (use ${SELECTION_RULES.join(' or ')})`);
   const base = options.base ?? CORRECTED[options.task];
   const plan = planTrials(options.space, options.trials, settings.seed);
   if (data.val.y.length === 0) throw new Error('the validation split is empty: a sweep chooses on validation');
@@ -167,7 +181,8 @@ export async function runSweep(data: SweepData, options: SweepOptions): Promise<
       result.model.dispose();
     }
   }
-  if (rows.length === 0) throw new Error(options.signal?.aborted ? 'sweep interrupted before the first trial finished' : 'no trial ran');
+  if (rows.length === 0)
+    throw new Error(options.signal?.aborted ? 'sweep interrupted before the first trial finished' : 'no trial ran');
   const ranked = rankRows(rows, rule);
   const best = ranked[0];
   return {
@@ -197,7 +212,8 @@ export interface SeedCheckRow extends TrialParams {
 }
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const sd = (v: number[]) => (v.length < 2 ? 0 : Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1)));
+const sd = (v: number[]) =>
+  v.length < 2 ? 0 : Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1));
 
 /**
  * Re-trains the `top` best trials with other seeds (initial weights, dropout masks, batch order):
@@ -206,14 +222,28 @@ const sd = (v: number[]) => (v.length < 2 ? 0 : Math.sqrt(v.reduce((a, b) => a +
 export async function seedCheck(
   data: SweepData,
   result: SweepResult,
-  options: { top: number; seeds: number[]; base?: Hyperparams; onRun?: (trial: number, seed: number, valLoss: number, valAccuracy: number) => void },
+  options: {
+    top: number;
+    seeds: number[];
+    base?: Hyperparams;
+    onRun?: (trial: number, seed: number, valLoss: number, valAccuracy: number) => void;
+  },
 ): Promise<SeedCheckRow[]> {
   const base = options.base ?? CORRECTED[result.task];
   const out: SeedCheckRow[] = [];
   for (const row of result.rows.slice(0, options.top)) {
     const check: SeedCheckRow = {
-      trial: row.trial, learningRate: row.learningRate, hidden: row.hidden, dropout: row.dropout, batchSize: row.batchSize,
-      seeds: [result.settings.seed], valLoss: [row.valLoss], valAccuracy: [row.valAccuracy], meanValLoss: 0, meanValAccuracy: 0, sdValAccuracy: 0,
+      trial: row.trial,
+      learningRate: row.learningRate,
+      hidden: row.hidden,
+      dropout: row.dropout,
+      batchSize: row.batchSize,
+      seeds: [result.settings.seed],
+      valLoss: [row.valLoss],
+      valAccuracy: [row.valAccuracy],
+      meanValLoss: 0,
+      meanValAccuracy: 0,
+      sdValAccuracy: 0,
     };
     for (const seed of options.seeds) {
       const trained = await trainHead(data.train, data.val, trialHyperparams(base, row, { ...result.settings, seed }));
@@ -241,9 +271,21 @@ export async function seedCheck(
 export function chooseAfterSeedCheck(result: SweepResult, check: readonly SeedCheckRow[]): SweepResult {
   if (check.length === 0) return result;
   const sorted = [...check].sort((a, b) =>
-    result.rule === 'valLoss' ? a.meanValLoss - b.meanValLoss || a.trial - b.trial : b.meanValAccuracy - a.meanValAccuracy || a.trial - b.trial,
+    result.rule === 'valLoss'
+      ? a.meanValLoss - b.meanValLoss || a.trial - b.trial
+      : b.meanValAccuracy - a.meanValAccuracy || a.trial - b.trial,
   );
   const best = result.rows.find((r) => r.trial === sorted[0].trial);
   if (!best) throw new Error(`seed check names trial ${sorted[0].trial}, which the sweep did not run`);
-  return { ...result, best, hyperparams: { ...result.hyperparams, learningRate: best.learningRate, hidden: best.hidden, dropout: best.dropout, batchSize: best.batchSize } };
+  return {
+    ...result,
+    best,
+    hyperparams: {
+      ...result.hyperparams,
+      learningRate: best.learningRate,
+      hidden: best.hidden,
+      dropout: best.dropout,
+      batchSize: best.batchSize,
+    },
+  };
 }

@@ -2,13 +2,14 @@
 // and a plotly bundle: a second or two), so importing the sweep code stays cheap.
 // danfojs's own readCSV fetches through XMLHttpRequest even for local paths (its Node entry point
 // is the browser build), so reading goes through csv-parse and builds the DataFrame from the rows.
-import { promises as fs } from 'fs';
+
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 // node10 module resolution ignores package.json "exports": the types by path, the module by name.
 import type * as Danfo from 'danfojs/dist/danfojs-browser/src/index';
+import { promises as fs } from 'node:fs';
 import { writeFileAtomic } from '../fsutil';
-import { SWEEP_COLUMNS, SweepRow } from './sweep';
+import { SWEEP_COLUMNS, type SweepRow } from './sweep';
 
 export type DataFrame = Danfo.DataFrame;
 
@@ -54,5 +55,8 @@ export async function readTableCsv(file: string): Promise<DataFrame> {
   }) as Record<string, number | string>[];
   if (records.length === 0) throw new Error(`${file}: no rows`);
   const columns = Object.keys(records[0]);
-  return new (danfo().DataFrame)(records.map((r) => columns.map((c) => r[c])), { columns });
+  return new (danfo().DataFrame)(
+    records.map((r) => columns.map((c) => r[c])),
+    { columns },
+  );
 }

@@ -1,30 +1,30 @@
 // A clip's script: what the subject does (like a real recording: walking in, idling, 2-4 punches,
 // 2-4 kicks, hard negatives, turning to new views), where the camera is, and the frame labels.
 import {
+  type ActionClass,
   crouch,
   frontKick,
   guardBounce,
   idle,
+  type KickHeight,
   kneeLift,
-  Phase,
+  type Phase,
+  type PunchHeight,
   point,
   punch,
-  PunchHeight,
-  KickHeight,
   reach,
   relaxedPose,
   Sequence,
+  type Side,
   sideKick,
-  Side,
   stretch,
   Timeline,
   turn,
   walk,
   wave,
-  ActionClass,
 } from '../body';
-import { Rng } from '../random';
-import { Camera } from './room';
+import type { Rng } from '../random';
+import type { Camera } from './room';
 
 export type AmbiguousMode = 'exclude' | 'action' | 'other';
 export const AMBIGUOUS_MODES: readonly AmbiguousMode[] = ['exclude', 'action', 'other'];
@@ -61,14 +61,20 @@ export function planCamera(rng: Rng, W: number, H: number, heightM: number): Cam
   // Largest size that keeps the head (plus hair, plus walking 0.4 m closer) inside the frame.
   const minDistance = (focal * (heightM + 0.12)) / (y - 4) + 0.45;
   const distance = Math.max(minDistance, range(rng, 2.3, 3.9));
-  return { scale: focal / distance, x: W / 2 + range(rng, -0.12, 0.12) * W, y, distance, height: range(rng, 0.85, 1.35) };
+  return {
+    scale: focal / distance,
+    x: W / 2 + range(rng, -0.12, 0.12) * W,
+    y,
+    distance,
+    height: range(rng, 0.85, 1.35),
+  };
 }
 
 export function planClip(rng: Rng, W: number, H: number, heightM: number): ClipPlan & { duration: number } {
   const camera = planCamera(rng, W, H, heightM);
   // Keep the whole body (with a kick's reach) in the frame.
   const margin = 0.62 * heightM;
-  const xLo = (-camera.x) / camera.scale + margin;
+  const xLo = -camera.x / camera.scale + margin;
   const xHi = (W - camera.x) / camera.scale - margin;
   const clampX = (x: number) => Math.min(Math.max(x, xLo), Math.max(xLo, xHi));
   const home = () => clampX(range(rng, xLo, xHi) * 0.6 + (xLo + xHi) * 0.2);
@@ -132,7 +138,8 @@ export function planClip(rng: Rng, W: number, H: number, heightM: number): ClipP
     const r = rng();
     // Strikes straight at the camera are foreshortened; mostly turn to show them.
     const frontal = Math.abs(seq.pose.yaw) < 22 || Math.abs(seq.pose.yaw) > 158;
-    if (r < 0.35 || (strikes.has(block) && frontal && rng() < 0.8)) turn(seq, rng, strikes.has(block) ? strikeYaw(rng) : anyYaw(rng));
+    if (r < 0.35 || (strikes.has(block) && frontal && rng() < 0.8))
+      turn(seq, rng, strikes.has(block) ? strikeYaw(rng) : anyYaw(rng));
     else if (r < 0.5) {
       walk(seq, rng, home(), Math.min(0.3, Math.max(-0.5, z0 + range(rng, -0.3, 0.3))), heightM);
       turn(seq, rng, strikeYaw(rng));
@@ -175,5 +182,5 @@ export function frameRanges(labels: Label[], fps: number): LabelRange[] {
 /** `start,end,label` CSV; times to microseconds, so round(t * fps) recovers frame indices. */
 export function labelsCsv(ranges: LabelRange[]): string {
   const t = (x: number) => x.toFixed(6);
-  return 'start,end,label\n' + ranges.map((r) => `${t(r.start)},${t(r.end)},${r.label}`).join('\n') + '\n';
+  return `start,end,label\n${ranges.map((r) => `${t(r.start)},${t(r.end)},${r.label}`).join('\n')}\n`;
 }

@@ -1,22 +1,30 @@
 // Built-in synthetic webcam recordings: subjects s01..sNN, several clips each, rendered in worker
 // threads (one per core), written as <out>/recordings/<subject>_<clip>.avi + .labels.csv + subjects.json.
-import * as os from 'os';
-import * as path from 'path';
-import { Worker } from 'worker_threads';
-import { randomSubjects, Subject } from '../body';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { randomSubjects, type Subject } from '../body';
 import { writeJsonAtomic } from '../fsutil';
 import { mulberry32 } from '../random';
-import { AmbiguousMode, Label, planClip } from './clip';
-import { ClipJob, ClipResult, renderClip } from './render';
+import { type AmbiguousMode, type Label, planClip } from './clip';
+import { type ClipJob, type ClipResult, renderClip } from './render';
 
-export { AMBIGUOUS_MODES, frameRanges, labelOf, labelsCsv, LABELS, planClip } from './clip';
 export type { AmbiguousMode, Label, LabelRange } from './clip';
-export { clipBaseName, renderClip, VIDEO_EXTENSION } from './render';
+export { AMBIGUOUS_MODES, frameRanges, LABELS, labelOf, labelsCsv, planClip } from './clip';
 export type { ClipJob, ClipResult } from './render';
-export { ROOM_KINDS, roomSvg } from './room';
+export { clipBaseName, renderClip, VIDEO_EXTENSION } from './render';
 export type { RoomKind } from './room';
+export { ROOM_KINDS, roomSvg } from './room';
 
-export const DEFAULT_SYNTH = { subjects: 12, clips: 4, seed: 1, fps: 12, width: 320, height: 180, ambiguous: 'exclude' as AmbiguousMode };
+export const DEFAULT_SYNTH = {
+  subjects: 12,
+  clips: 4,
+  seed: 1,
+  fps: 12,
+  width: 320,
+  height: 180,
+  ambiguous: 'exclude' as AmbiguousMode,
+};
 
 export interface RenderOptions {
   /** Dataset root; files go to <out>/recordings. */
@@ -52,7 +60,12 @@ export function recordingsDir(out: string): string {
 
 /** Seed of one clip, independent of how many subjects / clips are rendered. */
 export function clipSeed(seed: number, subjectIndex: number, clipIndex: number): number {
-  return (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(subjectIndex + 1, 0x85ebca6b) ^ Math.imul(clipIndex + 1, 0xc2b2ae35)) >>> 0;
+  return (
+    (Math.imul(seed + 1, 0x9e3779b1) ^
+      Math.imul(subjectIndex + 1, 0x85ebca6b) ^
+      Math.imul(clipIndex + 1, 0xc2b2ae35)) >>>
+    0
+  );
 }
 
 export function planJobs(options: RenderOptions): ClipJob[] {
@@ -163,7 +176,11 @@ export async function renderRecordings(options: RenderOptions): Promise<Recordin
     height: jobs[0]?.height ?? DEFAULT_SYNTH.height,
     ambiguous: jobs[0]?.ambiguous ?? DEFAULT_SYNTH.ambiguous,
     subjects,
-    clips: results.map(({ video, labels, ...rest }) => ({ ...rest, file: path.basename(video), labelsFile: path.basename(labels) })),
+    clips: results.map(({ video, labels, ...rest }) => ({
+      ...rest,
+      file: path.basename(video),
+      labelsFile: path.basename(labels),
+    })),
     totals,
   };
   // subjects.json holds no absolute paths, so it is identical wherever it is rendered.

@@ -1,15 +1,15 @@
 // Renders one clip: per frame the body as SVG rasterised by sharp over a pre-rendered room, then
 // typed-array post-processing (motion blur, camera jitter, lighting drift, sensor noise), piped
 // as raw RGB to ffmpeg for MJPEG-in-AVI (JPEG artefacts; byte-deterministic with -threads 1 and bitexact).
-import { spawn } from 'child_process';
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import sharp from 'sharp';
-import { drawBody, Subject } from '../body';
+import { drawBody, type Subject } from '../body';
 import { temporarySibling, writeFileAtomic } from '../fsutil';
-import { mulberry32, Rng } from '../random';
-import { AmbiguousMode, frameRanges, Label, labelOf, labelsCsv, planClip } from './clip';
-import { roomSvg, RoomKind } from './room';
+import { mulberry32, type Rng } from '../random';
+import { type AmbiguousMode, frameRanges, type Label, labelOf, labelsCsv, planClip } from './clip';
+import { type RoomKind, roomSvg } from './room';
 
 export const VIDEO_EXTENSION = '.avi';
 
@@ -52,11 +52,38 @@ export function clipBaseName(subject: string, clip: string): string {
 
 function ffmpegArgs(width: number, height: number, fps: number, quality: number, out: string): string[] {
   return [
-    '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0',
-    '-c:v', 'mjpeg', '-q:v', String(quality), '-pix_fmt', 'yuvj420p',
-    '-threads', '1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-map_metadata', '-1',
-    '-f', 'avi', out,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-s',
+    `${width}x${height}`,
+    '-r',
+    String(fps),
+    '-i',
+    'pipe:0',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    String(quality),
+    '-pix_fmt',
+    'yuvj420p',
+    '-threads',
+    '1',
+    '-fflags',
+    '+bitexact',
+    '-flags:v',
+    '+bitexact',
+    '-map_metadata',
+    '-1',
+    '-f',
+    'avi',
+    out,
   ];
 }
 
@@ -134,7 +161,12 @@ export async function renderClip(job: ClipJob, onFrame?: () => void): Promise<Cl
       const s = plan.timeline.at(t);
       labels.push(labelOf(s.phase, s.cls, job.ambiguous));
       actions[s.action] = (actions[s.action] ?? 0) + 1;
-      const body = drawBody(s.pose, job.subject, { yaw: 0, scale: cam.scale, x: cam.x, y: cam.y, cameraDistance: cam.distance, cameraHeight: cam.height }, { light, idPrefix: 'b' });
+      const body = drawBody(
+        s.pose,
+        job.subject,
+        { yaw: 0, scale: cam.scale, x: cam.x, y: cam.y, cameraDistance: cam.distance, cameraHeight: cam.height },
+        { light, idPrefix: 'b' },
+      );
       const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W2}" height="${H2}">${body}</svg>`;
       const fg = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer();
       // Composite over the room, then blend with the previous frame (motion blur).
@@ -187,7 +219,7 @@ export async function renderClip(job: ClipJob, onFrame?: () => void): Promise<Cl
     throw err;
   }
 
-  const labelsPath = path.join(job.dir, base + '.labels.csv');
+  const labelsPath = path.join(job.dir, `${base}.labels.csv`);
   await writeFileAtomic(labelsPath, labelsCsv(frameRanges(labels, job.fps)));
   const counts: Record<Label, number> = { punch: 0, kick: 0, other: 0, ambiguous: 0 };
   for (const l of labels) counts[l]++;

@@ -1,8 +1,18 @@
 // Procedural indoor backgrounds: a back wall, a floor in perspective, an optional side wall, and
 // furniture, doors, windows and posters picked per room kind. Returned as one SVG document.
-import { Rng } from '../random';
+import type { Rng } from '../random';
 
-export const ROOM_KINDS = ['living', 'bedroom', 'office', 'kitchen', 'hallway', 'garage', 'gym', 'classroom', 'studio'] as const;
+export const ROOM_KINDS = [
+  'living',
+  'bedroom',
+  'office',
+  'kitchen',
+  'hallway',
+  'garage',
+  'gym',
+  'classroom',
+  'studio',
+] as const;
 export type RoomKind = (typeof ROOM_KINDS)[number];
 
 export interface Camera {
@@ -29,13 +39,48 @@ function shade(hex: string, t: number): string {
   const c = [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
   const to = t >= 0 ? 255 : 0;
   const a = Math.abs(t);
-  return '#' + c.map((v) => Math.round(v + (to - v) * a).toString(16).padStart(2, '0')).join('');
+  return (
+    '#' +
+    c
+      .map((v) =>
+        Math.round(v + (to - v) * a)
+          .toString(16)
+          .padStart(2, '0'),
+      )
+      .join('')
+  );
 }
 
-const WALLS = ['#e8e2d5', '#d9d4c7', '#c9d6df', '#e6d3b3', '#b7c9a8', '#f0ebe3', '#d6c2c2', '#a9b8c9', '#efe6cf', '#c4b7a6', '#8fa3a8', '#dcdcdc'];
+const WALLS = [
+  '#e8e2d5',
+  '#d9d4c7',
+  '#c9d6df',
+  '#e6d3b3',
+  '#b7c9a8',
+  '#f0ebe3',
+  '#d6c2c2',
+  '#a9b8c9',
+  '#efe6cf',
+  '#c4b7a6',
+  '#8fa3a8',
+  '#dcdcdc',
+];
 const WOODS = ['#a0703f', '#8a5a33', '#c49a6c', '#6e4b2f', '#b5895a', '#d2b48c'];
 const FABRIC = ['#7d4f50', '#3e5c76', '#6b8f71', '#8a8a8a', '#c2a878', '#4b3b47', '#a4493d', '#2f4858', '#d4a373'];
-const BRIGHT = ['#e63946', '#f1c40f', '#2a9d8f', '#264653', '#e76f51', '#8338ec', '#3a86ff', '#ffbe0b', '#06d6a0', '#ef476f', '#118ab2', '#073b4c'];
+const BRIGHT = [
+  '#e63946',
+  '#f1c40f',
+  '#2a9d8f',
+  '#264653',
+  '#e76f51',
+  '#8338ec',
+  '#3a86ff',
+  '#ffbe0b',
+  '#06d6a0',
+  '#ef476f',
+  '#118ab2',
+  '#073b4c',
+];
 
 interface Ctx {
   rng: Rng;
@@ -65,7 +110,11 @@ function box(c: Ctx, x: number, wM: number, hM: number, colour: string, lift = 0
 }
 
 function windowSvg(c: Ctx, x: number, y: number, w: number, h: number): string {
-  const sky = gradId(c, pick(c.rng, ['#9cc9f0', '#bcd7ee', '#dfe9f2', '#f5d7a8', '#7fa9c9']), pick(c.rng, ['#e9f2fa', '#d8e6c9', '#f7efe0']));
+  const sky = gradId(
+    c,
+    pick(c.rng, ['#9cc9f0', '#bcd7ee', '#dfe9f2', '#f5d7a8', '#7fa9c9']),
+    pick(c.rng, ['#e9f2fa', '#d8e6c9', '#f7efe0']),
+  );
   let s = `<rect x="${f1(x - 3)}" y="${f1(y - 3)}" width="${f1(w + 6)}" height="${f1(h + 6)}" fill="#f4f4f0"/><rect x="${f1(x)}" y="${f1(y)}" width="${f1(w)}" height="${f1(h)}" fill="url(#${sky})"/>`;
   // Trees / buildings outside.
   for (let i = 0; i < 3; i++) {
@@ -81,7 +130,8 @@ function windowSvg(c: Ctx, x: number, y: number, w: number, h: number): string {
     s += `<rect x="${f1(x + w * 0.88)}" y="${f1(y - 6)}" width="${f1(w * 0.3)}" height="${f1(h + 14)}" fill="${shade(cur, -0.1)}" opacity="0.95"/>`;
   } else if (style === 1) {
     const down = range(c.rng, 0.2, 0.7);
-    for (let yy = y; yy < y + h * down; yy += 3) s += `<rect x="${f1(x)}" y="${f1(yy)}" width="${f1(w)}" height="2" fill="#eeeae0"/>`;
+    for (let yy = y; yy < y + h * down; yy += 3)
+      s += `<rect x="${f1(x)}" y="${f1(yy)}" width="${f1(w)}" height="2" fill="#eeeae0"/>`;
   }
   return s;
 }
@@ -102,10 +152,14 @@ function posterSvg(c: Ctx, x: number, y: number, w: number, h: number): string {
   const bg = pick(c.rng, [...BRIGHT, '#f7f7f7', '#222222']);
   let s = `<rect x="${f1(x)}" y="${f1(y)}" width="${f1(w)}" height="${f1(h)}" fill="${bg}" stroke="${pick(c.rng, ['#222', '#eee', '#8a6a45'])}" stroke-width="${c.rng() < 0.5 ? 1.5 : 0}"/>`;
   const k = Math.floor(c.rng() * 3);
-  if (k === 0) s += `<circle cx="${f1(x + w * 0.5)}" cy="${f1(y + h * 0.4)}" r="${f1(w * 0.3)}" fill="${pick(c.rng, BRIGHT)}"/>`;
-  else if (k === 1) s += `<polygon points="${f1(x + w * 0.1)},${f1(y + h * 0.7)} ${f1(x + w * 0.5)},${f1(y + h * 0.15)} ${f1(x + w * 0.9)},${f1(y + h * 0.7)}" fill="${pick(c.rng, BRIGHT)}"/>`;
-  else s += `<rect x="${f1(x + w * 0.15)}" y="${f1(y + h * 0.15)}" width="${f1(w * 0.7)}" height="${f1(h * 0.45)}" fill="${pick(c.rng, ['#6d8fa8', '#b38b6d', '#7a9a6b'])}"/>`;
-  for (let i = 0; i < 2; i++) s += `<rect x="${f1(x + w * 0.15)}" y="${f1(y + h * (0.74 + i * 0.1))}" width="${f1(w * range(c.rng, 0.4, 0.7))}" height="${f1(Math.max(1, h * 0.04))}" fill="${shade(bg, bg === '#222222' ? 0.7 : -0.5)}"/>`;
+  if (k === 0)
+    s += `<circle cx="${f1(x + w * 0.5)}" cy="${f1(y + h * 0.4)}" r="${f1(w * 0.3)}" fill="${pick(c.rng, BRIGHT)}"/>`;
+  else if (k === 1)
+    s += `<polygon points="${f1(x + w * 0.1)},${f1(y + h * 0.7)} ${f1(x + w * 0.5)},${f1(y + h * 0.15)} ${f1(x + w * 0.9)},${f1(y + h * 0.7)}" fill="${pick(c.rng, BRIGHT)}"/>`;
+  else
+    s += `<rect x="${f1(x + w * 0.15)}" y="${f1(y + h * 0.15)}" width="${f1(w * 0.7)}" height="${f1(h * 0.45)}" fill="${pick(c.rng, ['#6d8fa8', '#b38b6d', '#7a9a6b'])}"/>`;
+  for (let i = 0; i < 2; i++)
+    s += `<rect x="${f1(x + w * 0.15)}" y="${f1(y + h * (0.74 + i * 0.1))}" width="${f1(w * range(c.rng, 0.4, 0.7))}" height="${f1(Math.max(1, h * 0.04))}" fill="${shade(bg, bg === '#222222' ? 0.7 : -0.5)}"/>`;
   return s;
 }
 
@@ -121,7 +175,8 @@ function shelfSvg(c: Ctx, x: number): string {
     while (xx < x + wM * c.m - 4) {
       const bw = range(c.rng, 1.5, 4);
       const bh = (hM / rows) * c.m * range(c.rng, 0.5, 0.8);
-      if (c.rng() < 0.85) s += `<rect x="${f1(xx)}" y="${f1(yb - bh)}" width="${f1(bw)}" height="${f1(bh)}" fill="${pick(c.rng, [...BRIGHT, ...FABRIC])}"/>`;
+      if (c.rng() < 0.85)
+        s += `<rect x="${f1(xx)}" y="${f1(yb - bh)}" width="${f1(bw)}" height="${f1(bh)}" fill="${pick(c.rng, [...BRIGHT, ...FABRIC])}"/>`;
       xx += bw + 0.5;
     }
     s += `<rect x="${f1(x)}" y="${f1(yb)}" width="${f1(wM * c.m)}" height="2" fill="${shade(wood, -0.3)}"/>`;
@@ -132,14 +187,25 @@ function shelfSvg(c: Ctx, x: number): string {
 function sofaSvg(c: Ctx, x: number): string {
   const col = pick(c.rng, FABRIC);
   const w = range(c.rng, 1.6, 2.2);
-  return box(c, x, w, 0.85, shade(col, -0.08)) + box(c, x + 0.1 * c.m, w - 0.2, 0.45, col) + box(c, x - 0.05 * c.m, 0.22, 0.6, shade(col, -0.15)) + box(c, x + (w - 0.17) * c.m, 0.22, 0.6, shade(col, -0.15));
+  return (
+    box(c, x, w, 0.85, shade(col, -0.08)) +
+    box(c, x + 0.1 * c.m, w - 0.2, 0.45, col) +
+    box(c, x - 0.05 * c.m, 0.22, 0.6, shade(col, -0.15)) +
+    box(c, x + (w - 0.17) * c.m, 0.22, 0.6, shade(col, -0.15))
+  );
 }
 
 function tableSvg(c: Ctx, x: number, monitor: boolean): string {
   const wood = pick(c.rng, [...WOODS, '#f0f0f0', '#333333']);
   const w = range(c.rng, 1.0, 1.6);
-  let s = box(c, x, w, 0.05, wood, 0.72) + box(c, x + 0.05 * c.m, 0.05, 0.72, shade(wood, -0.2)) + box(c, x + (w - 0.1) * c.m, 0.05, 0.72, shade(wood, -0.2));
-  if (monitor) s += box(c, x + w * 0.3 * c.m, 0.55, 0.35, '#1d1f24', 0.9) + box(c, x + (w * 0.3 + 0.25) * c.m, 0.05, 0.15, '#333', 0.77);
+  let s =
+    box(c, x, w, 0.05, wood, 0.72) +
+    box(c, x + 0.05 * c.m, 0.05, 0.72, shade(wood, -0.2)) +
+    box(c, x + (w - 0.1) * c.m, 0.05, 0.72, shade(wood, -0.2));
+  if (monitor)
+    s +=
+      box(c, x + w * 0.3 * c.m, 0.55, 0.35, '#1d1f24', 0.9) +
+      box(c, x + (w * 0.3 + 0.25) * c.m, 0.05, 0.15, '#333', 0.77);
   else s += box(c, x + w * 0.4 * c.m, 0.15, 0.25, pick(c.rng, BRIGHT), 0.77);
   return s;
 }
@@ -158,12 +224,16 @@ function plantSvg(c: Ctx, x: number): string {
 
 function lampSvg(c: Ctx, x: number): string {
   const shadeCol = pick(c.rng, ['#f5e6c8', '#ffffff', '#e0c097', '#333333']);
-  return box(c, x + 0.12 * c.m, 0.03, 1.5, '#444') + `<polygon points="${f1(x)},${f1(c.base - 1.45 * c.m)} ${f1(x + 0.27 * c.m)},${f1(c.base - 1.45 * c.m)} ${f1(x + 0.2 * c.m)},${f1(c.base - 1.75 * c.m)} ${f1(x + 0.07 * c.m)},${f1(c.base - 1.75 * c.m)}" fill="${shadeCol}"/>`;
+  return (
+    box(c, x + 0.12 * c.m, 0.03, 1.5, '#444') +
+    `<polygon points="${f1(x)},${f1(c.base - 1.45 * c.m)} ${f1(x + 0.27 * c.m)},${f1(c.base - 1.45 * c.m)} ${f1(x + 0.2 * c.m)},${f1(c.base - 1.75 * c.m)} ${f1(x + 0.07 * c.m)},${f1(c.base - 1.75 * c.m)}" fill="${shadeCol}"/>`
+  );
 }
 
 function radiatorSvg(c: Ctx, x: number): string {
   let s = box(c, x, 0.9, 0.6, '#e8e8e8', 0.1);
-  for (let i = 1; i < 9; i++) s += `<rect x="${f1(x + i * 0.1 * c.m)}" y="${f1(c.base - 0.7 * c.m)}" width="1" height="${f1(0.6 * c.m)}" fill="#bdbdbd"/>`;
+  for (let i = 1; i < 9; i++)
+    s += `<rect x="${f1(x + i * 0.1 * c.m)}" y="${f1(c.base - 0.7 * c.m)}" width="1" height="${f1(0.6 * c.m)}" fill="#bdbdbd"/>`;
   return s;
 }
 
@@ -179,7 +249,8 @@ function boardSvg(c: Ctx, x: number, dark: boolean): string {
 
 function cabinetsSvg(c: Ctx, x: number, w: number): string {
   const col = pick(c.rng, ['#f2f2f2', '#c8d6c0', '#7d9bb5', '#b08b63', '#e8dcc4', '#3d4a57']);
-  let s = box(c, x, w, 0.9, col) + box(c, x - 0.02 * c.m, w + 0.04, 0.05, pick(c.rng, ['#333', '#8d8d8d', '#c2b280']), 0.9);
+  let s =
+    box(c, x, w, 0.9, col) + box(c, x - 0.02 * c.m, w + 0.04, 0.05, pick(c.rng, ['#333', '#8d8d8d', '#c2b280']), 0.9);
   s += box(c, x, w, 0.7, col, 1.45);
   for (let xx = 0; xx < w - 0.3; xx += 0.6) {
     s += `<rect x="${f1(x + (xx + 0.05) * c.m)}" y="${f1(c.base - 0.85 * c.m)}" width="${f1(0.5 * c.m)}" height="${f1(0.75 * c.m)}" fill="none" stroke="${shade(col, -0.25)}" stroke-width="0.8"/>`;
@@ -190,12 +261,17 @@ function cabinetsSvg(c: Ctx, x: number, w: number): string {
 
 function bedSvg(c: Ctx, x: number): string {
   const cover = pick(c.rng, FABRIC);
-  return box(c, x, 2.0, 1.0, pick(c.rng, WOODS)) + box(c, x + 0.05 * c.m, 1.95, 0.25, cover, 0.35) + box(c, x + 0.15 * c.m, 0.5, 0.15, '#f5f5f5', 0.58);
+  return (
+    box(c, x, 2.0, 1.0, pick(c.rng, WOODS)) +
+    box(c, x + 0.05 * c.m, 1.95, 0.25, cover, 0.35) +
+    box(c, x + 0.15 * c.m, 0.5, 0.15, '#f5f5f5', 0.58)
+  );
 }
 
 function weightsSvg(c: Ctx, x: number): string {
   let s = box(c, x, 1.2, 0.9, '#2b2b2b');
-  for (let i = 0; i < 5; i++) s += `<circle cx="${f1(x + (0.15 + i * 0.22) * c.m)}" cy="${f1(c.base - 0.5 * c.m)}" r="${f1(0.09 * c.m)}" fill="${pick(c.rng, ['#111', '#c62828', '#1565c0', '#555'])}"/>`;
+  for (let i = 0; i < 5; i++)
+    s += `<circle cx="${f1(x + (0.15 + i * 0.22) * c.m)}" cy="${f1(c.base - 0.5 * c.m)}" r="${f1(0.09 * c.m)}" fill="${pick(c.rng, ['#111', '#c62828', '#1565c0', '#555'])}"/>`;
   return s;
 }
 
@@ -205,7 +281,14 @@ function boxesSvg(c: Ctx, x: number): string {
   for (let i = 0; i < 3; i++) {
     const w = range(c.rng, 0.4, 0.7);
     const h = range(c.rng, 0.3, 0.5);
-    s += box(c, x + range(c.rng, -0.05, 0.1) * c.m, w, h, pick(c.rng, ['#c49a6c', '#b5895a', '#d2b48c', '#8d99ae']), lift);
+    s += box(
+      c,
+      x + range(c.rng, -0.05, 0.1) * c.m,
+      w,
+      h,
+      pick(c.rng, ['#c49a6c', '#b5895a', '#d2b48c', '#8d99ae']),
+      lift,
+    );
     lift += h;
   }
   return s;
@@ -230,17 +313,34 @@ export function roomSvg(rng: Rng, W: number, H: number, cam: Camera, kind: RoomK
     const bh = Math.max(2, 0.075 * m);
     for (let y = base, row = 0; y > -bh; y -= bh, row++) {
       s += `<rect x="0" y="${f1(y - 0.6)}" width="${W}" height="0.7" fill="#d8d0c0" opacity="0.7"/>`;
-      for (let x = (row % 2) * bh * 1.5; x < W; x += bh * 3) s += `<rect x="${f1(x)}" y="${f1(y - bh)}" width="0.7" height="${f1(bh)}" fill="#d8d0c0" opacity="0.6"/>`;
+      for (let x = (row % 2) * bh * 1.5; x < W; x += bh * 3)
+        s += `<rect x="${f1(x)}" y="${f1(y - bh)}" width="0.7" height="${f1(bh)}" fill="#d8d0c0" opacity="0.6"/>`;
     }
   } else if (rng() < 0.3) {
     const p = Math.max(3, range(rng, 0.08, 0.2) * m);
     const sc = shade(wall, -0.08);
-    for (let x = 0; x < W; x += p * 2) s += `<rect x="${f1(x)}" y="0" width="${f1(p)}" height="${f1(base)}" fill="${sc}" opacity="0.6"/>`;
+    for (let x = 0; x < W; x += p * 2)
+      s += `<rect x="${f1(x)}" y="0" width="${f1(p)}" height="${f1(base)}" fill="${sc}" opacity="0.6"/>`;
   }
   // Floor.
-  const floorKind = kind === 'garage' ? 'concrete' : kind === 'kitchen' || kind === 'hallway' ? pick(rng, ['tiles', 'wood']) : kind === 'gym' ? pick(rng, ['mat', 'wood']) : pick(rng, ['wood', 'carpet', 'tiles', 'wood']);
+  const floorKind =
+    kind === 'garage'
+      ? 'concrete'
+      : kind === 'kitchen' || kind === 'hallway'
+        ? pick(rng, ['tiles', 'wood'])
+        : kind === 'gym'
+          ? pick(rng, ['mat', 'wood'])
+          : pick(rng, ['wood', 'carpet', 'tiles', 'wood']);
   const floorCol =
-    floorKind === 'wood' ? pick(rng, WOODS) : floorKind === 'carpet' ? pick(rng, ['#8c7b6b', '#6d6875', '#a39171', '#5c6b73', '#b8a88a']) : floorKind === 'tiles' ? pick(rng, ['#d9d9d9', '#c2b8a3', '#eeeeee', '#8e8e8e']) : floorKind === 'mat' ? pick(rng, ['#37474f', '#1e3a5f', '#4e342e']) : '#9a9a92';
+    floorKind === 'wood'
+      ? pick(rng, WOODS)
+      : floorKind === 'carpet'
+        ? pick(rng, ['#8c7b6b', '#6d6875', '#a39171', '#5c6b73', '#b8a88a'])
+        : floorKind === 'tiles'
+          ? pick(rng, ['#d9d9d9', '#c2b8a3', '#eeeeee', '#8e8e8e'])
+          : floorKind === 'mat'
+            ? pick(rng, ['#37474f', '#1e3a5f', '#4e342e'])
+            : '#9a9a92';
   const floorG = gradId(c, shade(floorCol, -0.12), shade(floorCol, 0.06));
   s += `<rect y="${f1(base)}" width="${W}" height="${f1(H - base)}" fill="url(#${floorG})"/>`;
   const vx = cam.x;
@@ -256,7 +356,8 @@ export function roomSvg(rng: Rng, W: number, H: number, cam: Camera, kind: RoomK
       for (let z = 0.4; z < 6; z += 0.4) {
         const kk = cam.distance / (cam.distance + wallDepth - z);
         const y = cam.y - cam.scale * cam.height * (1 - kk);
-        if (y < H) s += `<line x1="0" y1="${f1(y)}" x2="${W}" y2="${f1(y)}" stroke="${shade(floorCol, -0.25)}" stroke-width="0.6" opacity="0.6"/>`;
+        if (y < H)
+          s += `<line x1="0" y1="${f1(y)}" x2="${W}" y2="${f1(y)}" stroke="${shade(floorCol, -0.25)}" stroke-width="0.6" opacity="0.6"/>`;
       }
     }
   }
@@ -273,30 +374,51 @@ export function roomSvg(rng: Rng, W: number, H: number, cam: Camera, kind: RoomK
   // Furniture and wall items along the wall, left to right, without overlapping too much.
   const floorItems: ((x: number) => string)[] = [];
   const wallItems: ((x: number, y: number) => string)[] = [];
-  const win = (x: number) => windowSvg(c, x, base - range(rng, 2.0, 2.3) * m, range(rng, 0.9, 1.6) * m, range(rng, 1.0, 1.3) * m);
+  const win = (x: number) =>
+    windowSvg(c, x, base - range(rng, 2.0, 2.3) * m, range(rng, 0.9, 1.6) * m, range(rng, 1.0, 1.3) * m);
   const poster = (x: number, y: number) => posterSvg(c, x, y, range(rng, 0.4, 0.7) * m, range(rng, 0.55, 0.9) * m);
   const frame = (x: number, y: number) => {
     const w = range(rng, 0.3, 0.6) * m;
     const h = range(rng, 0.25, 0.5) * m;
     return `<rect x="${f1(x - 2)}" y="${f1(y - 2)}" width="${f1(w + 4)}" height="${f1(h + 4)}" fill="${pick(rng, WOODS)}"/><rect x="${f1(x)}" y="${f1(y)}" width="${f1(w)}" height="${f1(h)}" fill="${pick(rng, ['#6d8fa8', '#b38b6d', '#7a9a6b', '#e0d6c2', '#9d6b8a'])}"/>`;
   };
-  const clock = (x: number, y: number) => `<circle cx="${f1(x)}" cy="${f1(y)}" r="${f1(0.15 * m)}" fill="#fafafa" stroke="#333" stroke-width="1.2"/><line x1="${f1(x)}" y1="${f1(y)}" x2="${f1(x + 0.08 * m)}" y2="${f1(y - 0.05 * m)}" stroke="#222"/>`;
+  const clock = (x: number, y: number) =>
+    `<circle cx="${f1(x)}" cy="${f1(y)}" r="${f1(0.15 * m)}" fill="#fafafa" stroke="#333" stroke-width="1.2"/><line x1="${f1(x)}" y1="${f1(y)}" x2="${f1(x + 0.08 * m)}" y2="${f1(y - 0.05 * m)}" stroke="#222"/>`;
   const door = (x: number) => doorSvg(c, x);
   switch (kind) {
     case 'living':
-      floorItems.push((x) => sofaSvg(c, x), (x) => plantSvg(c, x), (x) => lampSvg(c, x), (x) => shelfSvg(c, x));
+      floorItems.push(
+        (x) => sofaSvg(c, x),
+        (x) => plantSvg(c, x),
+        (x) => lampSvg(c, x),
+        (x) => shelfSvg(c, x),
+      );
       wallItems.push(frame, poster, clock);
       break;
     case 'bedroom':
-      floorItems.push((x) => bedSvg(c, x), (x) => box(c, x, 0.5, 0.55, pick(rng, WOODS)), (x) => shelfSvg(c, x), (x) => lampSvg(c, x));
+      floorItems.push(
+        (x) => bedSvg(c, x),
+        (x) => box(c, x, 0.5, 0.55, pick(rng, WOODS)),
+        (x) => shelfSvg(c, x),
+        (x) => lampSvg(c, x),
+      );
       wallItems.push(poster, poster, frame);
       break;
     case 'office':
-      floorItems.push((x) => tableSvg(c, x, true), (x) => shelfSvg(c, x), (x) => plantSvg(c, x), (x) => box(c, x, 0.5, 1.3, '#8d99ae'));
+      floorItems.push(
+        (x) => tableSvg(c, x, true),
+        (x) => shelfSvg(c, x),
+        (x) => plantSvg(c, x),
+        (x) => box(c, x, 0.5, 1.3, '#8d99ae'),
+      );
       wallItems.push((x) => boardSvg(c, x, false), clock, poster);
       break;
     case 'kitchen':
-      floorItems.push((x) => cabinetsSvg(c, x, range(rng, 1.8, 3)), (x) => box(c, x, 0.7, 1.8, pick(rng, ['#f0f0f0', '#c0c0c0', '#2b2b2b'])), (x) => tableSvg(c, x, false));
+      floorItems.push(
+        (x) => cabinetsSvg(c, x, range(rng, 1.8, 3)),
+        (x) => box(c, x, 0.7, 1.8, pick(rng, ['#f0f0f0', '#c0c0c0', '#2b2b2b'])),
+        (x) => tableSvg(c, x, false),
+      );
       wallItems.push(clock, frame);
       break;
     case 'hallway':
@@ -304,19 +426,37 @@ export function roomSvg(rng: Rng, W: number, H: number, cam: Camera, kind: RoomK
       wallItems.push(frame, frame, poster);
       break;
     case 'garage':
-      floorItems.push((x) => shelfSvg(c, x), (x) => boxesSvg(c, x), (x) => box(c, x, 1.6, 1.8, '#7f8c8d'), (x) => boxesSvg(c, x));
+      floorItems.push(
+        (x) => shelfSvg(c, x),
+        (x) => boxesSvg(c, x),
+        (x) => box(c, x, 1.6, 1.8, '#7f8c8d'),
+        (x) => boxesSvg(c, x),
+      );
       wallItems.push(poster);
       break;
     case 'gym':
-      floorItems.push((x) => weightsSvg(c, x), (x) => box(c, x, 0.4, 1.1, '#b71c1c'), (x) => box(c, x, 1.8, 1.8, '#cfd8dc'));
+      floorItems.push(
+        (x) => weightsSvg(c, x),
+        (x) => box(c, x, 0.4, 1.1, '#b71c1c'),
+        (x) => box(c, x, 1.8, 1.8, '#cfd8dc'),
+      );
       wallItems.push(poster, clock);
       break;
     case 'classroom':
-      floorItems.push((x) => tableSvg(c, x, false), (x) => tableSvg(c, x, false), (x) => shelfSvg(c, x));
+      floorItems.push(
+        (x) => tableSvg(c, x, false),
+        (x) => tableSvg(c, x, false),
+        (x) => shelfSvg(c, x),
+      );
       wallItems.push((x) => boardSvg(c, x, true), poster, clock);
       break;
     case 'studio':
-      floorItems.push((x) => sofaSvg(c, x), (x) => plantSvg(c, x), (x) => lampSvg(c, x), (x) => tableSvg(c, x, true));
+      floorItems.push(
+        (x) => sofaSvg(c, x),
+        (x) => plantSvg(c, x),
+        (x) => lampSvg(c, x),
+        (x) => tableSvg(c, x, true),
+      );
       wallItems.push(poster, frame);
       break;
   }
@@ -344,11 +484,16 @@ export function roomSvg(rng: Rng, W: number, H: number, cam: Camera, kind: RoomK
     const left = rng() < 0.5;
     const xw = left ? range(rng, 0.05, 0.2) * W : range(rng, 0.8, 0.95) * W;
     const side = shade(wall, -0.15);
-    const pts = left ? `0,0 ${f1(xw)},0 ${f1(xw)},${f1(base)} 0,${H}` : `${W},0 ${f1(xw)},0 ${f1(xw)},${f1(base)} ${W},${H}`;
+    const pts = left
+      ? `0,0 ${f1(xw)},0 ${f1(xw)},${f1(base)} 0,${H}`
+      : `${W},0 ${f1(xw)},0 ${f1(xw)},${f1(base)} ${W},${H}`;
     s += `<polygon points="${pts}" fill="${side}"/>`;
   }
   // Ceiling light gradient / window light falloff.
   const lg = gradId(c, '#ffffff', '#000000', false);
   s += `<rect width="${W}" height="${H}" fill="url(#${lg})" opacity="${range(rng, 0, 0.5).toFixed(2)}" transform="${rng() < 0.5 ? 'scale(1 1)' : `scale(-1 1) translate(${-W} 0)`}" style="mix-blend-mode:soft-light"/>`;
-  return { kind, svg: `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><defs>${c.defs.join('')}</defs>${s}</svg>` };
+  return {
+    kind,
+    svg: `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><defs>${c.defs.join('')}</defs>${s}</svg>`,
+  };
 }

@@ -1,6 +1,6 @@
 // Worker thread: renders the clip jobs it is sent, reporting each frame and each finished clip.
-import { parentPort } from 'worker_threads';
-import { ClipJob, renderClip } from './render';
+import { parentPort } from 'node:worker_threads';
+import { type ClipJob, renderClip } from './render';
 
 if (!parentPort) throw new Error('synth/worker must run in a worker thread');
 const port = parentPort;

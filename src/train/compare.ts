@@ -3,7 +3,14 @@
 // returns plain data (JSON for reports/results/, rows for tables); the notebooks only display it.
 import { evaluateHead } from '../eval/evaluate';
 import type { Metrics } from '../eval/metrics';
-import { CANDIDATE_LAYERS, embedLatency, LatencyOptions, layerSplitFeatures, MultiLayerExtractor, multiplyAdds } from '../features/layers';
+import {
+  CANDIDATE_LAYERS,
+  embedLatency,
+  type LatencyOptions,
+  layerSplitFeatures,
+  MultiLayerExtractor,
+  multiplyAdds,
+} from '../features/layers';
 import type { ExampleSet, Task } from '../features/sets';
 import type { RgbImage } from '../image/decode';
 import { DEFAULT_LAYER, loadMobileNet } from '../mobilenet/model';
@@ -12,7 +19,7 @@ import { DEFAULT_ALPHA } from '../mobilenet/source';
 import type { Fit, InputSize } from '../preprocess';
 import type { FeatureSpec } from './config';
 import type { TrainRun } from './run';
-import { EpochLog, Hyperparams, trainHead } from './train';
+import { type EpochLog, type Hyperparams, trainHead } from './train';
 
 // ---------------------------------------------------------------- chapter 03: layer and input size
 
@@ -84,9 +91,13 @@ export async function layerStudy(options: LayerStudyOptions): Promise<LayerStudy
     const mobilenet = await loadMobileNet({ alpha, inputSize: choice.inputSize });
     try {
       const multi = new MultiLayerExtractor(mobilenet, layers, choice.fit);
-      const f = await layerSplitFeatures(multi, options.examples, options.task, { includeAugmented: options.includeAugmented ?? false });
+      const f = await layerSplitFeatures(multi, options.examples, options.task, {
+        includeAugmented: options.includeAugmented ?? false,
+      });
       features.push({ input, computed: f.computed, fromCache: f.fromCache, seconds: f.seconds });
-      log(`${input}: features of ${f.computed + f.fromCache} images (${f.computed} computed, ${f.fromCache} cached) in ${f.seconds.toFixed(1)} s`);
+      log(
+        `${input}: features of ${f.computed + f.fromCache} images (${f.computed} computed, ${f.fromCache} cached) in ${f.seconds.toFixed(1)} s`,
+      );
       const ms = await embedLatency(multi.extractors, options.latencyImage, options.latency);
       for (const [k, extractor] of multi.extractors.entries()) {
         const data = f.splits[extractor.layer];
@@ -110,10 +121,17 @@ export async function layerStudy(options: LayerStudyOptions): Promise<LayerStudy
           epochs: result.history.length,
           bestEpoch: result.bestEpoch,
           trainSeconds,
-          spec: { alpha, inputSize: [choice.inputSize[0], choice.inputSize[1]], layer: extractor.layer, fit: choice.fit },
+          spec: {
+            alpha,
+            inputSize: [choice.inputSize[0], choice.inputSize[1]],
+            layer: extractor.layer,
+            fit: choice.fit,
+          },
         };
         rows.push(row);
-        log(`${input} ${extractor.layer}: ${ms[k].toFixed(1)} ms/image, val ${val.accuracy.toFixed(3)} (balanced ${val.balancedAccuracy.toFixed(3)}), test ${test.accuracy.toFixed(3)}, ${result.history.length} epochs`);
+        log(
+          `${input} ${extractor.layer}: ${ms[k].toFixed(1)} ms/image, val ${val.accuracy.toFixed(3)} (balanced ${val.balancedAccuracy.toFixed(3)}), test ${test.accuracy.toFixed(3)}, ${result.history.length} epochs`,
+        );
       }
     } finally {
       mobilenet.dispose();
@@ -152,10 +170,15 @@ export interface FeatureChoice {
  * article's layer (pooled conv_pw_13_relu and global_average_pooling2d_1 are the same numbers).
  * Test scores play no part: they stay an unbiased estimate of the chosen configuration.
  */
-export function chooseFeatures(rows: readonly LayerStudyRow[], within: Tolerance = 0.01, cost: CostMeasure = 'megaMultiplyAdds'): FeatureChoice {
+export function chooseFeatures(
+  rows: readonly LayerStudyRow[],
+  within: Tolerance = 0.01,
+  cost: CostMeasure = 'megaMultiplyAdds',
+): FeatureChoice {
   if (rows.length === 0) throw new Error('chooseFeatures: no configurations');
   const best = rows.reduce((a, b) => (b.valBalancedAccuracy > a.valBalancedAccuracy ? b : a));
-  const tolerance = typeof within === 'number' ? within : within.standardErrors * standardError(best.valBalancedAccuracy, within.n);
+  const tolerance =
+    typeof within === 'number' ? within : within.standardErrors * standardError(best.valBalancedAccuracy, within.n);
   const candidates = rows.filter((r) => r.valBalancedAccuracy >= best.valBalancedAccuracy - tolerance - 1e-12);
   const better = (a: LayerStudyRow, b: LayerStudyRow): boolean => {
     if (b[cost] !== a[cost]) return b[cost] < a[cost];
@@ -164,7 +187,10 @@ export function chooseFeatures(rows: readonly LayerStudyRow[], within: Tolerance
   };
   const chosen = candidates.reduce((a, b) => (better(a, b) ? b : a));
   const costName = cost === 'megaMultiplyAdds' ? 'fewest multiply-adds per frame' : 'lowest measured ms per frame';
-  const band = typeof within === 'number' ? '' : ` (${within.standardErrors} standard error${within.standardErrors === 1 ? '' : 's'} of it on ${within.n} frames)`;
+  const band =
+    typeof within === 'number'
+      ? ''
+      : ` (${within.standardErrors} standard error${within.standardErrors === 1 ? '' : 's'} of it on ${within.n} frames)`;
   const rule = `the ${costName} among configurations within ${(tolerance * 100).toFixed(1)} points${band} of the best validation balanced accuracy`;
   return { chosen, best, candidates, tolerance, cost, rule };
 }
@@ -194,7 +220,12 @@ export interface RunSummary {
   seconds: { features: number; training: number; perEpoch: number };
 }
 
-const scores = (m: Metrics): SplitScores => ({ accuracy: m.accuracy, balancedAccuracy: m.balancedAccuracy, perClass: m.perClass, confusionMatrix: m.confusionMatrix });
+const scores = (m: Metrics): SplitScores => ({
+  accuracy: m.accuracy,
+  balancedAccuracy: m.balancedAccuracy,
+  perClass: m.perClass,
+  confusionMatrix: m.confusionMatrix,
+});
 
 export function runSummary(name: string, run: TrainRun): RunSummary {
   return {
@@ -230,17 +261,36 @@ export function comparisonRows(runs: readonly RunSummary[]): (string | number)[]
   ]);
 }
 
-export const COMPARISON_HEADERS = ['set-up', 'epochs', 'last epoch acc. (as trained)', 'train acc.', 'val acc.', 'test acc.', 'test balanced acc.', 'training s'];
+export const COMPARISON_HEADERS = [
+  'set-up',
+  'epochs',
+  'last epoch acc. (as trained)',
+  'train acc.',
+  'val acc.',
+  'test acc.',
+  'test balanced acc.',
+  'training s',
+];
 
 /** Precision, recall, F1 and support per class of one split, one row per class. */
 export function perClassRows(scores: SplitScores): (string | number)[][] {
-  return Object.entries(scores.perClass).map(([cls, m]) => [cls, fixed(m.precision), fixed(m.recall), fixed(m.f1), m.support]);
+  return Object.entries(scores.perClass).map(([cls, m]) => [
+    cls,
+    fixed(m.precision),
+    fixed(m.recall),
+    fixed(m.f1),
+    m.support,
+  ]);
 }
 
 export const PER_CLASS_HEADERS = ['class', 'precision', 'recall', 'F1', 'support'];
 
 /** Least-squares slope per epoch of `key` over the last `lastN` epochs that have it. */
-export function trend(history: readonly EpochLog[], key: 'loss' | 'acc' | 'valLoss' | 'valAcc', lastN = 10): { slope: number; last: number; epochs: number } {
+export function trend(
+  history: readonly EpochLog[],
+  key: 'loss' | 'acc' | 'valLoss' | 'valAcc',
+  lastN = 10,
+): { slope: number; last: number; epochs: number } {
   const pts = history.filter((h) => h[key] !== undefined).slice(-lastN);
   const n = pts.length;
   if (n === 0) return { slope: NaN, last: NaN, epochs: 0 };
@@ -267,9 +317,14 @@ function fixed(v: number, digits = 3): string {
 export function markdownTable(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const cell = (v: string | number) => String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
   for (const [i, r] of rows.entries()) {
-    if (r.length !== headers.length) throw new Error(`markdownTable: row ${i} has ${r.length} cells for ${headers.length} columns`);
+    if (r.length !== headers.length)
+      throw new Error(`markdownTable: row ${i} has ${r.length} cells for ${headers.length} columns`);
   }
   const line = (cells: readonly (string | number)[]) => `| ${cells.map(cell).join(' | ')} |`;
-  const align = headers.map((_, j) => (rows.length > 0 && rows.every((r) => typeof r[j] === 'number' || /^-?[\d.]+%?$/.test(String(r[j]))) ? '---:' : '---'));
+  const align = headers.map((_, j) =>
+    rows.length > 0 && rows.every((r) => typeof r[j] === 'number' || /^-?[\d.]+%?$/.test(String(r[j])))
+      ? '---:'
+      : '---',
+  );
   return [line(headers), `|${align.map((a) => ` ${a} `).join('|')}|`, ...rows.map(line)].join('\n');
 }

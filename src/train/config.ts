@@ -2,13 +2,13 @@
 // models/config.json holds the feature layer and input (chapter 03), the head's hyper-parameters
 // (chapter 06) and the game's thresholds (chapter 07). Without the file, the article's choices
 // (224x224, global_average_pooling2d_1) with the corrected training apply.
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { Task } from '../features/sets';
 import { writeJsonAtomic } from '../fsutil';
-import { ARTICLE_THRESHOLDS, Thresholds } from '../game/decision';
+import { ARTICLE_THRESHOLDS, type Thresholds } from '../game/decision';
 import { DEFAULT_LAYER } from '../mobilenet/model';
-import { Alpha, DEFAULT_ALPHA } from '../mobilenet/source';
+import { type Alpha, DEFAULT_ALPHA } from '../mobilenet/source';
 import { modelsDir } from '../paths';
 import type { Fit, InputSize } from '../preprocess';
 import { CORRECTED } from './configs';
@@ -28,9 +28,18 @@ export interface ProjectConfig {
   thresholds: Thresholds;
 }
 
-export const ARTICLE_FEATURES: FeatureSpec = { alpha: DEFAULT_ALPHA, inputSize: [224, 224], layer: DEFAULT_LAYER, fit: 'stretch' };
+export const ARTICLE_FEATURES: FeatureSpec = {
+  alpha: DEFAULT_ALPHA,
+  inputSize: [224, 224],
+  layer: DEFAULT_LAYER,
+  fit: 'stretch',
+};
 
-export const DEFAULT_CONFIG: ProjectConfig = { features: ARTICLE_FEATURES, hyperparams: CORRECTED, thresholds: ARTICLE_THRESHOLDS };
+export const DEFAULT_CONFIG: ProjectConfig = {
+  features: ARTICLE_FEATURES,
+  hyperparams: CORRECTED,
+  thresholds: ARTICLE_THRESHOLDS,
+};
 
 export const CONFIG_PATH = path.join(modelsDir, 'config.json');
 

@@ -9,8 +9,30 @@ import type { Hyperparams } from './train';
  * batches here are a tenth of the training set (`batchFraction`).
  */
 export const ARTICLE: Record<Task, Hyperparams & { batchFraction: number }> = {
-  binary: { hidden: 1024, dropout: 0, learningRate: 1e-6, batchSize: 0, batchFraction: 0.1, maxEpochs: 500, patience: 0, loss: 'sigmoidCrossEntropy', balanceClasses: false, seed: 1 },
-  ternary: { hidden: 1024, dropout: 0, learningRate: 1e-6, batchSize: 0, batchFraction: 0.1, maxEpochs: 500, patience: 0, loss: 'sigmoidCrossEntropy', balanceClasses: false, seed: 1 },
+  binary: {
+    hidden: 1024,
+    dropout: 0,
+    learningRate: 1e-6,
+    batchSize: 0,
+    batchFraction: 0.1,
+    maxEpochs: 500,
+    patience: 0,
+    loss: 'sigmoidCrossEntropy',
+    balanceClasses: false,
+    seed: 1,
+  },
+  ternary: {
+    hidden: 1024,
+    dropout: 0,
+    learningRate: 1e-6,
+    batchSize: 0,
+    batchFraction: 0.1,
+    maxEpochs: 500,
+    patience: 0,
+    loss: 'sigmoidCrossEntropy',
+    balanceClasses: false,
+    seed: 1,
+  },
 };
 
 /**
@@ -19,8 +41,28 @@ export const ARTICLE: Record<Task, Hyperparams & { batchFraction: number }> = {
  * validation loss, and class weights (the binary task is 1 punch : 2 not-punch).
  */
 export const CORRECTED: Record<Task, Hyperparams> = {
-  binary: { hidden: 1024, dropout: 0.5, learningRate: 1e-4, batchSize: 64, maxEpochs: 60, patience: 5, loss: 'binaryCrossentropy', balanceClasses: true, seed: 1 },
-  ternary: { hidden: 1024, dropout: 0.5, learningRate: 1e-4, batchSize: 64, maxEpochs: 60, patience: 5, loss: 'categoricalCrossentropy', balanceClasses: true, seed: 1 },
+  binary: {
+    hidden: 1024,
+    dropout: 0.5,
+    learningRate: 1e-4,
+    batchSize: 64,
+    maxEpochs: 60,
+    patience: 5,
+    loss: 'binaryCrossentropy',
+    balanceClasses: true,
+    seed: 1,
+  },
+  ternary: {
+    hidden: 1024,
+    dropout: 0.5,
+    learningRate: 1e-4,
+    batchSize: 64,
+    maxEpochs: 60,
+    patience: 5,
+    loss: 'categoricalCrossentropy',
+    balanceClasses: true,
+    seed: 1,
+  },
 };
 
 /** The article's set-up for a training set of `n` examples (its batch size is a fraction of n). */

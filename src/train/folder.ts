@@ -2,17 +2,17 @@
 // without manifest.csv and split.json) -> augmentation of its training split (reused between runs)
 // -> cached MobileNet features -> the head trained with the project's chosen set-up (or the
 // article's) -> an exported classifier folder, written atomically.
-import * as path from 'path';
-import { augmentDataset, AugmentDatasetResult, AugmentProgress } from '../augment/dataset';
+import * as path from 'node:path';
+import { type AugmentDatasetResult, type AugmentProgress, augmentDataset } from '../augment/dataset';
 import { splitPath } from '../data/split';
 import { exportClassifier } from '../export/classifier';
 import type { WeightFormat } from '../export/model-io';
-import { ExampleSet, labelIndex, loadExamples, Task, TASK_CLASSES, TASKS } from '../features/sets';
+import { type ExampleSet, labelIndex, loadExamples, TASK_CLASSES, TASKS, type Task } from '../features/sets';
 import { exists } from '../fsutil';
 import type { InputSize } from '../preprocess';
-import { readConfig, ProjectConfig } from './config';
+import { type ProjectConfig, readConfig } from './config';
 import { articleHyperparams } from './configs';
-import { trainRun, TrainRun } from './run';
+import { type TrainRun, trainRun } from './run';
 import type { Hyperparams, TrainCallbacks } from './train';
 
 /** Where the augmented copy of `data` lives by default: `<data>-aug` next to it. */
@@ -22,7 +22,8 @@ export function defaultAugmentedDir(data: string): string {
 }
 
 export function parseTask(text: string): Task {
-  if (!(TASKS as readonly string[]).includes(text)) throw new Error(`unknown task "${text}" (tasks are ${TASKS.join(', ')})`);
+  if (!(TASKS as readonly string[]).includes(text))
+    throw new Error(`unknown task "${text}" (tasks are ${TASKS.join(', ')})`);
   return text as Task;
 }
 
@@ -31,7 +32,8 @@ export function parseInputSize(text: string): InputSize {
   const m = /^(\d+)x(\d+)$/.exec(text.trim());
   if (!m) throw new Error(`input size "${text}" is not WIDTHxHEIGHT, e.g. 224x224 or 224x126`);
   const [w, h] = [Number(m[1]), Number(m[2])];
-  if (w < 32 || h < 32 || w > 1024 || h > 1024) throw new Error(`input size "${text}": width and height must be in 32..1024 (MobileNet downsamples 32x)`);
+  if (w < 32 || h < 32 || w > 1024 || h > 1024)
+    throw new Error(`input size "${text}": width and height must be in 32..1024 (MobileNet downsamples 32x)`);
   return [h, w];
 }
 
@@ -39,7 +41,12 @@ export function parseInputSize(text: string): InputSize {
  * The hyper-parameters of a run: the config's for the task (the article's with `article`, its batch
  * a tenth of the `nTrain` training examples), with `epochs` overriding the epoch budget.
  */
-export function folderHyperparams(config: ProjectConfig, task: Task, nTrain: number, options: { article?: boolean; epochs?: number } = {}): Hyperparams {
+export function folderHyperparams(
+  config: ProjectConfig,
+  task: Task,
+  nTrain: number,
+  options: { article?: boolean; epochs?: number } = {},
+): Hyperparams {
   const base = options.article ? articleHyperparams(task, nTrain) : { ...config.hyperparams[task] };
   return options.epochs !== undefined ? { ...base, maxEpochs: options.epochs } : base;
 }
@@ -94,10 +101,15 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
   const data = path.resolve(options.data);
   const config = options.config ?? (await readConfig());
   const task = parseTask(options.task);
-  if (options.augment === false && options.augmented) throw new Error('an augmented folder and no augmentation contradict each other (--augmented with --no-augment)');
+  if (options.augment === false && options.augmented)
+    throw new Error('an augmented folder and no augmentation contradict each other (--augmented with --no-augment)');
   // Fails early (named folder, missing or empty class, empty split) before any augmentation work.
   let examples = await examplesOf(data);
-  const trainClasses = [...new Set(examples.examples.filter((e) => e.split === 'train').map((e) => TASK_CLASSES[task][labelIndex(task, e.label)]))];
+  const trainClasses = [
+    ...new Set(
+      examples.examples.filter((e) => e.split === 'train').map((e) => TASK_CLASSES[task][labelIndex(task, e.label)]),
+    ),
+  ];
   if (trainClasses.length < 2) {
     throw new Error(
       `${data}: the training split (subjects ${examples.split.train.join(', ')}) holds only one ${task} class (${trainClasses[0]}); a classifier needs at least two`,
@@ -108,10 +120,25 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
   if (options.augment !== false) {
     const dir = path.resolve(options.augmented ?? defaultAugmentedDir(data));
     const hasSplit = await exists(splitPath(data));
-    if (!hasSplit) log(`${splitPath(data)} is missing: using a seeded subject split (train ${examples.split.train.join(', ')}); augmenting every frame, training on the training split's variants only`);
-    const result = await augmentDataset({ data, out: dir, variants: options.variants, all: !hasSplit, onProgress: options.onAugment, log });
-    if (result.bad.length > 0) throw new Error(`${path.join(data, result.bad[0].file)}: ${result.bad[0].reason} (augmentation skipped ${result.bad.length} file(s))`);
-    log(`augmented: ${result.variants} variants in ${dir} (${result.written} written, ${result.reused} reused, ${result.seconds.toFixed(1)} s)`);
+    if (!hasSplit)
+      log(
+        `${splitPath(data)} is missing: using a seeded subject split (train ${examples.split.train.join(', ')}); augmenting every frame, training on the training split's variants only`,
+      );
+    const result = await augmentDataset({
+      data,
+      out: dir,
+      variants: options.variants,
+      all: !hasSplit,
+      onProgress: options.onAugment,
+      log,
+    });
+    if (result.bad.length > 0)
+      throw new Error(
+        `${path.join(data, result.bad[0].file)}: ${result.bad[0].reason} (augmentation skipped ${result.bad.length} file(s))`,
+      );
+    log(
+      `augmented: ${result.variants} variants in ${dir} (${result.written} written, ${result.reused} reused, ${result.seconds.toFixed(1)} s)`,
+    );
     augmented = { dir, result };
     examples = await examplesOf(data, dir);
   }
@@ -136,6 +163,12 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
     return { run, hyperparams, augmented };
   }
   const out = path.resolve(options.out);
-  const weightBytes = await exportClassifier(run, out, options.name ?? path.basename(out), config.thresholds, options.weights);
+  const weightBytes = await exportClassifier(
+    run,
+    out,
+    options.name ?? path.basename(out),
+    config.thresholds,
+    options.weights,
+  );
   return { run, hyperparams, augmented, modelDir: out, weightBytes };
 }

@@ -1,14 +1,14 @@
 // One experiment, end to end: dataset folder -> cached MobileNet features per split -> a trained
 // head -> metrics on train, validation and test. `kombat train`, the chapters and the export all
 // go through here.
-import { createHash } from 'crypto';
-import { Environment, initBackend } from '../backend';
+import { createHash } from 'node:crypto';
+import { type Environment, initBackend } from '../backend';
 import { evaluateHead } from '../eval/evaluate';
 import type { Metrics } from '../eval/metrics';
-import { ExampleSet, loadExamples, splitFeatures, SplitFeatures, Task } from '../features/sets';
-import { FeatureExtractor, loadMobileNet, MobileNet } from '../mobilenet/model';
+import { type ExampleSet, loadExamples, type SplitFeatures, splitFeatures, type Task } from '../features/sets';
+import { type FeatureExtractor, loadMobileNet, type MobileNet } from '../mobilenet/model';
 import type { FeatureSpec } from './config';
-import { Hyperparams, TrainCallbacks, trainHead, TrainResult } from './train';
+import { type Hyperparams, type TrainCallbacks, type TrainResult, trainHead } from './train';
 
 /** A MobileNet feature extractor for a spec; the MobileNet is loaded once per (alpha, input size). */
 const loaded = new Map<string, Promise<MobileNet>>();
@@ -73,9 +73,14 @@ export async function trainRun(options: RunOptions): Promise<TrainRun> {
   const extractor = await extractorFor(options.features);
 
   let t0 = performance.now();
-  const data = await splitFeatures(extractor, examples, options.task, { onBatch: options.onFeatures, includeAugmented: options.useAugmented });
+  const data = await splitFeatures(extractor, examples, options.task, {
+    onBatch: options.onFeatures,
+    includeAugmented: options.useAugmented,
+  });
   const featureSeconds = (performance.now() - t0) / 1000;
-  log(`features: ${data.train.y.length} train, ${data.val.y.length} val, ${data.test.y.length} test (${featureSeconds.toFixed(1)} s)`);
+  log(
+    `features: ${data.train.y.length} train, ${data.val.y.length} val, ${data.test.y.length} test (${featureSeconds.toFixed(1)} s)`,
+  );
 
   t0 = performance.now();
   const result = await trainHead(data.train, data.val, options.hyperparams, options);
@@ -86,7 +91,9 @@ export async function trainRun(options: RunOptions): Promise<TrainRun> {
     val: withoutOutputs(evaluateHead(result.model, data.val)),
     test: withoutOutputs(test),
   };
-  log(`trained ${result.history.length} epochs (${result.stoppedBy}, best ${result.bestEpoch}) in ${trainingSeconds.toFixed(1)} s; test accuracy ${metrics.test.accuracy.toFixed(3)}`);
+  log(
+    `trained ${result.history.length} epochs (${result.stoppedBy}, best ${result.bestEpoch}) in ${trainingSeconds.toFixed(1)} s; test accuracy ${metrics.test.accuracy.toFixed(3)}`,
+  );
   return {
     ...result,
     task: options.task,

@@ -60,8 +60,14 @@ export function outputUnits(classes: string[]): number {
 }
 
 function targets(set: FeatureSet, idx: number[]): tf.Tensor2D {
-  const labels = tf.tensor1d(idx.map((i) => set.y[i]), 'int32');
-  const out = outputUnits(set.classes) === 1 ? labels.cast('float32').expandDims(1) : tf.oneHot(labels, set.classes.length).cast('float32');
+  const labels = tf.tensor1d(
+    idx.map((i) => set.y[i]),
+    'int32',
+  );
+  const out =
+    outputUnits(set.classes) === 1
+      ? labels.cast('float32').expandDims(1)
+      : tf.oneHot(labels, set.classes.length).cast('float32');
   labels.dispose();
   return out as tf.Tensor2D;
 }
@@ -75,14 +81,20 @@ function rows(set: FeatureSet, idx: number[]): tf.Tensor2D {
 
 /** Per-sample losses [n]. The article's sigmoid cross-entropy is applied to already-activated outputs, as it did. */
 function perSampleLoss(name: LossName, y: tf.Tensor2D, p: tf.Tensor2D): tf.Tensor1D {
-  if (name === 'sigmoidCrossEntropy') return tf.losses.sigmoidCrossEntropy(y, p, undefined, 0, tf.Reduction.NONE).mean(1) as tf.Tensor1D;
+  if (name === 'sigmoidCrossEntropy')
+    return tf.losses.sigmoidCrossEntropy(y, p, undefined, 0, tf.Reduction.NONE).mean(1) as tf.Tensor1D;
   const q = p.clipByValue(EPS, 1 - EPS);
-  if (name === 'binaryCrossentropy') return tf.neg(tf.add(tf.mul(y, tf.log(q)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, q))))).mean(1) as tf.Tensor1D;
+  if (name === 'binaryCrossentropy')
+    return tf.neg(tf.add(tf.mul(y, tf.log(q)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, q))))).mean(1) as tf.Tensor1D;
   return tf.neg(tf.sum(tf.mul(y, tf.log(q)), 1)) as tf.Tensor1D;
 }
 
 function correct(y: tf.Tensor2D, p: tf.Tensor2D): tf.Tensor1D {
-  return (y.shape[1] === 1 ? tf.equal(y.squeeze([1]), p.squeeze([1]).greaterEqual(0.5).cast('float32')) : tf.equal(y.argMax(1), p.argMax(1))).cast('float32') as tf.Tensor1D;
+  return (
+    y.shape[1] === 1
+      ? tf.equal(y.squeeze([1]), p.squeeze([1]).greaterEqual(0.5).cast('float32'))
+      : tf.equal(y.argMax(1), p.argMax(1))
+  ).cast('float32') as tf.Tensor1D;
 }
 
 function classWeights(set: FeatureSet, balance: boolean): Float32Array {
@@ -100,7 +112,12 @@ function checkSet(set: FeatureSet, name: string): void {
 }
 
 /** Mean loss and accuracy of `model` on a set, in batches. */
-export function evaluateSet(model: tf.LayersModel, set: FeatureSet, loss: LossName, batchSize = 512): { loss: number; acc: number } {
+export function evaluateSet(
+  model: tf.LayersModel,
+  set: FeatureSet,
+  loss: LossName,
+  batchSize = 512,
+): { loss: number; acc: number } {
   let lossSum = 0;
   let accSum = 0;
   for (let start = 0; start < set.y.length; start += batchSize) {
@@ -116,13 +133,28 @@ export function evaluateSet(model: tf.LayersModel, set: FeatureSet, loss: LossNa
   return { loss: lossSum / set.y.length, acc: accSum / set.y.length };
 }
 
-export async function trainHead(train: FeatureSet, val: FeatureSet | undefined, hp: Hyperparams, cb: TrainCallbacks = {}): Promise<TrainResult> {
+export async function trainHead(
+  train: FeatureSet,
+  val: FeatureSet | undefined,
+  hp: Hyperparams,
+  cb: TrainCallbacks = {},
+): Promise<TrainResult> {
   checkSet(train, 'training');
   if (val) checkSet(val, 'validation');
-  if (new Set(train.y).size < 2) throw new Error(`the training split holds only one class (${train.classes[train.y[0]]}); a classifier needs at least two`);
-  if (val && val.featureSize !== train.featureSize) throw new Error(`validation features have size ${val.featureSize}, training ${train.featureSize}`);
+  if (new Set(train.y).size < 2)
+    throw new Error(
+      `the training split holds only one class (${train.classes[train.y[0]]}); a classifier needs at least two`,
+    );
+  if (val && val.featureSize !== train.featureSize)
+    throw new Error(`validation features have size ${val.featureSize}, training ${train.featureSize}`);
 
-  const model = buildHead({ inputSize: train.featureSize, hidden: hp.hidden, classes: outputUnits(train.classes), dropout: hp.dropout, seed: hp.seed });
+  const model = buildHead({
+    inputSize: train.featureSize,
+    hidden: hp.hidden,
+    classes: outputUnits(train.classes),
+    dropout: hp.dropout,
+    seed: hp.seed,
+  });
   const dropout = model.layers.find((l) => l.getClassName() === 'Dropout') as { seed?: number } | undefined;
   const optimizer = tf.train.adam(hp.learningRate);
   const weightOf = classWeights(train, hp.balanceClasses);
