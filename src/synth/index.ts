@@ -6,13 +6,13 @@ import { Worker } from 'node:worker_threads';
 import { randomSubjects, type Subject } from '../body';
 import { writeJsonAtomic } from '../fsutil';
 import { mulberry32 } from '../random';
-import { type AmbiguousMode, type Label, planClip } from './clip';
-import { type ClipJob, type ClipResult, renderClip } from './render';
+import type { AmbiguousMode, Label } from './clip';
+import { type ClipJob, type ClipResult, type ClipStyle, planFor, renderClip } from './render';
 
 export type { AmbiguousMode, Label, LabelRange } from './clip';
 export { AMBIGUOUS_MODES, frameRanges, LABELS, labelOf, labelsCsv, planClip } from './clip';
-export type { ClipJob, ClipResult } from './render';
-export { clipBaseName, renderClip, VIDEO_EXTENSION } from './render';
+export type { ClipJob, ClipResult, ClipStyle } from './render';
+export { CLIP_STYLES, clipBaseName, planFor, renderClip, VIDEO_EXTENSION } from './render';
 export type { RoomKind } from './room';
 export { ROOM_KINDS, roomSvg } from './room';
 
@@ -39,6 +39,10 @@ export interface RenderOptions {
   workers?: number;
   /** Cap each clip's length in seconds (quick tests). */
   maxSeconds?: number;
+  /** How the recordings are staged (default 'builtin'). */
+  style?: ClipStyle;
+  /** First letter of the subject ids (default "s"), so people of two renderings never share an id. */
+  subjectPrefix?: string;
   onProgress?: (framesDone: number, framesTotal: number) => void;
 }
 
@@ -72,7 +76,7 @@ export function planJobs(options: RenderOptions): ClipJob[] {
   const n = options.subjects ?? DEFAULT_SYNTH.subjects;
   const clips = options.clipsPerSubject ?? DEFAULT_SYNTH.clips;
   const seed = options.seed ?? DEFAULT_SYNTH.seed;
-  const subjects = randomSubjects(n, seed);
+  const subjects = subjectsOf(n, seed, options.subjectPrefix);
   const dir = recordingsDir(options.out);
   const jobs: ClipJob[] = [];
   subjects.forEach((subject, si) => {
@@ -87,15 +91,21 @@ export function planJobs(options: RenderOptions): ClipJob[] {
         height: options.size?.height ?? DEFAULT_SYNTH.height,
         ambiguous: options.ambiguous ?? DEFAULT_SYNTH.ambiguous,
         maxSeconds: options.maxSeconds,
+        ...(options.style ? { style: options.style } : {}),
       });
     }
   });
   return jobs;
 }
 
+/** The people of a rendering: randomSubjects, with ids starting with `prefix` instead of "s". */
+export function subjectsOf(count: number, seed: number, prefix = 's'): Subject[] {
+  return randomSubjects(count, seed).map((s) => ({ ...s, id: prefix + s.id.slice(1) }));
+}
+
 /** Frames a job will render (replays the clip plan, which is the first use of the clip's rng). */
 export function jobFrames(job: ClipJob): number {
-  const plan = planClip(mulberry32(job.seed), job.width, job.height, job.subject.height);
+  const plan = planFor(job.style)(mulberry32(job.seed), job.width, job.height, job.subject.height);
   return Math.max(1, Math.floor(Math.min(plan.duration, job.maxSeconds ?? Infinity) * job.fps));
 }
 
@@ -164,7 +174,7 @@ export async function renderRecordings(options: RenderOptions): Promise<Recordin
     results = await runInWorkers(jobs, workers, onFrame);
   }
   const seed = options.seed ?? DEFAULT_SYNTH.seed;
-  const subjects = randomSubjects(options.subjects ?? DEFAULT_SYNTH.subjects, seed);
+  const subjects = subjectsOf(options.subjects ?? DEFAULT_SYNTH.subjects, seed, options.subjectPrefix);
   const totals: Record<Label, number> = { punch: 0, kick: 0, other: 0, ambiguous: 0 };
   for (const r of results) for (const k of Object.keys(totals) as Label[]) totals[k] += r.counts[k];
   const dir = recordingsDir(options.out);
