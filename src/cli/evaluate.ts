@@ -1,20 +1,24 @@
 import type { Command } from 'commander';
 import * as path from 'node:path';
 import { initBackend } from '../backend';
-import { evaluateFolder } from '../eval/folder';
+import { evaluateFolder, type FolderEvaluation } from '../eval/folder';
 import type { Metrics } from '../eval/metrics';
-import { loadClassifier } from '../export/classifier';
+import { loadModel } from '../export/classifier';
+import { featureSizeOf } from '../vision/features';
+import { type FrameFeatures, featureLabel } from '../vision/spec';
 import { progressBar } from './progress';
 
-/** Exactly the fields `--json` promises, in this order. */
-export function metricsJson(m: Metrics): string {
-  return JSON.stringify({
-    classes: m.classes,
-    accuracy: m.accuracy,
-    balancedAccuracy: m.balancedAccuracy,
-    confusionMatrix: m.confusionMatrix,
-    perClass: m.perClass,
-  });
+const metricsFields = (m: Metrics) => ({
+  classes: m.classes,
+  accuracy: m.accuracy,
+  balancedAccuracy: m.balancedAccuracy,
+  confusionMatrix: m.confusionMatrix,
+  perClass: m.perClass,
+});
+
+/** Exactly the fields `--json` promises, in this order (plus `folded` where a 3-way model met a folder without kicks). */
+export function metricsJson(m: Metrics, folded?: Metrics): string {
+  return JSON.stringify({ ...metricsFields(m), ...(folded ? { folded: metricsFields(folded) } : {}) });
 }
 
 export function metricsTable(m: Metrics): string {
@@ -40,35 +44,48 @@ export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
     .description(
-      'score an exported model (kombat train) on every image of a dataset folder: accuracy, per-class precision/recall/F1, confusion matrix',
+      'score an exported model (kombat train; any feature kind its metadata.json declares) on every image of a dataset folder: ' +
+        'accuracy, per-class precision/recall/F1, confusion matrix; a 3-way model on a folder without kicks is also scored as punch vs. not punch',
     )
     .requiredOption('--model <dir>', 'model folder with model.json, weights.bin and metadata.json')
     .requiredOption('--data <dir>', 'dataset folder: <class>/ image folders (every image counts, whatever its split)')
     .option('--json', 'print {classes, accuracy, balancedAccuracy, confusionMatrix, perClass} as JSON only')
     .action(async (opts: { model: string; data: string; json?: boolean }) => {
       await initBackend();
-      const classifier = await loadClassifier(opts.model);
-      const expected = classifier.head.inputs[0].shape[1];
-      const { features } = classifier.metadata;
-      if (expected !== classifier.extractor.featureSize) {
+      const model = await loadModel(opts.model);
+      const { features } = model.metadata;
+      const size = await featureSizeOf(features);
+      if (size !== features.featureSize) {
         throw new Error(
-          `${path.join(opts.model, 'model.json')} expects ${expected} features, but the features its metadata.json names ` +
-            `(${features.layer}, ${features.inputSize[1]}x${features.inputSize[0]}, alpha ${features.alpha}) have ${classifier.extractor.featureSize}`,
+          `${path.join(opts.model, 'model.json')} expects ${features.featureSize} features, but the features its metadata.json names ` +
+            `(${describeFeatures(features)}) have ${size}`,
         );
       }
       const bar = progressBar('features', 'images');
-      let metrics: Metrics;
+      let result: FolderEvaluation;
       try {
-        metrics = await evaluateFolder(classifier, opts.data, (done, total) => bar.update(done, total));
+        result = await evaluateFolder(model, opts.data, (done, total) => bar.update(done, total));
       } finally {
         bar.stop();
       }
       if (opts.json) {
-        console.log(metricsJson(metrics));
+        console.log(metricsJson(result.metrics, result.folded));
         return;
       }
-      const n = metrics.confusionMatrix.flat().reduce((a, b) => a + b, 0);
-      console.log(`${opts.data}: ${n} images, ${classifier.metadata.task} model ${opts.model}`);
-      console.log(metricsTable(metrics));
+      console.log(
+        `${opts.data}: ${result.images} images, ${model.metadata.task} model ${opts.model} (${featureLabel(features)})`,
+      );
+      console.log(metricsTable(result.metrics));
+      if (result.folded) {
+        console.log('\nno kick images: 3-way predictions folded to punch vs. not punch (kick or other)');
+        console.log(metricsTable(result.folded));
+      }
     });
+}
+
+/** "conv_pw_12_relu, 224x224, alpha 0.75" for whole-frame MobileNet, else the kind's label. */
+function describeFeatures(features: FrameFeatures): string {
+  return features.kind === 'mobilenet'
+    ? `${features.layer}, ${features.inputSize[1]}x${features.inputSize[0]}, alpha ${features.alpha}`
+    : featureLabel(features);
 }

@@ -1,36 +1,56 @@
-// Scoring an exported classifier on every image of a dataset folder (any split, any layout the
-// data tools accept): what `kombat evaluate` prints.
-
+// Scoring an exported model of any feature kind on every image of a dataset folder (any split, any
+// layout the data tools accept): what `kombat evaluate` prints. A 3-way model on a folder without
+// kicks (the article's first dataset, real recordings of punches) is also scored as punch vs. not
+// punch, its predictions folded.
 import * as path from 'node:path';
 import { indexDataset } from '../data/entries';
-import type { Classifier } from '../export/classifier';
-import { cachedFeatures } from '../features/cache';
-import { labelIndex, type Task } from '../features/sets';
+import type { ExportedModel } from '../export/classifier';
+import { labelIndex, TASK_CLASSES } from '../features/sets';
+import { frameFeatures } from '../vision/features';
 import { predict, predictedClasses } from './evaluate';
 import { computeMetrics, type Metrics } from './metrics';
 
+export interface FolderEvaluation {
+  metrics: Metrics;
+  /** Punch vs. not punch from a 3-way model's arg-max, where the folder has no kick images. */
+  folded?: Metrics;
+  images: number;
+}
+
+/** Arg-max classes of a model's outputs folded to punch (1) / not punch (0); binary outputs as they are. */
+export function foldToPunch(outputs: Float32Array, units: number): Int32Array {
+  const classes = predictedClasses(outputs, units);
+  if (units === 1) return classes;
+  const punch = TASK_CLASSES.ternary.indexOf('punch');
+  return Int32Array.from(classes, (c) => (c === punch ? 1 : 0));
+}
+
 export async function evaluateFolder(
-  classifier: Classifier,
+  model: ExportedModel,
   dir: string,
   onBatch?: (done: number, total: number) => void,
-): Promise<Metrics> {
+): Promise<FolderEvaluation> {
   const index = await indexDataset(dir);
   if (index.entries.length === 0) throw new Error(`${dir}: no images in the class folders`);
-  const { task, classes } = classifier.metadata;
+  const { task, classes, features } = model.metadata;
   const files = index.entries.map((e) => path.join(dir, e.file));
-  const result = await cachedFeatures(classifier.extractor, files, {
-    hashes: index.entries.map((e) => e.sha256),
-    onBatch,
-  });
+  const result = await frameFeatures(features, files, { hashes: index.entries.map((e) => e.sha256), onBatch });
   if (result.failed.length > 0)
     throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
-  const expected = classifier.head.inputs[0].shape[1];
-  if (expected !== result.featureSize) {
-    throw new Error(
-      `the model expects ${expected} features but ${classifier.extractor.layer} gives ${result.featureSize}`,
-    );
-  }
-  const y = Int32Array.from(index.entries, (e) => labelIndex(task as Task, e.label));
-  const outputs = predict(classifier.head, { x: result.features, featureSize: result.featureSize, y, classes });
-  return computeMetrics(y, predictedClasses(outputs, classes.length === 2 ? 1 : classes.length), classes);
+  if (result.featureSize !== features.featureSize)
+    throw new Error(`the model expects ${features.featureSize} features but its feature kind gives ${result.featureSize}`);
+  const y = Int32Array.from(index.entries, (e) => labelIndex(task, e.label));
+  const units = classes.length === 2 ? 1 : classes.length;
+  const outputs = predict(model.head, { x: result.features, featureSize: result.featureSize, y, classes });
+  const metrics = computeMetrics(y, predictedClasses(outputs, units), classes);
+  const noKicks = !index.entries.some((e) => e.label === 'kick');
+  const folded =
+    task === 'ternary' && noKicks
+      ? computeMetrics(
+          Int32Array.from(index.entries, (e) => (e.label === 'punch' ? 1 : 0)),
+          foldToPunch(outputs, units),
+          TASK_CLASSES.binary,
+        )
+      : undefined;
+  return { metrics, folded, images: index.entries.length };
 }

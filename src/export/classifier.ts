@@ -1,6 +1,8 @@
 // A trained head exported for the game and for `kombat evaluate`: the layers-format model plus
-// metadata.json saying everything needed to use it (classes, MobileNet variant, layer, input size,
-// preprocessing, thresholds) and where it came from (training-data hash, metrics, backend).
+// metadata.json saying everything needed to use it (classes, the feature kind with its MobileNet
+// variant, layer and input size or its detector and descriptor, preprocessing, thresholds) and where
+// it came from (training-data hash, metrics, backend). The part a loader relies on is the contract
+// of src/vision/contract.ts, checked on load.
 import type * as tf from '@tensorflow/tfjs';
 import type { Environment } from '../backend';
 import type { Metrics } from '../eval/metrics';
@@ -8,7 +10,9 @@ import type { Task } from '../features/sets';
 import type { Thresholds } from '../game/decision';
 import type { FeatureExtractor } from '../mobilenet/model';
 import type { FeatureSpec } from '../train/config';
-import { extractorFor, type TrainRun } from '../train/run';
+import { asFrameFeatures, extractorFor, type TrainRun } from '../train/run';
+import { type ModelContract, parseModelMetadata } from '../vision/contract';
+import { type FrameFeatures, featureParts } from '../vision/spec';
 import type { Hyperparams } from '../train/train';
 import { loadSavedModel, saveModel, type WeightFormat } from './model-io';
 
@@ -18,14 +22,10 @@ export interface MetricsSummary {
   perClass: Metrics['perClass'];
 }
 
-export interface ClassifierMetadata {
-  name: string;
+export interface ClassifierMetadata extends Omit<ModelContract, 'features'> {
   task: Task;
-  /** Output order; the binary model has one sigmoid unit for the second class (punch). */
-  classes: string[];
-  features: FeatureSpec & { featureSize: number };
-  preprocessing: string;
-  thresholds: Thresholds;
+  /** As trained: a whole-frame FeatureSpec without "kind" (chapters 03-08), or any feature kind. */
+  features: TrainRun['features'];
   weights: WeightFormat;
   trainingDataHash: string;
   hyperparams: Hyperparams;
@@ -40,14 +40,28 @@ const summary = (m: Metrics): MetricsSummary => ({
   perClass: m.perClass,
 });
 
-export function describePreprocessing(spec: FeatureSpec): string {
-  const [h, w] = spec.inputSize;
-  return (
-    `RGB 0..255 -> x/127.5-1 -> bilinear resize (aligned corners) to ${w}x${h}` +
-    (spec.fit === 'letterbox' ? ', letterboxed with mid-grey where the aspect differs' : ', stretched') +
-    ` -> MobileNet v1 alpha ${spec.alpha} -> ${spec.layer}` +
-    (spec.layer.startsWith('conv') ? ' (average-pooled)' : '')
-  );
+export function describePreprocessing(spec: FeatureSpec | FrameFeatures): string {
+  return featureParts(asFrameFeatures(spec))
+    .map((part) => {
+      if (part.kind === 'pose')
+        return (
+          `MoveNet SinglePose Lightning (${part.detector.passes === 2 ? 'whole frame letterboxed to 192x192, then again on the square around the person' : 'whole frame letterboxed to 192x192'})` +
+          ` -> 17 keypoints -> pose descriptor v${part.descriptor.version} (${part.descriptor.size} values: position, size and appearance removed)`
+        );
+      const [h, w] = part.inputSize;
+      const net = ` -> MobileNet v1 alpha ${part.alpha} -> ${part.layer}${part.layer.startsWith('conv') ? ' (average-pooled)' : ''}`;
+      if (part.kind === 'mobilenet-crop')
+        return (
+          `MoveNet SinglePose Lightning keypoints -> square around the person (${part.crop.scale}x the keypoints' extent, mid-grey outside the frame)` +
+          ` -> RGB 0..255 -> x/127.5-1 -> bilinear resize to ${w}x${h}${net}`
+        );
+      return (
+        `RGB 0..255 -> x/127.5-1 -> bilinear resize (aligned corners) to ${w}x${h}` +
+        (part.fit === 'letterbox' ? ', letterboxed with mid-grey where the aspect differs' : ', stretched') +
+        net
+      );
+    })
+    .join('; concatenated with: ');
 }
 
 export function classifierMetadata(
@@ -89,10 +103,32 @@ export interface Classifier {
   extractor: FeatureExtractor;
 }
 
-export async function loadClassifier(dir: string): Promise<Classifier> {
-  const { model, metadata } = await loadSavedModel<ClassifierMetadata>(dir);
-  for (const field of ['task', 'classes', 'features', 'thresholds'] as const) {
-    if (metadata[field] === undefined) throw new Error(`${dir}/metadata.json: missing "${field}"`);
+/** An exported model of any feature kind, its metadata checked against the contract. */
+export interface ExportedModel {
+  head: tf.LayersModel;
+  metadata: ClassifierMetadata & ModelContract;
+}
+
+export async function loadModel(dir: string): Promise<ExportedModel> {
+  const { model, metadata } = await loadSavedModel<unknown>(dir);
+  const checked = parseModelMetadata<ClassifierMetadata & ModelContract>(metadata, `${dir}/metadata.json`);
+  const expected = model.inputs[0].shape[1];
+  if (expected !== checked.features.featureSize) {
+    model.dispose();
+    throw new Error(
+      `${dir}: model.json takes ${expected} features but metadata.json declares ${checked.features.featureSize}`,
+    );
   }
-  return { head: model, metadata, extractor: await extractorFor(metadata.features) };
+  return { head: model, metadata: checked };
+}
+
+/** A whole-frame MobileNet model with its feature extractor (chapter 08's checks use it). */
+export async function loadClassifier(dir: string): Promise<Classifier> {
+  const { head, metadata } = await loadModel(dir);
+  const features = metadata.features;
+  if (features.kind !== 'mobilenet') {
+    head.dispose();
+    throw new Error(`${dir}: a ${features.kind} model; loadClassifier reads whole-frame MobileNet models only (use loadModel)`);
+  }
+  return { head, metadata, extractor: await extractorFor(features) };
 }

@@ -26,6 +26,8 @@ export interface ProjectConfig {
   features: FeatureSpec;
   hyperparams: Record<Task, Hyperparams>;
   thresholds: Thresholds;
+  /** The way of seeing a frame the default models use (chapter 10's choice, src/transfer/methods.ts). */
+  defaultMethod?: { method: string; realFrames: string | null; rule: string };
 }
 
 export const ARTICLE_FEATURES: FeatureSpec = {
@@ -60,6 +62,7 @@ export async function readConfig(file = CONFIG_PATH): Promise<ProjectConfig> {
       ternary: { ...DEFAULT_CONFIG.hyperparams.ternary, ...saved.hyperparams?.ternary },
     },
     thresholds: { ...DEFAULT_CONFIG.thresholds, ...saved.thresholds },
+    ...(saved.defaultMethod ? { defaultMethod: saved.defaultMethod } : {}),
   };
 }
 

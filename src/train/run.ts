@@ -5,18 +5,13 @@ import { createHash } from 'node:crypto';
 import { type Environment, initBackend } from '../backend';
 import { evaluateHead } from '../eval/evaluate';
 import type { Metrics } from '../eval/metrics';
-import { type ExampleSet, loadExamples, type SplitFeatures, splitFeatures, type Task } from '../features/sets';
-import { type FeatureExtractor, loadMobileNet, type MobileNet } from '../mobilenet/model';
+import { type ExampleSet, loadExamples, type SplitFeatures, type Task } from '../features/sets';
+import type { DeclaredFeatures, FrameFeatures } from '../vision/spec';
+import { frameSplitFeatures } from '../vision/sets';
 import type { FeatureSpec } from './config';
 import { type Hyperparams, type TrainCallbacks, type TrainResult, trainHead } from './train';
 
-/** A MobileNet feature extractor for a spec; the MobileNet is loaded once per (alpha, input size). */
-const loaded = new Map<string, Promise<MobileNet>>();
-export async function extractorFor(spec: FeatureSpec): Promise<FeatureExtractor> {
-  const key = `${spec.alpha}/${spec.inputSize.join('x')}`;
-  if (!loaded.has(key)) loaded.set(key, loadMobileNet({ alpha: spec.alpha, inputSize: spec.inputSize }));
-  return (await loaded.get(key)!).truncate(spec.layer, spec.fit);
-}
+export { extractorFor } from '../mobilenet/extractors';
 
 /** Identifies the training data: the bytes, labels and split of every training example. */
 export function trainingDataHash(set: ExampleSet): string {
@@ -35,7 +30,8 @@ export interface RunMetrics {
 
 export interface TrainRun extends TrainResult {
   task: Task;
-  features: FeatureSpec & { featureSize: number };
+  /** As given (a whole-frame FeatureSpec from models/config.json, or any feature kind) plus the feature size. */
+  features: (FeatureSpec | FrameFeatures) & { featureSize: number };
   hyperparams: Hyperparams;
   metrics: RunMetrics;
   /** Model outputs on the test split, row-major, in `data.rows.test` order. */
@@ -48,16 +44,29 @@ export interface TrainRun extends TrainResult {
 
 export interface RunOptions extends TrainCallbacks {
   task: Task;
-  features: FeatureSpec;
+  /** Whole-frame MobileNet (models/config.json's FeatureSpec) or any feature kind (src/vision/spec.ts). */
+  features: FeatureSpec | FrameFeatures;
   hyperparams: Hyperparams;
   /** Examples (loadExamples), or a dataset folder and optionally its augmented copy. */
   examples?: ExampleSet;
   data?: string;
   augmented?: string;
-  /** Include augmented variants in training (default true). */
+  /** Include augmented variants in training (default true; whole-frame MobileNet only). */
   useAugmented?: boolean;
+  /** Add left-right mirrored training copies (pose features only; default: for the pose kind). */
+  mirrorTrain?: boolean;
   onFeatures?: (done: number, total: number) => void;
   log?: (line: string) => void;
+}
+
+/** A config's whole-frame FeatureSpec (no "kind") as the feature kind it is; other kinds as they are. */
+export function asFrameFeatures(spec: FeatureSpec | FrameFeatures): FrameFeatures {
+  return 'kind' in spec ? spec : { kind: 'mobilenet', ...spec };
+}
+
+/** A run's features as an exported model declares them. */
+export function declaredFeatures(features: TrainRun['features']): DeclaredFeatures {
+  return { ...asFrameFeatures(features), featureSize: features.featureSize };
 }
 
 function withoutOutputs(m: Metrics & { outputs: Float32Array }): Metrics {
@@ -70,12 +79,12 @@ export async function trainRun(options: RunOptions): Promise<TrainRun> {
   const log = options.log ?? (() => {});
   if (!options.examples && !options.data) throw new Error('trainRun needs a dataset folder or examples');
   const examples = options.examples ?? (await loadExamples(options.data!, options.augmented));
-  const extractor = await extractorFor(options.features);
 
   let t0 = performance.now();
-  const data = await splitFeatures(extractor, examples, options.task, {
+  const data = await frameSplitFeatures(asFrameFeatures(options.features), examples, options.task, {
     onBatch: options.onFeatures,
     includeAugmented: options.useAugmented,
+    mirrorTrain: options.mirrorTrain,
   });
   const featureSeconds = (performance.now() - t0) / 1000;
   log(
@@ -97,7 +106,7 @@ export async function trainRun(options: RunOptions): Promise<TrainRun> {
   return {
     ...result,
     task: options.task,
-    features: { ...options.features, featureSize: extractor.featureSize },
+    features: { ...options.features, featureSize: data.train.featureSize },
     hyperparams: options.hyperparams,
     metrics,
     testOutputs: test.outputs,

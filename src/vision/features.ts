@@ -14,7 +14,7 @@ import { modelName } from '../mobilenet/source';
 import type { DetectorSpec } from '../pose/detect';
 import { mirrorKeypoints } from '../pose/keypoints';
 import { poseDescriptor } from '../pose/descriptor';
-import { extractorFor } from '../train/run';
+import { extractorFor } from '../mobilenet/extractors';
 import { concatRows, detectorOf } from './frame';
 import { KEYPOINT_ROW, rowToKeypoints, type VisionJob } from './job';
 import { resolveLocations } from './models';
@@ -234,4 +234,15 @@ async function partMatrix(
       return { values, size };
     }
   }
+}
+
+/** The length of one feature vector of `spec`, without computing any (loads MobileNet where a part uses it). */
+export async function featureSizeOf(spec: FrameFeatures): Promise<number> {
+  let size = 0;
+  for (const part of featureParts(spec)) {
+    if (part.kind === 'pose') size += part.descriptor.size;
+    else if (part.kind === 'mobilenet-crop') size += await cropFeatureSize(part);
+    else size += (await extractorFor(part)).featureSize;
+  }
+  return size;
 }

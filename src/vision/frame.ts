@@ -14,6 +14,8 @@ export interface FrameModels {
   movenet?: tf.GraphModel;
   /** MobileNet cut at part.layer, with input part.inputSize. */
   mobilenet?: (part: MobileNetFeatures | PersonCropFeatures) => tf.LayersModel;
+  /** Frees the models' weights. */
+  dispose?: () => void;
 }
 
 /** The square the person-centred features look at: around the person, or the whole frame letterboxed. */

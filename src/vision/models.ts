@@ -47,5 +47,9 @@ export async function loadFrameModels(spec: FrameFeatures, locations: ModelLocat
       if (!model) throw new Error(`MobileNet ${part.alpha} ${part.inputSize.join('x')} ${part.layer} was not loaded`);
       return model;
     },
+    dispose: () => {
+      movenet?.dispose();
+      for (const net of nets.values()) net.dispose();
+    },
   };
 }

@@ -48,7 +48,7 @@ export async function startVisionRunner(
         return result;
       },
       async close() {
-        models.movenet?.dispose();
+        models.dispose?.();
       },
     };
   }

@@ -1,0 +1,121 @@
+// The ways of seeing a frame that chapter 10 compares, fixed here before any of them is scored on
+// real frames: four feature kinds, each trained on the built-in dataset alone and again with the
+// webcam-style renders added. Every method trains a 3-way head (and, for the one exported, a binary
+// head) with the same code as `kombat train`.
+import type { ExampleSet } from '../features/sets';
+import { loadExamples, type Task } from '../features/sets';
+import { DEFAULT_DETECTOR } from '../pose/detect';
+import { POSE_DESCRIPTOR } from '../pose/descriptor';
+import type { FeatureSpec, ProjectConfig } from '../train/config';
+import { asFrameFeatures, type TrainRun, trainRun } from '../train/run';
+import type { Hyperparams } from '../train/train';
+import type { FrameFeatures, PersonCropFeatures, PoseFeatures } from '../vision/spec';
+import { hyperparamsFor } from '../vision/training';
+
+export type MethodId =
+  | 'whole-frame'
+  | 'whole-frame+webcam'
+  | 'person-crop'
+  | 'person-crop+webcam'
+  | 'pose'
+  | 'pose+webcam'
+  | 'pose-and-crop'
+  | 'pose-and-crop+webcam';
+
+export interface Method {
+  id: MethodId;
+  title: string;
+  /** Whole-frame methods keep the config's FeatureSpec as it is, so their models match chapter 07's. */
+  features: FeatureSpec | FrameFeatures;
+  /** Train on the built-in dataset's augmented variants too (whole-frame MobileNet only). */
+  augmented: boolean;
+  /** Add the webcam-style renders' training (and validation) people. */
+  webcam: boolean;
+}
+
+/** The person crop: 1.5 times the keypoints' extent, at least a fifth of the frame, MobileNet as chapter 03 chose. */
+export function personCropFeatures(config: ProjectConfig): PersonCropFeatures {
+  const side = Math.max(...config.features.inputSize);
+  return {
+    kind: 'mobilenet-crop',
+    alpha: config.features.alpha,
+    inputSize: [side, side],
+    layer: config.features.layer,
+    detector: DEFAULT_DETECTOR,
+    crop: { scale: 1.5, minFraction: 0.2 },
+  };
+}
+
+export const POSE_FEATURES: PoseFeatures = { kind: 'pose', detector: DEFAULT_DETECTOR, descriptor: POSE_DESCRIPTOR };
+
+/** Every candidate, in the order the chapter reports them. */
+export function candidateMethods(config: ProjectConfig): Method[] {
+  const crop = personCropFeatures(config);
+  const both: FrameFeatures = { kind: 'combined', parts: [POSE_FEATURES, crop] };
+  const base: Omit<Method, 'webcam' | 'id' | 'title'>[] = [
+    { features: config.features, augmented: true },
+    { features: crop, augmented: false },
+    { features: POSE_FEATURES, augmented: false },
+    { features: both, augmented: false },
+  ];
+  const names: [string, string][] = [
+    ['whole-frame', 'MobileNet, whole frame (today)'],
+    ['person-crop', 'MobileNet, person-centred crop'],
+    ['pose', 'pose descriptor (MoveNet keypoints)'],
+    ['pose-and-crop', 'pose descriptor + person crop'],
+  ];
+  return base.flatMap((b, i) => [
+    { ...b, id: names[i][0] as MethodId, title: names[i][1], webcam: false },
+    { ...b, id: `${names[i][0]}+webcam` as MethodId, title: `${names[i][1]}, + webcam renders`, webcam: true },
+  ]);
+}
+
+export interface TrainingSources {
+  builtin: string;
+  /** The built-in dataset's augmented variants (chapter 02). */
+  augmented: string;
+  /** The webcam-style dataset (src/data/webcam.ts). */
+  webcam: string;
+}
+
+/**
+ * A method's examples: the built-in dataset's (with its augmented variants where the method uses
+ * them), plus the webcam renders' training and validation people. The test split stays the
+ * built-in one, so every method's synthetic test accuracy is measured on the same frames.
+ */
+export async function methodExamples(method: Method, sources: TrainingSources): Promise<ExampleSet> {
+  const builtin = await loadExamples(sources.builtin, method.augmented ? sources.augmented : undefined);
+  if (!method.webcam) return builtin;
+  const webcam = await loadExamples(sources.webcam);
+  return {
+    dataset: `${sources.builtin} + ${sources.webcam}`,
+    split: {
+      seed: builtin.split.seed,
+      train: [...builtin.split.train, ...webcam.split.train],
+      val: [...builtin.split.val, ...webcam.split.val],
+      test: builtin.split.test,
+    },
+    examples: [...builtin.examples, ...webcam.examples.filter((e) => e.split !== 'test')],
+  };
+}
+
+export function methodHyperparams(method: Method, task: Task, config: ProjectConfig): Hyperparams {
+  return hyperparamsFor(asFrameFeatures(method.features), task, config);
+}
+
+export async function trainMethod(
+  method: Method,
+  task: Task,
+  examples: ExampleSet,
+  config: ProjectConfig,
+  options: { hyperparams?: Hyperparams; log?: (line: string) => void } = {},
+): Promise<TrainRun> {
+  return trainRun({
+    task,
+    features: method.features,
+    hyperparams: options.hyperparams ?? methodHyperparams(method, task, config),
+    examples,
+    useAugmented: method.augmented,
+    log: options.log,
+  });
+}

@@ -1,0 +1,71 @@
+// Real frames for chapter 10: where they are, what they are labelled, and how a model's
+// predictions are scored on them. Real recordings here have punch and not-punch frames only (no
+// kicks), so every model is judged as punch vs. not punch: a 3-way model's arg-max is folded
+// (punch -> punch; kick or other -> not punch).
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { type DatasetEntry, indexDataset } from '../data/entries';
+import { foldToPunch } from '../eval/folder';
+import { computeMetrics, type Metrics } from '../eval/metrics';
+import { TASK_CLASSES } from '../features/sets';
+import { projectRoot } from '../paths';
+
+/** The real frames a development machine keeps next to the project (never copied into it). */
+export const SHARED_REAL_DATA = path.resolve(projectRoot, '..', 'shared', 'data', 'real-shadowbox');
+
+/**
+ * The folder of real frames to check models on: `explicit` (an option), else $KOMBAT_REAL_DATA,
+ * else ../shared/data/real-shadowbox where it exists; undefined when there are none (a user's
+ * fresh clone): then chapter 10 runs on synthetic data alone.
+ */
+export function realDataDir(explicit?: string): string | undefined {
+  const chosen = explicit ?? process.env.KOMBAT_REAL_DATA;
+  if (chosen) {
+    if (!existsSync(chosen)) throw new Error(`real frames: ${chosen} does not exist (KOMBAT_REAL_DATA or the option)`);
+    return path.resolve(chosen);
+  }
+  return existsSync(SHARED_REAL_DATA) ? SHARED_REAL_DATA : undefined;
+}
+
+export interface RealFrames {
+  dir: string;
+  /** Absolute paths, in file order within each class folder. */
+  files: string[];
+  hashes: string[];
+  /** 1 = punch, 0 = not punch (any other class folder). */
+  punch: Int32Array;
+  entries: DatasetEntry[];
+}
+
+/**
+ * Every image of a dataset folder with its punch / not-punch label. `perClass` keeps only the
+ * first n of each class (the notebook's smoke run).
+ */
+export async function loadRealFrames(dir: string, perClass?: number): Promise<RealFrames> {
+  const index = await indexDataset(dir);
+  const errors = index.issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0) throw new Error(`${path.join(dir, errors[0].file)}: ${errors[0].message}`);
+  let entries = index.entries;
+  if (perClass !== undefined) {
+    const seen = new Map<string, number>();
+    entries = entries.filter((e) => {
+      const n = (seen.get(e.label) ?? 0) + 1;
+      seen.set(e.label, n);
+      return n <= perClass;
+    });
+  }
+  if (!entries.some((e) => e.label === 'punch') || !entries.some((e) => e.label !== 'punch'))
+    throw new Error(`${dir}: real frames need punch/ and at least one other class folder with images`);
+  return {
+    dir,
+    files: entries.map((e) => path.join(dir, e.file)),
+    hashes: entries.map((e) => e.sha256),
+    punch: Int32Array.from(entries, (e) => (e.label === 'punch' ? 1 : 0)),
+    entries,
+  };
+}
+
+/** Punch vs. not punch of a model's outputs (1 unit: binary; 3: folded arg-max) against the truth. */
+export function punchMetrics(outputs: Float32Array, units: number, punch: Int32Array): Metrics {
+  return computeMetrics(punch, foldToPunch(outputs, units), TASK_CLASSES.binary);
+}

@@ -1,0 +1,83 @@
+// Labelled feature matrices per split for any feature kind: what src/features/sets.ts does for
+// whole-frame MobileNet, for the pose-based kinds too. Their features come from MoveNet, which
+// needs a person large enough to see: the augmented variants (100x56 pixels) are left out, and the
+// pose kind gets left-right mirrored copies of the training frames instead (a punch with the other
+// hand is still a punch), made by flipping the keypoints.
+import type { SplitName } from '../data/split';
+import { type Example, type ExampleSet, labelIndex, type SplitFeatures, splitFeatures, TASK_CLASSES, type Task } from '../features/sets';
+import { extractorFor } from '../mobilenet/extractors';
+import type { FeatureSet } from '../train/train';
+import { frameFeatures } from './features';
+import { featureParts, type FrameFeatures } from './spec';
+
+/** The spec as a whole-frame MobileNet spec, or undefined for the pose-based kinds. */
+export function wholeFrameSpec(spec: FrameFeatures) {
+  return spec.kind === 'mobilenet' ? spec : undefined;
+}
+
+/** Mirrored copies apply where every part is the pose descriptor. */
+export function canMirror(spec: FrameFeatures): boolean {
+  return featureParts(spec).every((p) => p.kind === 'pose');
+}
+
+export interface FrameSetOptions {
+  onBatch?: (done: number, total: number) => void;
+  /** Include augmented variants (whole-frame MobileNet only; default true). */
+  includeAugmented?: boolean;
+  /** Add mirrored copies of the training frames (pose only; default: canMirror(spec)). */
+  mirrorTrain?: boolean;
+}
+
+export async function frameSplitFeatures(
+  spec: FrameFeatures,
+  set: ExampleSet,
+  task: Task,
+  options: FrameSetOptions = {},
+): Promise<SplitFeatures> {
+  const whole = wholeFrameSpec(spec);
+  if (whole)
+    return splitFeatures(await extractorFor(whole), set, task, {
+      onBatch: options.onBatch,
+      includeAugmented: options.includeAugmented,
+    });
+  const examples = set.examples.filter((e) => !e.augmented);
+  const files = examples.map((e) => e.file);
+  const hashes = examples.map((e) => e.sha256);
+  const result = await frameFeatures(spec, files, { hashes, onBatch: options.onBatch });
+  if (result.failed.length > 0)
+    throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
+  const mirror = options.mirrorTrain ?? canMirror(spec);
+  if (mirror && !canMirror(spec)) throw new Error('mirrored copies exist only for the pose kind');
+  const train = examples.filter((e) => e.split === 'train');
+  const mirrored = mirror
+    ? await frameFeatures(
+        spec,
+        train.map((e) => e.file),
+        { hashes: train.map((e) => e.sha256), mirrored: true },
+      )
+    : undefined;
+  const d = result.featureSize;
+  const bySplit = (name: SplitName): [FeatureSet, Example[]] => {
+    const rows: Float32Array[] = [];
+    const kept: Example[] = [];
+    examples.forEach((e, i) => {
+      if (e.split !== name) return;
+      rows.push(result.features.subarray(i * d, (i + 1) * d));
+      kept.push(e);
+    });
+    if (name === 'train' && mirrored) {
+      train.forEach((e, i) => {
+        rows.push(mirrored.features.subarray(i * d, (i + 1) * d));
+        kept.push({ ...e, augmented: true });
+      });
+    }
+    const x = new Float32Array(rows.length * d);
+    rows.forEach((r, i) => x.set(r, i * d));
+    const y = Int32Array.from(kept, (e) => labelIndex(task, e.label));
+    return [{ x, featureSize: d, y, classes: TASK_CLASSES[task] }, kept];
+  };
+  const [trainSet, trainRows] = bySplit('train');
+  const [val, valRows] = bySplit('val');
+  const [test, testRows] = bySplit('test');
+  return { train: trainSet, val, test, rows: { train: trainRows, val: valRows, test: testRows } };
+}
