@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import type { Task } from '../features/sets';
 import { exists } from '../fsutil';
 import { readConfig } from '../train/config';
+import { asFrameFeatures } from '../train/run';
+import { chooseFeatures } from '../vision/choice';
+import { featureLabel } from '../vision/spec';
 import { parseTask, trainFolder } from '../train/folder';
 import type { EpochLog } from '../train/train';
 import { positiveInt } from './options';
@@ -27,6 +30,7 @@ interface TrainCliOptions {
   variants?: number;
   epochs?: number;
   article?: boolean;
+  features?: string;
 }
 
 /**
@@ -59,7 +63,7 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description(
-      'train the dense head on any dataset folder: augmentation of the training split (reused), cached MobileNet features, ' +
+      'train the dense head on any dataset folder: augmentation of the training split (reused), cached features of the chosen kind, ' +
         'early stopping on the validation subjects; writes an exported classifier atomically. Ctrl-C stops after the current batch ' +
         'and keeps the best epoch; a second Ctrl-C quits at once.',
     )
@@ -72,6 +76,12 @@ export function registerTrain(program: Command): void {
     .option(
       '--config <file>',
       'a config file like models/config.json (features, hyperparams, thresholds); default models/config.json',
+    )
+    .option(
+      '--features <kind|model>',
+      'how a frame is seen: mobilenet (whole frame), mobilenet-crop (around the person), pose (MoveNet keypoints), ' +
+        'combined (pose + crop), or an exported model folder to train the same kind as it (and keep its thresholds); ' +
+        "default: models/config.json's choice (chapter 10), else mobilenet",
     )
     .option('--no-augment', 'train on the original frames only')
     .option(
@@ -87,6 +97,8 @@ export function registerTrain(program: Command): void {
     .action(async (opts: TrainCliOptions) => {
       if (opts.config && !(await exists(opts.config))) throw new Error(`${opts.config}: no such config file`);
       const config = await readConfig(opts.config);
+      const choice = await chooseFeatures(opts.features, config);
+      console.error(`features: ${featureLabel(asFrameFeatures(choice.features))}, from ${choice.from}`);
       const out = path.resolve(opts.out);
       const controller = new AbortController();
       let training = false;
@@ -119,6 +131,8 @@ export function registerTrain(program: Command): void {
           task: opts.task,
           out,
           config,
+          features: choice.features,
+          thresholds: choice.thresholds,
           augment: opts.augment,
           augmented: opts.augmented,
           variants: opts.variants,

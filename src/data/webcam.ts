@@ -57,12 +57,15 @@ export interface WebcamDatasetResult {
   seconds: Record<'synth' | 'frames' | 'clean' | 'write', number>;
 }
 
+/** Fewest "other" frames kept per split, so that a split with few punches (tiny smoke renders) is never empty. */
+const MIN_OTHER = 10;
+
 /** Every punch and kick frame, and "other" cut to the punch count of the split (spread over people). */
 export function selectFrames(entries: DatasetEntry[], split: Split, seed: number): DatasetEntry[] {
   const keep = new Set<DatasetEntry>();
   for (const name of SPLITS) {
     const inSplit = entries.filter((e) => splitOf(split, e.subject) === name);
-    const punches = inSplit.filter((e) => e.label === 'punch').length;
+    const wanted = Math.max(MIN_OTHER, inSplit.filter((e) => e.label === 'punch').length);
     for (const e of inSplit) if (e.label !== 'other') keep.add(e);
     const rng = mulberry32(seed * 31 + SPLITS.indexOf(name));
     const bySubject = new Map<string, DatasetEntry[]>();
@@ -70,9 +73,9 @@ export function selectFrames(entries: DatasetEntry[], split: Split, seed: number
       bySubject.set(e.subject, [...(bySubject.get(e.subject) ?? []), e]);
     const queues = [...bySubject.keys()].sort().map((s) => shuffle(rng, bySubject.get(s)!));
     let taken = 0;
-    for (let round = 0; taken < punches && queues.some((q) => round < q.length); round++) {
+    for (let round = 0; taken < wanted && queues.some((q) => round < q.length); round++) {
       for (const q of queues) {
-        if (taken < punches && round < q.length) {
+        if (taken < wanted && round < q.length) {
           keep.add(q[round]);
           taken++;
         }

@@ -1,7 +1,8 @@
 // "Train on any folder": what `kombat train` runs. A dataset folder in the data layout (with or
 // without manifest.csv and split.json) -> augmentation of its training split (reused between runs)
-// -> cached MobileNet features -> the head trained with the project's chosen set-up (or the
-// article's) -> an exported classifier folder, written atomically.
+// -> cached features of the chosen kind -> the head trained with the project's chosen set-up (or the
+// article's) -> an exported classifier folder, written atomically. The pose-based kinds skip the
+// augmentation: MoveNet cannot see a person in a 100x56 variant.
 import * as path from 'node:path';
 import { type AugmentDatasetResult, type AugmentProgress, augmentDataset } from '../augment/dataset';
 import { splitPath } from '../data/split';
@@ -10,9 +11,13 @@ import type { WeightFormat } from '../export/model-io';
 import { type ExampleSet, labelIndex, loadExamples, TASK_CLASSES, TASKS, type Task } from '../features/sets';
 import { exists } from '../fsutil';
 import type { InputSize } from '../preprocess';
-import { type ProjectConfig, readConfig } from './config';
+import type { Thresholds } from '../game/decision';
+import type { FrameFeatures } from '../vision/spec';
+import { needsDetector } from '../vision/spec';
+import { hyperparamsFor } from '../vision/training';
+import { type FeatureSpec, type ProjectConfig, readConfig } from './config';
 import { articleHyperparams } from './configs';
-import { type TrainRun, trainRun } from './run';
+import { asFrameFeatures, type TrainRun, trainRun } from './run';
 import type { Hyperparams, TrainCallbacks } from './train';
 
 /** Where the augmented copy of `data` lives by default: `<data>-aug` next to it. */
@@ -45,9 +50,11 @@ export function folderHyperparams(
   config: ProjectConfig,
   task: Task,
   nTrain: number,
-  options: { article?: boolean; epochs?: number } = {},
+  options: { article?: boolean; epochs?: number; features?: FeatureSpec | FrameFeatures } = {},
 ): Hyperparams {
-  const base = options.article ? articleHyperparams(task, nTrain) : { ...config.hyperparams[task] };
+  const base = options.article
+    ? articleHyperparams(task, nTrain)
+    : { ...hyperparamsFor(asFrameFeatures(options.features ?? config.features), task, config) };
   return options.epochs !== undefined ? { ...base, maxEpochs: options.epochs } : base;
 }
 
@@ -68,6 +75,10 @@ export interface TrainFolderOptions extends TrainCallbacks {
   out: string;
   /** Default: readConfig() (models/config.json, completed with the defaults). */
   config?: ProjectConfig;
+  /** The feature kind (default: the config's whole-frame MobileNet features). */
+  features?: FeatureSpec | FrameFeatures;
+  /** The game's thresholds saved with the model (default: the config's). */
+  thresholds?: Thresholds;
   /** Augment the training split first (default true); false trains on the original frames only. */
   augment?: boolean;
   /** The augmented copy (default `<data>-aug`); created or brought up to date when augmenting. */
@@ -116,8 +127,13 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
     );
   }
 
+  const features = options.features ?? config.features;
+  const detector = needsDetector(asFrameFeatures(features));
+  if (detector && options.augmented)
+    throw new Error('pose-based features train on the original frames: --augmented does not apply to them');
   let augmented: TrainFolderResult['augmented'];
-  if (options.augment !== false) {
+  if (detector) log('pose-based features: no augmented variants (MoveNet needs the full-size frames)');
+  else if (options.augment !== false) {
     const dir = path.resolve(options.augmented ?? defaultAugmentedDir(data));
     const hasSplit = await exists(splitPath(data));
     if (!hasSplit)
@@ -149,7 +165,7 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
 
   const run = await trainRun({
     task,
-    features: config.features,
+    features,
     hyperparams,
     examples,
     onFeatures: options.onFeatures,
@@ -167,7 +183,7 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
     run,
     out,
     options.name ?? path.basename(out),
-    config.thresholds,
+    options.thresholds ?? config.thresholds,
     options.weights,
   );
   return { run, hyperparams, augmented, modelDir: out, weightBytes };

@@ -16,10 +16,11 @@ export const SHARED_REAL_DATA = path.resolve(projectRoot, '..', 'shared', 'data'
 /**
  * The folder of real frames to check models on: `explicit` (an option), else $KOMBAT_REAL_DATA,
  * else ../shared/data/real-shadowbox where it exists; undefined when there are none (a user's
- * fresh clone): then chapter 10 runs on synthetic data alone.
+ * fresh clone) or the choice is "none": then chapter 10 runs on synthetic data alone.
  */
 export function realDataDir(explicit?: string): string | undefined {
   const chosen = explicit ?? process.env.KOMBAT_REAL_DATA;
+  if (chosen === 'none') return undefined;
   if (chosen) {
     if (!existsSync(chosen)) throw new Error(`real frames: ${chosen} does not exist (KOMBAT_REAL_DATA or the option)`);
     return path.resolve(chosen);
