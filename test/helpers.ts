@@ -15,6 +15,15 @@ export const needsShared: false | string = existsSync(path.join(sharedMobileNet,
   ? false
   : `skipped: ${sharedMobileNet} is absent (only CI and development machines have ../shared)`;
 
+export const sharedMoveNet = path.join(sharedDir, 'models', 'movenet_singlepose_lightning_4');
+
+/** false when ../shared has MoveNet (and MobileNet), else the reason to pass as node:test's `skip`. */
+export const needsMoveNet: false | string =
+  needsShared ||
+  (existsSync(path.join(sharedMoveNet, 'model.json'))
+    ? false
+    : `skipped: ${sharedMoveNet} is absent (only CI and development machines have ../shared)`);
+
 export function tempDir(prefix = 'kombat-test-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }

@@ -12,6 +12,7 @@
 //   06-*:  `chosen` / `best`; and reports/sweep.csv (top rows by a validation column)
 //   07-evaluation: models.{ternary,binary}.{accuracy,balancedAccuracy,epochs,test}, thresholds.*
 //   08-export: models.{ternary,binary}.{shipped,variants,reload}, mobilenet, rule
+//   10-synthetic-to-real: methods[].{id,synthetic.test,webcamTest,real,msPerFrame}, choice, exported, rule, realFrames
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../fsutil';
@@ -618,6 +619,39 @@ function exportSection(b: Builder): string | undefined {
     .join('\n\n');
 }
 
+function realSection(b: Builder): string | undefined {
+  const x = b.results('10')[0]?.data;
+  if (!Array.isArray(x?.methods)) return undefined;
+  const real = x.realFrames;
+  const rows = x.methods.map((m: Json) => [
+    m.id === x.choice?.id ? `**${m.id}** (chosen)` : m.id,
+    pct(m.synthetic?.test),
+    num(m.webcamTest?.balancedAccuracy),
+    real ? num(m.real?.balancedAccuracy) : '–',
+    real && Array.isArray(m.real?.confusionMatrix) ? JSON.stringify(m.real.confusionMatrix) : '–',
+    isNum(m.msPerFrame?.median) ? `${m.msPerFrame.median.toFixed(0)} ms` : '–',
+  ]);
+  const exported = Object.entries<Json>(x.exported ?? {}).map(
+    ([task, e]) =>
+      `- \`${e.dir}\` (${task === 'ternary' ? '3-way' : 'binary'}, ${e.features?.kind ?? 'mobilenet'} features, ${e.format}): synthetic test ${pct(e.syntheticTest)}` +
+      (e.real
+        ? `; real frames punch vs. not punch balanced ${num(e.real.balancedAccuracy)}, the game's rule fires a punch on ${pct(e.real.punchFramesFiringPunch)} of punch frames and acts on ${pct(e.real.otherFramesFiringAnything)} of the others`
+        : ''),
+  );
+  return [
+    real
+      ? `Every method trained on synthetic frames only, then scored once on ${real.frames} real webcam frames (${real.name}: ${real.punch} punch, ${real.frames - real.punch} not punch; a 3-way model's arg-max folded to punch vs. not punch). ` +
+        'The synthetic test split is the built-in one (3-way accuracy); "webcam renders" is punch vs. not punch on the webcam-style renders\' held-out people.'
+      : 'No real frames in this run: methods compared on synthetic data only.',
+    table(['method', 'synthetic test (3-way)', 'webcam renders (balanced)', 'real frames (balanced)', 'real confusion [[not], [punch]]', 'per frame'], rows),
+    x.rule ? `Choice (${x.choice?.by ?? 'rule'}): *${x.rule}*` : '',
+    exported.join('\n'),
+    b.chapterFigures('10'),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
 function environmentSection(b: Builder): string | undefined {
   const source = [...b.inputs.results].reverse().find((r) => r.data?.environment);
   const env = source?.data.environment;
@@ -697,6 +731,7 @@ export function renderPage(inputs: PageInputs): Page {
   b.add('Final models on the test split', evaluationSection(b));
   b.add('Game thresholds', thresholdsSection(b));
   b.add('Exported models', exportSection(b));
+  b.add('Synthetic to real', realSection(b));
   b.add('Environment', environmentSection(b));
   b.add('Timings', timingsSection(b));
   b.add('Other figures', otherFigures(b));

@@ -1,6 +1,6 @@
 // How a model sees a frame: the feature kinds an exported model can declare in its metadata.json,
 // and the checks that a declaration is one of them. This is the contract between training, the
-// CLI and the game page; it imports nothing at run time (types only), so the page bundles it.
+// CLI and the game page; it imports only pure TypeScript (no tfjs, no Node), so the page bundles it.
 //
 //   mobilenet       MobileNet v1 features of the whole frame (the article's way; chapters 03-08).
 //                   Older metadata without "kind" means this.
@@ -8,7 +8,7 @@
 //   pose            a descriptor of MoveNet's keypoints (src/pose/descriptor.ts): no pixels at all.
 //   combined        several of the above, concatenated in the order given.
 import type { DetectorSpec } from '../pose/detect';
-import type { DescriptorSpec } from '../pose/descriptor';
+import { type DescriptorSpec, POSE_DESCRIPTOR_SIZE } from '../pose/descriptor';
 
 export type MobileNetAlpha = 0.25 | 0.5 | 0.75 | 1.0;
 export type ResizeFit = 'stretch' | 'letterbox';
@@ -161,13 +161,16 @@ function single(value: unknown, where: string): SingleFeatures {
     }
     case 'pose': {
       const d = object(s.descriptor, `${where}.descriptor`);
+      const version = oneOf(d.version, [1] as const, `${where}.descriptor.version`);
+      if (d.size !== POSE_DESCRIPTOR_SIZE)
+        fail(`${where}.descriptor.size`, `version ${version} has ${POSE_DESCRIPTOR_SIZE} values, not ${JSON.stringify(d.size)}`);
       return {
         kind,
         detector: detector(s.detector, `${where}.detector`),
         descriptor: {
           name: oneOf(d.name, ['kombat-pose'] as const, `${where}.descriptor.name`),
-          version: oneOf(d.version, [1] as const, `${where}.descriptor.version`),
-          size: positive(d.size, `${where}.descriptor.size`),
+          version,
+          size: POSE_DESCRIPTOR_SIZE,
         },
       };
     }

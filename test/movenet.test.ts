@@ -1,0 +1,212 @@
+// MoveNet and the pose-based features, on people drawn by the project's body model: the loader's
+// sources and atomic download (a local server stands in for TF Hub), keypoints where the drawn
+// joints are, the two looks, the same features from the batch path on any number of workers and
+// from the page's per-frame path, the caches, and `kombat train --features pose` -> `kombat
+// evaluate` end to end. Skipped with a message where ../shared is absent.
+
+import * as assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { promises as fs, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import { initBackend, tf } from '../src/backend';
+import { drawBody, guardPose, type Pose, randomSubjects, relaxedPose, solvePose, skeletonOf, v3, withPose } from '../src/body';
+import { readImage } from '../src/image/decode';
+import { detectPose, meanScore } from '../src/pose/detect';
+import { KP } from '../src/pose/keypoints';
+import { loadMoveNet, movenetCachePath, resolveMoveNet } from '../src/pose/source';
+import { rgbTensor } from '../src/preprocess';
+import { frameFeatures } from '../src/vision/features';
+import { encodeFrame } from '../src/vision/frame';
+import { KEYPOINT_ROW } from '../src/vision/job';
+import { loadFrameModels, resolveLocations } from '../src/vision/models';
+import type { FrameFeatures } from '../src/vision/spec';
+import { needsMoveNet, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
+
+const root = tempDir('kombat-movenet-');
+after(() => rmSync(root, { recursive: true, force: true }));
+process.env.KOMBAT_DATA_DIR = path.join(root, 'data');
+process.env.MOBILENET_URL = sharedMobileNet;
+
+const W = 320;
+const H = 180;
+const VIEW = { yaw: 55, scale: 70, x: 160, y: 172, cameraDistance: 3, cameraHeight: 1.1 };
+
+const POSES: Record<string, Pose> = {
+  punch: withPose(guardPose(relaxedPose()), { armR: v3(-0.15, 0.12, 0.97), elbowR: v3(0.6, -0.6, 0), twist: 25 }),
+  kick: withPose(guardPose(relaxedPose()), { legR: v3(0.02, 0.75, 0.65), kneeR: v3(0, 1, 0.3), lean: -12 }),
+  other: relaxedPose(),
+};
+
+/** A person drawn in `pose` over a plain wall, as JPEG; returns the drawn head position too. */
+async function drawn(file: string, pose: Pose, subject = 0, dx = 0): Promise<{ head: { x: number; y: number } }> {
+  const person = randomSubjects(3, 11)[subject];
+  const view = { ...VIEW, x: VIEW.x + dx };
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="#cfc6b4"/>${drawBody(pose, person, view)}</svg>`;
+  mkdirSync(path.dirname(file), { recursive: true });
+  await sharp(Buffer.from(svg)).jpeg({ quality: 92 }).toFile(file);
+  const J = solvePose(pose, skeletonOf(person), view.yaw);
+  const k = view.cameraDistance / (view.cameraDistance - J.head.z);
+  return { head: { x: view.x + view.scale * J.head.x * k, y: view.y - view.scale * (1.1 + (J.head.y - 1.1) * k) } };
+}
+
+/** Serves ../shared's MoveNet; `breakFile` gets its connection cut halfway. */
+async function server(breakFile?: string) {
+  const requests: string[] = [];
+  const s = http.createServer(async (req, res) => {
+    requests.push(req.url ?? '');
+    const name = path.basename((req.url ?? '').split('?')[0]);
+    const bytes = await fs.readFile(path.join(sharedMoveNet, name)).catch(() => undefined);
+    if (!bytes) return void res.writeHead(404).end();
+    if (name === breakFile) {
+      res.writeHead(200, { 'content-length': bytes.length });
+      res.write(bytes.subarray(0, bytes.length >> 1));
+      return void res.destroy();
+    }
+    res.writeHead(200, { 'content-length': bytes.length }).end(bytes);
+  });
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/movenet`, requests, close: () => new Promise<void>((r) => s.close(() => r())) };
+}
+
+test('MoveNet: MOVENET_URL first, then the cache, else a download renamed into the cache', { skip: needsMoveNet }, async () => {
+  const cacheDir = path.join(root, 'movenet-cache');
+  const saved = process.env.MOVENET_URL;
+  process.env.MOVENET_URL = sharedMoveNet;
+  try {
+    assert.deepEqual(await resolveMoveNet({ cacheDir }), { kind: 'explicit', location: sharedMoveNet });
+  } finally {
+    if (saved === undefined) delete process.env.MOVENET_URL;
+    else process.env.MOVENET_URL = saved;
+  }
+  const broken = await server('movenet-lightning.bin');
+  await assert.rejects(
+    resolveMoveNet({ cacheDir, officialUrl: broken.url }),
+    /MoveNet SinglePose Lightning is not cached in .* and downloading .* failed .*set MOVENET_URL/,
+  );
+  await broken.close();
+  assert.equal(existsSync(movenetCachePath(cacheDir)), false, 'no half-downloaded model under the final name');
+  assert.deepEqual(readdirSync(cacheDir), [], 'temporary folder removed');
+  const ok = await server();
+  const got = await resolveMoveNet({ cacheDir, officialUrl: ok.url });
+  assert.equal(got.kind, 'download');
+  assert.deepEqual(ok.requests, ['/movenet/model.json', '/movenet/movenet-lightning.bin']);
+  assert.equal((await resolveMoveNet({ cacheDir, officialUrl: ok.url })).kind, 'cache');
+  assert.equal(ok.requests.length, 2, 'the second time comes from the cache');
+  await ok.close();
+  const model = await loadMoveNet({ url: got.location });
+  assert.deepEqual(model.inputs[0].shape, [1, 192, 192, 3]);
+  model.dispose();
+  await assert.rejects(loadMoveNet({ url: sharedMobileNet }), /not MoveNet SinglePose Lightning|cannot load MoveNet/);
+});
+
+test('keypoints land on the drawn person; the second look is at least as confident', { skip: needsMoveNet }, async () => {
+  await initBackend();
+  const model = await loadMoveNet({ url: sharedMoveNet });
+  const before = tf.memory().numTensors;
+  for (const [i, cls] of ['punch', 'other'].entries()) {
+    const file = path.join(root, 'drawn', `${cls}.jpg`);
+    const { head } = await drawn(file, POSES[cls], i);
+    const image = await readImage(file);
+    const pixels = rgbTensor(image.data, image.width, image.height);
+    const one = await detectPose(model, pixels, { model: 'movenet-singlepose-lightning-4', passes: 1 });
+    const two = await detectPose(model, pixels, { model: 'movenet-singlepose-lightning-4', passes: 2 });
+    pixels.dispose();
+    assert.ok(meanScore(two) >= meanScore(one), `${cls}: two looks ${meanScore(two)} vs one ${meanScore(one)}`);
+    assert.ok(meanScore(two) > 0.3, `${cls}: mean score ${meanScore(two)}`);
+    const nose = { x: two.points[KP.nose * 3], y: two.points[KP.nose * 3 + 1] };
+    assert.ok(Math.hypot(nose.x - head.x, nose.y - head.y) < 0.08 * H, `${cls}: nose ${JSON.stringify(nose)} far from the head ${JSON.stringify(head)}`);
+    const ankle = two.points[KP.rightAnkle * 3 + 1];
+    assert.ok(ankle > nose.y + 0.4 * H, `${cls}: ankle (y ${ankle}) well below the nose (y ${nose.y})`);
+  }
+  assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
+  model.dispose();
+});
+
+const POSE_AND_CROP: FrameFeatures = {
+  kind: 'combined',
+  parts: [
+    { kind: 'pose', detector: { model: 'movenet-singlepose-lightning-4', passes: 2 }, descriptor: { name: 'kombat-pose', version: 1, size: 84 } },
+    { kind: 'mobilenet-crop', alpha: 0.75, inputSize: [96, 96], layer: 'conv_pw_11_relu', detector: { model: 'movenet-singlepose-lightning-4', passes: 2 }, crop: { scale: 1.5, minFraction: 0.2 } },
+  ],
+};
+
+test('pose + crop features: the same on 1 and 2 workers and per frame, cached, bad files named', { skip: needsMoveNet }, async () => {
+  process.env.MOVENET_URL = sharedMoveNet;
+  const files: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const file = path.join(root, 'frames', `f${i}.jpg`);
+    await drawn(file, POSES[['punch', 'kick', 'other'][i % 3]], i % 3, (i - 3) * 20);
+    files.push(file);
+  }
+  const cacheA = path.join(root, 'cache-a');
+  const cacheB = path.join(root, 'cache-b');
+  const one = await frameFeatures(POSE_AND_CROP, files, { workers: 1, cacheRoot: cacheA, batchSize: 2 });
+  const two = await frameFeatures(POSE_AND_CROP, files, { workers: 2, cacheRoot: cacheB, batchSize: 2 });
+  assert.equal(one.featureSize, 84 + 384);
+  assert.deepEqual(Buffer.from(two.features.buffer), Buffer.from(one.features.buffer), 'bitwise the same on two workers');
+  assert.equal(one.computed, 6);
+  const again = await frameFeatures(POSE_AND_CROP, files, { cacheRoot: cacheA });
+  assert.equal(again.computed, 0, 'all from the caches');
+  assert.deepEqual(Buffer.from(again.features.buffer), Buffer.from(one.features.buffer));
+  // The page's path: one frame, pixels to features.
+  const models = await loadFrameModels(POSE_AND_CROP, await resolveLocations(POSE_AND_CROP));
+  const image = await readImage(files[0]);
+  const pixels = rgbTensor(image.data, image.width, image.height);
+  const { features, keypoints } = await encodeFrame(POSE_AND_CROP, models, pixels);
+  pixels.dispose();
+  models.dispose?.();
+  const row = one.features.subarray(0, one.featureSize);
+  assert.ok(features.every((v, i) => Math.abs(v - row[i]) < 1e-4), 'per-frame path = batch path');
+  assert.ok(Math.abs(keypoints!.points[2] - one.keypoints![2]) < 1e-6);
+  assert.equal(one.keypoints!.length, 6 * KEYPOINT_ROW);
+  // A file that is not an image is named, and the others still get their features.
+  const bad = path.join(root, 'frames', 'bad.jpg');
+  await fs.writeFile(bad, 'not a jpeg');
+  const mixed = await frameFeatures(POSE_AND_CROP, [files[0], bad], { cacheRoot: cacheA });
+  assert.equal(mixed.failed.length, 1);
+  assert.match(mixed.failed[0].message, /bad\.jpg: (not an image|cannot decode|truncated)/);
+  assert.deepEqual(Array.from(mixed.features.subarray(0, mixed.featureSize)), Array.from(row));
+});
+
+test('kombat train --features pose, then kombat evaluate: the model declares its kind; no kicks -> folded', { skip: needsMoveNet }, async () => {
+  const data = path.join(root, 'people');
+  for (const [s, subject] of ['p1', 'p2', 'p3'].entries())
+    for (const cls of ['punch', 'kick', 'other'])
+      for (let i = 0; i < 3; i++) await drawn(path.join(data, cls, `${subject}_c1_${String(i).padStart(5, '0')}.jpg`), POSES[cls], s, (i - 1) * 30);
+  const env = { ...process.env, MOVENET_URL: sharedMoveNet, MOBILENET_URL: sharedMobileNet, KOMBAT_DATA_DIR: path.join(root, 'cli-data') };
+  delete env.KOMBAT_SMOKE;
+  const kombat = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'src', 'cli', 'main.ts'), ...args], { encoding: 'utf8', env });
+  const out = path.join(root, 'models', 'pose');
+  const t = kombat('train', '--data', data, '--task', 'ternary', '--out', out, '--features', 'pose', '--epochs', '3');
+  assert.equal(t.status, 0, t.stderr);
+  assert.match(t.stderr, /features: pose v1 \(movenet, 2 passes\), from pose/);
+  assert.match(t.stderr, /no augmented variants/);
+  const meta = JSON.parse(readFileSync(path.join(out, 'metadata.json'), 'utf8'));
+  assert.equal(meta.features.kind, 'pose');
+  assert.equal(meta.features.featureSize, 84);
+  assert.match(meta.preprocessing, /MoveNet SinglePose Lightning .* pose descriptor v1/);
+  const e = kombat('evaluate', '--model', out, '--data', data, '--json');
+  assert.equal(e.status, 0, e.stderr);
+  const m = JSON.parse(e.stdout);
+  assert.deepEqual(m.classes, ['punch', 'kick', 'other']);
+  assert.equal(m.folded, undefined, 'kicks present: nothing to fold');
+  // Train the same kind as an exported model; evaluate on a folder without kicks.
+  const noKicks = path.join(root, 'people-no-kicks');
+  await fs.cp(path.join(data, 'punch'), path.join(noKicks, 'punch'), { recursive: true });
+  await fs.cp(path.join(data, 'other'), path.join(noKicks, 'other'), { recursive: true });
+  const f = kombat('evaluate', '--model', out, '--data', noKicks);
+  assert.equal(f.status, 0, f.stderr);
+  assert.match(f.stdout, /no kick images: 3-way predictions folded to punch vs\. not punch/);
+  const like = kombat('train', '--data', data, '--task', 'binary', '--out', path.join(root, 'models', 'like'), '--features', out, '--epochs', '2');
+  assert.equal(like.status, 0, like.stderr);
+  assert.match(like.stderr, new RegExp(`features: pose v1 .*, from the model in ${out}`));
+  const bad = kombat('train', '--data', data, '--task', 'binary', '--out', path.join(root, 'models', 'x'), '--features', 'hog');
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /--features hog: neither a feature kind \(mobilenet, mobilenet-crop, pose, combined\) nor a model folder/);
+});

@@ -1,0 +1,195 @@
+// The browser-safe pose parts and the feature-kind contract: keypoint boxes, the pose descriptor's
+// invariances, the crop's pixel-centre sampling, the metadata checks, and chapter 10's selection
+// rule. No models needed.
+
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as path from 'node:path';
+import { initBackend, tf } from '../src/backend';
+import { cropResize } from '../src/pose/detect';
+import { bodyFrame, POSE_DESCRIPTOR, POSE_DESCRIPTOR_SIZE, poseDescriptor } from '../src/pose/descriptor';
+import {
+  type BodyKeypoints,
+  frameSquare,
+  KEYPOINT_COUNT,
+  KP,
+  keypointBounds,
+  mirrorKeypoints,
+  personSquare,
+} from '../src/pose/keypoints';
+import { chooseMethod, type MethodScore } from '../src/transfer/rule';
+import { parseModelMetadata } from '../src/vision/contract';
+import { parseDeclaredFeatures, parseFrameFeatures } from '../src/vision/spec';
+
+/** A standing person facing the camera, 100 px of torso, neck at (200, 100): right arm punching toward the image left, left fist up in guard. */
+function person(dx = 0, dy = 0, s = 1, score = 0.9): BodyKeypoints {
+  const at: Record<string, [number, number]> = {
+    nose: [200, 60],
+    leftEye: [210, 50],
+    rightEye: [190, 50],
+    leftEar: [220, 55],
+    rightEar: [180, 55],
+    leftShoulder: [235, 100],
+    rightShoulder: [165, 100],
+    leftElbow: [250, 150],
+    rightElbow: [110, 100],
+    leftWrist: [215, 120],
+    rightWrist: [60, 98],
+    leftHip: [225, 200],
+    rightHip: [175, 200],
+    leftKnee: [228, 270],
+    rightKnee: [172, 270],
+    leftAnkle: [230, 340],
+    rightAnkle: [170, 340],
+  };
+  const points = new Float32Array(KEYPOINT_COUNT * 3);
+  for (const [name, [x, y]] of Object.entries(at)) {
+    const i = KP[name as keyof typeof KP];
+    points.set([x * s + dx, y * s + dy, score], i * 3);
+  }
+  return { width: 640 * s, height: 360 * s, points };
+}
+
+function maxDiff(a: Float32Array, b: Float32Array): number {
+  return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+}
+
+test('the pose descriptor does not change when the person moves or appears larger', () => {
+  const d = poseDescriptor(person());
+  assert.equal(d.length, POSE_DESCRIPTOR_SIZE);
+  assert.equal(POSE_DESCRIPTOR.size, POSE_DESCRIPTOR_SIZE);
+  assert.ok(maxDiff(d, poseDescriptor(person(130, -40))) < 1e-5, 'translation');
+  assert.ok(maxDiff(d, poseDescriptor(person(0, 0, 2.5))) < 1e-5, 'scale');
+  // The body unit is the torso: neck (200, 100) to mid-hips (200, 200).
+  const frame = bodyFrame(person(0, 0, 2));
+  assert.deepEqual([frame.origin.x, frame.origin.y, frame.unit], [400, 200, 200]);
+});
+
+test('the pose descriptor sees the punching arm: extended right arm, bent left arm', () => {
+  const d = poseDescriptor(person());
+  // Elbow cosines come after 51 point values and 24 segment values: left, right, then the knees.
+  const [leftElbow, rightElbow] = [d[51 + 24], d[51 + 24 + 1]];
+  assert.ok(rightElbow < -0.99, `right arm straight (cos ${rightElbow})`);
+  assert.ok(leftElbow > -0.9, `left arm bent (cos ${leftElbow})`);
+  // Mirrored, the punch is the left arm's.
+  const m = poseDescriptor(mirrorKeypoints(person()));
+  assert.ok(Math.abs(m[51 + 24] - rightElbow) < 1e-6 && Math.abs(m[51 + 24 + 1] - leftElbow) < 1e-6);
+  // Mirroring twice gives the same keypoints back.
+  assert.ok(maxDiff(mirrorKeypoints(mirrorKeypoints(person())).points, person().points) < 1e-4);
+});
+
+test('keypoints below the confidence threshold count as not seen', () => {
+  const k = person();
+  for (const name of ['leftKnee', 'rightKnee', 'leftAnkle', 'rightAnkle'] as const) k.points[KP[name] * 3 + 2] = 0.05;
+  const d = poseDescriptor(k);
+  assert.equal(d[KP.leftKnee * 2], 0);
+  assert.equal(d[KP.leftKnee * 2 + 1], 0);
+  assert.equal(d[34 + KP.leftKnee], 0, 'not seen');
+  assert.equal(d[34 + KP.leftHip], 1, 'seen');
+  assert.ok(d.every((v) => Number.isFinite(v) && Math.abs(v) <= 4));
+  // Nobody at all: zeros, no NaN.
+  const empty = poseDescriptor({ width: 320, height: 180, points: new Float32Array(KEYPOINT_COUNT * 3) });
+  assert.ok(empty.every((v) => v === 0));
+});
+
+test('boxes: confident keypoints bound the person; the square around them keeps a minimum size', () => {
+  const k = person();
+  assert.deepEqual(keypointBounds(k), { x: 60, y: 50, width: 190, height: 290 });
+  const sq = personSquare(k, { scale: 1.5, minFraction: 0.2 })!;
+  assert.equal(sq.width, 290 * 1.5);
+  assert.equal(sq.x + sq.width / 2, 155);
+  assert.equal(personSquare(k, { scale: 1, minFraction: 0.9 })!.width, 0.9 * 640);
+  const few = { ...k, points: k.points.map((v, i) => (i % 3 === 2 && i > 6 ? 0 : v)) };
+  assert.equal(personSquare(few), undefined, 'fewer than three confident points');
+  assert.deepEqual(frameSquare(320, 180), { x: 0, y: -70, width: 320, height: 320 });
+});
+
+test('cropResize samples at pixel centres and fills outside the frame', async () => {
+  await initBackend();
+  const values = Float32Array.from({ length: 4 * 4 * 3 }, (_, i) => i);
+  const image = tf.tensor4d(values, [1, 4, 4, 3]);
+  const id = cropResize(image, { x: 0, y: 0, width: 4, height: 4 }, 4);
+  assert.ok(maxDiff((await id.data()) as Float32Array, values) < 1e-4, 'the whole image at its own size is itself');
+  // Half the size: each output pixel is the mean of a 2x2 block (bilinear at the block's centre).
+  const half = (await cropResize(image, { x: 0, y: 0, width: 4, height: 4 }, 2).data()) as Float32Array;
+  const block = (r: number, c: number, ch: number) =>
+    [0, 1].flatMap((i) => [0, 1].map((j) => values[((r * 2 + i) * 4 + c * 2 + j) * 3 + ch])).reduce((a, b) => a + b) / 4;
+  assert.ok(Math.abs(half[0] - block(0, 0, 0)) < 1e-4 && Math.abs(half[11] - block(1, 1, 2)) < 1e-4);
+  const outside = cropResize(image, { x: -10, y: -10, width: 4, height: 4 }, 2, 7);
+  assert.deepEqual(Array.from(await outside.data()), new Array(12).fill(7));
+  tf.dispose([image, id, outside]);
+});
+
+test('feature declarations: old metadata means whole-frame MobileNet; bad ones are named', () => {
+  const legacy = parseFrameFeatures({ alpha: 0.75, inputSize: [224, 224], layer: 'conv_pw_12_relu', fit: 'stretch' });
+  assert.equal(legacy.kind, 'mobilenet');
+  const pose = { kind: 'pose', detector: { model: 'movenet-singlepose-lightning-4', passes: 2 }, descriptor: POSE_DESCRIPTOR };
+  assert.deepEqual(parseFrameFeatures(pose), pose);
+  assert.throws(() => parseFrameFeatures({ kind: 'hog' }), /features\.kind: "hog" is not one of "mobilenet", "mobilenet-crop", "pose", "combined"/);
+  assert.throws(
+    () => parseFrameFeatures({ ...pose, detector: { model: 'posenet', passes: 2 } }),
+    /features\.detector\.model: "posenet" is not one of "movenet-singlepose-lightning-4"/,
+  );
+  assert.throws(
+    () => parseFrameFeatures({ ...pose, descriptor: { ...POSE_DESCRIPTOR, size: 10 } }),
+    /features\.descriptor\.size: version 1 has 84 values, not 10/,
+  );
+  assert.throws(
+    () => parseFrameFeatures({ kind: 'mobilenet-crop', alpha: 0.75, inputSize: [224, 160], layer: 'x', detector: pose.detector, crop: { scale: 1.5, minFraction: 0.2 } }),
+    /inputSize: a person crop is square/,
+  );
+  assert.throws(() => parseFrameFeatures({ kind: 'combined', parts: [pose] }), /parts: expected at least two/);
+  assert.throws(() => parseDeclaredFeatures(pose), /featureSize: undefined is not a whole number/);
+});
+
+test('model metadata: task, classes and thresholds are checked against the contract', () => {
+  const good = {
+    name: 'm',
+    task: 'ternary',
+    classes: ['punch', 'kick', 'other'],
+    features: { kind: 'pose', detector: { model: 'movenet-singlepose-lightning-4', passes: 2 }, descriptor: POSE_DESCRIPTOR, featureSize: 84 },
+    thresholds: { any: 0.45, action: 0.4 },
+    weights: 'uint8',
+    trainingDataHash: 'abc',
+  };
+  const m = parseModelMetadata(good, 'x/metadata.json');
+  assert.equal(m.features.featureSize, 84);
+  assert.equal((m as unknown as { trainingDataHash: string }).trainingDataHash, 'abc', 'other fields kept');
+  assert.throws(() => parseModelMetadata({ ...good, task: 'kicks' }, 'x/metadata.json'), /x\/metadata\.json: task: "kicks" is not one of binary, ternary/);
+  assert.throws(() => parseModelMetadata({ ...good, classes: ['a', 'b', 'c'] }, 'x'), /classes: \["a","b","c"\] should be \["punch","kick","other"\]/);
+  assert.throws(() => parseModelMetadata({ ...good, thresholds: { any: 2, action: 0.3 } }, 'x'), /thresholds\.any: 2 is not in 0\.\.1/);
+  const { features: _f, ...noFeatures } = good;
+  assert.throws(() => parseModelMetadata(noFeatures, 'x'), /x: missing "features"/);
+});
+
+test('the selection rule: eligible by synthetic accuracy, best on real frames, ties to appearance-free features', () => {
+  const s = (id: MethodScore['id'], syn: number, real: number): MethodScore => ({ id, syntheticTestAccuracy: syn, realBalancedAccuracy: real });
+  // person-crop is best on real frames but loses 5 points on synthetic test: not eligible.
+  const a = chooseMethod([s('whole-frame', 0.86, 0.45), s('person-crop', 0.81, 0.9), s('pose', 0.84, 0.7), s('pose+webcam', 0.85, 0.82)]);
+  assert.deepEqual(a.eligible, ['whole-frame', 'pose', 'pose+webcam']);
+  assert.equal(a.id, 'pose+webcam');
+  // Within 0.02 of the best: tied, and pose goes before the whole frame.
+  const b = chooseMethod([s('whole-frame', 0.86, 0.83), s('pose', 0.85, 0.815)]);
+  assert.deepEqual(b.tied, ['whole-frame', 'pose']);
+  assert.equal(b.id, 'pose');
+  // A clear winner stays the winner whatever its kind.
+  assert.equal(chooseMethod([s('whole-frame', 0.86, 0.9), s('pose', 0.85, 0.7)]).id, 'whole-frame');
+  assert.throws(() => chooseMethod([s('pose', 0.8, 0.8)]), /needs the whole-frame method/);
+});
+
+test('the modules the page needs bundle for the browser (no Node imports)', async () => {
+  // esbuild comes with tsx; the game page bundles with it too.
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  const entries = ['vision/frame.ts', 'vision/contract.ts', 'pose/descriptor.ts', 'pose/keypoints.ts', 'game/decision.ts'];
+  const result = await esbuild.build({
+    entryPoints: entries.map((e) => path.join(__dirname, '..', 'src', e)),
+    bundle: true,
+    platform: 'browser',
+    write: false,
+    outdir: 'out',
+    external: ['@tensorflow/tfjs'],
+    logLevel: 'silent',
+  });
+  assert.equal(result.errors.length, 0);
+  assert.equal(result.outputFiles.length, entries.length);
+});
