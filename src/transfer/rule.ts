@@ -1,7 +1,8 @@
-// How chapter 10 picks the default model, written (and committed) before any method was scored on
-// real frames. The real frames are one man in two rooms; the choice will be judged on other people,
-// so the rule looks at the real frames once, with a margin that treats differences within about
-// one standard error as ties, and breaks ties toward what depends least on appearance.
+// How chapter 10 picks the default model, written and committed (with the candidates of
+// ./methods.ts and their training settings) before any method was scored on real frames. The real
+// frames are one man in two rooms; the choice will be judged on other people, so the rule looks at
+// the real frames once, with a margin that treats differences within about one standard error as
+// ties, and breaks ties toward what depends least on appearance.
 import type { MethodId } from './methods';
 
 /** Points of synthetic 3-way test accuracy a method may lose against today's whole-frame model. */
