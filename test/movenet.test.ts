@@ -5,15 +5,25 @@
 // evaluate` end to end. Skipped with a message where ../shared is absent.
 
 import * as assert from 'node:assert/strict';
-import { after, test } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { promises as fs, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, promises as fs, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { initBackend, tf } from '../src/backend';
-import { drawBody, guardPose, type Pose, randomSubjects, relaxedPose, solvePose, skeletonOf, v3, withPose } from '../src/body';
+import {
+  drawBody,
+  guardPose,
+  type Pose,
+  randomSubjects,
+  relaxedPose,
+  skeletonOf,
+  solvePose,
+  v3,
+  withPose,
+} from '../src/body';
 import { readImage } from '../src/image/decode';
 import { detectPose, meanScore } from '../src/pose/detect';
 import { KP } from '../src/pose/keypoints';
@@ -70,10 +80,16 @@ async function server(breakFile?: string) {
   });
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
   const { port } = s.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/movenet`, requests, close: () => new Promise<void>((r) => s.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}/movenet`,
+    requests,
+    close: () => new Promise<void>((r) => s.close(() => r())),
+  };
 }
 
-test('MoveNet: MOVENET_URL first, then the cache, else a download renamed into the cache', { skip: needsMoveNet }, async () => {
+test('MoveNet: MOVENET_URL first, then the cache, else a download renamed into the cache', {
+  skip: needsMoveNet,
+}, async () => {
   const cacheDir = path.join(root, 'movenet-cache');
   const saved = process.env.MOVENET_URL;
   process.env.MOVENET_URL = sharedMoveNet;
@@ -104,7 +120,9 @@ test('MoveNet: MOVENET_URL first, then the cache, else a download renamed into t
   await assert.rejects(loadMoveNet({ url: sharedMobileNet }), /not MoveNet SinglePose Lightning|cannot load MoveNet/);
 });
 
-test('keypoints land on the drawn person; the second look is at least as confident', { skip: needsMoveNet }, async () => {
+test('keypoints land on the drawn person; the second look is at least as confident', {
+  skip: needsMoveNet,
+}, async () => {
   await initBackend();
   const model = await loadMoveNet({ url: sharedMoveNet });
   const before = tf.memory().numTensors;
@@ -119,7 +137,10 @@ test('keypoints land on the drawn person; the second look is at least as confide
     assert.ok(meanScore(two) >= meanScore(one), `${cls}: two looks ${meanScore(two)} vs one ${meanScore(one)}`);
     assert.ok(meanScore(two) > 0.3, `${cls}: mean score ${meanScore(two)}`);
     const nose = { x: two.points[KP.nose * 3], y: two.points[KP.nose * 3 + 1] };
-    assert.ok(Math.hypot(nose.x - head.x, nose.y - head.y) < 0.08 * H, `${cls}: nose ${JSON.stringify(nose)} far from the head ${JSON.stringify(head)}`);
+    assert.ok(
+      Math.hypot(nose.x - head.x, nose.y - head.y) < 0.08 * H,
+      `${cls}: nose ${JSON.stringify(nose)} far from the head ${JSON.stringify(head)}`,
+    );
     const ankle = two.points[KP.rightAnkle * 3 + 1];
     assert.ok(ankle > nose.y + 0.4 * H, `${cls}: ankle (y ${ankle}) well below the nose (y ${nose.y})`);
   }
@@ -130,12 +151,25 @@ test('keypoints land on the drawn person; the second look is at least as confide
 const POSE_AND_CROP: FrameFeatures = {
   kind: 'combined',
   parts: [
-    { kind: 'pose', detector: { model: 'movenet-singlepose-lightning-4', passes: 2 }, descriptor: { name: 'kombat-pose', version: 1, size: 84 } },
-    { kind: 'mobilenet-crop', alpha: 0.75, inputSize: [96, 96], layer: 'conv_pw_11_relu', detector: { model: 'movenet-singlepose-lightning-4', passes: 2 }, crop: { scale: 1.5, minFraction: 0.2 } },
+    {
+      kind: 'pose',
+      detector: { model: 'movenet-singlepose-lightning-4', passes: 2 },
+      descriptor: { name: 'kombat-pose', version: 1, size: 84 },
+    },
+    {
+      kind: 'mobilenet-crop',
+      alpha: 0.75,
+      inputSize: [96, 96],
+      layer: 'conv_pw_11_relu',
+      detector: { model: 'movenet-singlepose-lightning-4', passes: 2 },
+      crop: { scale: 1.5, minFraction: 0.2 },
+    },
   ],
 };
 
-test('pose + crop features: the same on 1 and 2 workers and per frame, cached, bad files named', { skip: needsMoveNet }, async () => {
+test('pose + crop features: the same on 1 and 2 workers and per frame, cached, bad files named', {
+  skip: needsMoveNet,
+}, async () => {
   process.env.MOVENET_URL = sharedMoveNet;
   const files: string[] = [];
   for (let i = 0; i < 6; i++) {
@@ -148,7 +182,11 @@ test('pose + crop features: the same on 1 and 2 workers and per frame, cached, b
   const one = await frameFeatures(POSE_AND_CROP, files, { workers: 1, cacheRoot: cacheA, batchSize: 2 });
   const two = await frameFeatures(POSE_AND_CROP, files, { workers: 2, cacheRoot: cacheB, batchSize: 2 });
   assert.equal(one.featureSize, 84 + 384);
-  assert.deepEqual(Buffer.from(two.features.buffer), Buffer.from(one.features.buffer), 'bitwise the same on two workers');
+  assert.deepEqual(
+    Buffer.from(two.features.buffer),
+    Buffer.from(one.features.buffer),
+    'bitwise the same on two workers',
+  );
   assert.equal(one.computed, 6);
   const again = await frameFeatures(POSE_AND_CROP, files, { cacheRoot: cacheA });
   assert.equal(again.computed, 0, 'all from the caches');
@@ -161,7 +199,10 @@ test('pose + crop features: the same on 1 and 2 workers and per frame, cached, b
   pixels.dispose();
   models.dispose?.();
   const row = one.features.subarray(0, one.featureSize);
-  assert.ok(features.every((v, i) => Math.abs(v - row[i]) < 1e-4), 'per-frame path = batch path');
+  assert.ok(
+    features.every((v, i) => Math.abs(v - row[i]) < 1e-4),
+    'per-frame path = batch path',
+  );
   assert.ok(Math.abs(keypoints!.points[2] - one.keypoints![2]) < 1e-6);
   assert.equal(one.keypoints!.length, 6 * KEYPOINT_ROW);
   // A file that is not an image is named, and the others still get their features.
@@ -173,15 +214,31 @@ test('pose + crop features: the same on 1 and 2 workers and per frame, cached, b
   assert.deepEqual(Array.from(mixed.features.subarray(0, mixed.featureSize)), Array.from(row));
 });
 
-test('kombat train --features pose, then kombat evaluate: the model declares its kind; no kicks -> folded', { skip: needsMoveNet }, async () => {
+test('kombat train --features pose, then kombat evaluate: the model declares its kind; no kicks -> folded', {
+  skip: needsMoveNet,
+}, async () => {
   const data = path.join(root, 'people');
   for (const [s, subject] of ['p1', 'p2', 'p3'].entries())
     for (const cls of ['punch', 'kick', 'other'])
-      for (let i = 0; i < 3; i++) await drawn(path.join(data, cls, `${subject}_c1_${String(i).padStart(5, '0')}.jpg`), POSES[cls], s, (i - 1) * 30);
-  const env = { ...process.env, MOVENET_URL: sharedMoveNet, MOBILENET_URL: sharedMobileNet, KOMBAT_DATA_DIR: path.join(root, 'cli-data') };
+      for (let i = 0; i < 3; i++)
+        await drawn(
+          path.join(data, cls, `${subject}_c1_${String(i).padStart(5, '0')}.jpg`),
+          POSES[cls],
+          s,
+          (i - 1) * 30,
+        );
+  const env = {
+    ...process.env,
+    MOVENET_URL: sharedMoveNet,
+    MOBILENET_URL: sharedMobileNet,
+    KOMBAT_DATA_DIR: path.join(root, 'cli-data'),
+  };
   delete env.KOMBAT_SMOKE;
   const kombat = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'src', 'cli', 'main.ts'), ...args], { encoding: 'utf8', env });
+    spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'src', 'cli', 'main.ts'), ...args], {
+      encoding: 'utf8',
+      env,
+    });
   const out = path.join(root, 'models', 'pose');
   const t = kombat('train', '--data', data, '--task', 'ternary', '--out', out, '--features', 'pose', '--epochs', '3');
   assert.equal(t.status, 0, t.stderr);
@@ -203,10 +260,35 @@ test('kombat train --features pose, then kombat evaluate: the model declares its
   const f = kombat('evaluate', '--model', out, '--data', noKicks);
   assert.equal(f.status, 0, f.stderr);
   assert.match(f.stdout, /no kick images: 3-way predictions folded to punch vs\. not punch/);
-  const like = kombat('train', '--data', data, '--task', 'binary', '--out', path.join(root, 'models', 'like'), '--features', out, '--epochs', '2');
+  const like = kombat(
+    'train',
+    '--data',
+    data,
+    '--task',
+    'binary',
+    '--out',
+    path.join(root, 'models', 'like'),
+    '--features',
+    out,
+    '--epochs',
+    '2',
+  );
   assert.equal(like.status, 0, like.stderr);
   assert.match(like.stderr, new RegExp(`features: pose v1 .*, from the model in ${out}`));
-  const bad = kombat('train', '--data', data, '--task', 'binary', '--out', path.join(root, 'models', 'x'), '--features', 'hog');
+  const bad = kombat(
+    'train',
+    '--data',
+    data,
+    '--task',
+    'binary',
+    '--out',
+    path.join(root, 'models', 'x'),
+    '--features',
+    'hog',
+  );
   assert.notEqual(bad.status, 0);
-  assert.match(bad.stderr, /--features hog: neither a feature kind \(mobilenet, mobilenet-crop, pose, combined\) nor a model folder/);
+  assert.match(
+    bad.stderr,
+    /--features hog: neither a feature kind \(mobilenet, mobilenet-crop, pose, combined\) nor a model folder/,
+  );
 });

@@ -3,11 +3,11 @@
 // rule. No models needed.
 
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { initBackend, tf } from '../src/backend';
-import { cropResize } from '../src/pose/detect';
 import { bodyFrame, POSE_DESCRIPTOR, POSE_DESCRIPTOR_SIZE, poseDescriptor } from '../src/pose/descriptor';
+import { cropResize } from '../src/pose/detect';
 import {
   type BodyKeypoints,
   frameSquare,
@@ -113,7 +113,8 @@ test('cropResize samples at pixel centres and fills outside the frame', async ()
   // Half the size: each output pixel is the mean of a 2x2 block (bilinear at the block's centre).
   const half = (await cropResize(image, { x: 0, y: 0, width: 4, height: 4 }, 2).data()) as Float32Array;
   const block = (r: number, c: number, ch: number) =>
-    [0, 1].flatMap((i) => [0, 1].map((j) => values[((r * 2 + i) * 4 + c * 2 + j) * 3 + ch])).reduce((a, b) => a + b) / 4;
+    [0, 1].flatMap((i) => [0, 1].map((j) => values[((r * 2 + i) * 4 + c * 2 + j) * 3 + ch])).reduce((a, b) => a + b) /
+    4;
   assert.ok(Math.abs(half[0] - block(0, 0, 0)) < 1e-4 && Math.abs(half[11] - block(1, 1, 2)) < 1e-4);
   const outside = cropResize(image, { x: -10, y: -10, width: 4, height: 4 }, 2, 7);
   assert.deepEqual(Array.from(await outside.data()), new Array(12).fill(7));
@@ -123,9 +124,16 @@ test('cropResize samples at pixel centres and fills outside the frame', async ()
 test('feature declarations: old metadata means whole-frame MobileNet; bad ones are named', () => {
   const legacy = parseFrameFeatures({ alpha: 0.75, inputSize: [224, 224], layer: 'conv_pw_12_relu', fit: 'stretch' });
   assert.equal(legacy.kind, 'mobilenet');
-  const pose = { kind: 'pose', detector: { model: 'movenet-singlepose-lightning-4', passes: 2 }, descriptor: POSE_DESCRIPTOR };
+  const pose = {
+    kind: 'pose',
+    detector: { model: 'movenet-singlepose-lightning-4', passes: 2 },
+    descriptor: POSE_DESCRIPTOR,
+  };
   assert.deepEqual(parseFrameFeatures(pose), pose);
-  assert.throws(() => parseFrameFeatures({ kind: 'hog' }), /features\.kind: "hog" is not one of "mobilenet", "mobilenet-crop", "pose", "combined"/);
+  assert.throws(
+    () => parseFrameFeatures({ kind: 'hog' }),
+    /features\.kind: "hog" is not one of "mobilenet", "mobilenet-crop", "pose", "combined"/,
+  );
   assert.throws(
     () => parseFrameFeatures({ ...pose, detector: { model: 'posenet', passes: 2 } }),
     /features\.detector\.model: "posenet" is not one of "movenet-singlepose-lightning-4"/,
@@ -135,7 +143,15 @@ test('feature declarations: old metadata means whole-frame MobileNet; bad ones a
     /features\.descriptor\.size: version 1 has 84 values, not 10/,
   );
   assert.throws(
-    () => parseFrameFeatures({ kind: 'mobilenet-crop', alpha: 0.75, inputSize: [224, 160], layer: 'x', detector: pose.detector, crop: { scale: 1.5, minFraction: 0.2 } }),
+    () =>
+      parseFrameFeatures({
+        kind: 'mobilenet-crop',
+        alpha: 0.75,
+        inputSize: [224, 160],
+        layer: 'x',
+        detector: pose.detector,
+        crop: { scale: 1.5, minFraction: 0.2 },
+      }),
     /inputSize: a person crop is square/,
   );
   assert.throws(() => parseFrameFeatures({ kind: 'combined', parts: [pose] }), /parts: expected at least two/);
@@ -147,7 +163,12 @@ test('model metadata: task, classes and thresholds are checked against the contr
     name: 'm',
     task: 'ternary',
     classes: ['punch', 'kick', 'other'],
-    features: { kind: 'pose', detector: { model: 'movenet-singlepose-lightning-4', passes: 2 }, descriptor: POSE_DESCRIPTOR, featureSize: 84 },
+    features: {
+      kind: 'pose',
+      detector: { model: 'movenet-singlepose-lightning-4', passes: 2 },
+      descriptor: POSE_DESCRIPTOR,
+      featureSize: 84,
+    },
     thresholds: { any: 0.45, action: 0.4 },
     weights: 'uint8',
     trainingDataHash: 'abc',
@@ -155,17 +176,35 @@ test('model metadata: task, classes and thresholds are checked against the contr
   const m = parseModelMetadata(good, 'x/metadata.json');
   assert.equal(m.features.featureSize, 84);
   assert.equal((m as unknown as { trainingDataHash: string }).trainingDataHash, 'abc', 'other fields kept');
-  assert.throws(() => parseModelMetadata({ ...good, task: 'kicks' }, 'x/metadata.json'), /x\/metadata\.json: task: "kicks" is not one of binary, ternary/);
-  assert.throws(() => parseModelMetadata({ ...good, classes: ['a', 'b', 'c'] }, 'x'), /classes: \["a","b","c"\] should be \["punch","kick","other"\]/);
-  assert.throws(() => parseModelMetadata({ ...good, thresholds: { any: 2, action: 0.3 } }, 'x'), /thresholds\.any: 2 is not in 0\.\.1/);
+  assert.throws(
+    () => parseModelMetadata({ ...good, task: 'kicks' }, 'x/metadata.json'),
+    /x\/metadata\.json: task: "kicks" is not one of binary, ternary/,
+  );
+  assert.throws(
+    () => parseModelMetadata({ ...good, classes: ['a', 'b', 'c'] }, 'x'),
+    /classes: \["a","b","c"\] should be \["punch","kick","other"\]/,
+  );
+  assert.throws(
+    () => parseModelMetadata({ ...good, thresholds: { any: 2, action: 0.3 } }, 'x'),
+    /thresholds\.any: 2 is not in 0\.\.1/,
+  );
   const { features: _f, ...noFeatures } = good;
   assert.throws(() => parseModelMetadata(noFeatures, 'x'), /x: missing "features"/);
 });
 
 test('the selection rule: eligible by synthetic accuracy, best on real frames, ties to appearance-free features', () => {
-  const s = (id: MethodScore['id'], syn: number, real: number): MethodScore => ({ id, syntheticTestAccuracy: syn, realBalancedAccuracy: real });
+  const s = (id: MethodScore['id'], syn: number, real: number): MethodScore => ({
+    id,
+    syntheticTestAccuracy: syn,
+    realBalancedAccuracy: real,
+  });
   // person-crop is best on real frames but loses 5 points on synthetic test: not eligible.
-  const a = chooseMethod([s('whole-frame', 0.86, 0.45), s('person-crop', 0.81, 0.9), s('pose', 0.84, 0.7), s('pose+webcam', 0.85, 0.82)]);
+  const a = chooseMethod([
+    s('whole-frame', 0.86, 0.45),
+    s('person-crop', 0.81, 0.9),
+    s('pose', 0.84, 0.7),
+    s('pose+webcam', 0.85, 0.82),
+  ]);
   assert.deepEqual(a.eligible, ['whole-frame', 'pose', 'pose+webcam']);
   assert.equal(a.id, 'pose+webcam');
   // Within 0.02 of the best: tied, and pose goes before the whole frame.
@@ -180,7 +219,13 @@ test('the selection rule: eligible by synthetic accuracy, best on real frames, t
 test('the modules the page needs bundle for the browser (no Node imports)', async () => {
   // esbuild comes with tsx; the game page bundles with it too.
   const esbuild = require('esbuild') as typeof import('esbuild');
-  const entries = ['vision/frame.ts', 'vision/contract.ts', 'pose/descriptor.ts', 'pose/keypoints.ts', 'game/decision.ts'];
+  const entries = [
+    'vision/frame.ts',
+    'vision/contract.ts',
+    'pose/descriptor.ts',
+    'pose/keypoints.ts',
+    'game/decision.ts',
+  ];
   const result = await esbuild.build({
     entryPoints: entries.map((e) => path.join(__dirname, '..', 'src', e)),
     bundle: true,

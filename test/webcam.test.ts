@@ -3,10 +3,10 @@
 // dataset keeps every strike, and a folder of frames becomes a y4m clip in file order.
 
 import * as assert from 'node:assert/strict';
-import { after, test } from 'node:test';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { randomSubjects } from '../src/body';
 import type { DatasetEntry } from '../src/data/entries';
@@ -41,7 +41,8 @@ test('webcam plans are seeded, face the camera, frame the person large, and punc
       }
     }
   }
-  for (const kind of ['punch', 'hook', 'uppercut', 'guard', 'reach', 'walk']) assert.ok(actions.has(kind), `has ${kind}`);
+  for (const kind of ['punch', 'hook', 'uppercut', 'guard', 'reach', 'walk'])
+    assert.ok(actions.has(kind), `has ${kind}`);
   assert.ok(facing === total && total > 50, `${facing} of ${total} strikes facing the camera`);
   assert.ok(closer >= 25, `${closer} of 30 webcam cameras closer than the built-in ones`);
 });
@@ -50,7 +51,14 @@ test('the built-in style is unchanged by the webcam style (same plan, same first
   const [job] = planJobs({ out: path.join(root, 'b'), subjects: 1, clipsPerSubject: 1, maxSeconds: 0.5 });
   assert.equal(job.style, undefined);
   const r = await renderClip(job);
-  const [web] = planJobs({ out: path.join(root, 'w'), subjects: 1, clipsPerSubject: 1, maxSeconds: 0.5, style: 'webcam', subjectPrefix: 'w' });
+  const [web] = planJobs({
+    out: path.join(root, 'w'),
+    subjects: 1,
+    clipsPerSubject: 1,
+    maxSeconds: 0.5,
+    style: 'webcam',
+    subjectPrefix: 'w',
+  });
   assert.equal(web.subject.id, 'w01');
   const w = await renderClip(web);
   const hash = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
@@ -66,7 +74,8 @@ test('the webcam dataset keeps every strike and cuts "other" to the punch count 
     for (let i = 0; i < 40; i++) entries.push(entry(s, i < 12 ? 'punch' : i < 14 ? 'kick' : 'other', i));
   const split = { seed: 1, train: ['w01', 'w02'], val: ['w03'], test: [] };
   const kept = selectFrames(entries, split, 1);
-  const count = (subjects: string[], label: string) => kept.filter((e) => subjects.includes(e.subject) && e.label === label).length;
+  const count = (subjects: string[], label: string) =>
+    kept.filter((e) => subjects.includes(e.subject) && e.label === label).length;
   assert.equal(count(['w01', 'w02'], 'punch'), 24);
   assert.equal(count(['w01', 'w02'], 'kick'), 4);
   assert.equal(count(['w01', 'w02'], 'other'), 24);

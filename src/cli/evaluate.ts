@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
 import * as path from 'node:path';
+import type { Command } from 'commander';
 import { initBackend } from '../backend';
 import { evaluateFolder, type FolderEvaluation } from '../eval/folder';
 import type { Metrics } from '../eval/metrics';

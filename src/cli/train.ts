@@ -1,14 +1,14 @@
-import { type Command, InvalidArgumentError } from 'commander';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { Task } from '../features/sets';
 import { exists } from '../fsutil';
 import { readConfig } from '../train/config';
+import { parseTask, trainFolder } from '../train/folder';
 import { asFrameFeatures } from '../train/run';
+import type { EpochLog } from '../train/train';
 import { chooseFeatures } from '../vision/choice';
 import { featureLabel } from '../vision/spec';
-import { parseTask, trainFolder } from '../train/folder';
-import type { EpochLog } from '../train/train';
 import { positiveInt } from './options';
 import { progressBar } from './progress';
 

@@ -120,7 +120,9 @@ export async function buildWebcamDataset(options: WebcamDatasetOptions = {}): Pr
     recordings = await listRecordings(s.recordingsDir);
   }
   seconds.synth = clock() - t;
-  log(`webcam: ${recordings.length} recordings ${reused ? 'reused from' : 'rendered to'} ${displayPath(s.recordingsDir)}`);
+  log(
+    `webcam: ${recordings.length} recordings ${reused ? 'reused from' : 'rendered to'} ${displayPath(s.recordingsDir)}`,
+  );
 
   t = clock();
   const extraction = await extractRecordings(recordings, s.framesDir, {

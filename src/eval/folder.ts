@@ -38,7 +38,9 @@ export async function evaluateFolder(
   if (result.failed.length > 0)
     throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
   if (result.featureSize !== features.featureSize)
-    throw new Error(`the model expects ${features.featureSize} features but its feature kind gives ${result.featureSize}`);
+    throw new Error(
+      `the model expects ${features.featureSize} features but its feature kind gives ${result.featureSize}`,
+    );
   const y = Int32Array.from(index.entries, (e) => labelIndex(task, e.label));
   const units = classes.length === 2 ? 1 : classes.length;
   const outputs = predict(model.head, { x: result.features, featureSize: result.featureSize, y, classes });

@@ -11,9 +11,9 @@ import type { Thresholds } from '../game/decision';
 import type { FeatureExtractor } from '../mobilenet/model';
 import type { FeatureSpec } from '../train/config';
 import { asFrameFeatures, extractorFor, type TrainRun } from '../train/run';
+import type { Hyperparams } from '../train/train';
 import { type ModelContract, parseModelMetadata } from '../vision/contract';
 import { type FrameFeatures, featureParts } from '../vision/spec';
-import type { Hyperparams } from '../train/train';
 import { loadSavedModel, saveModel, type WeightFormat } from './model-io';
 
 export interface MetricsSummary {
@@ -128,7 +128,9 @@ export async function loadClassifier(dir: string): Promise<Classifier> {
   const features = metadata.features;
   if (features.kind !== 'mobilenet') {
     head.dispose();
-    throw new Error(`${dir}: a ${features.kind} model; loadClassifier reads whole-frame MobileNet models only (use loadModel)`);
+    throw new Error(
+      `${dir}: a ${features.kind} model; loadClassifier reads whole-frame MobileNet models only (use loadModel)`,
+    );
   }
   return { head, metadata, extractor: await extractorFor(features) };
 }

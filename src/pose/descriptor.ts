@@ -13,7 +13,15 @@
 // - wrist-to-shoulder reach and wrist height above the shoulder, left and right (4);
 // - apparent shoulder width over torso length (1): how far the body is turned.
 // Values are clipped to +-4 so a wild keypoint cannot dominate.
-import { type BodyKeypoints, KEYPOINT_COUNT, KP, keypointScore, keypointX, keypointY, MIN_KEYPOINT_SCORE } from './keypoints';
+import {
+  type BodyKeypoints,
+  KEYPOINT_COUNT,
+  KP,
+  keypointScore,
+  keypointX,
+  keypointY,
+  MIN_KEYPOINT_SCORE,
+} from './keypoints';
 
 export const POSE_DESCRIPTOR_VERSION = 1;
 export const POSE_DESCRIPTOR_SIZE = KEYPOINT_COUNT * 3 + 24 + 4 + 4 + 1;
@@ -83,7 +91,11 @@ export function bodyFrame(k: BodyKeypoints, minScore = MIN_KEYPOINT_SCORE): { or
   const origin =
     neck ??
     (seen.length > 0
-      ? { x: seen.reduce((s, q) => s + q.x, 0) / seen.length, y: seen.reduce((s, q) => s + q.y, 0) / seen.length, seen: true }
+      ? {
+          x: seen.reduce((s, q) => s + q.x, 0) / seen.length,
+          y: seen.reduce((s, q) => s + q.y, 0) / seen.length,
+          seen: true,
+        }
       : { x: k.width / 2, y: k.height / 2, seen: false });
   return { origin, unit: Math.max(...candidates) };
 }

@@ -34,9 +34,7 @@ export function cropResize(image: tf.Tensor4D, box: Box, size: number, fill = 0)
   const y0 = box.y + 0.5 * sy - 0.5;
   const x0 = box.x + 0.5 * sx - 0.5;
   const norm = (v: number, n: number) => (n > 1 ? v / (n - 1) : 0);
-  const boxes = tf.tensor2d([
-    [norm(y0, h), norm(x0, w), norm(y0 + (size - 1) * sy, h), norm(x0 + (size - 1) * sx, w)],
-  ]);
+  const boxes = tf.tensor2d([[norm(y0, h), norm(x0, w), norm(y0 + (size - 1) * sy, h), norm(x0 + (size - 1) * sx, w)]]);
   const out = tf.image.cropAndResize(image, boxes, [0], [size, size], 'bilinear', fill);
   boxes.dispose();
   return out;

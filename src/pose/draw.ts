@@ -3,7 +3,15 @@
 import sharp from 'sharp';
 import { type RgbImage, readImage } from '../image/decode';
 import { makeGrid } from '../report/grid';
-import { type BodyKeypoints, KEYPOINT_COUNT, KP, keypointScore, keypointX, keypointY, MIN_KEYPOINT_SCORE } from './keypoints';
+import {
+  type BodyKeypoints,
+  KEYPOINT_COUNT,
+  KP,
+  keypointScore,
+  keypointX,
+  keypointY,
+  MIN_KEYPOINT_SCORE,
+} from './keypoints';
 
 /** Bones drawn between keypoints: the person's left side blue, right side orange, the rest white. */
 const BONES: [keyof typeof KP, keyof typeof KP][] = [
@@ -29,7 +37,12 @@ export function skeletonSvg(k: BodyKeypoints, minScore = MIN_KEYPOINT_SCORE): st
   for (const [a, b] of BONES) {
     const [i, j] = [KP[a], KP[b]];
     if (keypointScore(k, i) < minScore || keypointScore(k, j) < minScore) continue;
-    const colour = a.startsWith('left') && b.startsWith('left') ? '#4aa3ff' : a.startsWith('right') && b.startsWith('right') ? '#ff9f1c' : '#ffffff';
+    const colour =
+      a.startsWith('left') && b.startsWith('left')
+        ? '#4aa3ff'
+        : a.startsWith('right') && b.startsWith('right')
+          ? '#ff9f1c'
+          : '#ffffff';
     svg += `<line x1="${keypointX(k, i).toFixed(1)}" y1="${keypointY(k, i).toFixed(1)}" x2="${keypointX(k, j).toFixed(1)}" y2="${keypointY(k, j).toFixed(1)}" stroke="${colour}" stroke-width="${stroke}"/>`;
   }
   for (let i = 0; i < KEYPOINT_COUNT; i++) {

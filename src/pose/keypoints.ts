@@ -87,7 +87,11 @@ export function keypointBounds(k: BodyKeypoints, minScore = MIN_KEYPOINT_SCORE, 
  */
 export function personSquare(
   k: BodyKeypoints,
-  { scale = 1.5, minFraction = 0.2, minScore = MIN_KEYPOINT_SCORE }: { scale?: number; minFraction?: number; minScore?: number } = {},
+  {
+    scale = 1.5,
+    minFraction = 0.2,
+    minScore = MIN_KEYPOINT_SCORE,
+  }: { scale?: number; minFraction?: number; minScore?: number } = {},
 ): Box | undefined {
   const b = keypointBounds(k, minScore);
   if (!b) return undefined;

@@ -2,9 +2,10 @@
 // or folder (option or MOVENET_URL), the download cache models/movenet/movenet_singlepose_lightning_4/,
 // then the official TF Hub URL, downloaded into that cache atomically (a folder with model.json
 // is complete). Node only; the page loads the same files over HTTP.
-import * as tf from '@tensorflow/tfjs';
+
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { exists } from '../fsutil';
 import { folderHandler } from '../mobilenet/io';

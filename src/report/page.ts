@@ -643,7 +643,17 @@ function realSection(b: Builder): string | undefined {
       ? `Every method trained on synthetic frames only, then scored once on ${real.frames} real webcam frames (${real.name}: ${real.punch} punch, ${real.frames - real.punch} not punch; a 3-way model's arg-max folded to punch vs. not punch). ` +
         'The synthetic test split is the built-in one (3-way accuracy); "webcam renders" is punch vs. not punch on the webcam-style renders\' held-out people.'
       : 'No real frames in this run: methods compared on synthetic data only.',
-    table(['method', 'synthetic test (3-way)', 'webcam renders (balanced)', 'real frames (balanced)', 'real confusion [[not], [punch]]', 'per frame'], rows),
+    table(
+      [
+        'method',
+        'synthetic test (3-way)',
+        'webcam renders (balanced)',
+        'real frames (balanced)',
+        'real confusion [[not], [punch]]',
+        'per frame',
+      ],
+      rows,
+    ),
     x.rule ? `Choice (${x.choice?.by ?? 'rule'}): *${x.rule}*` : '',
     exported.join('\n'),
     b.chapterFigures('10'),

@@ -9,8 +9,8 @@ import { drawBody, type Subject } from '../body';
 import { temporarySibling, writeFileAtomic } from '../fsutil';
 import { mulberry32, type Rng } from '../random';
 import { type AmbiguousMode, frameRanges, type Label, labelOf, labelsCsv, planClip } from './clip';
-import { planWebcamClip } from './webcam';
 import { type RoomKind, roomSvg } from './room';
+import { planWebcamClip } from './webcam';
 
 export const VIDEO_EXTENSION = '.avi';
 

@@ -6,8 +6,8 @@ import { type Environment, initBackend } from '../backend';
 import { evaluateHead } from '../eval/evaluate';
 import type { Metrics } from '../eval/metrics';
 import { type ExampleSet, loadExamples, type SplitFeatures, type Task } from '../features/sets';
-import type { DeclaredFeatures, FrameFeatures } from '../vision/spec';
 import { frameSplitFeatures } from '../vision/sets';
+import type { DeclaredFeatures, FrameFeatures } from '../vision/spec';
 import type { FeatureSpec } from './config';
 import { type Hyperparams, type TrainCallbacks, type TrainResult, trainHead } from './train';
 

@@ -59,16 +59,31 @@ export async function realFramesClip(
   const tmp = temporarySibling(path.resolve(out));
   // The concat demuxer reads the list in order; each image is shown for one frame at `fps`.
   const list = `${tmp}.txt`;
-  const lines = entries.map((e) => `file '${path.resolve(dataDir, e.file).replace(/'/g, "'\\''")}'\nduration ${1 / fps}`);
+  const lines = entries.map(
+    (e) => `file '${path.resolve(dataDir, e.file).replace(/'/g, "'\\''")}'\nduration ${1 / fps}`,
+  );
   // The demuxer drops the last entry's duration unless that file is listed once more.
   await fs.writeFile(list, `ffconcat version 1.0\n${lines.join('\n')}\n${lines[lines.length - 1].split('\n')[0]}\n`);
   try {
     await ffmpeg([
-      '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
-      '-f', 'concat', '-safe', '0', '-i', list,
-      '-vf', `scale=${width}:-2,fps=${fps},format=yuv420p`,
-      '-frames:v', String(entries.length),
-      '-f', 'yuv4mpegpipe', tmp,
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-nostdin',
+      '-y',
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-i',
+      list,
+      '-vf',
+      `scale=${width}:-2,fps=${fps},format=yuv420p`,
+      '-frames:v',
+      String(entries.length),
+      '-f',
+      'yuv4mpegpipe',
+      tmp,
     ]);
     await fs.rename(tmp, out);
   } catch (err) {
@@ -88,7 +103,9 @@ function ffmpeg(args: string[]): Promise<void> {
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', (e) => reject(new Error(`cannot run ffmpeg (${e.message}); install it (make system)`)));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed (exit ${code}): ${err.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`ffmpeg failed (exit ${code}): ${err.trim()}`)),
+    );
   });
 }
 

@@ -4,8 +4,8 @@
 // head) with the same code as `kombat train`.
 import type { ExampleSet } from '../features/sets';
 import { loadExamples, type Task } from '../features/sets';
-import { DEFAULT_DETECTOR } from '../pose/detect';
 import { POSE_DESCRIPTOR } from '../pose/descriptor';
+import { DEFAULT_DETECTOR } from '../pose/detect';
 import type { FeatureSpec, ProjectConfig } from '../train/config';
 import { asFrameFeatures, type TrainRun, trainRun } from '../train/run';
 import type { Hyperparams } from '../train/train';

@@ -64,5 +64,10 @@ export async function msPerFrame(spec: FrameFeatures, head: tf.LayersModel, file
     models.dispose?.();
   }
   times.sort((a, b) => a - b);
-  return { min: times[0], median: times[Math.floor(times.length / 2)], max: times[times.length - 1], frames: times.length };
+  return {
+    min: times[0],
+    median: times[Math.floor(times.length / 2)],
+    max: times[times.length - 1],
+    frames: times.length,
+  };
 }

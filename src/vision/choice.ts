@@ -44,10 +44,13 @@ export async function chooseFeatures(choice: string | undefined, config: Project
       ? { features: method.features, from: `the default method ${method.id} (models/config.json)` }
       : { features: config.features, from: 'whole-frame MobileNet (models/config.json)' };
   }
-  if ((FEATURE_KINDS as readonly string[]).includes(choice)) return { features: featuresOfKind(choice, config), from: choice };
+  if ((FEATURE_KINDS as readonly string[]).includes(choice))
+    return { features: featuresOfKind(choice, config), from: choice };
   const file = path.join(choice, 'metadata.json');
   const text = await fs.readFile(file, 'utf8').catch(() => {
-    throw new Error(`--features ${choice}: neither a feature kind (${FEATURE_KINDS.join(', ')}) nor a model folder with metadata.json`);
+    throw new Error(
+      `--features ${choice}: neither a feature kind (${FEATURE_KINDS.join(', ')}) nor a model folder with metadata.json`,
+    );
   });
   let json: unknown;
   try {

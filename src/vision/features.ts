@@ -10,16 +10,16 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { cachedFeatures, FeatureCache } from '../features/cache';
 import { ImageError } from '../image/decode';
+import { extractorFor } from '../mobilenet/extractors';
 import { modelName } from '../mobilenet/source';
+import { poseDescriptor } from '../pose/descriptor';
 import type { DetectorSpec } from '../pose/detect';
 import { mirrorKeypoints } from '../pose/keypoints';
-import { poseDescriptor } from '../pose/descriptor';
-import { extractorFor } from '../mobilenet/extractors';
 import { concatRows, detectorOf } from './frame';
 import { KEYPOINT_ROW, rowToKeypoints, type VisionJob } from './job';
 import { resolveLocations } from './models';
 import { startVisionRunner } from './pool';
-import { featureParts, type FrameFeatures, type PersonCropFeatures, type SingleFeatures } from './spec';
+import { type FrameFeatures, featureParts, type PersonCropFeatures, type SingleFeatures } from './spec';
 
 export interface FrameFeatureOptions {
   /** sha256 of each file (e.g. from the manifest); computed when absent. */
@@ -108,9 +108,9 @@ async function detectorFeatures(
   const n = files.length;
   const kpCache = keypointCache(detector, options.cacheRoot);
   const cropParts = featureParts(spec).filter((p): p is PersonCropFeatures => p.kind === 'mobilenet-crop');
-  const cropCaches = await Promise.all(
-    cropParts.map(async (p) => ({ part: p, size: await cropFeatureSize(p) })),
-  ).then((xs) => xs.map(({ part, size }) => ({ part, size, cache: cropCache(part, size, options.cacheRoot) })));
+  const cropCaches = await Promise.all(cropParts.map(async (p) => ({ part: p, size: await cropFeatureSize(p) }))).then(
+    (xs) => xs.map(({ part, size }) => ({ part, size, cache: cropCache(part, size, options.cacheRoot) })),
+  );
   const keypoints = new Float32Array(n * KEYPOINT_ROW);
   const crops = new Map(cropCaches.map(({ part, size }) => [part, { values: new Float32Array(n * size), size }]));
   const known: (Float32Array | null)[] = new Array(n).fill(null);
@@ -139,7 +139,12 @@ async function detectorFeatures(
       for (let s = 0; s < todo.length; s += batchSize) batches.push(todo.slice(s, s + batchSize));
       await Promise.all(
         batches.map(async (rows) => {
-          const job: VisionJob = { files: rows.map((i) => files[i]), detector, known: rows.map((i) => known[i]), crops: cropParts };
+          const job: VisionJob = {
+            files: rows.map((i) => files[i]),
+            detector,
+            known: rows.map((i) => known[i]),
+            crops: cropParts,
+          };
           const result = await runner.run(job);
           const bad = new Set(result.failed.map((f) => f.index));
           for (const f of result.failed) failed.push(new ImageError(f.file, f.reason));
@@ -188,10 +193,7 @@ export async function frameFeatures(
   const featureSize = partRows.reduce((s, p) => s + p.size, 0);
   const features = new Float32Array(files.length * featureSize);
   for (let i = 0; i < files.length; i++) {
-    features.set(
-      concatRows(partRows.map((p) => p.values.subarray(i * p.size, (i + 1) * p.size))),
-      i * featureSize,
-    );
+    features.set(concatRows(partRows.map((p) => p.values.subarray(i * p.size, (i + 1) * p.size))), i * featureSize);
   }
   const unique = [...new Map(failed.map((e) => [e.file, e])).values()];
   return {

@@ -3,11 +3,11 @@
 // (src/vision/features.ts) runs the same functions on worker threads, so training, evaluation and
 // play see identical numbers.
 import * as tf from '@tensorflow/tfjs';
-import { type DetectorSpec, cropResize, detectPose } from '../pose/detect';
 import { poseDescriptor } from '../pose/descriptor';
+import { cropResize, type DetectorSpec, detectPose } from '../pose/detect';
 import { type BodyKeypoints, type Box, frameSquare, personSquare } from '../pose/keypoints';
 import { toModelInput } from '../preprocess';
-import { featureParts, type FrameFeatures, type MobileNetFeatures, type PersonCropFeatures } from './spec';
+import { type FrameFeatures, featureParts, type MobileNetFeatures, type PersonCropFeatures } from './spec';
 
 /** The models a feature kind needs, loaded by the caller (Node: src/vision/models.ts; the page: over HTTP). */
 export interface FrameModels {
@@ -91,7 +91,11 @@ export interface EncodedFrame {
 }
 
 /** Pixels [h, w, 3] in 0..255 -> the feature vector of `spec`, parts concatenated in order. */
-export async function encodeFrame(spec: FrameFeatures, models: FrameModels, pixels: tf.Tensor3D): Promise<EncodedFrame> {
+export async function encodeFrame(
+  spec: FrameFeatures,
+  models: FrameModels,
+  pixels: tf.Tensor3D,
+): Promise<EncodedFrame> {
   const detector = detectorOf(spec);
   const keypoints = detector ? await detectPose(need(models.movenet, 'MoveNet'), pixels, detector) : undefined;
   const rows: Float32Array[] = [];

@@ -6,7 +6,13 @@ import { loadMobileNet, type MobileNet } from '../mobilenet/model';
 import { resolveSource } from '../mobilenet/source';
 import { loadMoveNet, resolveMoveNet } from '../pose/source';
 import type { FrameModels } from './frame';
-import { featureParts, type FrameFeatures, type MobileNetFeatures, needsDetector, type PersonCropFeatures } from './spec';
+import {
+  type FrameFeatures,
+  featureParts,
+  type MobileNetFeatures,
+  needsDetector,
+  type PersonCropFeatures,
+} from './spec';
 
 /** Where each model comes from: local folders or URLs of model.json, by MobileNet alpha. */
 export interface ModelLocations {

@@ -4,11 +4,12 @@
 // features are the same with any number of workers. One worker or fewer runs in this thread.
 // (The augmentation and MobileNet feature pools follow the same pattern; the architecture branch
 // merges them into one.)
-import * as tf from '@tensorflow/tfjs';
+
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../backend';
-import { type VisionJob, type VisionJobResult, runVisionJob } from './job';
+import { runVisionJob, type VisionJob, type VisionJobResult } from './job';
 import { loadFrameModels, type ModelLocations } from './models';
 import type { FrameFeatures } from './spec';
 
@@ -52,11 +53,18 @@ export async function startVisionRunner(
       },
     };
   }
-  const data: VisionWorkerData = { spec, locations, backend: (tf.getBackend() || undefined) as BackendName | undefined };
+  const data: VisionWorkerData = {
+    spec,
+    locations,
+    backend: (tf.getBackend() || undefined) as BackendName | undefined,
+  };
   const pool: Worker[] = [];
   const idle: Worker[] = [];
   const queue: { job: VisionJob; resolve: (r: VisionJobResult) => void; reject: (e: Error) => void }[] = [];
-  const pending = new Map<number, { worker: Worker; resolve: (r: VisionJobResult) => void; reject: (e: Error) => void }>();
+  const pending = new Map<
+    number,
+    { worker: Worker; resolve: (r: VisionJobResult) => void; reject: (e: Error) => void }
+  >();
   let nextId = 0;
   let failure: Error | undefined;
   const fail = (err: Error) => {
@@ -89,7 +97,8 @@ export async function startVisionRunner(
     });
     worker.on('error', fail);
     worker.on('exit', (code) => {
-      if (pending.size > 0 || queue.length > 0) fail(new Error(`vision worker stopped (exit code ${code}) before the work was done`));
+      if (pending.size > 0 || queue.length > 0)
+        fail(new Error(`vision worker stopped (exit code ${code}) before the work was done`));
     });
     pool.push(worker);
     idle.push(worker);

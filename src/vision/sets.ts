@@ -4,11 +4,19 @@
 // pose kind gets left-right mirrored copies of the training frames instead (a punch with the other
 // hand is still a punch), made by flipping the keypoints.
 import type { SplitName } from '../data/split';
-import { type Example, type ExampleSet, labelIndex, type SplitFeatures, splitFeatures, TASK_CLASSES, type Task } from '../features/sets';
+import {
+  type Example,
+  type ExampleSet,
+  labelIndex,
+  type SplitFeatures,
+  splitFeatures,
+  TASK_CLASSES,
+  type Task,
+} from '../features/sets';
 import { extractorFor } from '../mobilenet/extractors';
 import type { FeatureSet } from '../train/train';
 import { frameFeatures } from './features';
-import { featureParts, type FrameFeatures } from './spec';
+import { type FrameFeatures, featureParts } from './spec';
 
 /** The spec as a whole-frame MobileNet spec, or undefined for the pose-based kinds. */
 export function wholeFrameSpec(spec: FrameFeatures) {
@@ -72,7 +80,7 @@ export async function frameSplitFeatures(
       });
     }
     const x = new Float32Array(rows.length * d);
-    rows.forEach((r, i) => x.set(r, i * d));
+    for (const [i, r] of rows.entries()) x.set(r, i * d);
     const y = Int32Array.from(kept, (e) => labelIndex(task, e.label));
     return [{ x, featureSize: d, y, classes: TASK_CLASSES[task] }, kept];
   };

@@ -7,8 +7,9 @@
 //   mobilenet-crop  the same features of a square around the person, found by MoveNet.
 //   pose            a descriptor of MoveNet's keypoints (src/pose/descriptor.ts): no pixels at all.
 //   combined        several of the above, concatenated in the order given.
-import type { DetectorSpec } from '../pose/detect';
+
 import { type DescriptorSpec, POSE_DESCRIPTOR_SIZE } from '../pose/descriptor';
+import type { DetectorSpec } from '../pose/detect';
 
 export type MobileNetAlpha = 0.25 | 0.5 | 0.75 | 1.0;
 export type ResizeFit = 'stretch' | 'letterbox';
@@ -163,7 +164,10 @@ function single(value: unknown, where: string): SingleFeatures {
       const d = object(s.descriptor, `${where}.descriptor`);
       const version = oneOf(d.version, [1] as const, `${where}.descriptor.version`);
       if (d.size !== POSE_DESCRIPTOR_SIZE)
-        fail(`${where}.descriptor.size`, `version ${version} has ${POSE_DESCRIPTOR_SIZE} values, not ${JSON.stringify(d.size)}`);
+        fail(
+          `${where}.descriptor.size`,
+          `version ${version} has ${POSE_DESCRIPTOR_SIZE} values, not ${JSON.stringify(d.size)}`,
+        );
       return {
         kind,
         detector: detector(s.detector, `${where}.detector`),
