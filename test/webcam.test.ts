@@ -15,6 +15,7 @@ import { mulberry32 } from '../src/random';
 import { planClip, planJobs, renderClip } from '../src/synth';
 import { planWebcamClip } from '../src/synth/webcam';
 import { realFramesClip } from '../src/transfer/clip';
+import { loadRealFrames } from '../src/transfer/real';
 import { tempDir } from './helpers';
 
 const root = tempDir('kombat-webcam-');
@@ -116,4 +117,9 @@ test('realFramesClip: frames in file order as a y4m clip, with its runs', async 
   assert.match(bytes.subarray(0, 40).toString('latin1'), /^YUV4MPEG2 W32 H18 F10:1/);
   assert.equal(bytes.toString('latin1').split('FRAME\n').length - 1, 9, 'nine frames');
   await assert.rejects(realFramesClip(path.join(root, 'nothing'), out), /nothing: no such dataset folder/);
+  // The same folder as real frames: no kick/ folder is fine, punch vs. the rest.
+  const real = await loadRealFrames(dir);
+  assert.deepEqual(Array.from(real.punch), [1, 1, 1, 1, 1, 1, 0, 0, 0]);
+  assert.equal((await loadRealFrames(dir, 2)).files.length, 4);
+  await assert.rejects(loadRealFrames(path.join(dir, 'punch')), /no such dataset folder|need punch/);
 });
