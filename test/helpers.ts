@@ -1,6 +1,8 @@
 // Shared test fixtures. ../shared (next to the checkout) holds the offline MobileNet and sample
 // photos; tests that need it skip with a message where it is absent (a user's fresh clone).
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, promises as fs, mkdtempSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { mulberry32 } from '../src/random';
@@ -39,4 +41,30 @@ export function clusterFixture(n: number, seed: number, classes = ['punch', 'kic
     for (let j = 0; j < d; j++) x[i * d + j] = (j % classes.length === y[i] ? 1 : 0) + (rng() - 0.5) * 1.5;
   }
   return { x, featureSize: d, y, classes };
+}
+
+/**
+ * Serves the files of `dir` by base name (any path, query ignored) on 127.0.0.1, standing in for a
+ * model's official host; `breakFile` gets its connection cut halfway through the body.
+ */
+export async function modelServer(
+  dir: string,
+  breakFile?: string,
+): Promise<{ baseUrl: string; requests: string[]; close: () => Promise<void> }> {
+  const requests: string[] = [];
+  const server = http.createServer(async (req, res) => {
+    requests.push(req.url ?? '');
+    const name = path.basename((req.url ?? '').split('?')[0]);
+    const bytes = await fs.readFile(path.join(dir, name)).catch(() => undefined);
+    if (!bytes) return void res.writeHead(404).end();
+    if (name === breakFile) {
+      res.writeHead(200, { 'content-length': bytes.length });
+      res.write(bytes.subarray(0, bytes.length >> 1));
+      return void res.destroy();
+    }
+    res.writeHead(200, { 'content-length': bytes.length }).end(bytes);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { baseUrl: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
 }

@@ -7,8 +7,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, promises as fs, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
@@ -34,7 +32,7 @@ import { encodeFrame } from '../src/vision/frame';
 import { KEYPOINT_ROW } from '../src/vision/job';
 import { loadFrameModels, resolveLocations } from '../src/vision/models';
 import type { FrameFeatures } from '../src/vision/spec';
-import { needsMoveNet, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
+import { modelServer, needsMoveNet, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
 
 const root = tempDir('kombat-movenet-');
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -63,30 +61,6 @@ async function drawn(file: string, pose: Pose, subject = 0, dx = 0): Promise<{ h
   return { head: { x: view.x + view.scale * J.head.x * k, y: view.y - view.scale * (1.1 + (J.head.y - 1.1) * k) } };
 }
 
-/** Serves ../shared's MoveNet; `breakFile` gets its connection cut halfway. */
-async function server(breakFile?: string) {
-  const requests: string[] = [];
-  const s = http.createServer(async (req, res) => {
-    requests.push(req.url ?? '');
-    const name = path.basename((req.url ?? '').split('?')[0]);
-    const bytes = await fs.readFile(path.join(sharedMoveNet, name)).catch(() => undefined);
-    if (!bytes) return void res.writeHead(404).end();
-    if (name === breakFile) {
-      res.writeHead(200, { 'content-length': bytes.length });
-      res.write(bytes.subarray(0, bytes.length >> 1));
-      return void res.destroy();
-    }
-    res.writeHead(200, { 'content-length': bytes.length }).end(bytes);
-  });
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/movenet`,
-    requests,
-    close: () => new Promise<void>((r) => s.close(() => r())),
-  };
-}
-
 test('MoveNet: MOVENET_URL first, then the cache, else a download renamed into the cache', {
   skip: needsMoveNet,
 }, async () => {
@@ -99,19 +73,19 @@ test('MoveNet: MOVENET_URL first, then the cache, else a download renamed into t
     if (saved === undefined) delete process.env.MOVENET_URL;
     else process.env.MOVENET_URL = saved;
   }
-  const broken = await server('movenet-lightning.bin');
+  const broken = await modelServer(sharedMoveNet, 'movenet-lightning.bin');
   await assert.rejects(
-    resolveMoveNet({ cacheDir, officialUrl: broken.url }),
+    resolveMoveNet({ cacheDir, officialUrl: `${broken.baseUrl}/movenet` }),
     /MoveNet SinglePose Lightning is not cached in .* and downloading .* failed .*set MOVENET_URL/,
   );
   await broken.close();
   assert.equal(existsSync(movenetCachePath(cacheDir)), false, 'no half-downloaded model under the final name');
   assert.deepEqual(readdirSync(cacheDir), [], 'temporary folder removed');
-  const ok = await server();
-  const got = await resolveMoveNet({ cacheDir, officialUrl: ok.url });
+  const ok = await modelServer(sharedMoveNet);
+  const got = await resolveMoveNet({ cacheDir, officialUrl: `${ok.baseUrl}/movenet` });
   assert.equal(got.kind, 'download');
   assert.deepEqual(ok.requests, ['/movenet/model.json', '/movenet/movenet-lightning.bin']);
-  assert.equal((await resolveMoveNet({ cacheDir, officialUrl: ok.url })).kind, 'cache');
+  assert.equal((await resolveMoveNet({ cacheDir, officialUrl: `${ok.baseUrl}/movenet` })).kind, 'cache');
   assert.equal(ok.requests.length, 2, 'the second time comes from the cache');
   await ok.close();
   const model = await loadMoveNet({ url: got.location });
@@ -227,7 +201,7 @@ test('kombat train --features pose, then kombat evaluate: the model declares its
           s,
           (i - 1) * 30,
         );
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     MOVENET_URL: sharedMoveNet,
     MOBILENET_URL: sharedMobileNet,

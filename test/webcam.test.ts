@@ -8,7 +8,6 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
-import { randomSubjects } from '../src/body';
 import type { DatasetEntry } from '../src/data/entries';
 import { selectFrames } from '../src/data/webcam';
 import { mulberry32 } from '../src/random';

@@ -5,10 +5,9 @@
 // features (cached per crop setting) on worker threads. The descriptor is cheap and never cached.
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { cachedFeatures, FeatureCache } from '../features/cache';
+import { featureWorkers } from '../features/parallel';
 import { ImageError } from '../image/decode';
 import { extractorFor } from '../mobilenet/extractors';
 import { modelName } from '../mobilenet/source';
@@ -24,7 +23,7 @@ import { type FrameFeatures, featureParts, type PersonCropFeatures, type SingleF
 export interface FrameFeatureOptions {
   /** sha256 of each file (e.g. from the manifest); computed when absent. */
   hashes?: string[];
-  /** Worker threads for detection and crops; default 2 when there are 32 files to compute or more. */
+  /** Worker threads for detection and crops; default as for MobileNet features (featureWorkers). */
   workers?: number;
   /** Files per job. */
   batchSize?: number;
@@ -44,8 +43,6 @@ export interface FrameFeatureResult {
   keypoints?: Float32Array;
   computed: number;
 }
-
-const MIN_PARALLEL = 32;
 
 function keypointCache(detector: DetectorSpec, root?: string): FeatureCache {
   return new FeatureCache(
@@ -76,17 +73,6 @@ async function hashesOf(files: string[], given?: string[]): Promise<string[]> {
 async function cropFeatureSize(part: PersonCropFeatures): Promise<number> {
   return (await extractorFor({ alpha: part.alpha, inputSize: part.inputSize, layer: part.layer, fit: 'stretch' }))
     .featureSize;
-}
-
-function workersFor(todo: number, options: FrameFeatureOptions): number {
-  if (options.workers !== undefined) return options.workers;
-  const env = process.env.KOMBAT_FEATURE_WORKERS;
-  if (env !== undefined && env.trim() !== '') {
-    const n = Number(env);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`KOMBAT_FEATURE_WORKERS=${env} is not a whole number >= 1`);
-    return n;
-  }
-  return todo >= MIN_PARALLEL && os.cpus().length > 1 && tf.getBackend() !== 'tensorflow' ? 2 : 1;
 }
 
 /**
@@ -132,7 +118,7 @@ async function detectorFeatures(
   const failed: ImageError[] = [];
   if (todo.length > 0) {
     const batchSize = options.batchSize ?? 8;
-    const runner = await startVisionRunner(spec, await resolveLocations(spec), workersFor(todo.length, options));
+    const runner = await startVisionRunner(spec, await resolveLocations(spec), featureWorkers(todo.length, { workers: options.workers, batchSize }));
     let done = n - todo.length;
     try {
       const batches: number[][] = [];
