@@ -140,7 +140,7 @@ test('feature declarations: old metadata means whole-frame MobileNet; bad ones a
   );
   assert.throws(
     () => parseFrameFeatures({ ...pose, descriptor: { ...POSE_DESCRIPTOR, size: 10 } }),
-    /features\.descriptor\.size: version 1 has 84 values, not 10/,
+    /features\.descriptor\.size: kombat-pose version 1 has 84 values, not 10/,
   );
   assert.throws(
     () =>

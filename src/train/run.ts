@@ -6,6 +6,7 @@ import { type Environment, initBackend } from '../backend';
 import { evaluateHead } from '../eval/evaluate';
 import type { Metrics } from '../eval/metrics';
 import { type ExampleSet, loadExamples, type SplitFeatures, type Task } from '../features/sets';
+import type { FramingSettings } from '../vision/framing';
 import { frameSplitFeatures } from '../vision/sets';
 import type { DeclaredFeatures, FrameFeatures } from '../vision/spec';
 import type { FeatureSpec } from './config';
@@ -55,6 +56,8 @@ export interface RunOptions extends TrainCallbacks {
   useAugmented?: boolean;
   /** Add left-right mirrored training copies (pose features only; default: for the pose kind). */
   mirrorTrain?: boolean;
+  /** Add webcam framings of the training frames (pose features only). */
+  framing?: FramingSettings;
   onFeatures?: (done: number, total: number) => void;
   log?: (line: string) => void;
 }
@@ -85,6 +88,7 @@ export async function trainRun(options: RunOptions): Promise<TrainRun> {
     onBatch: options.onFeatures,
     includeAugmented: options.useAugmented,
     mirrorTrain: options.mirrorTrain,
+    framing: options.framing,
   });
   const featureSeconds = (performance.now() - t0) / 1000;
   log(

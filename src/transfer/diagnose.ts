@@ -1,8 +1,10 @@
 // Where a method goes wrong on real frames: which body parts MoveNet sees there (against the
-// synthetic frames it was trained on), and which classes a 3-way model gives the real frames.
+// synthetic frames it was trained on), which classes a 3-way model gives the real frames, and how
+// the rendered punches look in 2D.
 import { predictedClasses } from '../eval/evaluate';
-import { MIN_KEYPOINT_SCORE } from '../pose/keypoints';
-import { KEYPOINT_ROW } from '../vision/job';
+import { bodyFrame } from '../pose/descriptor';
+import { KP, keypointScore, keypointX, keypointY, MIN_KEYPOINT_SCORE } from '../pose/keypoints';
+import { KEYPOINT_ROW, rowToKeypoints } from '../vision/job';
 
 export const BODY_PARTS: Record<string, number[]> = {
   head: [0, 1, 2, 3, 4],
@@ -38,4 +40,28 @@ export function predictedCounts(
     if (select(i)) counts[classes[c]]++;
   });
   return counts;
+}
+
+/**
+ * Share of frames in which no seen wrist is further than `reach` body units (the pose
+ * descriptor's) from its shoulder in the picture, and at least one wrist is seen: a punch thrown
+ * straight at the camera looks like this (the arm foreshortened), one thrown across the picture
+ * does not.
+ */
+export function shortReachShare(keypoints: Float32Array, reach = 0.8): number {
+  const n = keypoints.length / KEYPOINT_ROW;
+  let short = 0;
+  for (let i = 0; i < n; i++) {
+    const k = rowToKeypoints(keypoints.subarray(i * KEYPOINT_ROW, (i + 1) * KEYPOINT_ROW));
+    const { unit } = bodyFrame(k);
+    const arms = [
+      [KP.leftShoulder, KP.leftWrist],
+      [KP.rightShoulder, KP.rightWrist],
+    ].filter(([s, w]) => keypointScore(k, s) >= MIN_KEYPOINT_SCORE && keypointScore(k, w) >= MIN_KEYPOINT_SCORE);
+    const lengths = arms.map(([s, w]) =>
+      Math.hypot(keypointX(k, w) - keypointX(k, s), keypointY(k, w) - keypointY(k, s)),
+    );
+    if (lengths.length > 0 && Math.max(...lengths) <= reach * unit) short++;
+  }
+  return n > 0 ? short / n : 0;
 }

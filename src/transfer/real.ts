@@ -73,3 +73,29 @@ export async function loadRealFrames(dir: string, perClass?: number): Promise<Re
 export function punchMetrics(outputs: Float32Array, units: number, punch: Int32Array): Metrics {
   return computeMetrics(punch, foldToPunch(outputs, units), TASK_CLASSES.binary);
 }
+
+/** punchMetrics per recording subject (the file-name prefix, e.g. a room), in name order. */
+export function punchMetricsBySubject(
+  outputs: Float32Array,
+  units: number,
+  real: Pick<RealFrames, 'punch' | 'entries'>,
+): Record<string, Metrics> {
+  const subjects = [...new Set(real.entries.map((e) => e.subject))].sort();
+  return Object.fromEntries(
+    subjects.map((s) => {
+      const rows = real.entries.flatMap((e, i) => (e.subject === s ? [i] : []));
+      const out = new Float32Array(rows.length * units);
+      rows.forEach((r, j) => {
+        out.set(outputs.subarray(r * units, (r + 1) * units), j * units);
+      });
+      return [
+        s,
+        punchMetrics(
+          out,
+          units,
+          Int32Array.from(rows, (r) => real.punch[r]),
+        ),
+      ];
+    }),
+  );
+}

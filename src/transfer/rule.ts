@@ -3,6 +3,13 @@
 // frames are one man in two rooms; the choice will be judged on other people, so the rule looks at
 // the real frames once, with a margin that treats differences within about one standard error as
 // ties, and breaks ties toward what depends least on appearance.
+//
+// Second round: the rule is unchanged; it ranks the second round's 3-way candidates with the first
+// round's eight, in one run. Two additions, written before any of them was scored on real frames:
+// the tie order places them first (pose-only, and trained on the framings a webcam gives, which is
+// what other players' frames will look like), and a candidate without a 3-way model (the
+// upper-body punch detector) is reported but not ranked, since the defaults include a 3-way model
+// and the rule's synthetic check is 3-way accuracy.
 import type { MethodId } from './methods';
 
 /** Points of synthetic 3-way test accuracy a method may lose against today's whole-frame model. */
@@ -12,6 +19,9 @@ export const TIE_MARGIN = 0.02;
 
 /** Least appearance-dependent first; within a kind, trained on more varied renders first. */
 export const GENERALISATION_ORDER: readonly MethodId[] = [
+  'pose2-framed+webcam',
+  'pose-framed+webcam',
+  'pose2+webcam',
   'pose+webcam',
   'pose',
   'pose-and-crop+webcam',
@@ -28,7 +38,9 @@ export const SELECTION_RULE =
   `(2) among the eligible, the highest balanced accuracy on the real frames, punch vs. not punch, from the 3-way model's ` +
   `arg-max folded (punch -> punch; kick or other -> not punch); ` +
   `(3) methods within ${TIE_MARGIN} of that best are tied, and among them the one that depends least on appearance wins ` +
-  `(pose, pose + crop, person crop, whole frame; with webcam renders before without). ` +
+  `(pose, pose + crop, person crop, whole frame; with webcam renders before without; among pose methods, ` +
+  `those trained on webcam framings and the version-2 descriptor first: pose2-framed, pose-framed, pose2, pose). ` +
+  `Only methods with a 3-way model are ranked; the upper-body punch detector is reported, not ranked. ` +
   `The real frames are scored once, for this choice only: nothing is tuned on them. ` +
   `Without real frames the choice recorded in models/config.json stands.`;
 
@@ -49,8 +61,11 @@ export interface MethodChoice {
   bestReal: number;
 }
 
-/** SELECTION_RULE over the scores of every candidate (the whole-frame method among them). */
+/** SELECTION_RULE over the scores of every 3-way candidate (the whole-frame method among them). */
 export function chooseMethod(scores: readonly MethodScore[]): MethodChoice {
+  const unranked = scores.filter((s) => !GENERALISATION_ORDER.includes(s.id));
+  if (unranked.length > 0)
+    throw new Error(`the selection rule ranks 3-way methods only, not ${unranked.map((s) => s.id).join(', ')}`);
   const reference = scores.find((s) => s.id === 'whole-frame');
   if (!reference) throw new Error('the selection rule needs the whole-frame method as its reference');
   const floor = reference.syntheticTestAccuracy - SYNTHETIC_MARGIN;

@@ -1,13 +1,17 @@
-// Scoring a trained head on any frames (real ones, or the webcam renders' held-out people), and
-// its cost per frame as the game pays it: one frame at a time, pixels to probabilities.
+// Scoring a trained head on any frames (real ones, or the webcam renders' held-out people, whole or
+// framed as a webcam would frame them), and its cost per frame as the game pays it: one frame at a
+// time, pixels to probabilities.
 import * as tf from '@tensorflow/tfjs';
 import { predict } from '../eval/evaluate';
 import type { Metrics } from '../eval/metrics';
 import { readImage } from '../image/decode';
+import { describePose } from '../pose/descriptor';
 import { rgbTensor } from '../preprocess';
 import { asFrameFeatures, type TrainRun } from '../train/run';
 import { frameFeatures } from '../vision/features';
 import { encodeFrame } from '../vision/frame';
+import { type FramingSettings, framedKeypoints } from '../vision/framing';
+import { KEYPOINT_ROW, rowToKeypoints } from '../vision/job';
 import { loadFrameModels, resolveLocations } from '../vision/models';
 import type { FrameFeatures } from '../vision/spec';
 import { punchMetrics } from './real';
@@ -31,6 +35,35 @@ export async function scoreFrames(
   const units = run.task === 'ternary' ? 3 : 1;
   const outputs = predict(run.model, { x: r.features, featureSize: r.featureSize, y: frames.punch, classes: [] });
   return { metrics: punchMetrics(outputs, units, frames.punch), outputs };
+}
+
+/**
+ * A pose run's head on webcam framings of the given frames (src/pose/framing.ts), each framing
+ * labelled as its frame; undefined for kinds that see pixels (their framings are not computed).
+ */
+export async function scoreFramings(
+  run: Pick<TrainRun, 'model' | 'features' | 'task'>,
+  frames: { files: string[]; hashes: string[]; punch: Int32Array },
+  settings: FramingSettings,
+): Promise<(FramesScore & { framings: number }) | undefined> {
+  const spec = asFrameFeatures(run.features);
+  if (spec.kind !== 'pose') return undefined;
+  const whole = await frameFeatures(spec, frames.files, { hashes: frames.hashes });
+  if (whole.failed.length > 0)
+    throw new Error(`cannot read ${whole.failed.length} image(s): ${whole.failed[0].message}`);
+  const f = await framedKeypoints(spec, frames.files, frames.hashes, whole.keypoints!, settings);
+  const size = spec.descriptor.size;
+  const x = new Float32Array(f.source.length * size);
+  f.source.forEach((_, j) => {
+    x.set(
+      describePose(rowToKeypoints(f.keypoints.subarray(j * KEYPOINT_ROW, (j + 1) * KEYPOINT_ROW)), spec.descriptor),
+      j * size,
+    );
+  });
+  const punch = Int32Array.from(f.source, (i) => frames.punch[i]);
+  const units = run.task === 'ternary' ? 3 : 1;
+  const outputs = predict(run.model, { x, featureSize: size, y: punch, classes: [] });
+  return { metrics: punchMetrics(outputs, units, punch), outputs, framings: f.source.length };
 }
 
 export interface Timing {

@@ -11,7 +11,7 @@ import { featureWorkers } from '../features/parallel';
 import { ImageError } from '../image/decode';
 import { extractorFor } from '../mobilenet/extractors';
 import { modelName } from '../mobilenet/source';
-import { poseDescriptor } from '../pose/descriptor';
+import { describePose } from '../pose/descriptor';
 import type { DetectorSpec } from '../pose/detect';
 import { mirrorKeypoints } from '../pose/keypoints';
 import { concatRows, detectorOf } from './frame';
@@ -118,7 +118,11 @@ async function detectorFeatures(
   const failed: ImageError[] = [];
   if (todo.length > 0) {
     const batchSize = options.batchSize ?? 8;
-    const runner = await startVisionRunner(spec, await resolveLocations(spec), featureWorkers(todo.length, { workers: options.workers, batchSize }));
+    const runner = await startVisionRunner(
+      spec,
+      await resolveLocations(spec),
+      featureWorkers(todo.length, { workers: options.workers, batchSize }),
+    );
     let done = n - todo.length;
     try {
       const batches: number[][] = [];
@@ -215,7 +219,7 @@ async function partMatrix(
       for (let i = 0; i < files.length; i++) {
         if (bad.has(files[i])) continue;
         const k = rowToKeypoints(fromDetector!.keypoints.subarray(i * KEYPOINT_ROW, (i + 1) * KEYPOINT_ROW));
-        const d = poseDescriptor(options.mirrored ? mirrorKeypoints(k) : k);
+        const d = describePose(options.mirrored ? mirrorKeypoints(k) : k, part.descriptor);
         if (d.length !== size) throw new Error(`the pose descriptor has ${d.length} values, the spec says ${size}`);
         values.set(d, i * size);
       }

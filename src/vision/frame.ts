@@ -3,7 +3,7 @@
 // (src/vision/features.ts) runs the same functions on worker threads, so training, evaluation and
 // play see identical numbers.
 import * as tf from '@tensorflow/tfjs';
-import { poseDescriptor } from '../pose/descriptor';
+import { describePose } from '../pose/descriptor';
 import { cropResize, type DetectorSpec, detectPose } from '../pose/detect';
 import { type BodyKeypoints, type Box, frameSquare, personSquare } from '../pose/keypoints';
 import { toModelInput } from '../preprocess';
@@ -80,7 +80,7 @@ export async function partFeatures(
       }
     }
     case 'pose':
-      return poseDescriptor(need(keypoints, 'keypoints'));
+      return describePose(need(keypoints, 'keypoints'), part.descriptor);
   }
 }
 

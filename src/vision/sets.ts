@@ -2,7 +2,8 @@
 // whole-frame MobileNet, for the pose-based kinds too. Their features come from MoveNet, which
 // needs a person large enough to see: the augmented variants (100x56 pixels) are left out, and the
 // pose kind gets left-right mirrored copies of the training frames instead (a punch with the other
-// hand is still a punch), made by flipping the keypoints.
+// hand is still a punch), made by flipping the keypoints, and, where asked, webcam framings of the
+// training frames (./framing.ts): each cut where a laptop camera might cut the person off.
 import type { SplitName } from '../data/split';
 import {
   type Example,
@@ -14,9 +15,14 @@ import {
   type Task,
 } from '../features/sets';
 import { extractorFor } from '../mobilenet/extractors';
+import { describePose } from '../pose/descriptor';
+import { showsRaisedFoot } from '../pose/framing';
+import { mirrorKeypoints } from '../pose/keypoints';
 import type { FeatureSet } from '../train/train';
 import { frameFeatures } from './features';
-import { type FrameFeatures, featureParts } from './spec';
+import { type FramingSettings, framedKeypoints } from './framing';
+import { KEYPOINT_ROW, rowToKeypoints } from './job';
+import { type FrameFeatures, featureParts, type PoseFeatures } from './spec';
 
 /** The spec as a whole-frame MobileNet spec, or undefined for the pose-based kinds. */
 export function wholeFrameSpec(spec: FrameFeatures) {
@@ -34,6 +40,8 @@ export interface FrameSetOptions {
   includeAugmented?: boolean;
   /** Add mirrored copies of the training frames (pose only; default: canMirror(spec)). */
   mirrorTrain?: boolean;
+  /** Add webcam framings of the training frames (pose only; mirrored too where mirrorTrain). */
+  framing?: FramingSettings;
 }
 
 export async function frameSplitFeatures(
@@ -64,6 +72,10 @@ export async function frameSplitFeatures(
         { hashes: train.map((e) => e.sha256), mirrored: true },
       )
     : undefined;
+  if (options.framing && spec.kind !== 'pose') throw new Error('webcam framings exist only for the pose kind');
+  const framed = options.framing
+    ? await framedRows(spec as PoseFeatures, train, result.keypoints!, examples, options.framing, mirror)
+    : undefined;
   const d = result.featureSize;
   const bySplit = (name: SplitName): [FeatureSet, Example[]] => {
     const rows: Float32Array[] = [];
@@ -79,6 +91,12 @@ export async function frameSplitFeatures(
         kept.push({ ...e, augmented: true });
       });
     }
+    if (name === 'train' && framed) {
+      framed.rows.forEach((r, i) => {
+        rows.push(r);
+        kept.push({ ...framed.examples[i], augmented: true });
+      });
+    }
     const x = new Float32Array(rows.length * d);
     for (const [i, r] of rows.entries()) x.set(r, i * d);
     const y = Int32Array.from(kept, (e) => labelIndex(task, e.label));
@@ -88,4 +106,43 @@ export async function frameSplitFeatures(
   const [val, valRows] = bySplit('val');
   const [test, testRows] = bySplit('test');
   return { train: trainSet, val, test, rows: { train: trainRows, val: valRows, test: testRows } };
+}
+
+/** Descriptor rows of the webcam framings of the training frames (and their mirror images). */
+async function framedRows(
+  spec: PoseFeatures,
+  train: Example[],
+  keypoints: Float32Array,
+  examples: Example[],
+  settings: FramingSettings,
+  mirror: boolean,
+): Promise<{ rows: Float32Array[]; examples: Example[] }> {
+  const index = new Map(examples.map((e, i) => [e, i]));
+  const whole = new Float32Array(train.length * KEYPOINT_ROW);
+  train.forEach((e, i) => {
+    const at = index.get(e)!;
+    whole.set(keypoints.subarray(at * KEYPOINT_ROW, (at + 1) * KEYPOINT_ROW), i * KEYPOINT_ROW);
+  });
+  const f = await framedKeypoints(
+    spec,
+    train.map((e) => e.file),
+    train.map((e) => e.sha256),
+    whole,
+    settings,
+    {
+      keep: (i, box) =>
+        train[i].label !== 'kick' ||
+        showsRaisedFoot(rowToKeypoints(whole.subarray(i * KEYPOINT_ROW, (i + 1) * KEYPOINT_ROW)), box),
+    },
+  );
+  const rows: Float32Array[] = [];
+  const kept: Example[] = [];
+  f.source.forEach((src, j) => {
+    const k = rowToKeypoints(f.keypoints.subarray(j * KEYPOINT_ROW, (j + 1) * KEYPOINT_ROW));
+    for (const body of mirror ? [k, mirrorKeypoints(k)] : [k]) {
+      rows.push(describePose(body, spec.descriptor));
+      kept.push(train[src]);
+    }
+  });
+  return { rows, examples: kept };
 }

@@ -8,7 +8,7 @@
 //   pose            a descriptor of MoveNet's keypoints (src/pose/descriptor.ts): no pixels at all.
 //   combined        several of the above, concatenated in the order given.
 
-import { type DescriptorSpec, POSE_DESCRIPTOR_SIZE } from '../pose/descriptor';
+import { DESCRIPTORS, type DescriptorSpec } from '../pose/descriptor';
 import type { DetectorSpec } from '../pose/detect';
 
 export type MobileNetAlpha = 0.25 | 0.5 | 0.75 | 1.0;
@@ -78,7 +78,7 @@ export function featureLabel(spec: FrameFeatures): string {
     case 'mobilenet-crop':
       return `person crop x${spec.crop.scale} -> mobilenet ${spec.layer} ${spec.inputSize[1]}x${spec.inputSize[0]}`;
     case 'pose':
-      return `pose v${spec.descriptor.version} (movenet, ${spec.detector.passes} pass${spec.detector.passes > 1 ? 'es' : ''})`;
+      return `${spec.descriptor.name === 'kombat-pose' ? 'pose' : 'upper-body pose'} v${spec.descriptor.version} (movenet, ${spec.detector.passes} pass${spec.detector.passes > 1 ? 'es' : ''})`;
     case 'combined':
       return spec.parts.map(featureLabel).join(' + ');
   }
@@ -162,21 +162,20 @@ function single(value: unknown, where: string): SingleFeatures {
     }
     case 'pose': {
       const d = object(s.descriptor, `${where}.descriptor`);
-      const version = oneOf(d.version, [1] as const, `${where}.descriptor.version`);
-      if (d.size !== POSE_DESCRIPTOR_SIZE)
+      const name = oneOf(d.name, [...new Set(DESCRIPTORS.map((x) => x.name))], `${where}.descriptor.name`);
+      const known = DESCRIPTORS.filter((x) => x.name === name);
+      const version = oneOf(
+        d.version,
+        known.map((x) => x.version),
+        `${where}.descriptor.version`,
+      );
+      const descriptor = known.find((x) => x.version === version)!;
+      if (d.size !== descriptor.size)
         fail(
           `${where}.descriptor.size`,
-          `version ${version} has ${POSE_DESCRIPTOR_SIZE} values, not ${JSON.stringify(d.size)}`,
+          `${name} version ${version} has ${descriptor.size} values, not ${JSON.stringify(d.size)}`,
         );
-      return {
-        kind,
-        detector: detector(s.detector, `${where}.detector`),
-        descriptor: {
-          name: oneOf(d.name, ['kombat-pose'] as const, `${where}.descriptor.name`),
-          version,
-          size: POSE_DESCRIPTOR_SIZE,
-        },
-      };
+      return { kind, detector: detector(s.detector, `${where}.detector`), descriptor: { ...descriptor } };
     }
     default:
       return fail(`${where}.kind`, '"combined" cannot be nested');
