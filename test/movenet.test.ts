@@ -6,6 +6,7 @@
 
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
@@ -23,15 +24,17 @@ import {
   withPose,
 } from '../src/body';
 import { readImage } from '../src/image/decode';
+import { POSE_DESCRIPTOR_V2 } from '../src/pose/descriptor';
 import { detectPose, meanScore } from '../src/pose/detect';
 import { KP } from '../src/pose/keypoints';
 import { loadMoveNet, movenetCachePath, resolveMoveNet } from '../src/pose/source';
 import { rgbTensor } from '../src/preprocess';
 import { frameFeatures } from '../src/vision/features';
 import { encodeFrame } from '../src/vision/frame';
+import { framedKeypoints } from '../src/vision/framing';
 import { KEYPOINT_ROW } from '../src/vision/job';
 import { loadFrameModels, resolveLocations } from '../src/vision/models';
-import type { FrameFeatures } from '../src/vision/spec';
+import type { FrameFeatures, PoseFeatures } from '../src/vision/spec';
 import { modelServer, needsMoveNet, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
 
 const root = tempDir('kombat-movenet-');
@@ -186,6 +189,63 @@ test('pose + crop features: the same on 1 and 2 workers and per frame, cached, b
   assert.equal(mixed.failed.length, 1);
   assert.match(mixed.failed[0].message, /bad\.jpg: (not an image|cannot decode|truncated)/);
   assert.deepEqual(Array.from(mixed.features.subarray(0, mixed.featureSize)), Array.from(row));
+});
+
+test('webcam framings: each crop goes through MoveNet as its own frame; the same on 1 and 2 workers; cached', {
+  skip: needsMoveNet,
+}, async () => {
+  process.env.MOVENET_URL = sharedMoveNet;
+  const pose: PoseFeatures = {
+    kind: 'pose',
+    detector: { model: 'movenet-singlepose-lightning-4', passes: 2 },
+    descriptor: POSE_DESCRIPTOR_V2,
+  };
+  const files: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const file = path.join(root, 'framed', `f${i}.jpg`);
+    await drawn(file, POSES[['punch', 'kick', 'other'][i % 3]], i % 3, (i - 2) * 20);
+    files.push(file);
+  }
+  const hashes = files.map((f) => createHash('sha256').update(readFileSync(f)).digest('hex'));
+  const whole = (await frameFeatures(pose, files, { hashes, cacheRoot: path.join(root, 'framed-cache') })).keypoints!;
+  const settings = { variants: 2, seed: 1 };
+  const one = await framedKeypoints(pose, files, hashes, whole, settings, {
+    workers: 1,
+    batchSize: 2,
+    cacheRoot: path.join(root, 'framed-a'),
+  });
+  const two = await framedKeypoints(pose, files, hashes, whole, settings, {
+    workers: 2,
+    batchSize: 2,
+    cacheRoot: path.join(root, 'framed-b'),
+  });
+  assert.equal(one.framings.length, 8);
+  assert.equal(one.computed, 8);
+  assert.deepEqual(Buffer.from(two.keypoints.buffer), Buffer.from(one.keypoints.buffer), 'bitwise the same');
+  assert.deepEqual(two.framings, one.framings, 'the same crops: a function of (seed, frame bytes, variant)');
+  const again = await framedKeypoints(pose, files, hashes, whole, settings, { cacheRoot: path.join(root, 'framed-a') });
+  assert.equal(again.computed, 0, 'all from the cache');
+  // A framing's keypoints are those of the crop saved as an image of its own, in its pixels.
+  const { box } = one.framings[0];
+  const crop = path.join(root, 'framed', 'crop.png');
+  const frame = await readImage(files[one.source[0]]);
+  await sharp(Buffer.from(frame.data), { raw: { width: frame.width, height: frame.height, channels: 3 } })
+    .extract({ left: box.x, top: box.y, width: box.width, height: box.height })
+    .png()
+    .toFile(crop);
+  const alone = (await frameFeatures(pose, [crop], { cacheRoot: path.join(root, 'framed-c') })).keypoints!;
+  const row = one.keypoints.subarray(0, KEYPOINT_ROW);
+  assert.deepEqual([row[KEYPOINT_ROW - 2], row[KEYPOINT_ROW - 1]], [box.width, box.height]);
+  assert.ok(
+    row.every((v, i) => Math.abs(v - alone[i]) < 1e-3),
+    'region of the decoded frame = the crop decoded alone (lossless)',
+  );
+  // A kick framing that cuts off the raised foot is not kept.
+  const kept = await framedKeypoints(pose, files, hashes, whole, settings, {
+    cacheRoot: path.join(root, 'framed-a'),
+    keep: () => false,
+  });
+  assert.equal(kept.framings.length, 0);
 });
 
 test('kombat train --features pose, then kombat evaluate: the model declares its kind; no kicks -> folded', {

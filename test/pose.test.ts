@@ -6,8 +6,20 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { initBackend, tf } from '../src/backend';
-import { bodyFrame, POSE_DESCRIPTOR, POSE_DESCRIPTOR_SIZE, poseDescriptor } from '../src/pose/descriptor';
+import {
+  bodyFrame,
+  describePose,
+  POSE_DESCRIPTOR,
+  POSE_DESCRIPTOR_SIZE,
+  POSE_DESCRIPTOR_V2,
+  POSE_DESCRIPTOR_V2_SIZE,
+  poseDescriptor,
+  poseDescriptorV2,
+  UPPER_BODY_DESCRIPTOR,
+  UPPER_BODY_SIZE,
+} from '../src/pose/descriptor';
 import { cropResize } from '../src/pose/detect';
+import { CUTS, drawFraming, type Framing, framingBox, showsRaisedFoot } from '../src/pose/framing';
 import {
   type BodyKeypoints,
   frameSquare,
@@ -17,6 +29,7 @@ import {
   mirrorKeypoints,
   personSquare,
 } from '../src/pose/keypoints';
+import { mulberry32 } from '../src/random';
 import { chooseMethod, type MethodScore } from '../src/transfer/rule';
 import { parseModelMetadata } from '../src/vision/contract';
 import { parseDeclaredFeatures, parseFrameFeatures } from '../src/vision/spec';
@@ -92,6 +105,90 @@ test('keypoints below the confidence threshold count as not seen', () => {
   assert.ok(empty.every((v) => v === 0));
 });
 
+/** `k` with these keypoints moved to (x, y). */
+function moved(k: BodyKeypoints, at: Partial<Record<keyof typeof KP, [number, number]>>): BodyKeypoints {
+  const points = k.points.slice();
+  for (const [name, [x, y]] of Object.entries(at)) points.set([x, y], KP[name as keyof typeof KP] * 3);
+  return { ...k, points };
+}
+
+test('pose descriptor v2: a leg not seen reads exactly as a standing leg, a raised one does not', () => {
+  const k = person();
+  const d = poseDescriptorV2(k);
+  assert.equal(d.length, POSE_DESCRIPTOR_V2_SIZE);
+  assert.ok(maxDiff(d, poseDescriptorV2(person(130, -40, 2.5))) < 1e-5, 'position and size drop out');
+  // Legs straight down from the hips, knee 0.85 and ankle 1.7 torsos (100 px) below them: all leg values 0.
+  const standing = moved(k, {
+    leftKnee: [225, 285],
+    rightKnee: [175, 285],
+    leftAnkle: [225, 370],
+    rightAnkle: [175, 370],
+  });
+  const s = poseDescriptorV2(standing);
+  assert.ok(
+    s.subarray(UPPER_BODY_SIZE).every((v) => Math.abs(v) < 1e-6),
+    'standing legs are 0',
+  );
+  // The same body cut off at the knees (knees and ankles not seen): the very same descriptor.
+  const cut = { ...standing, points: standing.points.slice() };
+  for (const name of ['leftKnee', 'rightKnee', 'leftAnkle', 'rightAnkle'] as const) cut.points[KP[name] * 3 + 2] = 0.05;
+  assert.ok(maxDiff(poseDescriptorV2(cut), s) < 1e-6, 'no leg evidence = a standing leg');
+  // A knee raised to hip height (a kick's chamber): thigh raise about 1, and the leg values move.
+  const chamber = poseDescriptorV2(moved(standing, { rightKnee: [175 - 80, 205], rightAnkle: [175 - 80, 290] }));
+  const right = UPPER_BODY_SIZE + 7;
+  assert.ok(chamber[right] > 0.9, `right thigh raised (${chamber[right]})`);
+  assert.ok(Math.abs(chamber[UPPER_BODY_SIZE]) < 1e-6, 'left leg still standing');
+  // The upper-body descriptor is version 2 without the legs; describePose follows the spec.
+  assert.deepEqual(Array.from(describePose(k, UPPER_BODY_DESCRIPTOR)), Array.from(d.subarray(0, UPPER_BODY_SIZE)));
+  assert.deepEqual(Array.from(describePose(k, POSE_DESCRIPTOR)), Array.from(poseDescriptor(k)));
+  assert.deepEqual(Array.from(describePose(k, POSE_DESCRIPTOR_V2)), Array.from(d));
+  assert.throws(
+    () => describePose(k, { name: 'kombat-pose', version: 3 as 2, size: 1 }),
+    /kombat-pose v1, kombat-pose v2/,
+  );
+  const empty = poseDescriptorV2({ width: 320, height: 180, points: new Float32Array(KEYPOINT_COUNT * 3) });
+  assert.ok(empty.every((v) => v === 0));
+});
+
+test('webcam framings: a 16:9 crop from above the head down to the cut, whole pixels inside the frame', () => {
+  const k = person(0, 0, 0.5); // 320x180 frame, neck (100, 50), torso 50 px, knees at y 135, ankles 170
+  const f = (cut: Framing['cut'], extra: Partial<Framing> = {}): Framing => ({
+    cut,
+    jitter: 0.5,
+    headroom: 0.1,
+    offset: 0,
+    ...extra,
+  });
+  const knees = framingBox(k, f('knees'))!;
+  assert.equal(knees.y + knees.height, 135, 'bottom at the knees');
+  assert.ok(Math.abs(knees.width / knees.height - 16 / 9) < 0.03);
+  const hips = framingBox(k, f('hips', { jitter: 0 }))!;
+  assert.equal(hips.y + hips.height, 100, 'bottom at the hips');
+  assert.ok(hips.height < knees.height);
+  for (const cut of CUTS) {
+    for (const offset of [-1, 1]) {
+      const b = framingBox(k, f(cut, { offset, headroom: 0.25 }))!;
+      for (const v of [b.x, b.y, b.width, b.height]) assert.ok(Number.isInteger(v), `${cut}: whole pixels`);
+      assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.width <= 320 && b.y + b.height <= 180, `${cut}: inside the frame`);
+    }
+  }
+  // The person off centre: offset 1 puts the neck right of the crop's centre.
+  const right = framingBox(k, f('hips', { offset: 1 }))!;
+  assert.ok(right.x + right.width / 2 < 100);
+  // Nobody seen: no framing.
+  assert.equal(
+    framingBox({ width: 320, height: 180, points: new Float32Array(KEYPOINT_COUNT * 3) }, f('knees')),
+    undefined,
+  );
+  // The draws: seeded, every cut used.
+  const seen = new Set(Array.from({ length: 200 }, () => 0).map((_, i) => drawFraming(mulberry32(i)).cut));
+  assert.equal(seen.size, CUTS.length);
+  assert.deepEqual(drawFraming(mulberry32(5)), drawFraming(mulberry32(5)));
+  // A kick framed at the hips loses a low foot, keeps one raised above the hips.
+  assert.equal(showsRaisedFoot(k, hips), false);
+  assert.equal(showsRaisedFoot(moved(k, { rightAnkle: [60, 90] }), hips), true);
+});
+
 test('boxes: confident keypoints bound the person; the square around them keeps a minimum size', () => {
   const k = person();
   assert.deepEqual(keypointBounds(k), { x: 60, y: 50, width: 190, height: 290 });
@@ -141,6 +238,12 @@ test('feature declarations: old metadata means whole-frame MobileNet; bad ones a
   assert.throws(
     () => parseFrameFeatures({ ...pose, descriptor: { ...POSE_DESCRIPTOR, size: 10 } }),
     /features\.descriptor\.size: kombat-pose version 1 has 84 values, not 10/,
+  );
+  for (const descriptor of [POSE_DESCRIPTOR_V2, UPPER_BODY_DESCRIPTOR])
+    assert.deepEqual(parseFrameFeatures({ ...pose, descriptor }), { ...pose, descriptor });
+  assert.throws(
+    () => parseFrameFeatures({ ...pose, descriptor: { ...UPPER_BODY_DESCRIPTOR, version: 2 } }),
+    /features\.descriptor\.version: 2 is not one of 1/,
   );
   assert.throws(
     () =>
@@ -214,6 +317,13 @@ test('the selection rule: eligible by synthetic accuracy, best on real frames, t
   // A clear winner stays the winner whatever its kind.
   assert.equal(chooseMethod([s('whole-frame', 0.86, 0.9), s('pose', 0.85, 0.7)]).id, 'whole-frame');
   assert.throws(() => chooseMethod([s('pose', 0.8, 0.8)]), /needs the whole-frame method/);
+  // The second round's methods go first among ties; a punch-only method is never ranked.
+  const c = chooseMethod([s('whole-frame', 0.86, 0.6), s('pose', 0.86, 0.71), s('pose2-framed+webcam', 0.85, 0.7)]);
+  assert.equal(c.id, 'pose2-framed+webcam');
+  assert.throws(
+    () => chooseMethod([s('whole-frame', 0.86, 0.6), s('upper-framed+webcam', 0.9, 0.9)]),
+    /3-way methods only/,
+  );
 });
 
 test('the modules the page needs bundle for the browser (no Node imports)', async () => {
