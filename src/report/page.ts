@@ -623,12 +623,18 @@ function realSection(b: Builder): string | undefined {
   const x = b.results('10')[0]?.data;
   if (!Array.isArray(x?.methods)) return undefined;
   const real = x.realFrames;
+  const rooms = (m: Json) =>
+    Object.entries<Json>(m.real?.bySubject ?? {})
+      .map(([k, v]) => `${k} ${num(v.balancedAccuracy)}`)
+      .join(', ') || '–';
   const rows = x.methods.map((m: Json) => [
-    m.id === x.choice?.id ? `**${m.id}** (chosen)` : m.id,
-    pct(m.synthetic?.test),
+    m.id === x.choice?.id ? `**${m.id}** (chosen)` : m.task === 'binary' ? `${m.id} (punch vs. not; not ranked)` : m.id,
+    `${pct(m.synthetic?.test)}${m.task === 'binary' ? ' (binary)' : ''}`,
     num(m.webcamTest?.balancedAccuracy),
+    m.webcamTestFramed ? num(m.webcamTestFramed.balancedAccuracy) : '–',
     real ? num(m.real?.balancedAccuracy) : '–',
     real && Array.isArray(m.real?.confusionMatrix) ? JSON.stringify(m.real.confusionMatrix) : '–',
+    real ? rooms(m) : '–',
     isNum(m.msPerFrame?.median) ? `${m.msPerFrame.median.toFixed(0)} ms` : '–',
   ]);
   const exported = Object.entries<Json>(x.exported ?? {}).map(
@@ -641,15 +647,17 @@ function realSection(b: Builder): string | undefined {
   return [
     real
       ? `Every method trained on synthetic frames only, then scored once on ${real.frames} real webcam frames (${real.name}: ${real.punch} punch, ${real.frames - real.punch} not punch; a 3-way model's arg-max folded to punch vs. not punch). ` +
-        'The synthetic test split is the built-in one (3-way accuracy); "webcam renders" is punch vs. not punch on the webcam-style renders\' held-out people.'
+        'The synthetic test split is the built-in one (3-way accuracy); "webcam renders" is punch vs. not punch on the webcam-style renders\' held-out people, "framed" the same people cut off as a webcam frames them (pose methods only); "rooms" is the real frames per recording room.'
       : 'No real frames in this run: methods compared on synthetic data only.',
     table(
       [
         'method',
         'synthetic test (3-way)',
         'webcam renders (balanced)',
+        'framed (balanced)',
         'real frames (balanced)',
         'real confusion [[not], [punch]]',
+        'rooms (balanced)',
         'per frame',
       ],
       rows,
