@@ -72,7 +72,8 @@ export function describePose(k: BodyKeypoints, spec: DescriptorSpec): Float32Arr
   if (spec.name === 'kombat-pose' && spec.version === 2) return poseDescriptorV2(k);
   if (spec.name === 'kombat-pose-upper' && spec.version === 1) return poseDescriptorV2(k).slice(0, UPPER_BODY_SIZE);
   throw new Error(
-    `unknown pose descriptor ${spec.name} v${spec.version}; known: ${DESCRIPTORS.map((d) => `${d.name} v${d.version}`).join(', ')}`,
+    `unknown pose descriptor ${spec.name} v${spec.version}; known: ` +
+      DESCRIPTORS.map((d) => `${d.name} v${d.version}`).join(', '),
   );
 }
 
@@ -210,7 +211,7 @@ function raise(a: Pt, b: Pt): number {
   return len > 1e-6 ? 1 - (b.y - a.y) / len : 0;
 }
 
-/** The version-2 descriptor of one body (see the file comment); its first UPPER_BODY_SIZE values are kombat-pose-upper. */
+/** The version-2 descriptor of one body (see the file comment); its first UPPER_BODY_SIZE values: kombat-pose-upper. */
 export function poseDescriptorV2(k: BodyKeypoints, minScore = MIN_KEYPOINT_SCORE): Float32Array {
   const out = new Float32Array(POSE_DESCRIPTOR_V2_SIZE);
   const { origin, unit } = bodyFrame(k, minScore);

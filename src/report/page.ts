@@ -647,7 +647,9 @@ function realSection(b: Builder): string | undefined {
   return [
     real
       ? `Every method trained on synthetic frames only, then scored once on ${real.frames} real webcam frames (${real.name}: ${real.punch} punch, ${real.frames - real.punch} not punch; a 3-way model's arg-max folded to punch vs. not punch). ` +
-        'The synthetic test split is the built-in one (3-way accuracy); "webcam renders" is punch vs. not punch on the webcam-style renders\' held-out people, "framed" the same people cut off as a webcam frames them (pose methods only); "rooms" is the real frames per recording room.'
+        'The synthetic test split is the built-in one (3-way accuracy); "webcam renders" is punch vs. not punch on ' +
+        'the webcam-style renders\' held-out people, "framed" the same people cut off as a webcam frames them (pose ' +
+        'methods only); "rooms" is the real frames per recording room.'
       : 'No real frames in this run: methods compared on synthetic data only.',
     table(
       [
