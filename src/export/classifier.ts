@@ -10,7 +10,8 @@ import type { FeatureExtractor } from '../mobilenet/model';
 import type { FeatureSpec } from '../train/config';
 import { extractorFor, type TrainRun } from '../train/run';
 import type { Hyperparams } from '../train/train';
-import { loadSavedModel, saveModel, type WeightFormat } from './model-io';
+import { checkEncoder, loadHead } from './load';
+import { localFolder, saveModel, type WeightFormat } from './model-io';
 
 export interface MetricsSummary {
   accuracy: number;
@@ -90,9 +91,8 @@ export interface Classifier {
 }
 
 export async function loadClassifier(dir: string): Promise<Classifier> {
-  const { model, metadata } = await loadSavedModel<ClassifierMetadata>(dir);
-  for (const field of ['task', 'classes', 'features', 'thresholds'] as const) {
-    if (metadata[field] === undefined) throw new Error(`${dir}/metadata.json: missing "${field}"`);
-  }
-  return { head: model, metadata, extractor: await extractorFor(metadata.features) };
+  const loaded = await loadHead(localFolder(dir));
+  const extractor = await extractorFor(loaded.metadata.features);
+  checkEncoder(loaded, extractor, dir);
+  return { ...loaded, extractor };
 }

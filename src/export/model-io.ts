@@ -2,11 +2,13 @@
 // metadata.json, written to a temporary folder and renamed into place, so an interrupted export
 // never leaves a half-written model. Weights can be stored quantised (uint16 or uint8, affine
 // min/scale per tensor), which tfjs dequantises on load.
-import * as tf from '@tensorflow/tfjs';
+
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { writeDirAtomic } from '../fsutil';
 import { folderHandler } from '../mobilenet/io';
+import type { ModelFolder } from './load';
 
 export type WeightFormat = 'float32' | 'uint16' | 'uint8';
 
@@ -88,4 +90,13 @@ export async function loadSavedModel<M>(dir: string): Promise<SavedModel<M>> {
   const metadata = JSON.parse(await fs.readFile(path.join(dir, 'metadata.json'), 'utf8')) as M;
   const model = await tf.loadLayersModel(folderHandler(dir));
   return { model, metadata };
+}
+
+/** An exported model folder on disk, for the shared loader in ./load. */
+export function localFolder(dir: string): ModelFolder {
+  return {
+    location: dir,
+    readText: (file) => fs.readFile(path.join(dir, file), 'utf8').catch(() => undefined),
+    handler: () => folderHandler(dir),
+  };
 }
