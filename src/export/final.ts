@@ -4,10 +4,9 @@
 //
 // In smoke mode (KOMBAT_SMOKE=1) nothing is written under models/: the final models and the
 // configuration go to <dataDir>/smoke-models/, so a smoke run never overwrites the committed ones.
-
+import type * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
 import { actionMetrics, predict, predictedClasses, probabilitiesAt } from '../eval/evaluate';
 import { computeMetrics, type Metrics } from '../eval/metrics';
 import { binaryActionMetrics } from '../eval/thresholds';

@@ -2,10 +2,9 @@
 // metadata.json, written to a temporary folder and renamed into place, so an interrupted export
 // never leaves a half-written model. Weights can be stored quantised (uint16 or uint8, affine
 // min/scale per tensor), which tfjs dequantises on load.
-
+import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { writeDirAtomic } from '../fsutil';
 import { folderHandler } from '../mobilenet/io';
 import type { ModelFolder } from './load';
