@@ -3,47 +3,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { urlFolder } from '../src/export/load';
 import type { RgbFrame } from '../src/game/frame';
-import { InferenceLoop, type LoopStats, type Prediction } from '../src/game/loop';
+import { InferenceLoop, type Prediction } from '../src/game/loop';
 import { type GameModel, loadGameModel } from '../src/game/model';
 import { modelName } from '../src/mobilenet/names';
-import type { PageSetup } from '../src/serve/api';
-import { type BackendChoice, chooseBackend, parseBackend } from './backend';
+import type { LogEntry, PageProbe, PageSetup } from '../src/serve/api';
+import { chooseBackend, parseBackend } from './backend';
 import type { GameAdapter } from './game';
 import { Hud } from './hud';
 import { CROPS, type Crop, InputError, VideoInput } from './input';
-
-/** One prediction as the tests and the HUD see it. */
-export interface LogEntry {
-  /** ms since the page started, at capture. */
-  at: number;
-  /** The input video's clock at capture (seconds). */
-  videoTime: number;
-  probabilities: Record<string, number>;
-  action: string;
-  fired?: string;
-  ms: number;
-  /** Player 1's move right after the action was fired. */
-  move: string;
-}
-
-/** What the page exposes for tests and curious users (window.kombatPage in the console). */
-export interface PageProbe {
-  ready: boolean;
-  backend?: BackendChoice;
-  model?: string;
-  log: LogEntry[];
-  messages(): Record<string, string>;
-  stats(): LoopStats;
-  numTensors(): number;
-  lastFrame(): { width: number; height: number; rgb: string; probabilities: Record<string, number> } | undefined;
-  stopCamera(): void;
-}
-
-declare global {
-  interface Window {
-    kombatPage: PageProbe;
-  }
-}
 
 const LOG_LIMIT = 6000;
 
@@ -124,6 +91,7 @@ export async function runPage(game: GameAdapter): Promise<void> {
     stats: () => ({ ...loop.stats }),
     numTensors: () => tf.memory().numTensors,
     lastFrame: () => last && { ...last.frame, rgb: base64(last.frame.rgb), probabilities: last.probabilities },
+    playerMove: () => game.playerMove(),
     stopCamera: () => input.stopCamera(),
   };
   window.kombatPage = probe;

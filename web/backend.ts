@@ -3,16 +3,7 @@
 // software renderer, measured 7x slower than wasm here, so a software renderer counts as no GPU.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { BACKENDS, type PageBackend } from '../src/serve/api';
-
-export interface BackendChoice {
-  name: PageBackend;
-  why: string;
-  /** The WebGL renderer string, when WebGL exists. */
-  renderer?: string;
-  simd?: boolean;
-  threads?: boolean;
-}
+import { BACKENDS, type BackendChoice, type PageBackend } from '../src/serve/api';
 
 const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|softpipe|software|basic render driver|mesa offscreen/i;
 

@@ -1,6 +1,15 @@
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
-import { AMBIGUOUS_MODES, type AmbiguousMode, DEFAULT_SYNTH, renderRecordings } from '../synth';
+import {
+  AMBIGUOUS_MODES,
+  type AmbiguousMode,
+  type ClipPart,
+  DEFAULT_SYNTH,
+  parseScript,
+  renderRecordings,
+  VIDEO_FORMATS,
+  type VideoFormat,
+} from '../synth';
 import { positiveInt } from './options';
 
 function ambiguousOption(text: string): AmbiguousMode {
@@ -14,6 +23,21 @@ function nonNegativeInt(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${text} is not a non-negative integer`);
   return n;
+}
+
+function scriptOption(text: string): ClipPart[] {
+  try {
+    return parseScript(text);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+function formatOption(text: string): VideoFormat {
+  if (!(VIDEO_FORMATS as readonly string[]).includes(text)) {
+    throw new InvalidArgumentError(`${text} is not one of ${VIDEO_FORMATS.join(', ')}`);
+  }
+  return text as VideoFormat;
 }
 
 /** "320x180" as WIDTHxHEIGHT. */
@@ -43,6 +67,9 @@ export function registerSynth(program: Command): void {
       ambiguousOption,
       DEFAULT_SYNTH.ambiguous,
     )
+    .option('--only <ids>', 'render only these people, e.g. s05,s11 (the test split)', (t: string) => t.split(','))
+    .option('--script <parts>', 'scripted clips: parts in order, e.g. punch,kick,other (default: random recordings)', scriptOption)
+    .option('--format <format>', `video format: ${VIDEO_FORMATS.join(' or ')} (y4m feeds Chromium's fake webcam)`, formatOption, 'avi')
     .option('--workers <n>', 'worker threads (0: render in the main thread; default min(2, cores))', nonNegativeInt)
     .action(
       async (opts: {
@@ -53,6 +80,9 @@ export function registerSynth(program: Command): void {
         fps: number;
         size: { width: number; height: number };
         ambiguous: AmbiguousMode;
+        only?: string[];
+        script?: ClipPart[];
+        format: VideoFormat;
         workers?: number;
       }) => {
         const bar = new SingleBar({
@@ -69,6 +99,9 @@ export function registerSynth(program: Command): void {
           fps: opts.fps,
           size: opts.size,
           ambiguous: opts.ambiguous,
+          only: opts.only,
+          script: opts.script,
+          format: opts.format,
           workers: opts.workers,
           onProgress: (done, total) => {
             if (!started) {

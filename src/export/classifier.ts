@@ -2,7 +2,7 @@
 // metadata.json saying everything needed to use it (classes, MobileNet variant, layer, input size,
 // preprocessing, thresholds) and where it came from (training-data hash, metrics, backend).
 import type * as tf from '@tensorflow/tfjs';
-import type { Environment } from '../backend';
+import { type Environment, initBackend } from '../backend';
 import type { Metrics } from '../eval/metrics';
 import type { Task } from '../features/sets';
 import type { Thresholds } from '../game/decision';
@@ -91,6 +91,7 @@ export interface Classifier {
 }
 
 export async function loadClassifier(dir: string): Promise<Classifier> {
+  await initBackend();
   const loaded = await loadHead(localFolder(dir));
   const extractor = await extractorFor(loaded.metadata.features);
   checkEncoder(loaded, extractor, dir);

@@ -1,5 +1,6 @@
 // What the server tells the page at GET /api/setup: which models it offers and where MobileNet is.
-// Types only, shared by the server and the page.
+// Types only, shared by the server, the page and the code that drives the page in Chromium.
+import type { LoopStats } from '../game/loop';
 
 export interface ModelEntry {
   name: string;
@@ -30,3 +31,52 @@ export interface PageSetup {
 
 export const BACKENDS = ['wasm', 'webgl', 'cpu'] as const;
 export type PageBackend = (typeof BACKENDS)[number];
+
+export interface BackendChoice {
+  name: PageBackend;
+  why: string;
+  /** The WebGL renderer string, when WebGL exists. */
+  renderer?: string;
+  simd?: boolean;
+  threads?: boolean;
+}
+
+/** One prediction of the page, as the tests and the HUD see it. */
+export interface LogEntry {
+  /** ms since the page started, at capture. */
+  at: number;
+  /** The input video's clock at capture (seconds). */
+  videoTime: number;
+  probabilities: Record<string, number>;
+  action: string;
+  fired?: string;
+  /** Capture to verdict. */
+  ms: number;
+  /** Player 1's move right after the action was fired. */
+  move: string;
+}
+
+/** What the page exposes as window.kombatPage, for tests and for a look in the browser console. */
+export interface PageProbe {
+  /** Set once the page has tried backend, model and input (each may have failed with a message). */
+  ready: boolean;
+  backend?: BackendChoice;
+  model?: string;
+  log: LogEntry[];
+  /** Messages shown on the page, by topic (camera, video, model, ...). */
+  messages(): Record<string, string>;
+  stats(): LoopStats;
+  numTensors(): number;
+  /** The last frame the model saw (RGB, base64) and its probabilities. */
+  lastFrame(): { width: number; height: number; rgb: string; probabilities: Record<string, number> } | undefined;
+  /** Player 1's current move (e.g. "punch"; MK.js: "high-punch"). */
+  playerMove(): string;
+  /** Ends the camera's track, as unplugging it would. */
+  stopCamera(): void;
+}
+
+declare global {
+  interface Window {
+    kombatPage: PageProbe;
+  }
+}
