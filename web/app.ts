@@ -129,7 +129,7 @@ export async function runPage(game: GameAdapter): Promise<void> {
       await input.useCamera();
       messages.clear('camera');
       messages.clear('video');
-      hud.set('input', `camera: ${input.label}`);
+      hud.set('input', `camera: ${input.label.split(/[\\/]/).pop()}`);
     } catch (err) {
       messages.set('camera', err instanceof InputError ? err.message : `Camera: ${(err as Error).message}`);
       hud.set('input', 'none (keyboard)');

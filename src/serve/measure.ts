@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Spread, spread } from '../bench';
+import { rangeAt } from '../data/labels';
 import { writeFileAtomic, writeJsonAtomic } from '../fsutil';
 import { BACKENDS, type PageBackend } from './api';
 import { type BrowserTiming, measurePlay, openGame, renderGameClip, TEST_PEOPLE } from './headless';
@@ -108,16 +109,20 @@ export async function playAndCapture(
         );
       }
       if (session.errors.length > 0) throw new Error(`the page logged errors: ${session.errors.join('; ')}`);
-      // A moment worth showing: player 1 striking just after the camera fired the action.
-      await session.page.waitForFunction(
-        () => {
-          const last = window.kombatPage.log.at(-1);
-          return last?.fired !== undefined && ['punch', 'kick'].includes(window.kombatPage.playerMove());
-        },
-        null,
-        { timeout: 60_000, polling: 50 },
-      );
-      await session.page.waitForTimeout(150);
+      // A moment worth showing: the person in the clip striking, the camera firing that strike, player 1 striking.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const now = await session.page.evaluate(() => ({
+          last: window.kombatPage.log.at(-1),
+          move: window.kombatPage.playerMove(),
+        }));
+        const shown = now.last && rangeAt(clip.labels, now.last.videoTime % clip.duration)?.label;
+        if (now.last?.fired && shown === now.last.action && now.move === now.last.action) break;
+        if (Date.now() > deadline) throw new Error('no strike fired during a strike of the clip in 60 s');
+        await session.page.waitForTimeout(20);
+      }
+      // Into the fighter's strike (about 0.2 s into a game punch).
+      await session.page.waitForTimeout(220);
       await writeFileAtomic(png, await session.page.screenshot());
       const log_ = await session.page.evaluate(() => window.kombatPage.log);
       const actions: Record<string, number> = {};
