@@ -12,7 +12,7 @@ export const webDir = path.join(projectRoot, 'web');
 export const pageDir = path.join(projectRoot, 'dist', 'web');
 /** MK.js's files are served under this URL prefix. */
 export const MKJS_PREFIX = '/mkjs/';
-const STATIC_FILES = ['index.html', 'mk.html', 'style.css'];
+const STATIC_FILES = ['index.html', 'style.css'];
 
 export interface PageBuild {
   dir: string;
@@ -69,6 +69,12 @@ export async function buildPage(options: { out?: string; mkjs?: string } = {}): 
     });
     void result;
     for (const f of STATIC_FILES) await fs.copyFile(path.join(webDir, f), path.join(tmp, f));
+    if (mkjs) {
+      // MK.js's page is the game page running the other script.
+      const html = await fs.readFile(path.join(webDir, 'index.html'), 'utf8');
+      const mk = html.replace('src="/main.js"', 'src="/mk.js"').replace(/<span>[^<]*<\/span>/, "<span>the article's MK.js</span>");
+      await fs.writeFile(path.join(tmp, 'mk.html'), mk);
+    }
   });
   return { dir: out, files: (await fs.readdir(out)).sort(), mkjs: mkjs !== undefined };
 }
