@@ -86,7 +86,11 @@ describe('the game page in Chromium with a fake webcam', { skip }, () => {
   test('a model without metadata, and one whose feature layer does not match: a message; the keyboard plays', async () => {
     const cases = [
       { model: 'no-metadata', message: /no-metadata\/metadata\.json is missing/ },
-      { model: 'wrong-layer', message: /feature layer does not match: the head reads 768 features.*gives 384/ },
+      {
+        model: 'wrong-layer',
+        message:
+          /feature layer does not match: model\.json expects 768 features.*\(conv_pw_11_relu, 224x224, alpha 0\.75\) have 384/,
+      },
     ];
     for (const c of cases) {
       const opened = await openPage(browser, `${server.url}?model=${c.model}`);

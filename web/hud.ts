@@ -1,6 +1,6 @@
 // The heads-up display beside the game: what the model sees (class probabilities), what it did
 // (the action fired), and how fast (predictions per second, ms per frame, ticks in time, backend).
-import type { LoopStats, Prediction } from '../src/game/loop';
+import { type LoopStats, type Prediction, shareInTime } from '../src/game/loop';
 
 const ACTION_TEXT: Record<string, string> = { onPunch: 'PUNCH', onKick: 'KICK', onStand: 'STAND' };
 const FIELDS = {
@@ -61,7 +61,7 @@ export class Hud {
     const median = [...this.latencies].sort((a, b) => a - b)[this.latencies.length >> 1];
     this.set('rate', stats.rate.toFixed(1));
     this.set('ms', `${p.ms.toFixed(0)} (median ${median.toFixed(0)})`);
-    this.set('inTime', `${((100 * stats.inTime) / Math.max(1, stats.ticks)).toFixed(0)}% of ${stats.ticks}`);
+    this.set('inTime', `${(100 * shareInTime(stats)).toFixed(0)}% of ${stats.ticks + stats.late}`);
     const names = Object.keys(p.probabilities);
     if (names.join() !== [...this.bars.keys()].join()) this.makeBars(names);
     for (const [name, prob] of Object.entries(p.probabilities)) {

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { runBench } from '../bench';
 import { DEFAULT_ALPHA } from '../mobilenet/source';
+import { findChromium } from '../report/render';
 import { BACKENDS, type PageBackend } from '../serve/api';
 import { type BrowserBench, benchBrowser } from '../serve/measure';
 import { alphaOption, positiveInt } from './options';
@@ -38,9 +39,14 @@ export function registerBench(program: Command): void {
     .action(async (opts: BenchOpts) => {
       const log = opts.json ? undefined : (line: string) => console.error(line);
       const node = await runBench({ ...opts, log });
-      const browser: BrowserBench | undefined = opts.browser
-        ? await benchBrowser(opts.browserSeconds, opts.browserBackends, {}, log)
-        : undefined;
+      const chromium = findChromium();
+      if (opts.browser && !chromium) {
+        console.error(
+          'kombat: the browser measurement is skipped: no Chromium (make setup installs it, or set CHROMIUM_PATH)',
+        );
+      }
+      const browser: BrowserBench | undefined =
+        opts.browser && chromium ? await benchBrowser(opts.browserSeconds, opts.browserBackends, {}, log) : undefined;
       const result = { ...node, ...browser };
       if (opts.json) {
         console.log(JSON.stringify(result));

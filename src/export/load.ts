@@ -104,8 +104,8 @@ export function checkEncoder(loaded: LoadedHead, encoder: Pick<FrameEncoder, 'fe
   if (encoder.featureSize !== want) {
     const f = loaded.metadata.features;
     throw new Error(
-      `${location}: the feature layer does not match: the head reads ${want} features, but MobileNet v1 ` +
-        `alpha ${f.alpha} at "${f.layer}" gives ${encoder.featureSize}`,
+      `${location}: the feature layer does not match: model.json expects ${want} features, but the features its ` +
+        `metadata.json names (${f.layer}, ${f.inputSize[1]}x${f.inputSize[0]}, alpha ${f.alpha}) have ${encoder.featureSize}`,
     );
   }
 }

@@ -6,6 +6,12 @@ import type { Verdict } from './model';
 
 export const TICK_MS = 100;
 
+/** Share of ticks whose prediction finished before the next tick; skipped ticks count as not in time. */
+export function shareInTime(stats: Pick<LoopStats, 'ticks' | 'inTime' | 'late'>): number {
+  const all = stats.ticks + stats.late;
+  return all > 0 ? stats.inTime / all : 0;
+}
+
 export interface Classifier {
   classify(frame: RgbFrame): Promise<Verdict>;
 }
@@ -21,11 +27,11 @@ export interface Prediction extends Verdict {
 }
 
 export interface LoopStats {
-  /** Ticks with a frame and a model. */
+  /** Ticks that started a prediction (a frame and a model were there). */
   ticks: number;
   /** Of those, predictions finished before the next tick. */
   inTime: number;
-  /** Ticks skipped because the previous prediction was still running. */
+  /** Ticks skipped because the previous prediction was still running (not in time either). */
   late: number;
   predictions: number;
   /** Predictions per second over the last few seconds. */

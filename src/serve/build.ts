@@ -72,7 +72,9 @@ export async function buildPage(options: { out?: string; mkjs?: string } = {}): 
     if (mkjs) {
       // MK.js's page is the game page running the other script.
       const html = await fs.readFile(path.join(webDir, 'index.html'), 'utf8');
-      const mk = html.replace('src="/main.js"', 'src="/mk.js"').replace(/<span>[^<]*<\/span>/, "<span>the article's MK.js</span>");
+      const mk = html
+        .replace('src="/main.js"', 'src="/mk.js"')
+        .replace(/<span>[^<]*<\/span>/, "<span>the article's MK.js</span>");
       await fs.writeFile(path.join(tmp, 'mk.html'), mk);
     }
   });

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type LabelRange, readLabels } from '../data/labels';
+import { shareInTime } from '../game/loop';
 import { findChromium, LAUNCH_ARGS } from '../report/render';
 import { type ClipPart, renderRecordings } from '../synth';
 import type { PageBackend } from './api';
@@ -159,9 +160,12 @@ export interface BrowserTiming {
   why: string;
   /** ms per frame (capture to probabilities: preprocessing, MobileNet and head) of each prediction. */
   msPerFrame: number[];
-  /** Share of 100 ms ticks whose prediction finished before the next tick. */
+  /** Share of 100 ms ticks whose prediction finished before the next tick (skipped ticks count as late). */
   ticksInTime: number;
+  /** 100 ms ticks with a frame and a model (predictions started plus ticks skipped as late). */
   ticks: number;
+  /** What the page says (no camera, model not loaded, ...). */
+  messages: Record<string, string>;
   tensors: TensorTrace;
 }
 
@@ -175,13 +179,18 @@ export async function measurePlay(session: GameSession, seconds: number): Promis
     return { ms: p.log.slice(n).map((e) => e.ms), stats: p.stats(), backend: p.backend };
   }, before.n);
   if (!after.backend) throw new Error('the page chose no backend');
-  const ticks = after.stats.ticks - before.stats.ticks;
+  const delta = {
+    ticks: after.stats.ticks - before.stats.ticks,
+    inTime: after.stats.inTime - before.stats.inTime,
+    late: after.stats.late - before.stats.late,
+  };
   return {
     backend: after.backend.name,
     why: after.backend.why,
     msPerFrame: after.ms,
-    ticksInTime: ticks > 0 ? (after.stats.inTime - before.stats.inTime) / ticks : 0,
-    ticks,
+    ticksInTime: shareInTime(delta),
+    ticks: delta.ticks + delta.late,
+    messages: await page.evaluate(() => window.kombatPage.messages()),
     tensors,
   };
 }

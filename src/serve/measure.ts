@@ -42,7 +42,10 @@ export async function benchBrowser(
     const session = await openGame({ path: forced ? `?backend=${forced}` : '', server });
     try {
       const timing = await measurePlay(session, seconds);
-      if (timing.msPerFrame.length === 0) throw new Error(`no prediction in ${seconds} s on ${timing.backend}`);
+      if (timing.msPerFrame.length === 0) {
+        const said = Object.values(timing.messages).join(' ');
+        throw new Error(`the page made no prediction in ${seconds} s on ${timing.backend}${said ? `: ${said}` : ''}`);
+      }
       byBackend[timing.backend] = spread(timing.msPerFrame);
       picked ??= timing;
       const s = spread(timing.msPerFrame);

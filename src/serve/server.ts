@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { exists } from '../fsutil';
 import { modelsDir as defaultModelsDir, mobilenetCacheDir } from '../paths';
 import type { PageSetup } from './api';
 import { MKJS_PREFIX } from './build';
@@ -87,6 +88,13 @@ export const modelRoutes =
 export async function serverContext(options: ServerOptions): Promise<ServerContext> {
   const found = await findModelFolders(options.modelsDir ?? defaultModelsDir);
   const extra = (options.models ?? []).map((d) => path.resolve(d));
+  for (const dir of extra) {
+    if (!(await exists(path.join(dir, 'model.json')))) {
+      throw new Error(
+        `${dir} is not an exported model folder (no model.json); kombat export or kombat train writes one`,
+      );
+    }
+  }
   const models = await describeModels([...extra, ...found.filter((d) => !extra.includes(d))]);
   const names = models.map((m) => m.name);
   const defaultModel =
