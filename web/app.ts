@@ -96,19 +96,30 @@ export async function runPage(game: GameAdapter): Promise<void> {
   };
   window.kombatPage = probe;
 
+  // The video clock when the frame in flight was taken, and player 1's move before its action fires
+  // (one prediction at a time).
+  let grabbedAt = 0;
+  let moveBefore = '';
   const loop = new InferenceLoop({
-    grab: () => input.grab(crop),
+    grab: () => {
+      grabbedAt = video.currentTime;
+      return input.grab(crop);
+    },
     model: () => model,
-    controller: () => window.Detect,
+    controller: () => {
+      moveBefore = game.playerMove();
+      return window.Detect;
+    },
     onPrediction: (p: Prediction) => {
       last = { frame: p.frame, probabilities: p.probabilities };
       const entry: LogEntry = {
         at: p.at - started,
-        videoTime: video.currentTime,
+        videoTime: grabbedAt,
         probabilities: p.probabilities,
         action: p.action,
         fired: p.fired,
         ms: p.ms,
+        moveBefore,
         move: game.playerMove(),
       };
       probe.log.push(entry);

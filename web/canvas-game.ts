@@ -2,7 +2,7 @@
 // the body model, life bars, rounds. Player 1 is driven through window.Detect (camera) or the keyboard.
 import { randomSubjects } from '../src/body';
 import { ARENA, Fight, Opponent } from '../src/game/fight';
-import { fighterMoves } from '../src/game/moves';
+import { fighterMoves, MOVE_SEEDS, type MoveSet } from '../src/game/moves';
 import { mulberry32 } from '../src/random';
 import type { GameAdapter } from './game';
 import { FighterSprites } from './sprites';
@@ -28,10 +28,7 @@ export class CanvasGame implements GameAdapter {
   private flashes: { x: number; y: number; until: number; text: string }[] = [];
 
   constructor() {
-    const moves: [ReturnType<typeof fighterMoves>, ReturnType<typeof fighterMoves>] = [
-      fighterMoves(1),
-      fighterMoves(2),
-    ];
+    const moves: [MoveSet, MoveSet] = [fighterMoves(MOVE_SEEDS[0]), fighterMoves(MOVE_SEEDS[1])];
     this.fight = new Fight(['YOU', 'CPU'], moves);
     const [you, cpu] = randomSubjects(2, 7);
     this.sprites = [

@@ -68,8 +68,17 @@ export function registerSynth(program: Command): void {
       DEFAULT_SYNTH.ambiguous,
     )
     .option('--only <ids>', 'render only these people, e.g. s05,s11 (the test split)', (t: string) => t.split(','))
-    .option('--script <parts>', 'scripted clips: parts in order, e.g. punch,kick,other (default: random recordings)', scriptOption)
-    .option('--format <format>', `video format: ${VIDEO_FORMATS.join(' or ')} (y4m feeds Chromium's fake webcam)`, formatOption, 'avi')
+    .option(
+      '--script <parts>',
+      'scripted clips: parts in order, e.g. punch,kick,other (default: random recordings)',
+      scriptOption,
+    )
+    .option(
+      '--format <format>',
+      `video format: ${VIDEO_FORMATS.join(' or ')} (y4m feeds Chromium's fake webcam)`,
+      formatOption,
+      'avi',
+    )
     .option('--workers <n>', 'worker threads (0: render in the main thread; default min(2, cores))', nonNegativeInt)
     .action(
       async (opts: {

@@ -33,6 +33,9 @@ export interface Move {
 
 export type MoveSet = Record<MoveKind, Move>;
 
+/** The seeds of the canvas game's two fighters' moves (player 1, the computer). */
+export const MOVE_SEEDS = [1, 2] as const;
+
 /** Strikes play this much faster than the recorded people move. */
 const STRIKE_SPEED = 1.5;
 

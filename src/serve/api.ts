@@ -52,7 +52,8 @@ export interface LogEntry {
   fired?: string;
   /** Capture to verdict. */
   ms: number;
-  /** Player 1's move right after the action was fired. */
+  /** Player 1's move just before the action was fired, and right after. */
+  moveBefore: string;
   move: string;
 }
 

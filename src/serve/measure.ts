@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { type Spread, spread } from '../bench';
 import { rangeAt } from '../data/labels';
 import { writeFileAtomic, writeJsonAtomic } from '../fsutil';
+import type { Attack } from '../game/fight';
+import { fighterMoves, MOVE_SEEDS } from '../game/moves';
 import { BACKENDS, type PageBackend } from './api';
 import { type BrowserTiming, measurePlay, openGame, renderGameClip, TEST_PEOPLE } from './headless';
 import type { ServerOptions } from './server';
@@ -112,20 +114,21 @@ export async function playAndCapture(
         );
       }
       if (session.errors.length > 0) throw new Error(`the page logged errors: ${session.errors.join('; ')}`);
-      // A moment worth showing: the person in the clip striking, the camera firing that strike, player 1 striking.
+      // A moment worth showing: the person in the clip punching, and the punch the camera fired starting
+      // player 1's punch. Punches: a kick's strike comes later in its move, when the HUD has moved on.
       const deadline = Date.now() + 60_000;
-      for (;;) {
-        const now = await session.page.evaluate(() => ({
-          last: window.kombatPage.log.at(-1),
-          move: window.kombatPage.playerMove(),
-        }));
-        const shown = now.last && rangeAt(clip.labels, now.last.videoTime % clip.duration)?.label;
-        if (now.last?.fired && shown === now.last.action && now.move === now.last.action) break;
-        if (Date.now() > deadline) throw new Error('no strike fired during a strike of the clip in 60 s');
-        await session.page.waitForTimeout(20);
+      let action: string | undefined;
+      while (!action) {
+        const last = await session.page.evaluate(() => window.kombatPage.log.at(-1));
+        const shown = last && rangeAt(clip.labels, last.videoTime % clip.duration)?.label;
+        if (last?.fired === 'onPunch' && shown === 'punch' && last.move === 'punch' && last.moveBefore !== 'punch') {
+          action = last.action;
+        } else if (Date.now() > deadline) throw new Error('no strike fired during a strike of the clip in 60 s');
+        else await session.page.waitForTimeout(20);
       }
-      // Into the fighter's strike (about 0.2 s into a game punch).
-      await session.page.waitForTimeout(220);
+      // Into the middle of player 1's strike phase.
+      const strike = fighterMoves(MOVE_SEEDS[0])[action as Attack].strike;
+      await session.page.waitForTimeout(strike ? ((strike.from + strike.to) / 2) * 1000 : 0);
       await writeFileAtomic(png, await session.page.screenshot());
       const log_ = await session.page.evaluate(() => window.kombatPage.log);
       const actions: Record<string, number> = {};

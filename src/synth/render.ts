@@ -61,7 +61,19 @@ export function clipBaseName(subject: string, clip: string): string {
 function ffmpegArgs(width: number, height: number, fps: number, quality: number, out: string, format: VideoFormat) {
   const input = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0'];
   if (format === 'y4m') {
-    return ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...input, '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', out];
+    return [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-nostdin',
+      '-y',
+      ...input,
+      '-pix_fmt',
+      'yuv420p',
+      '-f',
+      'yuv4mpegpipe',
+      out,
+    ];
   }
   return [
     '-hide_banner',
