@@ -126,9 +126,10 @@ export async function playAndCapture(
         } else if (Date.now() > deadline) throw new Error('no strike fired during a strike of the clip in 60 s');
         else await session.page.waitForTimeout(20);
       }
-      // Into the middle of player 1's strike phase.
+      // To the start of player 1's strike phase: reading the log and taking the screenshot wait for the
+      // page's main thread, which inference keeps busy, so the picture lands inside the strike.
       const strike = fighterMoves(MOVE_SEEDS[0])[action as Attack].strike;
-      await session.page.waitForTimeout(strike ? ((strike.from + strike.to) / 2) * 1000 : 0);
+      await session.page.waitForTimeout((strike?.from ?? 0) * 1000);
       await writeFileAtomic(png, await session.page.screenshot());
       const log_ = await session.page.evaluate(() => window.kombatPage.log);
       const actions: Record<string, number> = {};
