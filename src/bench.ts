@@ -10,7 +10,7 @@ import { type BackendName, initBackend } from './backend';
 import { extractFiles } from './features/extract';
 import { loadMobileNet } from './mobilenet/model';
 import type { Alpha } from './mobilenet/source';
-import { mulberry32 } from './random';
+import { mulberry32 } from './util/random';
 import { buildHead } from './train/head';
 
 export interface Spread {

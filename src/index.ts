@@ -51,14 +51,14 @@ export type { LoadOptions, MobileNetInfo, Prediction } from './mobilenet/model';
 export { DEFAULT_INPUT_SIZE, DEFAULT_LAYER, FeatureExtractor, loadMobileNet, MobileNet } from './mobilenet/model';
 export type { Alpha, ModelSource } from './mobilenet/source';
 export { ALPHAS, cachePath, DEFAULT_ALPHA, isCached, modelName, officialUrl, resolveSource } from './mobilenet/source';
-export { dataDir, modelsDir, projectRoot, reportsDir } from './paths';
+export { dataDir, modelsDir, projectRoot, reportsDir } from './settings';
 export type { InputSize } from './preprocess';
 export { rgbTensor, toModelInput } from './preprocess';
-export type { GridOptions } from './report/grid';
-export { encodePng, makeGrid, writeGrid } from './report/grid';
+export type { GridOptions } from './image/grid';
+export { encodePng, makeGrid, writeGrid } from './image/grid';
 export type { AmbiguousMode, RecordingsSummary, RenderOptions } from './synth';
 export { DEFAULT_SYNTH, renderRecordings } from './synth';
-export type { FeatureChoice, InputChoice, LayerStudy, LayerStudyRow, RunSummary } from './train/compare';
+export type { FeatureChoice, InputChoice, LayerStudy, LayerStudyRow, RunSummary } from './train/layer-study';
 export {
   chooseFeatures,
   comparisonRows,
@@ -68,7 +68,7 @@ export {
   runSummary,
   standardError,
   trend,
-} from './train/compare';
+} from './train/layer-study';
 export type { TrainFolderOptions, TrainFolderResult } from './train/folder';
 // Training on any dataset folder (what `kombat train` and `kombat features` run).
 export { defaultAugmentedDir, folderHyperparams, parseInputSize, parseTask, trainFolder } from './train/folder';

@@ -21,8 +21,8 @@ import {
 } from '../src/augment';
 import { readManifest } from '../src/data/manifest';
 import type { RgbImage } from '../src/image/decode';
-import { mulberry32 } from '../src/random';
-import { makeGrid } from '../src/report/grid';
+import { mulberry32 } from '../src/util/random';
+import { makeGrid } from '../src/image/grid';
 import { tempDir } from './helpers';
 
 /** A deterministic test picture: smooth gradients plus some texture, values kept inside 20..235. */

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { patchWasmMatMul, tf } from '../src/backend';
-import { mulberry32 } from '../src/random';
+import { mulberry32 } from '../src/util/random';
 
 const TOLERANCE = 1e-4;
 

@@ -25,8 +25,8 @@ import { numberedNames } from '../src/data/number';
 import { readSplit, SPLITS, splitBySubject, splitOf } from '../src/data/split';
 import { validateDataset } from '../src/data/validate';
 import { writeDataset } from '../src/data/write';
-import { dataDir, reportsDir } from '../src/paths';
-import { mulberry32 } from '../src/random';
+import { dataDir, reportsDir } from '../src/settings';
+import { mulberry32 } from '../src/util/random';
 import { tempDir } from './helpers';
 
 /** Random-looking RGB pixels (seeded), so images are not flat and differ from each other. */

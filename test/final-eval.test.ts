@@ -22,10 +22,10 @@ import {
   findReusable,
   provenanceMismatch,
   shipVariant,
-} from '../src/export/final';
+} from '../src/export/weight-formats';
 import { saveModel } from '../src/export/model-io';
 import type { SplitFeatures } from '../src/features/sets';
-import { ARTICLE_FEATURES, DEFAULT_CONFIG } from '../src/train/config';
+import { ARTICLE_FEATURES, DEFAULT_CONFIG } from '../src/config';
 import { buildHead } from '../src/train/head';
 import { tempDir } from './helpers';
 

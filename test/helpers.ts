@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { mulberry32 } from '../src/random';
+import { mulberry32 } from '../src/util/random';
 import type { FeatureSet } from '../src/train/train';
 
 export const sharedDir = path.resolve(__dirname, '..', '..', 'shared');

@@ -18,7 +18,7 @@ import {
 } from '../src/features/layers';
 import { readImage } from '../src/image/decode';
 import { loadMobileNet } from '../src/mobilenet/model';
-import { chooseFeatures, type LayerStudyRow, markdownTable, standardError, trend } from '../src/train/compare';
+import { chooseFeatures, type LayerStudyRow, markdownTable, standardError, trend } from '../src/train/layer-study';
 import { needsShared, sharedMobileNet, tempDir } from './helpers';
 
 async function images(dir: string, n: number): Promise<string[]> {

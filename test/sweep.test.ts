@@ -25,7 +25,7 @@ import {
   transferHyperparams,
   writeSweepCsv,
 } from '../src/sweep';
-import { readConfig } from '../src/train/config';
+import { readConfig } from '../src/config';
 import { clusterFixture, tempDir } from './helpers';
 
 const fixture = clusterFixture;

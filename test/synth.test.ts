@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { randomSubjects } from '../src/body';
-import { mulberry32 } from '../src/random';
+import { mulberry32 } from '../src/util/random';
 import { frameRanges, LABELS, labelOf, labelsCsv, planClip, renderRecordings } from '../src/synth';
 import { tempDir } from './helpers';
 

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { CLASSES, IMAGE_EXTENSIONS } from '../data/layout';
 import { type ManifestRow, manifestPath, readManifest, writeManifest } from '../data/manifest';
 import { readSplit, splitPath } from '../data/split';
-import { writeJsonAtomic } from '../fsutil';
+import { writeJsonAtomic } from '../util/fs';
 import type { AugmentJob } from './job';
 import {
   type Augmenter,

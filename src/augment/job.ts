@@ -1,8 +1,8 @@
 // The unit of work of augmentDataset: one source file -> the variants of it still missing.
 // Runs in a worker thread (worker.ts) or in-process; both give the same bytes.
-import { writeFileAtomic } from '../fsutil';
+import { writeFileAtomic } from '../util/fs';
 import { ImageError } from '../image/decode';
-import { mulberry32 } from '../random';
+import { mulberry32 } from '../util/random';
 import type { Augmenter, Size } from './pipeline';
 import { augmentImage, encodeJpeg, loadFrame, sha256Hex } from './variant';
 

@@ -2,7 +2,7 @@
 // ranges. It can be printed (describePipeline), changed (updateAugmenters / removeAugmenters
 // return modified copies), hashed (JSON), and applied with a seeded Rng (applyAugmenter).
 import type { RgbImage } from '../image/decode';
-import { type Rng, shuffle } from '../random';
+import { type Rng, shuffle } from '../util/random';
 import * as ops from './ops';
 import { BORDER_MODES, type BorderMode } from './ops';
 import {

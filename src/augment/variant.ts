@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { decodeImage, type RgbImage } from '../image/decode';
-import { mulberry32, type Rng } from '../random';
+import { mulberry32, type Rng } from '../util/random';
 import { type Augmenter, applyAugmenter, articlePipeline, DEFAULT_SIZE, type Size } from './pipeline';
 
 /** Bump when any augmenter's output changes for the same parameters: invalidates cached variants. */

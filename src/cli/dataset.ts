@@ -14,8 +14,8 @@ import { CLASSES } from '../data/layout';
 import { readSplit, splitBySubject, splitPath, writeSplit } from '../data/split';
 import { validateDataset } from '../data/validate';
 import { writeDataset } from '../data/write';
-import { exists } from '../fsutil';
-import { displayPath, reportsDir } from '../paths';
+import { exists } from '../util/fs';
+import { displayPath, reportsDir } from '../settings';
 import { positiveInt } from './options';
 
 function nonNegative(text: string): number {

@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { cacheFolderFeatures } from '../features/folder';
 import type { Alpha } from '../mobilenet/source';
 import type { Fit, InputSize } from '../preprocess';
-import { readConfig } from '../train/config';
+import { readConfig } from '../config';
 import { parseInputSize } from '../train/folder';
 import { alphaOption } from './options';
 import { progressBar } from './progress';

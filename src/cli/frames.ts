@@ -2,7 +2,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { extractFrames } from '../data/frames';
 import { CLASSES } from '../data/layout';
-import { displayPath } from '../paths';
+import { displayPath } from '../settings';
 
 function positiveNumber(text: string): number {
   const n = Number(text);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { initBackend } from '../backend';
 import { findDatasets } from '../data/layout';
 import { ALPHAS, cachePath, isCached, officialUrl } from '../mobilenet/source';
-import { dataDir, displayPath } from '../paths';
+import { dataDir, displayPath } from '../settings';
 
 export function registerInfo(program: Command): void {
   program

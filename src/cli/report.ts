@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import * as path from 'node:path';
-import { displayPath, reportsDir } from '../paths';
+import { displayPath, reportsDir } from '../settings';
 import { writeResultsPage } from '../report/page';
 
 export function registerReport(program: Command): void {

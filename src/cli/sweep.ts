@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
 import { TASKS, type Task } from '../features/sets';
-import { displayPath } from '../paths';
+import { displayPath } from '../settings';
 import {
   DEFAULT_RULE,
   DEFAULT_SETTINGS,
@@ -18,7 +18,7 @@ import {
   sweepCsvPath,
   writeSweepCsv,
 } from '../sweep';
-import { CONFIG_PATH, readConfig } from '../train/config';
+import { CONFIG_PATH, readConfig } from '../config';
 import { positiveInt } from './options';
 
 /** Trials of the default sweep (chapter 06 runs the same): about 6-8 minutes on 2 cores. */

@@ -2,7 +2,7 @@
 // that is a seeded down-sample to the smallest class (or a given count). balanceSplits does it
 // within each split of a subject split, so every split is balanced on its own. The alternative,
 // keeping everything and weighting the loss, is classWeights.
-import { mulberry32, shuffle } from '../random';
+import { mulberry32, shuffle } from '../util/random';
 import { CLASSES, type ClassName } from './layout';
 import { SPLITS, type Split, type SplitName, splitOf } from './split';
 

@@ -7,8 +7,8 @@
 // KOMBAT_REPORTS_DIR move them), or below `root` when one is given.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeDirAtomic, writeJsonAtomic } from '../fsutil';
-import { dataDir, displayPath, reportsDir } from '../paths';
+import { writeDirAtomic, writeJsonAtomic } from '../util/fs';
+import { dataDir, displayPath, reportsDir } from '../settings';
 import { renderRecordings } from '../synth';
 import { balanceSplits, type ClassCounts, classCounts, type SplitsBalanceResult } from './balance';
 import { type DatasetCard, MIN_TRAIN_PER_CLASS, makeCard, writeCard } from './card';

@@ -3,13 +3,13 @@
 // smallest class of the training split (the project wants at least MIN_TRAIN_PER_CLASS there).
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { writeFileAtomic, writeJsonAtomic } from '../fsutil';
-import { displayPath } from '../paths';
+import { writeFileAtomic, writeJsonAtomic } from '../util/fs';
+import { displayPath } from '../settings';
 import { type ClassCounts, classCounts, type SplitBalance } from './balance';
 import type { DropReason } from './clean';
 import type { DatasetEntry } from './entries';
 import { CLASSES, type ClassName } from './layout';
-import { mapLimit } from './pool';
+import { mapLimit } from '../pool/limit';
 import { SPLITS, type Split, type SplitName, splitOf } from './split';
 
 /** The project's acceptance criterion for a training split: at least this many images of every class. */

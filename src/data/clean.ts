@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import sharp from 'sharp';
 import type { DatasetEntry } from './entries';
-import { mapLimit } from './pool';
+import { mapLimit } from '../pool/limit';
 
 export type DropReason = 'flat' | 'duplicate' | 'near-duplicate';
 

@@ -3,11 +3,11 @@
 // so `kombat dataset validate` can list them all at once.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { sha256File } from './hash';
+import { sha256File } from '../util/hash';
 import { CLASSES, type ClassName, IMAGE_EXTENSIONS } from './layout';
 import { manifestPath, readManifest } from './manifest';
 import { parseImageName } from './naming';
-import { mapLimit } from './pool';
+import { mapLimit } from '../pool/limit';
 
 export interface DatasetEntry {
   /** Relative to the dataset folder, with '/': e.g. punch/s01_c02_00017.jpg. */

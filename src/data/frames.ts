@@ -4,15 +4,15 @@
 // checking the labels, extracting, hashing) happens in a temporary folder before `<out>` is touched.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { temporarySibling } from '../fsutil';
-import { displayPath } from '../paths';
+import { temporarySibling } from '../util/fs';
+import { displayPath } from '../settings';
 import { type ClassCounts, classCounts } from './balance';
-import { sha256File } from './hash';
+import { sha256File } from '../util/hash';
 import { type LabelRange, rangeAt, readLabels } from './labels';
 import { CLASSES, type ClassName } from './layout';
 import { type ManifestRow, manifestPath, readManifest, writeManifest } from './manifest';
 import { checkIds, frameFileName, parseVideoName } from './naming';
-import { mapLimit } from './pool';
+import { mapLimit } from '../pool/limit';
 import { extractJpegs, probeVideo, type VideoInfo } from './video';
 
 export const UNLABELLED = 'unlabelled';

@@ -2,8 +2,8 @@
 // measure generalisation to new people, which is what playing the game needs.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeJsonAtomic } from '../fsutil';
-import { mulberry32, shuffle } from '../random';
+import { writeJsonAtomic } from '../util/fs';
+import { mulberry32, shuffle } from '../util/random';
 
 export const SPLITS = ['train', 'val', 'test'] as const;
 export type SplitName = (typeof SPLITS)[number];

@@ -4,9 +4,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { decodeImage, ImageError } from '../image/decode';
 import { type DatasetEntry, type DatasetIndex, type DatasetIssue, indexDataset } from './entries';
-import { sha256 } from './hash';
+import { sha256 } from '../util/hash';
 import type { ClassName } from './layout';
-import { mapLimit } from './pool';
+import { mapLimit } from '../pool/limit';
 
 export interface ValidationResult {
   index: DatasetIndex;

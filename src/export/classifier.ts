@@ -7,7 +7,7 @@ import type { Metrics } from '../eval/metrics';
 import type { Task } from '../features/sets';
 import type { Thresholds } from '../game/decision';
 import type { FeatureExtractor } from '../mobilenet/model';
-import type { FeatureSpec } from '../train/config';
+import type { FeatureSpec } from '../config';
 import { extractorFor, type TrainRun } from '../train/run';
 import type { Hyperparams } from '../train/train';
 import { loadSavedModel, saveModel, type WeightFormat } from './model-io';

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeDirAtomic } from '../fsutil';
+import { writeDirAtomic } from '../util/fs';
 import { folderHandler } from '../mobilenet/io';
 
 export type WeightFormat = 'float32' | 'uint16' | 'uint8';

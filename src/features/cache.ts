@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../fsutil';
+import { writeFileAtomic } from '../util/fs';
 import type { ImageError } from '../image/decode';
 import type { FeatureExtractor } from '../mobilenet/model';
 import { modelName } from '../mobilenet/source';
-import { dataDir } from '../paths';
+import { dataDir } from '../settings';
 import type { Fit } from '../preprocess';
 import { extractFiles } from './extract';
 import { extractFilesParallel, extractorSpec, featureWorkers, type ParallelOptions } from './parallel';

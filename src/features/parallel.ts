@@ -94,11 +94,11 @@ function startWorker(spec: ExtractorSpec): Worker {
   const workerData = { spec };
   if (__filename.endsWith('.ts')) {
     // Running from source (tests, tsx): the worker needs tsx's require hook too.
-    const file = path.join(__dirname, 'worker.ts');
+    const file = path.join(__dirname, 'task.ts');
     const tsx = require.resolve('tsx/cjs');
     return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(file)});`, { eval: true, workerData });
   }
-  return new Worker(path.join(__dirname, 'worker.js'), { workerData });
+  return new Worker(path.join(__dirname, 'task.js'), { workerData });
 }
 
 /**

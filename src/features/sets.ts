@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { type DatasetEntry, indexDataset } from '../data/entries';
 import { readSplit, SPLITS, type Split, type SplitName, splitBySubject, splitOf, splitPath } from '../data/split';
-import { exists } from '../fsutil';
+import { exists } from '../util/fs';
 import type { FeatureExtractor } from '../mobilenet/model';
 import type { FeatureSet } from '../train/train';
 import { cachedFeatures } from './cache';

@@ -3,7 +3,7 @@
 //   tslab.display.png(fig.bytes);   // fig.html: the interactive version
 // One Chromium serves consecutive cells; it closes after a few idle seconds (or closeNotebookRenderer()).
 import * as path from 'node:path';
-import { reportsDir } from '../paths';
+import { reportsDir } from '../settings';
 import type { Figure } from './figures';
 import { type FigureFiles, FigureRenderer, type ImageSize, writeFigures } from './render';
 

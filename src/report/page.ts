@@ -14,8 +14,8 @@
 //   08-export: models.{ternary,binary}.{shipped,variants,reload}, mobilenet, rule
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../fsutil';
-import { reportsDir as defaultReportsDir } from '../paths';
+import { writeFileAtomic } from '../util/fs';
+import { reportsDir as defaultReportsDir } from '../settings';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -4,7 +4,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { writeFileAtomic } from '../fsutil';
+import { writeFileAtomic } from '../util/fs';
 import type { Figure } from './figures';
 
 export const PLOTLY_FILE = 'plotly.min.js';

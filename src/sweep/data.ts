@@ -3,9 +3,9 @@
 import * as path from 'node:path';
 import { initBackend } from '../backend';
 import { labelIndex, loadExamples, type SplitFeatures, splitFeatures, TASK_CLASSES, type Task } from '../features/sets';
-import { exists } from '../fsutil';
-import { dataDir } from '../paths';
-import type { FeatureSpec } from '../train/config';
+import { exists } from '../util/fs';
+import { dataDir } from '../settings';
+import type { FeatureSpec } from '../config';
 import { extractorFor } from '../train/run';
 import type { FeatureSet } from '../train/train';
 

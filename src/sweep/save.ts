@@ -2,9 +2,9 @@
 // models/config.json's hyperparams, where the later chapters (07 game thresholds, 08 export) read it.
 import * as path from 'node:path';
 import type { Task } from '../features/sets';
-import { reportsDir } from '../paths';
-import { CONFIG_PATH, type ProjectConfig, readConfig, updateConfig } from '../train/config';
-import { CORRECTED } from '../train/configs';
+import { reportsDir } from '../settings';
+import { CONFIG_PATH, type ProjectConfig, readConfig, updateConfig } from '../config';
+import { CORRECTED } from '../train/setups';
 import type { Hyperparams } from '../train/train';
 import type { SweepResult } from './sweep';
 import { sweepTable, writeTableCsv } from './table';

@@ -4,7 +4,7 @@
 
 import { evaluateHead } from '../eval/evaluate';
 import type { Task } from '../features/sets';
-import { CORRECTED } from '../train/configs';
+import { CORRECTED } from '../train/setups';
 import { type EpochLog, type FeatureSet, type Hyperparams, trainHead } from '../train/train';
 import { planTrials, type SearchSpace, SWEPT, type Trial, type TrialParams } from './space';
 

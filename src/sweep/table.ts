@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 // node10 module resolution ignores package.json "exports": the types by path, the module by name.
 import type * as Danfo from 'danfojs/dist/danfojs-browser/src/index';
 import { promises as fs } from 'node:fs';
-import { writeFileAtomic } from '../fsutil';
+import { writeFileAtomic } from '../util/fs';
 import { SWEEP_COLUMNS, type SweepRow } from './sweep';
 
 export type DataFrame = Danfo.DataFrame;

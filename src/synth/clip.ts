@@ -23,7 +23,7 @@ import {
   walk,
   wave,
 } from '../body';
-import type { Rng } from '../random';
+import type { Rng } from '../util/random';
 import type { Camera } from './room';
 
 export type AmbiguousMode = 'exclude' | 'action' | 'other';

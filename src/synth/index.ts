@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { randomSubjects, type Subject } from '../body';
-import { writeJsonAtomic } from '../fsutil';
-import { mulberry32 } from '../random';
+import { writeJsonAtomic } from '../util/fs';
+import { mulberry32 } from '../util/random';
 import { type AmbiguousMode, type Label, planClip } from './clip';
 import { type ClipJob, type ClipResult, renderClip } from './render';
 

@@ -8,10 +8,10 @@ import { splitPath } from '../data/split';
 import { exportClassifier } from '../export/classifier';
 import type { WeightFormat } from '../export/model-io';
 import { type ExampleSet, labelIndex, loadExamples, TASK_CLASSES, TASKS, type Task } from '../features/sets';
-import { exists } from '../fsutil';
+import { exists } from '../util/fs';
 import type { InputSize } from '../preprocess';
-import { type ProjectConfig, readConfig } from './config';
-import { articleHyperparams } from './configs';
+import { type ProjectConfig, readConfig } from '../config';
+import { articleHyperparams } from './setups';
 import { type TrainRun, trainRun } from './run';
 import type { Hyperparams, TrainCallbacks } from './train';
 

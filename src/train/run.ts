@@ -7,7 +7,7 @@ import { evaluateHead } from '../eval/evaluate';
 import type { Metrics } from '../eval/metrics';
 import { type ExampleSet, loadExamples, type SplitFeatures, splitFeatures, type Task } from '../features/sets';
 import { type FeatureExtractor, loadMobileNet, type MobileNet } from '../mobilenet/model';
-import type { FeatureSpec } from './config';
+import type { FeatureSpec } from '../config';
 import { type Hyperparams, type TrainCallbacks, type TrainResult, trainHead } from './train';
 
 /** A MobileNet feature extractor for a spec; the MobileNet is loaded once per (alpha, input size). */

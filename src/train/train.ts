@@ -3,7 +3,7 @@
 // backend give identical weights. Early stopping keeps the best weights; an abort signal (Ctrl-C in
 // the CLI) stops after the current batch and keeps them too.
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32, shuffle } from '../random';
+import { mulberry32, shuffle } from '../util/random';
 import { buildHead } from './head';
 
 export type LossName = 'sigmoidCrossEntropy' | 'binaryCrossentropy' | 'categoricalCrossentropy';

@@ -17,7 +17,7 @@ import { DEFAULT_LAYER, loadMobileNet } from '../mobilenet/model';
 import type { Alpha } from '../mobilenet/source';
 import { DEFAULT_ALPHA } from '../mobilenet/source';
 import type { Fit, InputSize } from '../preprocess';
-import type { FeatureSpec } from './config';
+import type { FeatureSpec } from '../config';
 import type { TrainRun } from './run';
 import { type EpochLog, type Hyperparams, trainHead } from './train';
 

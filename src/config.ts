@@ -4,15 +4,15 @@
 // (224x224, global_average_pooling2d_1) with the corrected training apply.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { Task } from '../features/sets';
-import { writeJsonAtomic } from '../fsutil';
-import { ARTICLE_THRESHOLDS, type Thresholds } from '../game/decision';
-import { DEFAULT_LAYER } from '../mobilenet/model';
-import { type Alpha, DEFAULT_ALPHA } from '../mobilenet/source';
-import { modelsDir } from '../paths';
-import type { Fit, InputSize } from '../preprocess';
-import { CORRECTED } from './configs';
-import type { Hyperparams } from './train';
+import type { Task } from './features/sets';
+import { writeJsonAtomic } from './util/fs';
+import { ARTICLE_THRESHOLDS, type Thresholds } from './game/decision';
+import { DEFAULT_LAYER } from './mobilenet/model';
+import { type Alpha, DEFAULT_ALPHA } from './mobilenet/source';
+import { modelsDir } from './settings';
+import type { Fit, InputSize } from './preprocess';
+import { CORRECTED } from './train/setups';
+import type { Hyperparams } from './train/train';
 
 export interface FeatureSpec {
   alpha: Alpha;

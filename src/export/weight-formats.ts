@@ -11,10 +11,10 @@ import { actionMetrics, predict, predictedClasses, probabilitiesAt } from '../ev
 import { computeMetrics, type Metrics } from '../eval/metrics';
 import { binaryActionMetrics } from '../eval/thresholds';
 import type { SplitFeatures, Task } from '../features/sets';
-import { exists, writeDirAtomic } from '../fsutil';
+import { exists, writeDirAtomic } from '../util/fs';
 import { type Action, decide, decideBinary, type Thresholds } from '../game/decision';
-import { dataDir, modelsDir, smoke } from '../paths';
-import { CONFIG_PATH, type FeatureSpec, type ProjectConfig, readConfig, updateConfig } from '../train/config';
+import { dataDir, modelsDir, smoke } from '../settings';
+import { CONFIG_PATH, type FeatureSpec, type ProjectConfig, readConfig, updateConfig } from '../config';
 import type { Hyperparams } from '../train/train';
 import type { ClassifierMetadata, MetricsSummary } from './classifier';
 import { loadSavedModel, saveModel, type WeightFormat } from './model-io';
