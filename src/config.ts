@@ -1,26 +1,17 @@
 // The project's chosen set-up, in one file that the chapters fill in and later steps read:
-// models/config.json holds the feature layer and input (chapter 03), the head's hyper-parameters
-// (chapter 06) and the game's thresholds (chapter 07). Without the file, the article's choices
-// (224x224, global_average_pooling2d_1) with the corrected training apply.
+// <models>/config.json holds the feature layer and input (chapter 03), the head's hyper-parameters
+// (chapter 06) and the game's thresholds (chapter 07). Without the file, the article's features
+// with the corrected training and the article's thresholds apply. Every chapter, the CLI and the
+// export read and write it through this module only.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { Task } from './features/sets';
-import { writeJsonAtomic } from './util/fs';
+import type { Task } from './data/tasks';
+import { ARTICLE_FEATURES, type FeatureSpec } from './features/spec';
 import { ARTICLE_THRESHOLDS, type Thresholds } from './game/decision';
-import { DEFAULT_LAYER } from './mobilenet/model';
-import { type Alpha, DEFAULT_ALPHA } from './mobilenet/source';
-import { modelsDir } from './settings';
-import type { Fit, InputSize } from './preprocess';
+import { type Profile, settings } from './settings';
 import { CORRECTED } from './train/setups';
 import type { Hyperparams } from './train/train';
-
-export interface FeatureSpec {
-  alpha: Alpha;
-  /** [height, width] of the MobileNet input. */
-  inputSize: InputSize;
-  layer: string;
-  fit: Fit;
-}
+import { writeJsonAtomic } from './util/fs';
 
 export interface ProjectConfig {
   features: FeatureSpec;
@@ -28,23 +19,19 @@ export interface ProjectConfig {
   thresholds: Thresholds;
 }
 
-export const ARTICLE_FEATURES: FeatureSpec = {
-  alpha: DEFAULT_ALPHA,
-  inputSize: [224, 224],
-  layer: DEFAULT_LAYER,
-  fit: 'stretch',
-};
-
 export const DEFAULT_CONFIG: ProjectConfig = {
   features: ARTICLE_FEATURES,
   hyperparams: CORRECTED,
   thresholds: ARTICLE_THRESHOLDS,
 };
 
-export const CONFIG_PATH = path.join(modelsDir, 'config.json');
+/** <models>/config.json (KOMBAT_MODELS_DIR moves it with the models). */
+export function configPath(modelsDir = settings().modelsDir): string {
+  return path.join(modelsDir, 'config.json');
+}
 
 /** The saved configuration, completed with defaults for what it does not set yet. */
-export async function readConfig(file = CONFIG_PATH): Promise<ProjectConfig> {
+export async function readConfig(file = configPath()): Promise<ProjectConfig> {
   const text = await fs.readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return DEFAULT_CONFIG;
   let saved: Partial<ProjectConfig>;
@@ -64,8 +51,14 @@ export async function readConfig(file = CONFIG_PATH): Promise<ProjectConfig> {
 }
 
 /** Replaces one part of the saved configuration, keeping the rest. */
-export async function updateConfig(patch: Partial<ProjectConfig>, file = CONFIG_PATH): Promise<ProjectConfig> {
+export async function updateConfig(patch: Partial<ProjectConfig>, file = configPath()): Promise<ProjectConfig> {
   const next = { ...(await readConfig(file)), ...patch };
   await writeJsonAtomic(file, next);
   return next;
+}
+
+/** The hyper-parameters of the corrected and final runs: the configured ones, capped by the profile. */
+export function runHyperparams(config: ProjectConfig, profile: Profile = settings().profile): Record<Task, Hyperparams> {
+  const cap = (hp: Hyperparams) => (profile.maxEpochs === undefined ? hp : { ...hp, maxEpochs: profile.maxEpochs });
+  return { binary: cap(config.hyperparams.binary), ternary: cap(config.hyperparams.ternary) };
 }

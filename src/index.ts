@@ -1,4 +1,5 @@
-// The kombat library: what the CLI, the notebooks and the game page call.
+
+export { parseTask } from './data/tasks';// The kombat library: what the CLI, the notebooks and the game page call.
 
 export type { AugmentDatasetOptions, AugmentDatasetResult, Augmenter } from './augment';
 export * as augment from './augment';
@@ -51,7 +52,7 @@ export type { LoadOptions, MobileNetInfo, Prediction } from './mobilenet/model';
 export { DEFAULT_INPUT_SIZE, DEFAULT_LAYER, FeatureExtractor, loadMobileNet, MobileNet } from './mobilenet/model';
 export type { Alpha, ModelSource } from './mobilenet/source';
 export { ALPHAS, cachePath, DEFAULT_ALPHA, isCached, modelName, officialUrl, resolveSource } from './mobilenet/source';
-export { dataDir, modelsDir, projectRoot, reportsDir } from './settings';
+export { projectRoot, readSettings, settings } from './settings';
 export type { InputSize } from './preprocess';
 export { rgbTensor, toModelInput } from './preprocess';
 export type { GridOptions } from './image/grid';
@@ -71,4 +72,4 @@ export {
 } from './train/layer-study';
 export type { TrainFolderOptions, TrainFolderResult } from './train/folder';
 // Training on any dataset folder (what `kombat train` and `kombat features` run).
-export { defaultAugmentedDir, folderHyperparams, parseInputSize, parseTask, trainFolder } from './train/folder';
+export { defaultAugmentedDir, folderHyperparams, parseInputSize, trainFolder } from './train/folder';

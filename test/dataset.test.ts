@@ -25,7 +25,7 @@ import { numberedNames } from '../src/data/number';
 import { readSplit, SPLITS, splitBySubject, splitOf } from '../src/data/split';
 import { validateDataset } from '../src/data/validate';
 import { writeDataset } from '../src/data/write';
-import { dataDir, reportsDir } from '../src/settings';
+import { settings } from '../src/settings';
 import { mulberry32 } from '../src/util/random';
 import { tempDir } from './helpers';
 
@@ -429,18 +429,21 @@ describe('dataset card and atomic writes', () => {
 });
 
 describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)', () => {
-  test('output folders: dataDir and reportsDir of src/paths, or below a given root', () => {
+  const under = (root: string) => ({ dataDir: path.join(root, 'data'), reportsDir: path.join(root, 'reports') });
+
+  test('output folders: the settings\' data and reports folders, or the given ones', () => {
+    const { dataDir, reportsDir } = settings();
     const s = builtinSettings({});
     assert.equal(s.datasetDir, path.join(dataDir, 'builtin'));
     assert.equal(s.recordingsDir, path.join(dataDir, 'synthetic', 'recordings'));
     assert.equal(s.framesDir, path.join(dataDir, 'synthetic', 'frames'));
     assert.equal(s.reportsDir, reportsDir);
-    const r = builtinSettings({ root: '/somewhere' });
+    const r = builtinSettings(under('/somewhere'));
     assert.deepEqual(
       [r.syntheticDir, r.datasetDir, r.reportsDir],
       ['/somewhere/data/synthetic', '/somewhere/data/builtin', '/somewhere/reports'],
     );
-    // KOMBAT_DATA_DIR and KOMBAT_REPORTS_DIR move them (read when src/paths loads, so in a child process).
+    // KOMBAT_DATA_DIR and KOMBAT_REPORTS_DIR move them (settings are read once, so in a child process).
     const scratch = tempDir('kombat-paths-');
     const out = execFileSync(
       process.execPath,
@@ -513,7 +516,7 @@ describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)',
     // Pretend synth made these with the default smoke settings.
     writeFileSync(
       path.join(root, 'data', 'synthetic', 'build.json'),
-      JSON.stringify(synthStamp({ root, smoke: true })),
+      JSON.stringify(synthStamp({ ...under(root), smoke: true })),
     );
 
     const recordings = await listRecordings(rec);
@@ -523,7 +526,7 @@ describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)',
     assert.equal(x.ambiguous, 8);
 
     const lines: string[] = [];
-    const r = await buildBuiltinDataset({ root, smoke: true, fps: 10, log: (l) => lines.push(l) });
+    const r = await buildBuiltinDataset({ ...under(root), smoke: true, fps: 10, log: (l) => lines.push(l) });
     assert.match(lines[0], /reusing 5 recordings/);
     assert.equal(r.extraction.frames, 142);
     // s04 is a still image: its 30 identical frames collapse to the first in file order (exact duplicates,
@@ -577,14 +580,14 @@ describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)',
 
     // Deterministic: a second build gives the same manifest.
     const first = readFileSync(path.join(ds, 'manifest.csv'), 'utf8');
-    await buildBuiltinDataset({ root, smoke: true, fps: 10 });
+    await buildBuiltinDataset({ ...under(root), smoke: true, fps: 10 });
     assert.equal(readFileSync(path.join(ds, 'manifest.csv'), 'utf8'), first);
 
     // A failing build (a broken labels file) leaves the dataset and card as they were.
     const cardBefore = readFileSync(path.join(root, 'reports', 'dataset.json'), 'utf8');
     writeFileSync(path.join(rec, 's02_c01.labels.csv'), 'start,end,label\n0,1,punch\n0.5,2,kick\n');
     await assert.rejects(
-      buildBuiltinDataset({ root, smoke: true, fps: 10 }),
+      buildBuiltinDataset({ ...under(root), smoke: true, fps: 10 }),
       /s02_c01\.labels\.csv line 3: range 0\.5-2 overlaps line 2/,
     );
     assert.equal(readFileSync(path.join(ds, 'manifest.csv'), 'utf8'), first);

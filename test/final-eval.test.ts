@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../src/backend';
-import { thresholdSweep } from '../src/eval/evaluate';
+import { thresholdSweep, actionsOf } from '../src/eval/evaluate';
 import {
   binaryActionMetrics,
   binaryThresholdSweep,
@@ -14,20 +14,15 @@ import {
   thresholdRange,
 } from '../src/eval/thresholds';
 import type { ClassifierMetadata } from '../src/export/classifier';
-import {
-  actionsOf,
-  chooseFormat,
-  exportVariants,
-  finalHyperparams,
-  findReusable,
-  provenanceMismatch,
-  shipVariant,
-} from '../src/export/weight-formats';
+import { chooseFormat, exportVariants, shipVariant } from '../src/export/weight-formats';
 import { saveModel } from '../src/export/model-io';
 import type { SplitFeatures } from '../src/features/sets';
-import { ARTICLE_FEATURES, DEFAULT_CONFIG } from '../src/config';
+import { DEFAULT_CONFIG, runHyperparams } from '../src/config';
+import { FULL, SMOKE } from '../src/settings';
 import { buildHead } from '../src/train/head';
 import { tempDir } from './helpers';
+import { ARTICLE_FEATURES } from '../src/features/spec';
+import { findReusable, provenanceMismatch } from '../src/export/provenance';
 
 test('thresholds: ranges, binary rule, and the precision >= recall choice', () => {
   assert.deepEqual(thresholdRange(0.3, 0.5, 0.05), [0.3, 0.35, 0.4, 0.45, 0.5]);
@@ -82,8 +77,8 @@ test('provenance: data hash, features and hyper-parameters must all match', () =
     provenanceMismatch(meta, { trainingDataHash: 'h', features: ARTICLE_FEATURES, hyperparams: { ...hp, seed: 2 } })[0],
     /hyper-parameters/,
   );
-  assert.equal(finalHyperparams(DEFAULT_CONFIG, true).ternary.maxEpochs, 2);
-  assert.equal(finalHyperparams(DEFAULT_CONFIG, false), DEFAULT_CONFIG.hyperparams);
+  assert.equal(runHyperparams(DEFAULT_CONFIG, SMOKE).ternary.maxEpochs, 2);
+  assert.deepEqual(runHyperparams(DEFAULT_CONFIG, FULL), DEFAULT_CONFIG.hyperparams);
 });
 
 test('variants: every format reloaded and measured; shipping copies the measured folder', async () => {

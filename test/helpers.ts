@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { mulberry32 } from '../src/util/random';
-import type { FeatureSet } from '../src/train/train';
+import { type FeatureSet } from '../src/features/sets';
 
 export const sharedDir = path.resolve(__dirname, '..', '..', 'shared');
 export const sharedMobileNet = path.join(sharedDir, 'models', 'mobilenet_v1_0.75_224');

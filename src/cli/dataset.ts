@@ -15,7 +15,7 @@ import { readSplit, splitBySubject, splitPath, writeSplit } from '../data/split'
 import { validateDataset } from '../data/validate';
 import { writeDataset } from '../data/write';
 import { exists } from '../util/fs';
-import { displayPath, reportsDir } from '../settings';
+import { displayPath, settings, smokeSettings } from '../settings';
 import { positiveInt } from './options';
 
 function nonNegative(text: string): number {
@@ -249,14 +249,14 @@ export function registerDataset(program: Command): void {
     .command('card')
     .description('write the dataset card: <reports>/dataset.json and dataset.md')
     .argument('<dir>', 'dataset folder')
-    .option('--reports <dir>', 'where to write', reportsDir)
+    .option('--reports <dir>', 'where to write (default: KOMBAT_REPORTS_DIR or reports/)')
     .option('--name <basename>', 'file name without extension', 'dataset')
     .option('--source <text>', 'where the images come from, in words', 'own recordings')
-    .action(async (dir: string, opts: { reports: string; name: string; source: string }) => {
+    .action(async (dir: string, opts: { reports?: string; name: string; source: string }) => {
       const index = await usableIndex(dir);
       const split = (await exists(splitPath(dir))) ? await readSplit(dir) : undefined;
       const card = await makeCard(dir, index.entries, { source: opts.source, split });
-      const files = await writeCard(card, opts.reports, opts.name);
+      const files = await writeCard(card, opts.reports ?? settings().reportsDir, opts.name);
       console.log(`wrote ${displayPath(files.json)} and ${displayPath(files.markdown)}`);
     });
 
@@ -288,14 +288,17 @@ export function registerDataset(program: Command): void {
       }) => {
         let bar: ReturnType<typeof progressBar> | undefined;
         let step: BuiltinStep | undefined;
+        const s = opts.smoke ? smokeSettings() : settings();
         const result = await buildBuiltinDataset({
+          dataDir: s.dataDir,
+          reportsDir: s.reportsDir,
           seed: opts.seed,
           subjects: opts.subjects,
           fps: opts.fps,
           perClass: opts.perClass,
           number: opts.number,
           force: opts.force,
-          smoke: opts.smoke ? true : undefined,
+          smoke: s.smoke,
           log: (line) => {
             bar?.stop();
             bar = undefined;

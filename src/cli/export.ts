@@ -2,15 +2,9 @@ import { type Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../backend';
-import { loadSavedModel, saveModel, type WeightFormat } from '../export/model-io';
-
-export const WEIGHT_FORMATS: readonly WeightFormat[] = ['float32', 'uint16', 'uint8'];
-
-async function folderBytes(dir: string): Promise<number> {
-  const names = await fs.readdir(dir);
-  const sizes = await Promise.all(names.map((n) => fs.stat(path.join(dir, n)).then((s) => (s.isFile() ? s.size : 0))));
-  return sizes.reduce((a, b) => a + b, 0);
-}
+import { loadSavedModel, saveModel } from '../export/model-io';
+import { WEIGHT_FORMATS, type WeightFormat } from '../export/quantise';
+import { folderBytes } from '../util/fs';
 
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 

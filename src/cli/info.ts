@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { initBackend } from '../backend';
 import { findDatasets } from '../data/layout';
 import { ALPHAS, cachePath, isCached, officialUrl } from '../mobilenet/source';
-import { dataDir, displayPath } from '../settings';
+import { displayPath, settings } from '../settings';
 
 export function registerInfo(program: Command): void {
   program
@@ -19,8 +19,8 @@ export function registerInfo(program: Command): void {
           url: officialUrl(alpha),
         })),
       );
+      const { dataDir, mobilenetUrl: explicit } = settings();
       const datasets = (await findDatasets(dataDir)).map((d) => ({ ...d, dir: displayPath(d.dir) }));
-      const explicit = process.env.MOBILENET_URL;
       if (opts.json) {
         console.log(
           JSON.stringify({ environment, mobilenet: { MOBILENET_URL: explicit ?? null, cache }, datasets }, null, 2),

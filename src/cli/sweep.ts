@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
-import { TASKS, type Task } from '../features/sets';
+import { TASKS, type Task } from '../data/tasks';
 import { displayPath } from '../settings';
 import {
   DEFAULT_RULE,
@@ -18,7 +18,7 @@ import {
   sweepCsvPath,
   writeSweepCsv,
 } from '../sweep';
-import { CONFIG_PATH, readConfig } from '../config';
+import { configPath, readConfig } from '../config';
 import { positiveInt } from './options';
 
 /** Trials of the default sweep (chapter 06 runs the same): about 6-8 minutes on 2 cores. */
@@ -79,7 +79,7 @@ export function registerSweep(program: Command): void {
         .default(DEFAULT_RULE),
     )
     .option('--out <file>', 'CSV of the trials (default reports/sweep.csv, reports/sweep-binary.csv for --task binary)')
-    .option('--no-config', `do not write the best set-up into ${displayPath(CONFIG_PATH)}`)
+    .option('--no-config', 'do not write the best set-up into config.json (in KOMBAT_MODELS_DIR or models/)')
     .option(
       '--no-transfer',
       'after a ternary sweep, leave the binary set-up alone (default: binary gets the same values with its own loss)',
@@ -128,10 +128,10 @@ export function registerSweep(program: Command): void {
         const alsoFor: Task[] = opts.task === 'ternary' && opts.transfer ? ['binary'] : [];
         await saveBestHyperparams(result, { alsoFor });
         console.log(
-          `saved hyperparams.${[opts.task, ...alsoFor].join(' and hyperparams.')} to ${displayPath(CONFIG_PATH)}`,
+          `saved hyperparams.${[opts.task, ...alsoFor].join(' and hyperparams.')} to ${displayPath(configPath())}`,
         );
       } else if (opts.config) {
-        console.log(`not saved to ${displayPath(CONFIG_PATH)}: the sweep was interrupted`);
+        console.log(`not saved to ${displayPath(configPath())}: the sweep was interrupted`);
       }
     });
 }

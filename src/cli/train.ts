@@ -1,10 +1,10 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Task } from '../features/sets';
+import { type Task, parseTask } from '../data/tasks';
 import { exists } from '../util/fs';
 import { readConfig } from '../config';
-import { parseTask, trainFolder } from '../train/folder';
+import { trainFolder } from '../train/folder';
 import type { EpochLog } from '../train/train';
 import { positiveInt } from './options';
 import { progressBar } from './progress';

@@ -1,8 +1,9 @@
 // Evaluating a trained head on a feature set: class metrics, and the game's decision rule as an
 // action classifier (punch / kick / none) with a sweep over its two thresholds.
 import * as tf from '@tensorflow/tfjs';
-import { type Action, decide, type Probabilities, type Thresholds } from '../game/decision';
-import type { FeatureSet } from '../train/train';
+import type { Task } from '../data/tasks';
+import type { FeatureSet } from '../features/sets';
+import { type Action, decide, decideBinary, type Probabilities, type Thresholds } from '../game/decision';
 import { computeMetrics, type Metrics } from './metrics';
 
 /** Row-major [n, units] outputs of the model (sigmoid or softmax). */
@@ -98,4 +99,10 @@ export function thresholdSweep(
     }
   }
   return points;
+}
+
+/** The game's action for every row of a model's outputs. */
+export function actionsOf(task: Task, outputs: Float32Array, thresholds: Thresholds): Action[] {
+  if (task === 'binary') return Array.from(outputs, (p) => decideBinary(p, thresholds));
+  return Array.from({ length: outputs.length / 3 }, (_, i) => decide(probabilitiesAt(outputs, i), thresholds));
 }

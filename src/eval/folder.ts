@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { indexDataset } from '../data/entries';
 import type { Classifier } from '../export/classifier';
 import { cachedFeatures } from '../features/cache';
-import { labelIndex, type Task } from '../features/sets';
+import { labelIndex, type Task } from '../data/tasks';
 import { predict, predictedClasses } from './evaluate';
 import { computeMetrics, type Metrics } from './metrics';
 

@@ -3,8 +3,9 @@
 // punch lasts several frames, so a frame missed is usually caught by the next. The rule therefore
 // maximises the F1 of the actions subject to precision >= recall for each action, and among equally
 // good points prefers the higher (more cautious) thresholds.
+import type { Task } from '../data/tasks';
 import { type Action, decideBinary, type Thresholds } from '../game/decision';
-import { actionOf, type ThresholdPoint, thresholdSweep } from './evaluate';
+import { actionMetrics, actionOf, type ThresholdPoint, thresholdSweep } from './evaluate';
 import { computeMetrics, type Metrics } from './metrics';
 
 /** Threshold values from `from` to `to` in `step`s, rounded to 2 decimals. */
@@ -104,4 +105,11 @@ export function actionSlice(
 /** Thresholds as stored in config and metadata. */
 export function asThresholds(p: Thresholds): Thresholds {
   return { any: p.any, action: p.action };
+}
+
+/** The game's actions for a model's outputs: the 3-way rule, or the binary one on `any`. */
+export function gameActions(task: Task, outputs: Float32Array, labels: string[], thresholds: Thresholds): Metrics {
+  return task === 'ternary'
+    ? actionMetrics(outputs, labels, thresholds)
+    : binaryActionMetrics(outputs, labels, thresholds.any);
 }

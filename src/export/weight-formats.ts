@@ -1,151 +1,27 @@
-// The final models (chapters 07 and 08): where they live, whether an exported one still matches
-// the data and configuration (so chapter 08 re-exports instead of retraining), and the weight
-// formats compared by reloading each one.
-//
-// In smoke mode (KOMBAT_SMOKE=1) nothing is written under models/: the final models and the
-// configuration go to <dataDir>/smoke-models/, so a smoke run never overwrites the committed ones.
+// Which weight format ships: each format (float32, uint16, uint8) is saved, loaded back from disk
+// and measured on the validation and test features against the float32 model; the rule below
+// picks one, and shipVariant copies the measured folder into place. Chapter 08 runs this.
 import type * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { actionMetrics, predict, predictedClasses, probabilitiesAt } from '../eval/evaluate';
-import { computeMetrics, type Metrics } from '../eval/metrics';
-import { binaryActionMetrics } from '../eval/thresholds';
-import type { SplitFeatures, Task } from '../features/sets';
-import { exists, writeDirAtomic } from '../util/fs';
-import { type Action, decide, decideBinary, type Thresholds } from '../game/decision';
-import { dataDir, modelsDir, smoke } from '../settings';
-import { CONFIG_PATH, type FeatureSpec, type ProjectConfig, readConfig, updateConfig } from '../config';
-import type { Hyperparams } from '../train/train';
-import type { ClassifierMetadata, MetricsSummary } from './classifier';
-import { loadSavedModel, saveModel, type WeightFormat } from './model-io';
+import { actionsOf, predict, predictedClasses } from '../eval/evaluate';
+import { computeMetrics, type MetricsSummary, summariseMetrics } from '../eval/metrics';
+import { gameActions } from '../eval/thresholds';
+import type { SplitFeatures } from '../features/sets';
+import { settings } from '../settings';
+import { folderBytes, writeDirAtomic } from '../util/fs';
+import type { ClassifierMetadata } from './classifier';
+import { loadSavedModel, saveModel } from './model-io';
+import { WEIGHT_FORMATS, type WeightFormat } from './quantise';
 
-/** models/, or <dataDir>/smoke-models in smoke mode. */
-export const finalModelsDir = smoke ? path.join(dataDir, 'smoke-models') : modelsDir;
-/** Scratch folder for the weight-format variants (data/ is not committed). */
-export const exportScratchDir = path.join(dataDir, 'export');
-export const WEIGHT_FORMATS: readonly WeightFormat[] = ['float32', 'uint16', 'uint8'];
-
-export function finalModelName(task: Task): string {
-  return `kombat-${task}`;
-}
-
-export function finalModelDir(task: Task, root = finalModelsDir): string {
-  return path.join(root, finalModelName(task));
-}
-
-/** The configuration file the chapters write: models/config.json, or its smoke-mode copy. */
-export const projectConfigPath = smoke ? path.join(finalModelsDir, 'config.json') : CONFIG_PATH;
-
-/** The project configuration; in smoke mode the smoke copy when written, else the committed one (read only). */
-export async function readProjectConfig(): Promise<ProjectConfig> {
-  return readConfig(smoke && !(await exists(projectConfigPath)) ? CONFIG_PATH : projectConfigPath);
-}
-
-/** updateConfig on projectConfigPath; in smoke mode the first write starts from the committed file. */
-export async function updateProjectConfig(patch: Partial<ProjectConfig>): Promise<ProjectConfig> {
-  const base = await readProjectConfig();
-  return updateConfig({ ...base, ...patch }, projectConfigPath);
-}
-
-/** The hyper-parameters the final models train with: the configured ones, 2 epochs in smoke mode. */
-export function finalHyperparams(config: ProjectConfig, isSmoke = smoke): Record<Task, Hyperparams> {
-  if (!isSmoke) return config.hyperparams;
-  return {
-    binary: { ...config.hyperparams.binary, maxEpochs: 2 },
-    ternary: { ...config.hyperparams.ternary, maxEpochs: 2 },
-  };
-}
-
-/** Stable JSON (sorted keys) for comparing specs. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export interface Provenance {
-  trainingDataHash: string;
-  features: FeatureSpec;
-  hyperparams: Hyperparams;
-}
-
-/** Why an exported model does not match (empty when it does): data hash, features or hyper-parameters. */
-export function provenanceMismatch(
-  metadata: Pick<ClassifierMetadata, 'trainingDataHash' | 'features' | 'hyperparams'>,
-  want: Provenance,
-): string[] {
-  const out: string[] = [];
-  if (metadata.trainingDataHash !== want.trainingDataHash) out.push('training data changed');
-  const { featureSize: _size, ...features } = metadata.features;
-  if (canonical(features) !== canonical(want.features))
-    out.push(`features ${canonical(features)} != ${canonical(want.features)}`);
-  if (canonical(metadata.hyperparams) !== canonical(want.hyperparams))
-    out.push(`hyper-parameters ${canonical(metadata.hyperparams)} != ${canonical(want.hyperparams)}`);
-  return out;
-}
-
-export interface ReusedModel {
-  dir: string;
-  model: tf.LayersModel;
-  metadata: ClassifierMetadata;
-}
-
-/**
- * The first of `dirs` holding a float32 export whose provenance matches; undefined (with the
- * reasons logged) when none does. Quantised exports are skipped: they are not a master copy.
- */
-export async function findReusable(
-  dirs: string[],
-  want: Provenance,
-  log: (line: string) => void = () => {},
-): Promise<ReusedModel | undefined> {
-  for (const dir of dirs) {
-    const file = path.join(dir, 'metadata.json');
-    if (!(await exists(file))) {
-      log(`${dir}: no export`);
-      continue;
-    }
-    const metadata = JSON.parse(await fs.readFile(file, 'utf8')) as ClassifierMetadata;
-    if (metadata.weights !== 'float32') {
-      log(`${dir}: ${metadata.weights} weights, not a float32 master`);
-      continue;
-    }
-    const why = provenanceMismatch(metadata, want);
-    if (why.length > 0) {
-      log(`${dir}: ${why.join('; ')}`);
-      continue;
-    }
-    const { model } = await loadSavedModel<ClassifierMetadata>(dir);
-    return { dir, model, metadata };
-  }
-  return undefined;
+/** Scratch folder of the measured variants, <data>/export (data/ is not committed). */
+export function variantsDir(dataDir = settings().dataDir): string {
+  return path.join(dataDir, 'export');
 }
 
 export interface EvaluatedOutputs {
   val: Float32Array;
   test: Float32Array;
-}
-
-export function summarise(m: Metrics): MetricsSummary {
-  return { accuracy: m.accuracy, balancedAccuracy: m.balancedAccuracy, perClass: m.perClass };
-}
-
-/** The game's actions for a model's outputs: the 3-way rule, or the binary one on `any`. */
-export function gameActions(task: Task, outputs: Float32Array, labels: string[], thresholds: Thresholds): Metrics {
-  return task === 'ternary'
-    ? actionMetrics(outputs, labels, thresholds)
-    : binaryActionMetrics(outputs, labels, thresholds.any);
-}
-
-/** The game's action for every row of a model's outputs. */
-export function actionsOf(task: Task, outputs: Float32Array, thresholds: Thresholds): Action[] {
-  if (task === 'binary') return Array.from(outputs, (p) => decideBinary(p, thresholds));
-  return Array.from({ length: outputs.length / 3 }, (_, i) => decide(probabilitiesAt(outputs, i), thresholds));
 }
 
 export interface VariantResult {
@@ -166,13 +42,6 @@ export interface VariantResult {
   maxAbsDiff: number;
   metrics: { val: MetricsSummary; test: MetricsSummary };
   testAction: MetricsSummary;
-}
-
-/** Total bytes of the files directly in `dir`. */
-export async function folderSize(dir: string): Promise<number> {
-  let total = 0;
-  for (const f of await fs.readdir(dir)) total += (await fs.stat(path.join(dir, f))).size;
-  return total;
 }
 
 /**
@@ -215,7 +84,7 @@ export async function exportVariants(
       out[split].forEach((v, i) => (maxAbsDiff = Math.max(maxAbsDiff, Math.abs(v - reference[split][i]))));
       const set = data[split];
       const m = computeMetrics(set.y, classes, set.classes);
-      metrics[split] = summarise(m);
+      metrics[split] = summariseMetrics(m);
     }
     const rows = labels.val.length + labels.test.length;
     const testAction = gameActions(task, out.test, labels.test, metadata.thresholds);
@@ -227,7 +96,7 @@ export async function exportVariants(
       format,
       dir,
       weightBytes,
-      folderBytes: await folderSize(dir),
+      folderBytes: await folderBytes(dir),
       accuracy: { val: metrics.val.accuracy, test: metrics.test.accuracy },
       balancedAccuracy: { val: metrics.val.balancedAccuracy, test: metrics.test.balancedAccuracy },
       actionF1,
@@ -235,7 +104,7 @@ export async function exportVariants(
       actionAgreement: sameAction / rows,
       maxAbsDiff,
       metrics,
-      testAction: summarise(testAction),
+      testAction: summariseMetrics(testAction),
     });
   }
   return results;

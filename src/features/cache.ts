@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../util/fs';
 import type { ImageError } from '../image/decode';
 import type { FeatureExtractor } from '../mobilenet/model';
 import { modelName } from '../mobilenet/source';
-import { dataDir } from '../settings';
+import { settings } from '../settings';
 import type { Fit } from '../preprocess';
 import { extractFiles } from './extract';
 import { extractFilesParallel, extractorSpec, featureWorkers, type ParallelOptions } from './parallel';
@@ -44,7 +44,7 @@ export class FeatureCache {
   constructor(
     readonly key: CacheKey,
     readonly featureSize: number,
-    root = path.join(dataDir, 'features'),
+    root = path.join(settings().dataDir, 'features'),
   ) {
     const size = `${key.inputSize[0]}x${key.inputSize[1]}${key.fit === 'letterbox' ? '-letterbox' : ''}`;
     this.dir = path.join(root, key.variant, key.layer, size);

@@ -2,8 +2,7 @@
 // does not hold them: what `kombat features` runs ahead of sweeps and training.
 import * as path from 'node:path';
 import { indexDataset } from '../data/entries';
-import type { FeatureSpec } from '../config';
-import { extractorFor } from '../train/run';
+import { type FeatureSpec, extractorFor } from './spec';
 import { cachedFeatures } from './cache';
 
 export interface FolderFeaturesResult {

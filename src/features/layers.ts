@@ -9,7 +9,8 @@ import { DEFAULT_LAYER, type FeatureExtractor, type MobileNet } from '../mobilen
 import { type Fit, rgbTensor, toModelInput } from '../preprocess';
 import { FeatureCache, keyOf, sha256 } from './cache';
 import { decodeBatch } from './extract';
-import { type ExampleSet, type SplitFeatures, splitFeatures, type Task } from './sets';
+import { type ExampleSet, type SplitFeatures, splitFeatures } from './sets';
+import { type Task } from '../data/tasks';
 
 /** The layers chapter 03 compares: the last three pointwise blocks and the article's pooling layer. */
 export const CANDIDATE_LAYERS: readonly string[] = [

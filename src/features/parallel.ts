@@ -12,6 +12,7 @@ import { ImageError } from '../image/decode';
 import type { FeatureExtractor } from '../mobilenet/model';
 import type { Alpha } from '../mobilenet/source';
 import type { Fit } from '../preprocess';
+import { settings } from '../settings';
 import type { ExtractOptions, ExtractResult } from './extract';
 
 /** Everything a worker needs to rebuild an extractor. */
@@ -83,11 +84,7 @@ export function featureWorkers(
 }
 
 function envWorkers(): number | undefined {
-  const text = process.env.KOMBAT_FEATURE_WORKERS;
-  if (text === undefined || text.trim() === '') return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`KOMBAT_FEATURE_WORKERS=${text} is not a whole number >= 1`);
-  return n;
+  return settings().workers;
 }
 
 function startWorker(spec: ExtractorSpec): Worker {

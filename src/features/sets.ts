@@ -6,23 +6,15 @@ import { type DatasetEntry, indexDataset } from '../data/entries';
 import { readSplit, SPLITS, type Split, type SplitName, splitBySubject, splitOf, splitPath } from '../data/split';
 import { exists } from '../util/fs';
 import type { FeatureExtractor } from '../mobilenet/model';
-import type { FeatureSet } from '../train/train';
+import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
 import { cachedFeatures } from './cache';
 
-export type Task = 'binary' | 'ternary';
-export const TASKS: readonly Task[] = ['binary', 'ternary'];
-
-/** Class names in output order. Binary is the article's punch vs. not-punch (one sigmoid unit). */
-export const TASK_CLASSES: Record<Task, string[]> = {
-  binary: ['not-punch', 'punch'],
-  ternary: ['punch', 'kick', 'other'],
-};
-
-export function labelIndex(task: Task, label: string): number {
-  if (task === 'binary') return label === 'punch' ? 1 : 0;
-  const i = TASK_CLASSES.ternary.indexOf(label);
-  if (i < 0) throw new Error(`unknown class "${label}"`);
-  return i;
+/** Features with class indices: what a head trains and is scored on. One output unit (binary) when `classes` has two entries. */
+export interface FeatureSet {
+  x: Float32Array;
+  featureSize: number;
+  y: Int32Array;
+  classes: string[];
 }
 
 export interface Example {

@@ -9,15 +9,14 @@ import { decodeBatch, embedBatch } from './extract';
 import type { BatchReply, BatchRequest, ExtractorSpec } from './parallel';
 
 async function load(spec: ExtractorSpec): Promise<FeatureExtractor> {
-  // This thread's process.env is its own copy: the parent's backend, not a fresh choice.
-  if (spec.backend) process.env.KOMBAT_BACKEND = spec.backend;
   // The parent already announced its backend; one line per worker would only be noise.
   const log = console.error;
   console.error = (...args: unknown[]) => {
     if (!(typeof args[0] === 'string' && args[0].startsWith('kombat: backend '))) log(...args);
   };
   try {
-    await initBackend();
+    // The parent's backend, not a fresh choice.
+    await initBackend(spec.backend);
   } finally {
     console.error = log;
   }

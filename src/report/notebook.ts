@@ -3,11 +3,14 @@
 //   tslab.display.png(fig.bytes);   // fig.html: the interactive version
 // One Chromium serves consecutive cells; it closes after a few idle seconds (or closeNotebookRenderer()).
 import * as path from 'node:path';
-import { reportsDir } from '../settings';
+import { settings } from '../settings';
 import type { Figure } from './figures';
 import { type FigureFiles, FigureRenderer, type ImageSize, writeFigures } from './render';
 
-export const figuresDir = path.join(reportsDir, 'figures');
+/** <reports>/figures: where the chapters' figures go. */
+export function figuresDir(): string {
+  return path.join(settings().reportsDir, 'figures');
+}
 const IDLE_MS = 10_000;
 
 interface Shared {
@@ -51,5 +54,5 @@ export async function notebookFigure(
   figure: Figure,
   opts: { dir?: string; size?: ImageSize } = {},
 ): Promise<FigureFiles & { bytes: Buffer }> {
-  return withRenderer((renderer) => writeFigures(opts.dir ?? figuresDir, name, figure, { renderer, size: opts.size }));
+  return withRenderer((renderer) => writeFigures(opts.dir ?? figuresDir(), name, figure, { renderer, size: opts.size }));
 }

@@ -15,7 +15,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../util/fs';
-import { reportsDir as defaultReportsDir } from '../settings';
+import { settings } from '../settings';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -724,12 +724,12 @@ export function renderPage(inputs: PageInputs): Page {
   return { markdown, sections: b.sections.map((s) => s.title) };
 }
 
-export async function buildResultsPage(dir: string = defaultReportsDir): Promise<Page> {
+export async function buildResultsPage(dir: string = settings().reportsDir): Promise<Page> {
   return renderPage(await readPageInputs(dir));
 }
 
 /** Writes `<dir>/README.md` atomically; returns its path and sections. */
-export async function writeResultsPage(dir: string = defaultReportsDir): Promise<Page & { file: string }> {
+export async function writeResultsPage(dir: string = settings().reportsDir): Promise<Page & { file: string }> {
   const page = await buildResultsPage(dir);
   const file = path.join(dir, 'README.md');
   await writeFileAtomic(file, page.markdown);

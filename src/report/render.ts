@@ -4,6 +4,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { settings } from '../settings';
 import { writeFileAtomic } from '../util/fs';
 import type { Figure } from './figures';
 
@@ -40,7 +41,8 @@ const LAUNCH_ARGS = [
 
 /** CHROMIUM_PATH, else /usr/bin/chromium, else chromium or chromium-browser on PATH; undefined if none. */
 export function findChromium(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  const configured = settings().chromium;
+  if (configured) return configured;
   if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
   for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     for (const name of ['chromium', 'chromium-browser']) {

@@ -1,16 +1,16 @@
 // Where a sweep's outcome goes: the table as CSV (reports/sweep.csv), and the best set-up into
 // models/config.json's hyperparams, where the later chapters (07 game thresholds, 08 export) read it.
 import * as path from 'node:path';
-import type { Task } from '../features/sets';
-import { reportsDir } from '../settings';
-import { CONFIG_PATH, type ProjectConfig, readConfig, updateConfig } from '../config';
+import { type Task } from '../data/tasks';
+import { configPath, type ProjectConfig, readConfig, updateConfig } from '../config';
+import { settings } from '../settings';
 import { CORRECTED } from '../train/setups';
 import type { Hyperparams } from '../train/train';
 import type { SweepResult } from './sweep';
 import { sweepTable, writeTableCsv } from './table';
 
 /** reports/sweep.csv for the ternary task (the game's), reports/sweep-binary.csv for binary. */
-export function sweepCsvPath(task: Task, dir = reportsDir): string {
+export function sweepCsvPath(task: Task, dir = settings().reportsDir): string {
   return path.join(dir, task === 'ternary' ? 'sweep.csv' : `sweep-${task}.csv`);
 }
 
@@ -36,7 +36,7 @@ export async function saveBestHyperparams(
   result: SweepResult,
   options: { alsoFor?: Task[]; file?: string } = {},
 ): Promise<ProjectConfig> {
-  const file = options.file ?? CONFIG_PATH;
+  const file = options.file ?? configPath();
   const current = await readConfig(file);
   const hyperparams = { ...current.hyperparams, [result.task]: result.hyperparams };
   for (const task of options.alsoFor ?? []) {

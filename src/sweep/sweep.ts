@@ -3,10 +3,12 @@
 // alone; test accuracy is recorded for information and never used to choose.
 
 import { evaluateHead } from '../eval/evaluate';
-import type { Task } from '../features/sets';
+import { type Task } from '../data/tasks';
 import { CORRECTED } from '../train/setups';
-import { type EpochLog, type FeatureSet, type Hyperparams, trainHead } from '../train/train';
+import { type EpochLog, type Hyperparams, trainHead } from '../train/train';
+import { FULL, type Profile, settings } from '../settings';
 import { planTrials, type SearchSpace, SWEPT, type Trial, type TrialParams } from './space';
+import { type FeatureSet } from '../features/sets';
 
 /**
  * How the best trial is chosen. 'valLoss' (the default): the lowest validation cross-entropy, ties
@@ -32,8 +34,13 @@ export interface SweepSettings {
   seed: number;
 }
 
-export const DEFAULT_SETTINGS: SweepSettings = { maxEpochs: 40, patience: 4, seed: 1 };
-export const SMOKE_SETTINGS: SweepSettings = { maxEpochs: 2, patience: 1, seed: 1 };
+/** A profile's trial settings (settings.ts: FULL, SMOKE). */
+export function sweepSettings(profile: Profile = settings().profile): SweepSettings {
+  const { maxEpochs, patience, seed } = profile.sweep;
+  return { maxEpochs, patience, seed };
+}
+
+export const DEFAULT_SETTINGS: SweepSettings = sweepSettings(FULL);
 
 export interface SweepOptions extends Partial<SweepSettings> {
   task: Task;

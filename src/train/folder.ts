@@ -6,25 +6,20 @@ import * as path from 'node:path';
 import { type AugmentDatasetResult, type AugmentProgress, augmentDataset } from '../augment/dataset';
 import { splitPath } from '../data/split';
 import { exportClassifier } from '../export/classifier';
-import type { WeightFormat } from '../export/model-io';
-import { type ExampleSet, labelIndex, loadExamples, TASK_CLASSES, TASKS, type Task } from '../features/sets';
+import { type WeightFormat } from '../export/quantise';
+import { type ExampleSet, loadExamples } from '../features/sets';
 import { exists } from '../util/fs';
 import type { InputSize } from '../preprocess';
 import { type ProjectConfig, readConfig } from '../config';
 import { articleHyperparams } from './setups';
 import { type TrainRun, trainRun } from './run';
 import type { Hyperparams, TrainCallbacks } from './train';
+import { labelIndex, parseTask, TASK_CLASSES, type Task } from '../data/tasks';
 
 /** Where the augmented copy of `data` lives by default: `<data>-aug` next to it. */
 export function defaultAugmentedDir(data: string): string {
   const abs = path.resolve(data);
   return path.join(path.dirname(abs), `${path.basename(abs)}-aug`);
-}
-
-export function parseTask(text: string): Task {
-  if (!(TASKS as readonly string[]).includes(text))
-    throw new Error(`unknown task "${text}" (tasks are ${TASKS.join(', ')})`);
-  return text as Task;
 }
 
 /** "WxH" (as the CLI takes it) -> [height, width] (as MobileNet takes it). */

@@ -11,15 +11,16 @@ import {
   MultiLayerExtractor,
   multiplyAdds,
 } from '../features/layers';
-import type { ExampleSet, Task } from '../features/sets';
+import type { ExampleSet } from '../features/sets';
 import type { RgbImage } from '../image/decode';
 import { DEFAULT_LAYER, loadMobileNet } from '../mobilenet/model';
 import type { Alpha } from '../mobilenet/source';
 import { DEFAULT_ALPHA } from '../mobilenet/source';
 import type { Fit, InputSize } from '../preprocess';
-import type { FeatureSpec } from '../config';
+import { type FeatureSpec } from '../features/spec';
 import type { TrainRun } from './run';
 import { type EpochLog, type Hyperparams, trainHead } from './train';
+import { type Task } from '../data/tasks';
 
 // ---------------------------------------------------------------- chapter 03: layer and input size
 

@@ -5,18 +5,10 @@ import { createHash } from 'node:crypto';
 import { type Environment, initBackend } from '../backend';
 import { evaluateHead } from '../eval/evaluate';
 import type { Metrics } from '../eval/metrics';
-import { type ExampleSet, loadExamples, type SplitFeatures, splitFeatures, type Task } from '../features/sets';
-import { type FeatureExtractor, loadMobileNet, type MobileNet } from '../mobilenet/model';
-import type { FeatureSpec } from '../config';
+import { type ExampleSet, loadExamples, type SplitFeatures, splitFeatures } from '../features/sets';
+import { extractorFor, type FeatureSpec } from '../features/spec';
 import { type Hyperparams, type TrainCallbacks, type TrainResult, trainHead } from './train';
-
-/** A MobileNet feature extractor for a spec; the MobileNet is loaded once per (alpha, input size). */
-const loaded = new Map<string, Promise<MobileNet>>();
-export async function extractorFor(spec: FeatureSpec): Promise<FeatureExtractor> {
-  const key = `${spec.alpha}/${spec.inputSize.join('x')}`;
-  if (!loaded.has(key)) loaded.set(key, loadMobileNet({ alpha: spec.alpha, inputSize: spec.inputSize }));
-  return (await loaded.get(key)!).truncate(spec.layer, spec.fit);
-}
+import { type Task } from '../data/tasks';
 
 /** Identifies the training data: the bytes, labels and split of every training example. */
 export function trainingDataHash(set: ExampleSet): string {

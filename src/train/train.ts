@@ -3,6 +3,7 @@
 // backend give identical weights. Early stopping keeps the best weights; an abort signal (Ctrl-C in
 // the CLI) stops after the current batch and keeps them too.
 import * as tf from '@tensorflow/tfjs';
+import type { FeatureSet } from '../features/sets';
 import { mulberry32, shuffle } from '../util/random';
 import { buildHead } from './head';
 
@@ -20,14 +21,6 @@ export interface Hyperparams {
   /** Weight samples inversely to class frequency. */
   balanceClasses: boolean;
   seed: number;
-}
-
-/** Features with class indices. One output unit (binary) when `classes` has two entries. */
-export interface FeatureSet {
-  x: Float32Array;
-  featureSize: number;
-  y: Int32Array;
-  classes: string[];
 }
 
 export interface EpochLog {
