@@ -399,12 +399,11 @@ async function outputFiles(out: string): Promise<Map<string, Buffer>> {
 describe('augmentDataset', () => {
   test('training split only, manifest with source and subject, names <class>/<stem>_vNN.jpg', async () => {
     const data = await makeDataset();
-    await writeJpeg(path.join(data, 'sheets', 's1_sheet.jpg'), picture(64, 36)); // not a class folder
     const out = path.join(tempDir('kombat-aug-out-'), 'aug');
     const logs: string[] = [];
     const r = await augmentDataset({ data, out, variants: 3, seed: 7, concurrency: 1, log: (l) => logs.push(l) });
     assert.ok(
-      logs.some((l) => /ignoring folders .*: sheets/.test(l)),
+      logs.some((l) => /training split: 12 of 18 frames/.test(l)),
       logs.join('\n'),
     );
     assert.equal(r.sources, 12);
@@ -546,7 +545,10 @@ describe('augmentDataset', () => {
       augmentDataset({ data, out, pipeline: { type: 'GaussianBlur', sigma: [-1, 1] } }),
       /GaussianBlur: sigma must be >= 0, got -1/,
     );
-    await assert.rejects(augmentDataset({ data: path.join(data, 'nope'), out }), /cannot read dataset folder/);
+    await assert.rejects(augmentDataset({ data: path.join(data, 'nope'), out }), /nope: no such dataset folder/);
+    // The one indexer's rules: a folder that is not a class is refused, as by features and train.
+    await writeJpeg(path.join(data, 'sheets', 's1_sheet.jpg'), picture(64, 36));
+    await assert.rejects(augmentDataset({ data, out }), /sheets\/: unknown class folder \(classes are punch, kick, other\)/);
   });
 });
 

@@ -25,6 +25,8 @@ import { numberedNames } from '../src/data/number';
 import { readSplit, SPLITS, splitBySubject, splitOf } from '../src/data/split';
 import { validateDataset } from '../src/data/validate';
 import { writeDataset } from '../src/data/write';
+import { augmentDataset } from '../src/augment/dataset';
+import { loadExamples } from '../src/features/sets';
 import { settings } from '../src/settings';
 import { mulberry32 } from '../src/util/random';
 import { tempDir } from './helpers';
@@ -154,6 +156,69 @@ describe('index and validate', () => {
     has(/^error - kick\/b_2\.jpg: truncated or corrupt image|^error - kick\/b_2\.jpg: cannot decode/);
     has(/^warning - kick\/b_2\.jpg: not in manifest\.csv/);
     assert.equal(v.warnings, 1);
+  });
+});
+
+describe('one indexer', () => {
+  // The namings the README documents: frames from `kombat frames` (<subject>_<clip>_<frame>.jpg, with a
+  // manifest), a folder sorted by hand (<person>_*.jpg or <person>-*.jpg), and the article's 1.jpg .. N.jpg
+  // (no subject in the name: "unknown" without a manifest, the manifest's subject with one).
+  async function namings(dir: string): Promise<void> {
+    let seed = 500;
+    for (const cls of ['punch', 'kick', 'other']) {
+      for (const name of ['ann_c1_00001.png', 'ann_c1_00002.png', 'bob-take2.png', 'bob-take3.png', 'cy_x.png', '7.png'])
+        await writeImage(path.join(dir, cls, name), noisy(seed++));
+    }
+  }
+
+  test('every consumer gives a file the same subject and class, whatever its naming', async () => {
+    const dir = tempDir('kombat-namings-');
+    await namings(dir);
+    const index = await indexDataset(dir);
+    const subject = new Map(index.entries.map((e) => [e.file, `${e.label}:${e.subject}`]));
+    assert.deepEqual(
+      ['punch/ann_c1_00001.png', 'punch/bob-take2.png', 'punch/cy_x.png', 'punch/7.png'].map((f) => subject.get(f)),
+      ['punch:ann', 'punch:bob', 'punch:cy', 'punch:unknown'],
+    );
+    // validation and cleaning see the index's entries
+    const validation = await validateDataset(dir);
+    assert.deepEqual(
+      validation.index.entries.map((e) => `${e.label}:${e.subject}`),
+      index.entries.map((e) => `${e.label}:${e.subject}`),
+    );
+    const cleaned = await findDrops(dir, index.entries);
+    for (const e of cleaned.kept) assert.equal(`${e.label}:${e.subject}`, subject.get(e.file));
+    // the split and the examples of training (4 subjects: unknown is one of them)
+    const split = splitBySubject(index.entries.map((e) => e.subject), 1);
+    assert.deepEqual([...split.train, ...split.val, ...split.test].sort(), ['ann', 'bob', 'cy', 'unknown']);
+    writeFileSync(path.join(dir, 'split.json'), JSON.stringify(split));
+    const examples = await loadExamples(dir);
+    for (const e of examples.examples)
+      assert.equal(`${e.label}:${e.subject}`, subject.get(path.relative(dir, e.file)), e.file);
+    // augmentation: the variants' manifest keeps the source's subject and class
+    const out = path.join(tempDir('kombat-namings-aug-'), 'aug');
+    await augmentDataset({ data: dir, out, variants: 1, seed: 1, concurrency: 1 });
+    const rows = await readManifest(out);
+    assert.ok(rows.length > 0);
+    for (const row of rows) assert.equal(`${row.label}:${row.subject}`, subject.get(row.source), row.file);
+  });
+
+  test("the article's numbering keeps its subjects through the manifest", async () => {
+    const dir = tempDir('kombat-namings-');
+    await namings(dir);
+    const numbered = path.join(tempDir('kombat-numbered-'), 'numbered');
+    const written = await writeDataset(dir, numbered, (await indexDataset(dir)).entries, { number: true });
+    assert.ok(written.every((e) => /^(punch|kick|other)\/\d+\.png$/.test(e.file)));
+    const again = await indexDataset(numbered);
+    assert.deepEqual(
+      again.entries.map((e) => e.subject).sort(),
+      written.map((e) => e.subject).sort(),
+      'subjects come from the manifest, not from 1.png',
+    );
+    assert.ok(again.entries.some((e) => e.subject === 'ann'));
+    // Without the manifest the same files carry no subject.
+    rmSync(path.join(numbered, 'manifest.csv'));
+    assert.ok((await indexDataset(numbered)).entries.every((e) => e.subject === 'unknown'));
   });
 });
 

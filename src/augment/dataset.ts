@@ -4,9 +4,9 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CLASSES, IMAGE_EXTENSIONS } from '../data/layout';
-import { type ManifestRow, manifestPath, readManifest, writeManifest } from '../data/manifest';
-import { readSplit, splitPath } from '../data/split';
+import { type DatasetEntry, validIndex } from '../data/entries';
+import { type ManifestRow, manifestPath, writeManifest } from '../data/manifest';
+import { readSplitIfPresent, splitPath } from '../data/split';
 import { writeJsonAtomic } from '../util/fs';
 import type { AugmentJob } from './job';
 import {
@@ -95,60 +95,6 @@ interface State {
   outputs: Record<string, StateEntry>;
 }
 
-interface Source {
-  /** Relative to the data folder, '/'-separated: punch/s01_0001.jpg. */
-  file: string;
-  label: string;
-  subject: string;
-  clip: string;
-  frame: number;
-}
-
-/** Subject from a file name when there is no manifest: the prefix before the first '_' or '-'. */
-export function subjectFromFileName(file: string): string {
-  const stem = path.basename(file, path.extname(file));
-  return stem.split(/[_-]/)[0];
-}
-
-async function listSources(data: string, log: (line: string) => void): Promise<Source[]> {
-  const entries = await fs.readdir(data, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`${data}: cannot read dataset folder (${err.code})`);
-  });
-  let manifest: Map<string, ManifestRow> | undefined;
-  if (
-    await fs.access(manifestPath(data)).then(
-      () => true,
-      () => false,
-    )
-  ) {
-    manifest = new Map((await readManifest(data)).map((r) => [r.file.split(path.sep).join('/'), r]));
-  }
-  const sources: Source[] = [];
-  const folders = entries
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-    .map((e) => e.name)
-    .sort();
-  const ignored = folders.filter((f) => !(CLASSES as readonly string[]).includes(f));
-  if (ignored.length) log(`ignoring folders that are not classes (${CLASSES.join(', ')}): ${ignored.join(', ')}`);
-  for (const entry of folders.filter((f) => !ignored.includes(f)).map((name) => ({ name }))) {
-    const names = (await fs.readdir(path.join(data, entry.name)))
-      .filter((f) => !f.startsWith('.') && IMAGE_EXTENSIONS.includes(path.extname(f).toLowerCase()))
-      .sort();
-    for (const name of names) {
-      const file = `${entry.name}/${name}`;
-      const row = manifest?.get(file);
-      sources.push({
-        file,
-        label: entry.name,
-        subject: row?.subject || subjectFromFileName(name),
-        clip: row?.clip ?? '',
-        frame: row?.frame ?? -1,
-      });
-    }
-  }
-  return sources;
-}
-
 async function readState(out: string): Promise<State | undefined> {
   try {
     const state = JSON.parse(await fs.readFile(path.join(out, STATE_FILE), 'utf8')) as State;
@@ -185,16 +131,11 @@ export async function augmentDataset(opts: AugmentDatasetOptions): Promise<Augme
   if (data === out) throw new Error('the output folder must differ from the data folder');
 
   // 1. which frames: the training split only
-  const all = await listSources(data, log);
-  if (all.length === 0) throw new Error(`${opts.data}: no images in the class folders (${CLASSES.join(', ')})`);
+  const all = (await validIndex(data)).entries;
   let sources = all;
-  if (
-    await fs.access(splitPath(data)).then(
-      () => true,
-      () => false,
-    )
-  ) {
-    const train = new Set((await readSplit(data)).train);
+  const split = await readSplitIfPresent(data);
+  if (split) {
+    const train = new Set(split.train);
     sources = all.filter((s) => train.has(s.subject));
     log(`training split: ${sources.length} of ${all.length} frames (subjects ${[...train].join(', ') || 'none'})`);
   } else if (opts.all) {
@@ -222,7 +163,7 @@ export async function augmentDataset(opts: AugmentDatasetOptions): Promise<Augme
   const digits = Math.max(2, String(variants - 1).length);
   const bad: BadFile[] = [];
   const jobs: {
-    source: Source;
+    source: DatasetEntry;
     job: AugmentJob;
     pending: Map<number, { file: string; key: string; row: ManifestRow }>;
   }[] = [];

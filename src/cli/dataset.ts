@@ -9,12 +9,11 @@ import { balanceClasses, classCounts, classWeights } from '../data/balance';
 import { type BuiltinStep, buildBuiltinDataset } from '../data/builtin';
 import { makeCard, writeCard } from '../data/card';
 import { DEFAULT_FLAT_THRESHOLD, DEFAULT_NEAR_THRESHOLD, findDrops } from '../data/clean';
-import { type DatasetIndex, indexDataset, issueText } from '../data/entries';
+import { assertValid, type DatasetIndex, indexDataset, issueText } from '../data/entries';
 import { CLASSES } from '../data/layout';
-import { readSplit, splitBySubject, splitPath, writeSplit } from '../data/split';
+import { readSplitIfPresent, splitBySubject, splitPath, writeSplit } from '../data/split';
 import { validateDataset } from '../data/validate';
 import { writeDataset } from '../data/write';
-import { exists } from '../util/fs';
 import { displayPath, settings, smokeSettings } from '../settings';
 import { positiveInt } from './options';
 
@@ -38,16 +37,11 @@ function seedOption(text: string): number {
   return n;
 }
 
-/** A dataset that must have no errors before it is changed. */
+/** A dataset that must have no errors before it is changed: every issue printed, the first thrown. */
 async function usableIndex(dir: string): Promise<DatasetIndex> {
   const index = await indexDataset(dir);
-  const errors = index.issues.filter((i) => i.severity === 'error');
   for (const issue of index.issues) console.error(issueText(issue));
-  if (errors.length > 0)
-    throw new Error(
-      `${displayPath(dir)}: ${errors.length} error(s); fix them first (kombat dataset validate ${displayPath(dir)})`,
-    );
-  return index;
+  return assertValid(index);
 }
 
 function progressBar(enabled: boolean, label: string) {
@@ -172,7 +166,7 @@ export function registerDataset(program: Command): void {
         }
         if (opts.dryRun) return;
         const target = opts.out ?? dir;
-        const split = (await exists(splitPath(dir))) ? await readSplit(dir) : undefined;
+        const split = await readSplitIfPresent(dir);
         await writeDataset(dir, target, result.kept, { split });
         if (!opts.json) console.log(`wrote ${displayPath(path.resolve(target))}`);
       },
@@ -202,7 +196,7 @@ export function registerDataset(program: Command): void {
         console.log(`before: ${countsLine(result.before)}; after: ${countsLine(result.after)} (seed ${opts.seed})`);
         if (opts.dryRun) return;
         const target = opts.out ?? dir;
-        const split = (await exists(splitPath(dir))) ? await readSplit(dir) : undefined;
+        const split = await readSplitIfPresent(dir);
         await writeDataset(dir, target, result.kept, { split });
         console.log(`wrote ${displayPath(path.resolve(target))}`);
       },
@@ -218,7 +212,7 @@ export function registerDataset(program: Command): void {
     .action(async (dir: string, opts: { out?: string }) => {
       const index = await usableIndex(dir);
       const target = opts.out ?? dir;
-      const split = (await exists(splitPath(dir))) ? await readSplit(dir) : undefined;
+      const split = await readSplitIfPresent(dir);
       const written = await writeDataset(dir, target, index.entries, { split, number: true });
       console.log(`wrote ${displayPath(path.resolve(target))}: ${countsLine(classCounts(written))}`);
     });
@@ -254,7 +248,7 @@ export function registerDataset(program: Command): void {
     .option('--source <text>', 'where the images come from, in words', 'own recordings')
     .action(async (dir: string, opts: { reports?: string; name: string; source: string }) => {
       const index = await usableIndex(dir);
-      const split = (await exists(splitPath(dir))) ? await readSplit(dir) : undefined;
+      const split = await readSplitIfPresent(dir);
       const card = await makeCard(dir, index.entries, { source: opts.source, split });
       const files = await writeCard(card, opts.reports ?? settings().reportsDir, opts.name);
       console.log(`wrote ${displayPath(files.json)} and ${displayPath(files.markdown)}`);

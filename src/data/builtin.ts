@@ -15,6 +15,7 @@ import { type CleanOptions, type CleanResult, findDrops } from './clean';
 import { writeContactSheets } from './contact';
 import { type DatasetEntry, type DatasetIndex, indexDataset } from './entries';
 import { extractFrames, type FramesResult } from './frames';
+import { parseVideoName } from './naming';
 import { SPLITS, type Split, splitBySubject } from './split';
 import { writeDataset } from './write';
 
@@ -130,13 +131,7 @@ export async function listRecordings(dir: string): Promise<Recording[]> {
       throw new Error(
         `${path.join(dir, name)}: no video ${stem}.{${VIDEO_EXTENSIONS.map((e) => e.slice(1)).join(',')}} next to it`,
       );
-    const i = stem.indexOf('_');
-    recordings.push({
-      video: path.join(dir, video),
-      labels: path.join(dir, name),
-      subject: i > 0 ? stem.slice(0, i) : stem,
-      clip: i > 0 ? stem.slice(i + 1) : '1',
-    });
+    recordings.push({ video: path.join(dir, video), labels: path.join(dir, name), ...parseVideoName(video) });
   }
   return recordings;
 }

@@ -1,7 +1,7 @@
 // Features for every image of one or more dataset folders (all splits), computed where the cache
 // does not hold them: what `kombat features` runs ahead of sweeps and training.
 import * as path from 'node:path';
-import { indexDataset } from '../data/entries';
+import { validIndex } from '../data/entries';
 import { type FeatureSpec, extractorFor } from './spec';
 import { cachedFeatures } from './cache';
 
@@ -25,10 +25,7 @@ export async function cacheFolderFeatures(
   const hashes: string[] = [];
   const folders: FolderFeaturesResult['folders'] = [];
   for (const dir of dirs) {
-    const index = await indexDataset(dir);
-    const error = index.issues.find((i) => i.severity === 'error');
-    if (error) throw new Error(`${path.join(dir, error.file)}: ${error.message}`);
-    if (index.entries.length === 0) throw new Error(`${dir}: no images in the class folders`);
+    const index = await validIndex(dir);
     for (const e of index.entries) {
       files.push(path.join(dir, e.file));
       hashes.push(e.sha256);

@@ -2,11 +2,10 @@
 // The split is by subject (split.json, or a seeded one when the folder has none); augmented variants
 // (a folder written by `kombat augment`) join the training split only.
 import * as path from 'node:path';
-import { type DatasetEntry, indexDataset } from '../data/entries';
-import { readSplit, SPLITS, type Split, type SplitName, splitBySubject, splitOf, splitPath } from '../data/split';
-import { exists } from '../util/fs';
-import type { FeatureExtractor } from '../mobilenet/model';
+import { type DatasetEntry, validIndex } from '../data/entries';
+import { readSplitIfPresent, SPLITS, type Split, type SplitName, splitBySubject, splitOf } from '../data/split';
 import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
+import type { FeatureExtractor } from '../mobilenet/model';
 import { cachedFeatures } from './cache';
 
 /** Features with class indices: what a head trains and is scored on. One output unit (binary) when `classes` has two entries. */
@@ -38,16 +37,13 @@ const SPLIT_SEED = 1;
 
 /** Every image of a dataset (and of its augmented copy, if given) with its split. */
 export async function loadExamples(datasetDir: string, augmentedDir?: string): Promise<ExampleSet> {
-  const index = await indexDataset(datasetDir);
-  const errors = index.issues.filter((i) => i.severity === 'error');
-  if (errors.length > 0) throw new Error(`${path.join(datasetDir, errors[0].file)}: ${errors[0].message}`);
-  if (index.entries.length === 0) throw new Error(`${datasetDir}: no images in the class folders`);
-  const split = (await exists(splitPath(datasetDir)))
-    ? await readSplit(datasetDir)
-    : splitBySubject(
-        index.entries.map((e) => e.subject),
-        SPLIT_SEED,
-      );
+  const index = await validIndex(datasetDir);
+  const split =
+    (await readSplitIfPresent(datasetDir)) ??
+    splitBySubject(
+      index.entries.map((e) => e.subject),
+      SPLIT_SEED,
+    );
   const toExample =
     (dir: string, augmented: boolean) =>
     (e: DatasetEntry): Example | undefined => {
@@ -63,7 +59,7 @@ export async function loadExamples(datasetDir: string, augmentedDir?: string): P
       };
     };
   const examples = index.entries.map(toExample(datasetDir, false));
-  if (augmentedDir) examples.push(...(await indexDataset(augmentedDir)).entries.map(toExample(augmentedDir, true)));
+  if (augmentedDir) examples.push(...(await validIndex(augmentedDir)).entries.map(toExample(augmentedDir, true)));
   const kept = examples.filter((e): e is Example => e !== undefined);
   for (const name of SPLITS) {
     if (!kept.some((e) => e.split === name))
