@@ -78,10 +78,11 @@ export async function runBench({
   const featureMs: number[] = [];
   try {
     const files = await writeBenchImages(dir, images);
-    await extractFiles(extractor, files.slice(0, batchSize), { batchSize }); // warm-up: kernels, wasm memory
+    // One thread: the figure the README reports. The first call warms up kernels and wasm memory.
+    await extractFiles(extractor, files.slice(0, batchSize), { batchSize, workers: 1 });
     for (let r = 0; r < runs; r++) {
       const t0 = performance.now();
-      await extractFiles(extractor, files, { batchSize });
+      await extractFiles(extractor, files, { batchSize, workers: 1 });
       featureMs.push((performance.now() - t0) / images);
       log(`features run ${r + 1}/${runs}: ${featureMs[r].toFixed(1)} ms/image`);
     }

@@ -1,7 +1,8 @@
-// The unit of work of augmentDataset: one source file -> the variants of it still missing.
-// Runs in a worker thread (worker.ts) or in-process; both give the same bytes.
-import { writeFileAtomic } from '../util/fs';
+// The unit of work of augmentDataset: one source file -> the variants of it still missing. The
+// pool's task module (pool/workers.ts): runs in a worker thread or in-process, with the same bytes.
 import { ImageError } from '../image/decode';
+import type { TaskFunction } from '../pool/workers';
+import { writeFileAtomic } from '../util/fs';
 import { mulberry32 } from '../util/random';
 import type { Augmenter, Size } from './pipeline';
 import { augmentImage, encodeJpeg, loadFrame, sha256Hex } from './variant';
@@ -35,4 +36,8 @@ export async function runJob(job: AugmentJob): Promise<AugmentJobResult> {
     outputs.push({ variant: task.variant, sha256: sha256Hex(jpegBytes), bytes: jpegBytes.length });
   }
   return { ok: true, outputs };
+}
+
+export function setup(): TaskFunction<AugmentJob, AugmentJobResult> {
+  return runJob;
 }

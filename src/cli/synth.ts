@@ -43,7 +43,7 @@ export function registerSynth(program: Command): void {
       ambiguousOption,
       DEFAULT_SYNTH.ambiguous,
     )
-    .option('--workers <n>', 'worker threads (0: render in the main thread; default min(2, cores))', nonNegativeInt)
+    .option('--workers <n>', 'worker threads (0 or 1: this thread; default KOMBAT_WORKERS, else up to 2)', nonNegativeInt)
     .action(
       async (opts: {
         out: string;

@@ -12,8 +12,7 @@ import type { FeatureExtractor } from '../mobilenet/model';
 import { modelName } from '../mobilenet/source';
 import { settings } from '../settings';
 import type { Fit } from '../preprocess';
-import { extractFiles } from './extract';
-import { extractFilesParallel, extractorSpec, featureWorkers, type ParallelOptions } from './parallel';
+import { type ExtractOptions, extractFiles } from './extract';
 
 const MAGIC = 'KBF1';
 
@@ -97,14 +96,13 @@ export interface CachedFeatures {
 
 /**
  * Features for every file: from the cache where present and valid, otherwise computed in batches
- * and stored. `hashes` (e.g. the manifest's sha256 column) saves re-hashing; they are trusted.
- * Missing features are computed on worker threads when there are enough of them (see
- * featureWorkers: `workers: 1` forces the main thread); the values are the same either way.
+ * (on the worker pool when there are enough: extractFiles) and stored. `hashes` (e.g. the
+ * manifest's sha256 column) saves re-hashing; they are trusted.
  */
 export async function cachedFeatures(
   extractor: FeatureExtractor,
   files: string[],
-  { hashes, cacheRoot, ...options }: ParallelOptions & { hashes?: string[]; cacheRoot?: string } = {},
+  { hashes, cacheRoot, ...options }: ExtractOptions & { hashes?: string[]; cacheRoot?: string } = {},
 ): Promise<CachedFeatures> {
   const d = extractor.featureSize;
   const cache = new FeatureCache(keyOf(extractor), d, cacheRoot);
@@ -117,12 +115,11 @@ export async function cachedFeatures(
     if (hit) features.set(hit, i * d);
     else missing.push(i);
   }
-  const todo = missing.map((i) => files[i]);
-  const workers = featureWorkers(todo.length, options);
-  const result =
-    workers > 1
-      ? await extractFilesParallel(extractorSpec(extractor), todo, { ...options, workers })
-      : await extractFiles(extractor, todo, options);
+  const result = await extractFiles(
+    extractor,
+    missing.map((i) => files[i]),
+    options,
+  );
   const failedFiles = new Set(result.failed.map((e) => e.file));
   for (let j = 0; j < missing.length; j++) {
     const i = missing[j];

@@ -1,12 +1,10 @@
-// Worker-thread entry of extractFilesParallel (./parallel.ts): rebuilds the extractor described by
-// workerData.spec (own backend, own copy of MobileNet), then answers each { id, files } batch with
-// { type: 'done', id, features, failed } (features transferred) or { type: 'error', id, ... }.
-import { parentPort, workerData } from 'node:worker_threads';
+// The pool's task module for feature extraction (pool/workers.ts): each worker rebuilds the
+// extractor its ExtractorSpec describes (its own backend, its own copy of MobileNet) once, then
+// embeds the batches of files it is sent (./extract.ts, embedFiles).
 import { initBackend } from '../backend';
-import { ImageError } from '../image/decode';
 import { type FeatureExtractor, loadMobileNet } from '../mobilenet/model';
-import { decodeBatch, embedBatch } from './extract';
-import type { BatchReply, BatchRequest, ExtractorSpec } from './parallel';
+import type { TaskFunction } from '../pool/workers';
+import { type BatchOutput, embedFiles, type ExtractorSpec } from './extract';
 
 async function load(spec: ExtractorSpec): Promise<FeatureExtractor> {
   // The parent already announced its backend; one line per worker would only be noise.
@@ -15,7 +13,6 @@ async function load(spec: ExtractorSpec): Promise<FeatureExtractor> {
     if (!(typeof args[0] === 'string' && args[0].startsWith('kombat: backend '))) log(...args);
   };
   try {
-    // The parent's backend, not a fresh choice.
     await initBackend(spec.backend);
   } finally {
     console.error = log;
@@ -28,33 +25,6 @@ async function load(spec: ExtractorSpec): Promise<FeatureExtractor> {
   return extractor;
 }
 
-if (parentPort) {
-  const port = parentPort;
-  const ready = load((workerData as { spec: ExtractorSpec }).spec);
-  ready.catch(() => undefined); // reported with the first batch
-  let tail: Promise<unknown> = Promise.resolve();
-  port.on('message', ({ id, files }: BatchRequest) => {
-    const decoded = decodeBatch(files);
-    tail = tail
-      .then(async () => {
-        const extractor = await ready;
-        const features = new Float32Array(files.length * extractor.featureSize);
-        const failed: ImageError[] = [];
-        const images = await decoded;
-        await embedBatch(extractor, images, features, failed);
-        const index = images.flatMap((r, i) => (r instanceof ImageError ? [i] : []));
-        const reply: BatchReply = {
-          type: 'done',
-          id,
-          features,
-          failed: failed.map((e, k) => ({ index: index[k], file: e.file, reason: e.reason })),
-        };
-        port.postMessage(reply, [features.buffer]);
-      })
-      .catch((err: unknown) => {
-        const e = err instanceof Error ? err : new Error(String(err));
-        const reply: BatchReply = { type: 'error', id, message: e.message, stack: e.stack };
-        port.postMessage(reply);
-      });
-  });
+export async function setup(spec: ExtractorSpec): Promise<TaskFunction<string[], BatchOutput>> {
+  return embedFiles(await load(spec));
 }
