@@ -7,17 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { type BackendName, initBackend } from './backend';
-import { extractFiles } from './features/extract';
-import { loadMobileNet } from './mobilenet/model';
-import type { Alpha } from './mobilenet/source';
-import { mulberry32 } from './util/random';
-import { buildHead } from './train/head';
-
-export interface Spread {
-  min: number;
-  median: number;
-  max: number;
-}
+import { extractFiles } from './features';
+import { type Alpha, loadMobileNet } from './mobilenet';
+import { mulberry32, type Spread, spread } from './util';
+import { buildHead } from './train';
 
 export interface BenchResult {
   featureMsPerImage: Spread;
@@ -39,12 +32,6 @@ export interface BenchOptions {
   images?: number;
   trainSamples?: number;
   log?: (line: string) => void;
-}
-
-export function spread(values: number[]): Spread {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return { min: s[0], median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, max: s[s.length - 1] };
 }
 
 /** Webcam-sized JPEGs (640x360) with seeded noise, so decode costs what a real frame costs. */

@@ -40,7 +40,12 @@ function layerOf(module: string): number {
 /** Relative imports of a module (type-only ones too), resolved to module names. */
 function importsOf(module: string): string[] {
   const text = readFileSync(path.join(SRC, `${module}.ts`), 'utf8');
-  const specs = [...text.matchAll(/(?:from|import|require\()\s*\(?\s*'(\.[^']*)'/g)].map((m) => m[1]);
+  const patterns = [
+    /^\s*(?:import|export)\s[^;]*?from\s*'(\.[^']*)'/gms, // import ... from, export ... from
+    /^\s*import\s*'(\.[^']*)'/gm, // side-effect imports
+    /(?:require|import)\(\s*'(\.[^']*)'\s*\)/g, // require() and import()
+  ];
+  const specs = patterns.flatMap((p) => [...text.matchAll(p)].map((m) => m[1]));
   return specs.map((spec) => {
     const target = path.relative(SRC, path.resolve(path.dirname(path.join(SRC, module)), spec));
     if (existsSync(path.join(SRC, `${target}.ts`))) return target;

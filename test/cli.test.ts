@@ -6,10 +6,9 @@
 import * as assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import sharp from 'sharp';
-import { needsShared, sharedMobileNet, tempDir } from './helpers';
+import { needsShared, shapesDataset, sharedMobileNet, tempDir } from './helpers';
 
 const MAIN = path.join(__dirname, '..', 'src', 'cli', 'main.ts');
 const root = tempDir('kombat-cli-');
@@ -31,29 +30,6 @@ interface Run {
 function kombat(...args: string[]): Run {
   const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8', env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Simple distinct shapes: punch a red disc, kick a green bar, other a blue triangle; subjects differ in background. */
-async function shapesDataset(dir: string, subjects = ['s1', 's2', 's3'], perClass = 4): Promise<void> {
-  const shapes: Record<string, (x: number, y: number) => string> = {
-    punch: (x, y) => `<circle cx="${x}" cy="${y}" r="14" fill="#d02020"/>`,
-    kick: (x, y) => `<rect x="${x - 20}" y="${y - 6}" width="40" height="12" fill="#20a040"/>`,
-    other: (x, y) => `<polygon points="${x},${y - 15} ${x - 13},${y + 12} ${x + 13},${y + 12}" fill="#2040d0"/>`,
-  };
-  for (const [s, subject] of subjects.entries()) {
-    for (const cls of Object.keys(shapes)) {
-      mkdirSync(path.join(dir, cls), { recursive: true });
-      for (let i = 0; i < perClass; i++) {
-        const bg = 200 + s * 15;
-        const svg =
-          `<svg xmlns="http://www.w3.org/2000/svg" width="96" height="54"><rect width="100%" height="100%" fill="rgb(${bg},${bg - s * 20},${bg - 40})"/>` +
-          `${shapes[cls](25 + i * 14, 20 + ((i * 7 + s * 5) % 14))}</svg>`;
-        await sharp(Buffer.from(svg))
-          .png()
-          .toFile(path.join(dir, cls, `${subject}_c1_${String(i).padStart(5, '0')}.png`));
-      }
-    }
-  }
 }
 
 function writeConfig(name: string, hyperparams: object): string {

@@ -5,10 +5,11 @@ import { test } from 'node:test';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { cachedFeatures, FeatureCache, keyOf, sha256 } from '../src/features/cache';
+import { cachedFeatures, FeatureCache, keyOf } from '../src/features/cache';
 import { extractFiles } from '../src/features/extract';
 import { loadMobileNet } from '../src/mobilenet/model';
 import { needsShared, sharedMobileNet, tempDir } from './helpers';
+import { sha256 } from '../src/util/hash';
 
 async function images(dir: string, n: number): Promise<string[]> {
   const files: string[] = [];

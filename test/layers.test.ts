@@ -8,18 +8,14 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { cachedFeatures } from '../src/features/cache';
 import { extractFiles } from '../src/features/extract';
-import {
-  CANDIDATE_LAYERS,
-  cachedLayerFeatures,
-  embedLatency,
-  MultiLayerExtractor,
-  median,
-  multiplyAdds,
-} from '../src/features/layers';
+import { CANDIDATE_LAYERS, cachedLayerFeatures, embedLatency, MultiLayerExtractor, multiplyAdds } from '../src/features/layers';
 import { readImage } from '../src/image/decode';
 import { loadMobileNet } from '../src/mobilenet/model';
-import { chooseFeatures, type LayerStudyRow, markdownTable, standardError, trend } from '../src/train/layer-study';
+import { chooseFeatures, type LayerStudyRow } from '../src/train/layer-study';
 import { needsShared, sharedMobileNet, tempDir } from './helpers';
+import { median, standardError } from '../src/util/stats';
+import { markdownTable } from '../src/util/markdown';
+import { trend } from '../src/results/setups';
 
 async function images(dir: string, n: number): Promise<string[]> {
   const files: string[] = [];

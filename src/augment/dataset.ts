@@ -8,6 +8,7 @@ import { type ManifestRow, manifestPath, writeManifest } from '../data/manifest'
 import { readSplitIfPresent, splitPath } from '../data/split';
 import { mapInWorkers, poolSize } from '../pool/workers';
 import { writeJsonAtomic } from '../util/fs';
+import { sha256 } from '../util/hash';
 import type { AugmentJob, AugmentJobResult } from './job';
 import {
   type Augmenter,
@@ -17,7 +18,7 @@ import {
   type Size,
   validatePipeline,
 } from './pipeline';
-import { AUGMENT_VERSION, DEFAULT_JPEG_QUALITY, ENCODER_ID, sha256Hex, variantSeed } from './variant';
+import { AUGMENT_VERSION, DEFAULT_JPEG_QUALITY, ENCODER_ID, variantSeed } from './variant';
 
 export const STATE_FILE = 'augment-state.json';
 
@@ -201,7 +202,7 @@ async function planOutputs(o: Resolved, sources: DatasetEntry[]): Promise<Plan> 
       continue;
     }
     // Keyed on the bytes read now: variant v of a frame is a function of (seed, these bytes, v).
-    const sourceSha = sha256Hex(bytes);
+    const sourceSha = sha256(bytes);
     const stem = path.basename(source.file, path.extname(source.file));
     const job: AugmentJob = { name: source.file, bytes, size: o.size, pipeline: o.pipeline, quality: o.quality, tasks: [] };
     const pending = new Map<number, Pending>();
@@ -211,7 +212,7 @@ async function planOutputs(o: Resolved, sources: DatasetEntry[]): Promise<Plan> 
       if (owner) throw new Error(`${source.file} and ${owner} would both write ${file}; rename one of them`);
       plan.owners.set(file, source.file);
       const { width, height } = o.size;
-      const key = sha256Hex(
+      const key = sha256(
         JSON.stringify([AUGMENT_VERSION, ENCODER_ID, sourceSha, o.seed, v, width, height, o.quality, pipelineText]),
       );
       const { label, subject, clip, frame } = source;

@@ -33,7 +33,6 @@ export {
   encodeJpeg,
   loadFrame,
   resizeImage,
-  sha256Hex,
   variantRng,
   variantSeed,
 } from './variant';

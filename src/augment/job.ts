@@ -3,9 +3,10 @@
 import { ImageError } from '../image/decode';
 import type { TaskFunction } from '../pool/workers';
 import { writeFileAtomic } from '../util/fs';
+import { sha256 } from '../util/hash';
 import { mulberry32 } from '../util/random';
 import type { Augmenter, Size } from './pipeline';
-import { augmentImage, encodeJpeg, loadFrame, sha256Hex } from './variant';
+import { augmentImage, encodeJpeg, loadFrame } from './variant';
 
 export interface AugmentJob {
   /** For messages: the source path as the user knows it. */
@@ -33,7 +34,7 @@ export async function runJob(job: AugmentJob): Promise<AugmentJobResult> {
   for (const task of job.tasks) {
     const jpegBytes = await encodeJpeg(augmentImage(frame, mulberry32(task.rngSeed), job.pipeline), job.quality);
     await writeFileAtomic(task.outPath, jpegBytes);
-    outputs.push({ variant: task.variant, sha256: sha256Hex(jpegBytes), bytes: jpegBytes.length });
+    outputs.push({ variant: task.variant, sha256: sha256(jpegBytes), bytes: jpegBytes.length });
   }
   return { ok: true, outputs };
 }

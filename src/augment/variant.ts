@@ -11,10 +11,6 @@ import { type Augmenter, applyAugmenter, articlePipeline, DEFAULT_SIZE, type Siz
 export const AUGMENT_VERSION = 1;
 export const DEFAULT_JPEG_QUALITY = 90;
 
-export function sha256Hex(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 /** The 32-bit seed of variant `variant` of the source identified by `sourceId` (its sha256). */
 export function variantSeed(seed: number, sourceId: string, variant: number): number {
   return createHash('sha256').update(`kombat-augment/${seed}/${sourceId}/${variant}`).digest().readUInt32LE(0);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runBench } from '../bench';
-import { DEFAULT_ALPHA } from '../mobilenet/source';
+import { DEFAULT_ALPHA } from '../mobilenet';
 import { alphaOption, positiveInt } from './options';
 
 export function registerBench(program: Command): void {

@@ -2,72 +2,18 @@
 // Commands that change a dataset write a new folder under a temporary name and swap it in, so the
 // old one survives any failure. --out writes elsewhere and leaves the input untouched.
 
-import { SingleBar } from 'cli-progress';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import * as path from 'node:path';
-import { balanceClasses, classCounts, classWeights } from '../data/balance';
-import { type BuiltinStep, buildBuiltinDataset } from '../data/builtin';
-import { makeCard, writeCard } from '../data/card';
-import { DEFAULT_FLAT_THRESHOLD, DEFAULT_NEAR_THRESHOLD, findDrops } from '../data/clean';
-import { assertValid, type DatasetIndex, indexDataset, issueText } from '../data/entries';
-import { CLASSES } from '../data/layout';
-import { readSplitIfPresent, splitBySubject, splitPath, writeSplit } from '../data/split';
-import { validateDataset } from '../data/validate';
-import { writeDataset } from '../data/write';
+import { assertValid, balanceClasses, buildBuiltinDataset, type BuiltinStep, classCounts, classWeights, type DatasetIndex, DEFAULT_FLAT_THRESHOLD, DEFAULT_NEAR_THRESHOLD, findDrops, formatCounts, indexDataset, issueText, makeCard, readSplitIfPresent, splitBySubject, splitPath, validateDataset, writeCard, writeDataset, writeSplit } from '../data';
 import { displayPath, settings, smokeSettings } from '../settings';
-import { positiveInt } from './options';
-
-function nonNegative(text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < 0)
-    throw new InvalidArgumentError(`${text} is not a non-negative number`);
-  return n;
-}
-
-function fraction(text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !(n > 0 && n < 1))
-    throw new InvalidArgumentError(`${text} is not a fraction between 0 and 1`);
-  return n;
-}
-
-function seedOption(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${text} is not a non-negative integer seed`);
-  return n;
-}
+import { fraction, nonNegative, positiveInt, seedOption } from './options';
+import { type Progress, progressBar } from './progress';
 
 /** A dataset that must have no errors before it is changed: every issue printed, the first thrown. */
 async function usableIndex(dir: string): Promise<DatasetIndex> {
   const index = await indexDataset(dir);
   for (const issue of index.issues) console.error(issueText(issue));
   return assertValid(index);
-}
-
-function progressBar(enabled: boolean, label: string) {
-  if (!enabled || !process.stderr.isTTY)
-    return { update: (_d: number, _t: number) => undefined, stop: () => undefined };
-  const bar = new SingleBar({
-    format: `${label.padEnd(8)} {bar} {value}/{total}`,
-    stream: process.stderr,
-    clearOnComplete: true,
-  });
-  let started = false;
-  return {
-    update: (done: number, total: number) => {
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.setTotal(total);
-      bar.update(done);
-    },
-    stop: () => started && bar.stop(),
-  };
-}
-
-function countsLine(c: Record<string, number>): string {
-  return CLASSES.map((k) => `${k} ${c[k] ?? 0}`).join(', ');
 }
 
 export function registerDataset(program: Command): void {
@@ -88,7 +34,7 @@ export function registerDataset(program: Command): void {
       }
       const subjects = [...new Set(index.entries.map((e) => e.subject))].sort();
       console.log(
-        `${displayPath(path.resolve(dir))}: ${index.entries.length} images (${countsLine(classCounts(index.entries))}), ${index.fromManifest ? 'from manifest.csv' : 'no manifest: subjects from file names'}`,
+        `${displayPath(path.resolve(dir))}: ${index.entries.length} images (${formatCounts(classCounts(index.entries))}), ${index.fromManifest ? 'from manifest.csv' : 'no manifest: subjects from file names'}`,
       );
       console.log(`subjects ${subjects.length}: ${subjects.join(', ')}`);
       for (const issue of index.issues) console.log(issueText(issue));
@@ -102,7 +48,7 @@ export function registerDataset(program: Command): void {
     .argument('<dir>', 'dataset folder')
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, opts: { json?: boolean }) => {
-      const bar = progressBar(!opts.json, 'validate');
+      const bar = progressBar('validate', 'images', !opts.json && process.stderr.isTTY === true);
       const result = await validateDataset(dir, { onProgress: bar.update });
       bar.stop();
       if (opts.json)
@@ -147,7 +93,7 @@ export function registerDataset(program: Command): void {
     .action(
       async (dir: string, opts: { out?: string; near: number; flat: number; dryRun?: boolean; json?: boolean }) => {
         const index = await usableIndex(dir);
-        const bar = progressBar(!opts.json, 'clean');
+        const bar = progressBar('clean', 'images', !opts.json && process.stderr.isTTY === true);
         const result = await findDrops(dir, index.entries, {
           nearThreshold: opts.near,
           flatThreshold: opts.flat,
@@ -161,7 +107,7 @@ export function registerDataset(program: Command): void {
           console.log(
             `${result.dropped.length} of ${index.entries.length} dropped (${Object.entries(result.byReason)
               .map(([k, v]) => `${k} ${v}`)
-              .join(', ')}); ${result.kept.length} kept (${countsLine(classCounts(result.kept))})`,
+              .join(', ')}); ${result.kept.length} kept (${formatCounts(classCounts(result.kept))})`,
           );
         }
         if (opts.dryRun) return;
@@ -193,7 +139,7 @@ export function registerDataset(program: Command): void {
           return;
         }
         const result = balanceClasses(index.entries, { seed: opts.seed, perClass: opts.perClass });
-        console.log(`before: ${countsLine(result.before)}; after: ${countsLine(result.after)} (seed ${opts.seed})`);
+        console.log(`before: ${formatCounts(result.before)}; after: ${formatCounts(result.after)} (seed ${opts.seed})`);
         if (opts.dryRun) return;
         const target = opts.out ?? dir;
         const split = await readSplitIfPresent(dir);
@@ -214,7 +160,7 @@ export function registerDataset(program: Command): void {
       const target = opts.out ?? dir;
       const split = await readSplitIfPresent(dir);
       const written = await writeDataset(dir, target, index.entries, { split, number: true });
-      console.log(`wrote ${displayPath(path.resolve(target))}: ${countsLine(classCounts(written))}`);
+      console.log(`wrote ${displayPath(path.resolve(target))}: ${formatCounts(classCounts(written))}`);
     });
 
   dataset
@@ -234,7 +180,7 @@ export function registerDataset(program: Command): void {
       await writeSplit(dir, split);
       for (const name of ['train', 'val', 'test'] as const) {
         const members = index.entries.filter((e) => split[name].includes(e.subject));
-        console.log(`${name.padEnd(5)} ${split[name].join(', ')}: ${countsLine(classCounts(members))}`);
+        console.log(`${name.padEnd(5)} ${split[name].join(', ')}: ${formatCounts(classCounts(members))}`);
       }
       console.log(`wrote ${displayPath(path.resolve(splitPath(dir)))}`);
     });
@@ -280,7 +226,7 @@ export function registerDataset(program: Command): void {
         force?: boolean;
         smoke?: boolean;
       }) => {
-        let bar: ReturnType<typeof progressBar> | undefined;
+        let bar: Progress | undefined;
         let step: BuiltinStep | undefined;
         const s = opts.smoke ? smokeSettings() : settings();
         const result = await buildBuiltinDataset({
@@ -301,7 +247,7 @@ export function registerDataset(program: Command): void {
           onProgress: (s, done, total) => {
             if (s !== step) {
               bar?.stop();
-              bar = progressBar(true, s);
+              bar = progressBar(s, s === 'synth' ? 'frames' : s === 'frames' ? 'recordings' : 'images');
               step = s;
             }
             bar?.update(done, total);

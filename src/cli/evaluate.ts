@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import * as path from 'node:path';
 import { initBackend } from '../backend';
-import { evaluateFolder } from '../eval/folder';
-import type { Metrics } from '../eval/metrics';
-import { loadClassifier } from '../export/classifier';
+import { evaluateFolder, type Metrics } from '../eval';
+import { loadClassifier } from '../export';
 import { progressBar } from './progress';
 
 /** Exactly the fields `--json` promises, in this order. */

@@ -2,9 +2,8 @@ import { type Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../backend';
-import { loadSavedModel, saveModel } from '../export/model-io';
-import { WEIGHT_FORMATS, type WeightFormat } from '../export/quantise';
-import { folderBytes } from '../util/fs';
+import { loadSavedModel, saveModel, WEIGHT_FORMATS, type WeightFormat } from '../export';
+import { folderBytes } from '../util';
 
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 

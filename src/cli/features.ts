@@ -1,21 +1,10 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
-import { cacheFolderFeatures } from '../features/folder';
-import type { Alpha } from '../mobilenet/source';
-import type { Fit, InputSize } from '../preprocess';
+import { type Command, Option } from 'commander';
+import { cacheFolderFeatures } from '../features';
+import { type Alpha } from '../mobilenet';
+import { FITS, type Fit, type InputSize } from '../preprocess';
 import { readConfig } from '../config';
-import { parseInputSize } from '../train/folder';
-import { alphaOption } from './options';
+import { alphaOption, inputSizeOption } from './options';
 import { progressBar } from './progress';
-
-export function inputSizeOption(text: string): InputSize {
-  try {
-    return parseInputSize(text);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
-
-export const FITS: readonly Fit[] = ['stretch', 'letterbox'];
 
 interface FeaturesCliOptions {
   data: string;

@@ -1,15 +1,8 @@
 // `kombat frames <video>`: the article's `ffmpeg -i video.mov %03d.jpg`, plus sorting by label ranges.
-import { type Command, InvalidArgumentError } from 'commander';
-import { extractFrames } from '../data/frames';
-import { CLASSES } from '../data/layout';
+import type { Command } from 'commander';
+import { CLASSES, extractFrames } from '../data';
 import { displayPath } from '../settings';
-
-function positiveNumber(text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !(n > 0) || !Number.isFinite(n))
-    throw new InvalidArgumentError(`${text} is not a positive number`);
-  return n;
-}
+import { positiveNumber } from './options';
 
 export function registerFrames(program: Command): void {
   program

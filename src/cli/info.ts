@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { initBackend } from '../backend';
-import { findDatasets } from '../data/layout';
-import { ALPHAS, cachePath, isCached, officialUrl } from '../mobilenet/source';
+import { findDatasets } from '../data';
+import { ALPHAS, cachePath, isCached, officialUrl } from '../mobilenet';
 import { displayPath, settings } from '../settings';
 
 export function registerInfo(program: Command): void {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import * as path from 'node:path';
 import { displayPath, settings } from '../settings';
-import { writeResultsPage } from '../report/page';
+import { writeResultsPage } from '../results';
 
 export function registerReport(program: Command): void {
   program

@@ -1,6 +1,6 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import * as path from 'node:path';
-import { TASKS, type Task } from '../data/tasks';
+import { type Task, TASKS } from '../data';
 import { displayPath } from '../settings';
 import {
   DEFAULT_RULE,
@@ -19,17 +19,10 @@ import {
   writeSweepCsv,
 } from '../sweep';
 import { configPath, readConfig } from '../config';
-import { positiveInt } from './options';
+import { nonNegativeInt, positiveInt, seedOption } from './options';
 
 /** Trials of the default sweep (chapter 06 runs the same): about 6-8 minutes on 2 cores. */
 export const DEFAULT_TRIALS = 14;
-
-function nonNegativeInt(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
-    throw new InvalidArgumentError(`${text} is not an integer in 0..4294967295`);
-  return n;
-}
 
 function trialLine(r: SweepRow): string {
   return (
@@ -65,7 +58,7 @@ export function registerSweep(program: Command): void {
     .addOption(new Option('--task <task>', 'classes to train').choices([...TASKS]).default('ternary'))
     .option('--data <dir>', 'dataset folder (default data/builtin)')
     .option('--augmented <dir>', 'augmented training frames (default <data>-aug when it exists)')
-    .option('--seed <n>', 'seed of the trial sample and of every training run', nonNegativeInt, DEFAULT_SETTINGS.seed)
+    .option('--seed <n>', 'seed of the trial sample and of every training run', seedOption, DEFAULT_SETTINGS.seed)
     .option('--max-epochs <n>', 'epochs per trial at most', positiveInt, DEFAULT_SETTINGS.maxEpochs)
     .option(
       '--patience <n>',

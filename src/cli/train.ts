@@ -1,21 +1,11 @@
-import { type Command, InvalidArgumentError } from 'commander';
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import type { Command } from 'commander';
 import * as path from 'node:path';
-import { type Task, parseTask } from '../data/tasks';
-import { exists } from '../util/fs';
+import type { Task } from '../data';
+import { exists, recoverTemporaries } from '../util';
 import { readConfig } from '../config';
-import { trainFolder } from '../train/folder';
-import type { EpochLog } from '../train/train';
-import { positiveInt } from './options';
+import { type EpochLog, trainFolder } from '../train';
+import { positiveInt, taskOption } from './options';
 import { progressBar } from './progress';
-
-export function taskOption(text: string): Task {
-  try {
-    return parseTask(text);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
 
 interface TrainCliOptions {
   data: string;
@@ -27,26 +17,6 @@ interface TrainCliOptions {
   variants?: number;
   epochs?: number;
   article?: boolean;
-}
-
-/**
- * After an exit in the middle of an atomic folder write (second Ctrl-C): this process's temporary
- * siblings of `target` are removed, and an old model moved aside for the final rename is put back.
- */
-function cleanUpTemporary(target: string): void {
-  const prefix = `.${path.basename(target)}.tmp-${process.pid}-`;
-  const parent = path.dirname(target);
-  let names: string[];
-  try {
-    names = readdirSync(parent).filter((n) => n.startsWith(prefix));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const p = path.join(parent, name);
-    if (name.endsWith('.old') && !existsSync(target)) renameSync(p, target);
-    else rmSync(p, { recursive: true, force: true });
-  }
 }
 
 function epochLine(log: EpochLog, maxEpochs: number, best: boolean): string {
@@ -101,7 +71,7 @@ export function registerTrain(program: Command): void {
         interrupts++;
         stopBars();
         if (!training || interrupts > 1) {
-          cleanUpTemporary(out);
+          recoverTemporaries(out);
           console.error(
             `kombat train: interrupted ${training ? 'again' : 'before training'}; no model written to ${opts.out}`,
           );

@@ -14,6 +14,11 @@ export function classCounts(entries: { label: string }[]): ClassCounts {
   return counts;
 }
 
+/** "punch 3, kick 2, other 4", in class order. */
+export function formatCounts(c: Partial<ClassCounts>): string {
+  return CLASSES.map((k) => `${k} ${c[k] ?? 0}`).join(', ');
+}
+
 export interface BalanceResult<E> {
   kept: E[];
   removed: E[];

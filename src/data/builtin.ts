@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { writeDirAtomic, writeJsonAtomic } from '../util/fs';
 import { displayPath, FULL, SMOKE, settings } from '../settings';
 import { renderRecordings } from '../synth';
-import { balanceSplits, type ClassCounts, classCounts, type SplitsBalanceResult } from './balance';
+import { balanceSplits, type ClassCounts, classCounts, formatCounts, type SplitsBalanceResult } from './balance';
 import { type DatasetCard, MIN_TRAIN_PER_CLASS, makeCard, writeCard } from './card';
 import { type CleanOptions, type CleanResult, findDrops } from './clean';
 import { writeContactSheets } from './contact';
@@ -301,7 +301,7 @@ export async function buildBuiltinDataset(options: BuiltinOptions = {}): Promise
     }),
   );
   log(
-    `frames: ${extraction.frames} labelled (${fmtCounts(extraction.counts)}), ${extraction.ambiguous} ambiguous and ${extraction.unlabelled} unlabelled skipped`,
+    `frames: ${extraction.frames} labelled (${formatCounts(extraction.counts)}), ${extraction.ambiguous} ambiguous and ${extraction.unlabelled} unlabelled skipped`,
   );
 
   const { index, cleaning } = await timed('clean', () =>
@@ -328,7 +328,7 @@ export async function buildBuiltinDataset(options: BuiltinOptions = {}): Promise
   });
   for (const name of SPLITS) {
     const b = balancing.splits[name];
-    log(`balance ${name}: ${b.perClass} per class (before: ${fmtCounts(b.before)})`);
+    log(`balance ${name}: ${b.perClass} per class (before: ${formatCounts(b.before)})`);
   }
   if (balancing.splits.train.perClass < MIN_TRAIN_PER_CLASS) {
     log(
@@ -343,10 +343,4 @@ export async function buildBuiltinDataset(options: BuiltinOptions = {}): Promise
     `dataset: ${displayPath(s.datasetDir)} (${written.entries.length} images), card ${displayPath(written.cardFiles.json)} and ${displayPath(written.cardFiles.markdown)}`,
   );
   return { dir: s.datasetDir, recordings, extraction, cleaning, balancing, split, ...written, timings };
-}
-
-function fmtCounts(c: ClassCounts): string {
-  return Object.entries(c)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
 }

@@ -48,7 +48,8 @@ export function evaluateHead(model: tf.LayersModel, set: FeatureSet): Metrics & 
   return { ...computeMetrics(set.y, predictedClasses(outputs, units), set.classes), outputs };
 }
 
-export const ACTIONS: readonly Action[] = ['punch', 'kick', 'none'];
+/** The game's actions, the classes of its decision rule scored as a classifier. */
+export const GAME_ACTIONS: readonly Action[] = ['punch', 'kick', 'none'];
 
 /** The true action of a ternary label (punch, kick, other -> none). */
 export function actionOf(label: string): Action {
@@ -62,9 +63,9 @@ export function probabilitiesAt(outputs: Float32Array, i: number): Probabilities
 
 /** The decision rule scored as a punch / kick / none classifier. */
 export function actionMetrics(outputs: Float32Array, labels: string[], thresholds: Thresholds): Metrics {
-  const truth = labels.map((l) => ACTIONS.indexOf(actionOf(l)));
-  const predicted = labels.map((_, i) => ACTIONS.indexOf(decide(probabilitiesAt(outputs, i), thresholds)));
-  return computeMetrics(truth, predicted, [...ACTIONS]);
+  const truth = labels.map((l) => GAME_ACTIONS.indexOf(actionOf(l)));
+  const predicted = labels.map((_, i) => GAME_ACTIONS.indexOf(decide(probabilitiesAt(outputs, i), thresholds)));
+  return computeMetrics(truth, predicted, [...GAME_ACTIONS]);
 }
 
 export interface ThresholdPoint extends Thresholds {

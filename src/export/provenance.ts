@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { FeatureSpec } from '../features/spec';
 import type { Hyperparams } from '../train/train';
+import { displayPath } from '../settings';
 import { exists } from '../util/fs';
 import type { ClassifierMetadata } from './classifier';
 import { loadSavedModel } from './model-io';
@@ -61,17 +62,17 @@ export async function findReusable(
   for (const dir of dirs) {
     const file = path.join(dir, 'metadata.json');
     if (!(await exists(file))) {
-      log(`${dir}: no export`);
+      log(`${displayPath(dir)}: no export`);
       continue;
     }
     const metadata = JSON.parse(await fs.readFile(file, 'utf8')) as ClassifierMetadata;
     if (metadata.weights !== 'float32') {
-      log(`${dir}: ${metadata.weights} weights, not a float32 master`);
+      log(`${displayPath(dir)}: ${metadata.weights} weights, not a float32 master`);
       continue;
     }
     const why = provenanceMismatch(metadata, want);
     if (why.length > 0) {
-      log(`${dir}: ${why.join('; ')}`);
+      log(`${displayPath(dir)}: ${why.join('; ')}`);
       continue;
     }
     const { model } = await loadSavedModel<ClassifierMetadata>(dir);

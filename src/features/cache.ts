@@ -3,10 +3,10 @@
 //   data/features/<variant>/<layer>/<h>x<w>[-letterbox]/<sha256[0..2]>/<sha256>.f32
 // holding a header (magic, key, feature size, checksum) and the float32 values. An entry whose
 // header, size or checksum does not match is treated as missing and recomputed.
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../util/fs';
+import { sha256 } from '../util/hash';
 import type { ImageError } from '../image/decode';
 import type { FeatureExtractor } from '../mobilenet/model';
 import { modelName } from '../mobilenet/source';
@@ -32,8 +32,14 @@ export function keyOf(extractor: FeatureExtractor): CacheKey {
   };
 }
 
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+/**
+ * The cache key of each file: its sha256, `hashes` when given (e.g. the manifest's column: trusted),
+ * else hashed from the file's bytes now (an unreadable file gets the key of no bytes and fails later,
+ * when it is decoded, with a message naming it).
+ */
+export async function cacheKeys(files: string[], hashes?: string[]): Promise<string[]> {
+  if (hashes && hashes.length !== files.length) throw new Error(`${hashes.length} hashes for ${files.length} files`);
+  return hashes ?? Promise.all(files.map(async (f) => sha256(await fs.readFile(f).catch(() => Buffer.alloc(0)))));
 }
 
 export class FeatureCache {
@@ -79,10 +85,7 @@ export class FeatureCache {
 }
 
 function checksum(values: Float32Array): string {
-  return createHash('sha256')
-    .update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
-    .digest('hex')
-    .slice(0, 16);
+  return sha256(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)).slice(0, 16);
 }
 
 export interface CachedFeatures {
@@ -107,8 +110,7 @@ export async function cachedFeatures(
   const d = extractor.featureSize;
   const cache = new FeatureCache(keyOf(extractor), d, cacheRoot);
   const features = new Float32Array(files.length * d);
-  const keys =
-    hashes ?? (await Promise.all(files.map(async (f) => sha256(await fs.readFile(f).catch(() => Buffer.alloc(0))))));
+  const keys = await cacheKeys(files, hashes);
   const missing: number[] = [];
   for (let i = 0; i < files.length; i++) {
     const hit = await cache.get(keys[i]);

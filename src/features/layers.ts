@@ -3,11 +3,11 @@
 // for one layer. The values go to the ordinary feature cache under each layer's own key, so a
 // later `truncate(layer)` + cachedFeatures / splitFeatures finds them there.
 import * as tf from '@tensorflow/tfjs';
-import { promises as fs } from 'node:fs';
 import { ImageError, type RgbImage } from '../image/decode';
 import { DEFAULT_LAYER, type FeatureExtractor, type MobileNet } from '../mobilenet/model';
 import { type Fit, rgbTensor, toModelInput } from '../preprocess';
-import { FeatureCache, keyOf, sha256 } from './cache';
+import { median } from '../util/stats';
+import { cacheKeys, FeatureCache, keyOf } from './cache';
 import { decodeBatch } from './extract';
 import { type ExampleSet, type SplitFeatures, splitFeatures } from './sets';
 import { type Task } from '../data/tasks';
@@ -92,9 +92,7 @@ export async function cachedLayerFeatures(
     featureSize: sizes[k],
     features: new Float32Array(files.length * sizes[k]),
   }));
-  const keys =
-    hashes ?? (await Promise.all(files.map(async (f) => sha256(await fs.readFile(f).catch(() => Buffer.alloc(0))))));
-  if (keys.length !== files.length) throw new Error(`${keys.length} hashes for ${files.length} files`);
+  const keys = await cacheKeys(files, hashes);
 
   const missing: number[] = [];
   for (let i = 0; i < files.length; i++) {
@@ -224,11 +222,4 @@ export async function embedLatency(
     pixels.dispose();
   }
   return times.map(median);
-}
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }

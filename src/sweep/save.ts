@@ -5,7 +5,10 @@ import { type Task } from '../data/tasks';
 import { configPath, type ProjectConfig, readConfig, updateConfig } from '../config';
 import { settings } from '../settings';
 import { CORRECTED } from '../train/setups';
-import type { Hyperparams } from '../train/train';
+import { evaluateHead } from '../eval/evaluate';
+import type { SplitFeatures } from '../features/sets';
+import { type Hyperparams, trainHead } from '../train/train';
+import { relabel } from './data';
 import type { SweepResult } from './sweep';
 import { sweepTable, writeTableCsv } from './table';
 
@@ -26,6 +29,41 @@ export async function writeSweepCsv(result: SweepResult, file = sweepCsvPath(res
  */
 export function transferHyperparams(hp: Hyperparams, to: Task): Hyperparams {
   return { ...hp, loss: CORRECTED[to].loss, balanceClasses: CORRECTED[to].balanceClasses };
+}
+
+/** How the transferred set-up does on its own task: trained once, scored on validation (and test, for information). */
+export interface TransferCheck {
+  hyperparams: Hyperparams;
+  bestEpoch: number;
+  epochs: number;
+  valLoss: number;
+  valAccuracy: number;
+  valBalancedAccuracy: number;
+  testAccuracy: number;
+  testBalancedAccuracy: number;
+  seconds: number;
+}
+
+/** Trains `to`'s head once with the transfer of `hp` on the same features relabelled: does it learn? */
+export async function transferCheck(features: SplitFeatures, hp: Hyperparams, to: Task): Promise<TransferCheck> {
+  const hyperparams = transferHyperparams(hp, to);
+  const data = relabel(features, to);
+  const t0 = performance.now();
+  const run = await trainHead(data.train, data.val, hyperparams);
+  const val = evaluateHead(run.model, data.val);
+  const test = evaluateHead(run.model, data.test);
+  run.model.dispose();
+  return {
+    hyperparams,
+    bestEpoch: run.bestEpoch,
+    epochs: run.history.length,
+    valLoss: run.history[run.bestEpoch - 1].valLoss ?? NaN,
+    valAccuracy: val.accuracy,
+    valBalancedAccuracy: val.balancedAccuracy,
+    testAccuracy: test.accuracy,
+    testBalancedAccuracy: test.balancedAccuracy,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 /**

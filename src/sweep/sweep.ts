@@ -17,6 +17,17 @@ import { type FeatureSet } from '../features/sets';
  */
 export type SelectionRule = 'valLoss' | 'valBalancedAccuracy';
 export const SELECTION_RULES: readonly SelectionRule[] = ['valLoss', 'valBalancedAccuracy'];
+export const RULE_DESCRIPTIONS: Record<SelectionRule, string> = {
+  valLoss:
+    'lowest validation loss, ties by validation balanced accuracy; test accuracy is recorded for information ' +
+    'and never used to choose',
+  valBalancedAccuracy:
+    'highest validation balanced accuracy, ties by validation loss; test accuracy is recorded for information ' +
+    'and never used to choose',
+};
+/** How chooseAfterSeedCheck picks (chapter 06). */
+export const SEED_CHECK_RULE =
+  "lowest mean validation loss over seeds among the top 3 (the sweep's best when the seed check is skipped)";
 export const DEFAULT_RULE: SelectionRule = 'valLoss';
 
 export interface SweepData {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { drawBody, type Subject } from '../body';
 import { temporarySibling, writeFileAtomic } from '../util/fs';
-import { mulberry32, type Rng } from '../util/random';
+import { mulberry32, range } from '../util/random';
 import { type AmbiguousMode, frameRanges, type Label, labelOf, labelsCsv, planClip } from './clip';
 import { type RoomKind, roomSvg } from './room';
 
@@ -44,7 +44,6 @@ export interface ClipResult {
   actions: Record<string, number>;
 }
 
-const range = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng();
 
 export function clipBaseName(subject: string, clip: string): string {
   return `${subject}_${clip}`;

@@ -1,12 +1,12 @@
 // One experiment, end to end: dataset folder -> cached MobileNet features per split -> a trained
 // head -> metrics on train, validation and test. `kombat train`, the chapters and the export all
 // go through here.
-import { createHash } from 'node:crypto';
 import { type Environment, initBackend } from '../backend';
 import { evaluateHead } from '../eval/evaluate';
 import type { Metrics } from '../eval/metrics';
 import { type ExampleSet, loadExamples, type SplitFeatures, splitFeatures } from '../features/sets';
 import { extractorFor, type FeatureSpec } from '../features/spec';
+import { sha256 } from '../util/hash';
 import { type Hyperparams, type TrainCallbacks, type TrainResult, trainHead } from './train';
 import { type Task } from '../data/tasks';
 
@@ -16,7 +16,7 @@ export function trainingDataHash(set: ExampleSet): string {
     .filter((e) => e.split === 'train')
     .map((e) => `${e.sha256} ${e.label}`)
     .sort();
-  return createHash('sha256').update(lines.join('\n')).digest('hex');
+  return sha256(lines.join('\n'));
 }
 
 export interface RunMetrics {
