@@ -2,8 +2,8 @@
 // Order: tfjs-node (native TensorFlow) -> wasm (SIMD, XNNPACK) -> cpu (20x slower, warned about).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import * as os from 'node:os';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { BACKENDS, type BackendName, settings } from './settings';
 
 export type { BackendName };

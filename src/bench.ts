@@ -1,16 +1,16 @@
 // The two speeds that decide how long `make all` takes: MobileNet feature extraction per image
 // (decode and resize included) and one epoch of dense-head training.
 
-import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { type BackendName, initBackend } from './backend';
 import { extractFiles } from './features';
 import { type Alpha, loadMobileNet } from './mobilenet';
-import { mulberry32, type Spread, spread } from './util';
 import { buildHead } from './train';
+import { mulberry32, type Spread, spread } from './util';
 
 export interface BenchResult {
   featureMsPerImage: Spread;

@@ -58,7 +58,10 @@ export async function updateConfig(patch: Partial<ProjectConfig>, file = configP
 }
 
 /** The hyper-parameters of the corrected and final runs: the configured ones, capped by the profile. */
-export function runHyperparams(config: ProjectConfig, profile: Profile = settings().profile): Record<Task, Hyperparams> {
+export function runHyperparams(
+  config: ProjectConfig,
+  profile: Profile = settings().profile,
+): Record<Task, Hyperparams> {
   const cap = (hp: Hyperparams) => (profile.maxEpochs === undefined ? hp : { ...hp, maxEpochs: profile.maxEpochs });
   return { binary: cap(config.hyperparams.binary), ternary: cap(config.hyperparams.ternary) };
 }

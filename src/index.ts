@@ -4,8 +4,11 @@
 
 export * from './augment';
 export * from './backend';
+export { runBench } from './bench';
 export * from './body';
 export * from './config';
+// Two modules name a LabelRange: a video's label ranges (data) are the ones a user meets.
+export type { LabelRange } from './data';
 export * from './data';
 export * from './eval';
 export * from './export';
@@ -22,6 +25,3 @@ export * from './sweep';
 export * from './synth';
 export * from './train';
 export * from './util';
-// Two modules name a LabelRange: a video's label ranges (data) are the ones a user meets.
-export type { LabelRange } from './data';
-export { runBench } from './bench';

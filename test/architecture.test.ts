@@ -1,9 +1,9 @@
 // The layers of src/, bottom to top (src/README.md describes them): a module imports only from its
 // own layer or the ones below, and no chain of imports comes back to where it started.
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 
 const SRC = path.join(__dirname, '..', 'src');
 
@@ -70,6 +70,7 @@ test('no import cycles', () => {
   let counter = 0;
   const index = new Map<string, number>();
   const low = new Map<string, number>();
+  const at = (m: Map<string, number>, v: string) => m.get(v) ?? Number.POSITIVE_INFINITY;
   const stack: string[] = [];
   const onStack = new Set<string>();
   const cycles: string[][] = [];
@@ -81,14 +82,15 @@ test('no import cycles', () => {
     for (const w of graph.get(v) ?? []) {
       if (!index.has(w)) {
         visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        low.set(v, Math.min(at(low, v), at(low, w)));
+      } else if (onStack.has(w)) low.set(v, Math.min(at(low, v), at(index, w)));
     }
     if (low.get(v) === index.get(v)) {
       const component: string[] = [];
-      let w: string;
+      let w: string | undefined;
       do {
-        w = stack.pop()!;
+        w = stack.pop();
+        if (w === undefined) break;
         onStack.delete(w);
         component.push(w);
       } while (w !== v);

@@ -20,7 +20,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-async function onBackend<T>(name: string, fn: () => T): Promise<T> {
+async function onBackend<T extends tf.TensorContainer>(name: string, fn: () => T): Promise<T> {
   assert.ok(await tf.setBackend(name), `backend ${name} is available`);
   await tf.ready();
   if (name === 'wasm') patchWasmMatMul();

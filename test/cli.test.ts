@@ -4,10 +4,10 @@
 // child process, with the feature cache in a temporary folder.
 
 import * as assert from 'node:assert/strict';
-import { after, test } from 'node:test';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { after, test } from 'node:test';
 import { needsShared, shapesDataset, sharedMobileNet, tempDir } from './helpers';
 
 const MAIN = path.join(__dirname, '..', 'src', 'cli', 'main.ts');
@@ -86,7 +86,8 @@ test('train -> evaluate; same seed, same model; export --weights uint8', { skip:
   const t1 = kombat('train', '--data', data, '--task', 'ternary', '--out', m1, '--config', config, '--variants', '2');
   assert.equal(t1.status, 0, t1.stderr);
   assert.deepEqual(readdirSync(m1).sort(), modelFiles);
-  // No split.json: a seeded subject split; augmentation of every frame into <data>-aug, training on the training subjects' variants.
+  // No split.json: a seeded subject split; augmentation of every frame into <data>-aug, training on the
+  // training subjects' variants.
   assert.match(t1.stderr, /split\.json is missing: using a seeded subject split/);
   assert.match(t1.stderr, /72 variants in .*shapes-aug \(72 written, 0 reused/);
   assert.match(t1.stderr, /train 12 frames \+ 24 augmented, val 12, test 12/);
@@ -305,7 +306,10 @@ test('bad input: one clear message naming the file or value, non-zero exit', { s
   });
   fails(
     kombat('evaluate', '--model', otherLayer, '--data', data),
-    /model\.json expects 768 features, but the features its metadata\.json names \(conv_pw_11_relu, 64x64, alpha 0\.75\) have 384/,
+    new RegExp(
+      'model\\.json expects 768 features, but the features its metadata\\.json names ' +
+        '\\(conv_pw_11_relu, 64x64, alpha 0\\.75\\) have 384',
+    ),
   );
   fails(
     kombat('export', '--model', good, '--out', path.join(root, 'models', 'q'), '--weights', 'int4'),
@@ -318,11 +322,11 @@ function waitFor(child: ChildProcess, pattern: RegExp, seen: { text: string }): 
   return new Promise((resolve, reject) => {
     const check = () => {
       if (pattern.test(seen.text)) {
-        child.stderr!.off('data', check);
+        child.stderr?.off('data', check);
         resolve();
       }
     };
-    child.stderr!.on('data', check);
+    child.stderr?.on('data', check);
     child.once('exit', () => reject(new Error(`exited before ${pattern}: ${seen.text}`)));
   });
 }
@@ -352,8 +356,8 @@ function startTrain(
   );
   const seen = { text: '' };
   const stdout = { text: '' };
-  child.stderr!.on('data', (b: Buffer) => (seen.text += b.toString()));
-  child.stdout!.on('data', (b: Buffer) => (stdout.text += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (seen.text += b.toString()));
+  child.stdout?.on('data', (b: Buffer) => (stdout.text += b.toString()));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, seen, stdout, exit };
 }

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
+import { augmentDataset } from '../src/augment/dataset';
 import { balanceClasses, balanceSplits, classCounts, classWeights } from '../src/data/balance';
 import {
   ARTICLE_PER_CLASS,
@@ -25,7 +26,6 @@ import { numberedNames } from '../src/data/number';
 import { readSplit, SPLITS, splitBySubject, splitOf } from '../src/data/split';
 import { validateDataset } from '../src/data/validate';
 import { writeDataset } from '../src/data/write';
-import { augmentDataset } from '../src/augment/dataset';
 import { loadExamples } from '../src/features/sets';
 import { settings } from '../src/settings';
 import { mulberry32 } from '../src/util/random';
@@ -135,7 +135,8 @@ describe('index and validate', () => {
     await writeImage(path.join(dir, 'punch', 'a_2.jpg'), noisy(99), 64, 36, 'jpg'); // changed after listing
     await writeImage(path.join(dir, 'punch', 'a_3.jpg'), noisy(5, 80, 40), 80, 40, 'jpg'); // other size (and changed)
     writeFileSync(path.join(dir, 'kick', 'notes.txt'), 'hello');
-    writeFileSync(path.join(dir, 'kick', 'b_2.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])); // not in manifest, corrupt
+    // not in the manifest, and corrupt
+    writeFileSync(path.join(dir, 'kick', 'b_2.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
     rmSync(path.join(dir, 'other', 'c_1.jpg'));
     mkdirSync(path.join(dir, 'jabs'));
     const v = await validateDataset(dir);
@@ -166,7 +167,14 @@ describe('one indexer', () => {
   async function namings(dir: string): Promise<void> {
     let seed = 500;
     for (const cls of ['punch', 'kick', 'other']) {
-      for (const name of ['ann_c1_00001.png', 'ann_c1_00002.png', 'bob-take2.png', 'bob-take3.png', 'cy_x.png', '7.png'])
+      for (const name of [
+        'ann_c1_00001.png',
+        'ann_c1_00002.png',
+        'bob-take2.png',
+        'bob-take3.png',
+        'cy_x.png',
+        '7.png',
+      ])
         await writeImage(path.join(dir, cls, name), noisy(seed++));
     }
   }
@@ -189,7 +197,10 @@ describe('one indexer', () => {
     const cleaned = await findDrops(dir, index.entries);
     for (const e of cleaned.kept) assert.equal(`${e.label}:${e.subject}`, subject.get(e.file));
     // the split and the examples of training (4 subjects: unknown is one of them)
-    const split = splitBySubject(index.entries.map((e) => e.subject), 1);
+    const split = splitBySubject(
+      index.entries.map((e) => e.subject),
+      1,
+    );
     assert.deepEqual([...split.train, ...split.val, ...split.test].sort(), ['ann', 'bob', 'cy', 'unknown']);
     writeFileSync(path.join(dir, 'split.json'), JSON.stringify(split));
     const examples = await loadExamples(dir);
@@ -446,7 +457,8 @@ describe('dataset card and atomic writes', () => {
     assert.deepEqual(card.perSubject.b, { counts: { punch: 1, kick: 1, other: 2 }, total: 4 });
     assert.deepEqual(card.sizes, { '64x36': 12 });
     assert.equal(card.seed, 3);
-    const splits = card.splits!;
+    const splits = card.splits;
+    assert.ok(splits);
     assert.equal(splits.train.total + splits.val.total + splits.test.total, 12);
     for (const name of ['train', 'val', 'test'] as const) {
       const expected = classCounts(index.entries.filter((e) => split[name].includes(e.subject)));
@@ -477,7 +489,7 @@ describe('dataset card and atomic writes', () => {
     assert.deepEqual(readdirSync(path.join(out, 'punch')).sort(), ['1.png', '2.png']);
     const rows = await readManifest(out);
     assert.deepEqual(rows.map((r) => r.file).sort(), written.map((e) => e.file).sort());
-    assert.equal(rows.find((r) => r.file === 'punch/1.png')!.subject, 'a');
+    assert.equal(rows.find((r) => r.file === 'punch/1.png')?.subject, 'a');
     assert.deepEqual(await readSplit(out), split);
     assert.equal((await validateDataset(out)).errors, 0);
 
@@ -496,7 +508,7 @@ describe('dataset card and atomic writes', () => {
 describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)', () => {
   const under = (root: string) => ({ dataDir: path.join(root, 'data'), reportsDir: path.join(root, 'reports') });
 
-  test('output folders: the settings\' data and reports folders, or the given ones', () => {
+  test("output folders: the settings' data and reports folders, or the given ones", () => {
     const { dataDir, reportsDir } = settings();
     const s = builtinSettings({});
     assert.equal(s.datasetDir, path.join(dataDir, 'builtin'));
@@ -638,7 +650,8 @@ describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)',
     assert.match(
       md,
       new RegExp(
-        `training split: at least \\*\\*16\\*\\* images of every class .*at least ${MIN_TRAIN_PER_CLASS}: \\*\\*not met\\*\\* \\(expected in a smoke build\\)`,
+        'training split: at least \\*\\*16\\*\\* images of every class ' +
+          `.*at least ${MIN_TRAIN_PER_CLASS}: \\*\\*not met\\*\\* \\(expected in a smoke build\\)`,
       ),
     );
     for (const name of SPLITS) assert.match(md, new RegExp(`### ${name}: ${b[name].perClass} per class`));

@@ -2,14 +2,14 @@
 // name, the worker count chosen and overridable, workers stopped on errors.
 
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import sharp from 'sharp';
 import { cachedFeatures } from '../src/features/cache';
 import { extractFiles, featureWorkers } from '../src/features/extract';
-import { liveWorkers } from '../src/pool/workers';
 import { type FeatureExtractor, loadMobileNet, type MobileNet } from '../src/mobilenet/model';
+import { liveWorkers } from '../src/pool/workers';
 import { needsShared, sharedMobileNet, tempDir } from './helpers';
 
 /** `n` JPEGs of assorted sizes (so resizing differs per row), with seeded content. */
@@ -80,7 +80,9 @@ test('2 workers give bitwise the single-thread features; a bad file is reported 
   // One worker thread, and another layer and batch size, match too.
   const other = await extractor('conv_pw_12_relu');
   const three = await extractFiles(other, files, { workers: 3, batchSize: 5 });
-  assert.ok(bytes(three.features).equals(bytes((await extractFiles(other, files, { batchSize: 5, workers: 1 })).features)));
+  assert.ok(
+    bytes(three.features).equals(bytes((await extractFiles(other, files, { batchSize: 5, workers: 1 })).features)),
+  );
   assert.deepEqual(await extractFiles(other, [], { workers: 2 }), {
     features: new Float32Array(0),
     featureSize: 768,

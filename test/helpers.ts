@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
+import type { FeatureSet } from '../src/features/sets';
 import { mulberry32 } from '../src/util/random';
-import { type FeatureSet } from '../src/features/sets';
 
 export const sharedDir = path.resolve(__dirname, '..', '..', 'shared');
 export const sharedMobileNet = path.join(sharedDir, 'models', 'mobilenet_v1_0.75_224');
@@ -45,8 +45,10 @@ export async function shapesDataset(dir: string, subjects = ['s1', 's2', 's3'], 
       mkdirSync(path.join(dir, cls), { recursive: true });
       for (let i = 0; i < perClass; i++) {
         const bg = 200 + s * 15;
+        const fill = `rgb(${bg},${bg - s * 20},${bg - 40})`;
         const svg =
-          `<svg xmlns="http://www.w3.org/2000/svg" width="96" height="54"><rect width="100%" height="100%" fill="rgb(${bg},${bg - s * 20},${bg - 40})"/>` +
+          '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="54">' +
+          `<rect width="100%" height="100%" fill="${fill}"/>` +
           `${shapes[cls](25 + i * 14, 20 + ((i * 7 + s * 5) % 14))}</svg>`;
         await sharp(Buffer.from(svg))
           .png()

@@ -2,11 +2,11 @@
 // the official URL), the offline message, truncation, input size and flat memory.
 
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { promises as fs, readdirSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { tf } from '../src/backend';
 import { readImage } from '../src/image/decode';
 import { loadMobileNet, type MobileNet } from '../src/mobilenet/model';

@@ -1,8 +1,8 @@
 // The one worker pool: results in input order with any number of workers (and in this thread),
 // progress, errors naming the item, a crashed or unloadable worker, abort; no worker left running.
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { liveWorkers, mapInWorkers, poolSize } from '../src/pool/workers';
 import type { Setup } from './fixtures/pool-task';
 
@@ -35,7 +35,10 @@ test('the same ordered results from 1, 2 and 3 workers, with progress and typed 
         items,
       );
       assert.equal(progress.length, items.length);
-      assert.deepEqual([...order].sort((a, b) => a - b), items);
+      assert.deepEqual(
+        [...order].sort((a, b) => a - b),
+        items,
+      );
       assert.equal(liveWorkers(), 0);
     }
   }

@@ -4,9 +4,9 @@
 // A results field renamed in a producer but not in the page fails to compile; a file of another
 // format is refused by name. Folders and MobileNet are set before the settings are first read.
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { needsShared, shapesDataset, sharedMobileNet, tempDir } from './helpers';
 
 const root = tempDir('kombat-results-');
@@ -122,7 +122,12 @@ test('results of every chapter, from the chapter functions, render every section
   const exported = {} as Record<'binary' | 'ternary', { dir: string; weightBytes: number }>;
   for (const run of [runs.ternary, runs.binary]) {
     const dir = k.finalModelDir(run.task);
-    const weightBytes = await k.exportClassifier(run, dir, k.finalModelName(run.task), k.modelThresholds(thresholds, run.task));
+    const weightBytes = await k.exportClassifier(
+      run,
+      dir,
+      k.finalModelName(run.task),
+      k.modelThresholds(thresholds, run.task),
+    );
     exported[run.task] = { dir, weightBytes };
   }
   const evaluation = k.evaluationResults({ environment, started, runs, study: thresholds, exported });
@@ -143,7 +148,14 @@ test('results of every chapter, from the chapter functions, render every section
   for (const results of [layerChoice, binary, ternary, sweepResults, evaluation, exportResults])
     await k.writeResults(results);
   const read = await k.readResults();
-  assert.deepEqual(Object.keys(read), ['03-layer-choice', '04-binary', '05-ternary', '06-sweeps', '07-evaluation', '08-export']);
+  assert.deepEqual(Object.keys(read), [
+    '03-layer-choice',
+    '04-binary',
+    '05-ternary',
+    '06-sweeps',
+    '07-evaluation',
+    '08-export',
+  ]);
   assert.deepEqual(read['07-evaluation']?.thresholds.chosen, thresholds.chosen);
 
   const page = await k.writeResultsPage();
@@ -160,7 +172,9 @@ test('results of every chapter, from the chapter functions, render every section
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
   const final = evaluation.models.ternary;
   assert.ok(
-    page.markdown.includes(`| 3-way | final (chapter 07) | ${pct(final.accuracy.train)} | ${pct(final.accuracy.val)} |`),
+    page.markdown.includes(
+      `| 3-way | final (chapter 07) | ${pct(final.accuracy.train)} | ${pct(final.accuracy.val)} |`,
+    ),
   );
   assert.ok(page.markdown.includes(`| binary | corrected (${binary.runs[1].epochs} epochs) |`));
   assert.ok(page.markdown.includes(`**3-way: any ${thresholds.chosen.any}, action ${thresholds.chosen.action}**`));

@@ -1,8 +1,8 @@
 // Settings come from the environment in one place: defaults, the smoke profile moving every output,
 // explicit folders winning, and bad values refused with the variable and the valid choices.
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { configPath } from '../src/config';
 import { FULL, readSettings, SMOKE } from '../src/settings';
 
@@ -52,7 +52,10 @@ test('backend, workers and the other variables are read and checked', () => {
   );
   assert.deepEqual([s.backend, s.workers, s.mobilenetUrl, s.chromium], ['cpu', 3, 'http://x/m', '/c']);
   assert.equal(readSettings({ KOMBAT_WORKERS: ' ' }, root).workers, undefined, 'blank is unset');
-  assert.throws(() => readSettings({ KOMBAT_BACKEND: 'gpu' }, root), /KOMBAT_BACKEND=gpu is not one of tensorflow, wasm, cpu/);
+  assert.throws(
+    () => readSettings({ KOMBAT_BACKEND: 'gpu' }, root),
+    /KOMBAT_BACKEND=gpu is not one of tensorflow, wasm, cpu/,
+  );
   assert.throws(() => readSettings({ KOMBAT_WORKERS: 'two' }, root), /KOMBAT_WORKERS=two is not a whole number >= 1/);
   assert.throws(() => readSettings({ KOMBAT_WORKERS: '0' }, root), /KOMBAT_WORKERS=0/);
   assert.throws(() => readSettings({ KOMBAT_SMOKE: 'yes' }, root), /KOMBAT_SMOKE=yes is not 0 or 1/);

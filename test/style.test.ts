@@ -1,9 +1,9 @@
 // House style the formatter cannot enforce: no line over 120 characters in code, comments and
 // strings included, and in the notebooks' code cells. (`make test` runs Biome for the rest.)
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 
 const ROOT = path.join(__dirname, '..');
 const MAX = 120;

@@ -204,7 +204,14 @@ async function planOutputs(o: Resolved, sources: DatasetEntry[]): Promise<Plan> 
     // Keyed on the bytes read now: variant v of a frame is a function of (seed, these bytes, v).
     const sourceSha = sha256(bytes);
     const stem = path.basename(source.file, path.extname(source.file));
-    const job: AugmentJob = { name: source.file, bytes, size: o.size, pipeline: o.pipeline, quality: o.quality, tasks: [] };
+    const job: AugmentJob = {
+      name: source.file,
+      bytes,
+      size: o.size,
+      pipeline: o.pipeline,
+      quality: o.quality,
+      tasks: [],
+    };
     const pending = new Map<number, Pending>();
     for (let v = 0; v < o.variants; v++) {
       const file = `${source.label}/${stem}_v${String(v).padStart(digits, '0')}.jpg`;
@@ -240,12 +247,7 @@ async function removeStale(out: string, plan: Plan): Promise<void> {
 }
 
 /** The missing variants, on the worker pool; the state is saved every 100 frames and at the end. */
-async function runJobs(
-  o: Resolved,
-  plan: Plan,
-  opts: AugmentDatasetOptions,
-  progress: AugmentProgress,
-): Promise<void> {
+async function runJobs(o: Resolved, plan: Plan, opts: AugmentDatasetOptions, progress: AugmentProgress): Promise<void> {
   // Saves are chained: two at once would race on the temporary file.
   let saving: Promise<void> = Promise.resolve();
   const saveState = () => {
@@ -274,7 +276,8 @@ async function runJobs(
           progress.done += pending.size;
         } else {
           for (const out of result.outputs) {
-            const p = pending.get(out.variant)!;
+            const p = pending.get(out.variant);
+            if (!p) throw new Error(`${source.file}: the worker made variant ${out.variant}, which was not asked for`);
             plan.state.outputs[p.file] = {
               key: p.key,
               sha256: out.sha256,

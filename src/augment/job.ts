@@ -1,6 +1,6 @@
 // The unit of work of augmentDataset: one source file -> the variants of it still missing. The
 // pool's task module (pool/workers.ts): runs in a worker thread or in-process, with the same bytes.
-import { ImageError } from '../image/decode';
+import { ImageError, type RgbImage } from '../image/decode';
 import type { TaskFunction } from '../pool/workers';
 import { writeFileAtomic } from '../util/fs';
 import { sha256 } from '../util/hash';
@@ -23,7 +23,7 @@ export type AugmentJobResult =
   | { ok: false; reason: string };
 
 export async function runJob(job: AugmentJob): Promise<AugmentJobResult> {
-  let frame;
+  let frame: RgbImage;
   try {
     frame = await loadFrame(job.bytes, job.name, job.size);
   } catch (err) {

@@ -401,7 +401,7 @@ export function listAugmenters(a: Augmenter): { path: number[]; augmenter: Augme
   const out: { path: number[]; augmenter: Augmenter }[] = [];
   const walk = (node: Augmenter, path: number[]) => {
     out.push({ path, augmenter: node });
-    childrenOf(node).forEach((kid, i) => walk(kid, [...path, i]));
+    for (const [i, kid] of childrenOf(node).entries()) walk(kid, [...path, i]);
   };
   walk(a, []);
   return out;

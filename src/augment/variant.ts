@@ -70,4 +70,5 @@ export async function encodeJpeg(img: RgbImage, quality = DEFAULT_JPEG_QUALITY):
   return new Uint8Array(data.buffer, data.byteOffset, data.length);
 }
 
-export const ENCODER_ID = `sharp ${sharp.versions.sharp} vips ${sharp.versions.vips} mozjpeg ${sharp.versions.mozjpeg ?? '?'}`;
+const { versions } = sharp;
+export const ENCODER_ID = `sharp ${versions.sharp} vips ${versions.vips} mozjpeg ${versions.mozjpeg ?? '?'}`;

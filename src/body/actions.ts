@@ -1,6 +1,6 @@
 // Actions as keyframed animations. Each segment eases from the previous pose to its target and
 // carries a phase: 'strike' for the punch/kick itself, 'windup'/'retract' next to it, else 'none'.
-import { range, type Rng } from '../util/random';
+import { type Rng, range } from '../util/random';
 import type { HandShape, Pose } from './pose';
 import { lerpPose } from './pose';
 import { type Vec3, v3 } from './vec';

@@ -1,6 +1,6 @@
 // Who is in the picture: body proportions and style (hair, clothes, shoes), and the skeleton
 // (bone lengths, limb radii in metres) derived from them. Pure data, no Node imports.
-import { mulberry32, range, type Rng } from '../util/random';
+import { mulberry32, type Rng, range } from '../util/random';
 
 export type Build = 'slim' | 'average' | 'athletic' | 'heavy';
 export type HairStyle = 'bald' | 'buzz' | 'short' | 'curly' | 'long' | 'ponytail' | 'bun';

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { augmentDataset, type AugmentDatasetResult, type AugmentProgress, DEFAULT_SIZE, type Size } from '../augment';
+import { type AugmentDatasetResult, type AugmentProgress, augmentDataset, DEFAULT_SIZE, type Size } from '../augment';
 import { positiveInt, seedOption, sizeOption } from './options';
 import { progressBar } from './progress';
 
@@ -19,7 +19,8 @@ export function registerAugment(program: Command): void {
   program
     .command('augment')
     .description(
-      "the article's imgaug pipeline over the training split: <data>/<class>/* -> <out>/<class>/<stem>_vNN.jpg + manifest.csv",
+      "the article's imgaug pipeline over the training split: <data>/<class>/* -> " +
+        '<out>/<class>/<stem>_vNN.jpg + manifest.csv',
     )
     .requiredOption(
       '--data <dir>',
@@ -48,7 +49,8 @@ export function registerAugment(program: Command): void {
       }
       console.log(
         `${result.sources} training frames -> ${result.variants} variants in ${opts.out} ` +
-          `(${result.written} written, ${result.reused} reused) in ${result.seconds.toFixed(1)} s; ${result.excluded} frames outside the training split left alone`,
+          `(${result.written} written, ${result.reused} reused) in ${result.seconds.toFixed(1)} s; ` +
+          `${result.excluded} frames outside the training split left alone`,
       );
       if (result.bad.length) {
         console.error(`kombat augment: skipped ${result.bad.length} unreadable input file(s):`);

@@ -2,9 +2,31 @@
 // Commands that change a dataset write a new folder under a temporary name and swap it in, so the
 // old one survives any failure. --out writes elsewhere and leaves the input untouched.
 
-import type { Command } from 'commander';
 import * as path from 'node:path';
-import { assertValid, balanceClasses, buildBuiltinDataset, type BuiltinStep, classCounts, classWeights, type DatasetIndex, DEFAULT_FLAT_THRESHOLD, DEFAULT_NEAR_THRESHOLD, findDrops, formatCounts, indexDataset, issueText, makeCard, readSplitIfPresent, splitBySubject, splitPath, validateDataset, writeCard, writeDataset, writeSplit } from '../data';
+import type { Command } from 'commander';
+import {
+  assertValid,
+  type BuiltinStep,
+  balanceClasses,
+  buildBuiltinDataset,
+  classCounts,
+  classWeights,
+  type DatasetIndex,
+  DEFAULT_FLAT_THRESHOLD,
+  DEFAULT_NEAR_THRESHOLD,
+  findDrops,
+  formatCounts,
+  indexDataset,
+  issueText,
+  makeCard,
+  readSplitIfPresent,
+  splitBySubject,
+  splitPath,
+  validateDataset,
+  writeCard,
+  writeDataset,
+  writeSplit,
+} from '../data';
 import { displayPath, settings, smokeSettings } from '../settings';
 import { fraction, nonNegative, positiveInt, seedOption } from './options';
 import { type Progress, progressBar } from './progress';
@@ -34,7 +56,9 @@ export function registerDataset(program: Command): void {
       }
       const subjects = [...new Set(index.entries.map((e) => e.subject))].sort();
       console.log(
-        `${displayPath(path.resolve(dir))}: ${index.entries.length} images (${formatCounts(classCounts(index.entries))}), ${index.fromManifest ? 'from manifest.csv' : 'no manifest: subjects from file names'}`,
+        `${displayPath(path.resolve(dir))}: ${index.entries.length} images ` +
+          `(${formatCounts(classCounts(index.entries))}), ` +
+          (index.fromManifest ? 'from manifest.csv' : 'no manifest: subjects from file names'),
       );
       console.log(`subjects ${subjects.length}: ${subjects.join(', ')}`);
       for (const issue of index.issues) console.log(issueText(issue));
@@ -65,7 +89,8 @@ export function registerDataset(program: Command): void {
           .map(([c, s]) => `${c} ${Object.keys(s).join('/')}`)
           .join(', ');
         console.log(
-          `${displayPath(path.resolve(dir))}: ${result.index.entries.length} images, sizes ${sizes || 'none'}; ${result.errors} error(s), ${result.warnings} warning(s)`,
+          `${displayPath(path.resolve(dir))}: ${result.index.entries.length} images, sizes ${sizes || 'none'}; ` +
+            `${result.errors} error(s), ${result.warnings} warning(s)`,
         );
       }
       if (result.errors > 0) process.exitCode = 1;
@@ -151,7 +176,8 @@ export function registerDataset(program: Command): void {
   dataset
     .command('number')
     .description(
-      "rename images 1..N within each class folder (the article's convention; manifest.csv keeps subject, clip and frame)",
+      "rename images 1..N within each class folder (the article's convention; manifest.csv keeps subject, clip " +
+        'and frame)',
     )
     .argument('<dir>', 'dataset folder')
     .option('--out <dir>', 'write the renamed dataset here (default: replace <dir>)')
@@ -203,14 +229,16 @@ export function registerDataset(program: Command): void {
   dataset
     .command('build')
     .description(
-      'build the built-in dataset: synth -> frames -> clean -> subject split -> balance each split -> data/builtin + reports/dataset.{json,md}',
+      'build the built-in dataset: synth -> frames -> clean -> subject split -> balance each split -> ' +
+        'data/builtin + reports/dataset.{json,md}',
     )
     .option('--seed <n>', 'seed of everything random', seedOption, 1)
     .option('--subjects <n>', 'synthetic people (default 12; 3 with --smoke)', positiveInt)
     .option('--fps <n>', "frames per second to extract (default: the recordings' rate)", positiveInt)
     .option(
       '--per-class <n>',
-      'images per class in the training split (default: its smallest class, at most 190); validation and test keep their smallest class',
+      'images per class in the training split (default: its smallest class, at most 190); validation and test ' +
+        'keep their smallest class',
       positiveInt,
     )
     .option('--number', 'rename the final images 1..N per class')

@@ -1,6 +1,6 @@
-import { type Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { type Command, Option } from 'commander';
 import { initBackend } from '../backend';
 import { loadSavedModel, saveModel, WEIGHT_FORMATS, type WeightFormat } from '../export';
 import { folderBytes } from '../util';
@@ -11,7 +11,8 @@ export function registerExport(program: Command): void {
   program
     .command('export')
     .description(
-      're-save an exported model with quantised weights (uint16 or uint8: affine per tensor, dequantised on load); metadata.json is kept, its "weights" updated',
+      're-save an exported model with quantised weights (uint16 or uint8: affine per tensor, dequantised on ' +
+        'load); metadata.json is kept, its "weights" updated',
     )
     .requiredOption('--model <dir>', 'model folder with model.json, weights.bin and metadata.json')
     .requiredOption('--out <dir>', 'folder to write (written atomically; may be --model itself)')
@@ -27,7 +28,8 @@ export function registerExport(program: Command): void {
       const bytes = await saveModel(model, opts.out, { ...metadata, weights: opts.weights }, opts.weights);
       model.dispose();
       console.log(
-        `${opts.model} (${from}, weights.bin ${kib(before ?? 0)}) -> ${opts.out} (${opts.weights}, weights.bin ${kib(bytes)}, folder ${kib(await folderBytes(opts.out))})`,
+        `${opts.model} (${from}, weights.bin ${kib(before ?? 0)}) -> ${opts.out} (${opts.weights}, ` +
+          `weights.bin ${kib(bytes)}, folder ${kib(await folderBytes(opts.out))})`,
       );
     });
 }

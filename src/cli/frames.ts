@@ -8,7 +8,8 @@ export function registerFrames(program: Command): void {
   program
     .command('frames')
     .description(
-      'extract the frames of a video as JPEGs; with --labels, sort them into <out>/<class>/ and merge <out>/manifest.csv',
+      'extract the frames of a video as JPEGs; with --labels, sort them into <out>/<class>/ and merge ' +
+        '<out>/manifest.csv',
     )
     .argument('<video>', 'video file, named <subject>_<clip>.<ext> (or pass --subject/--clip)')
     .requiredOption('--out <dir>', 'dataset folder to write into')
@@ -47,7 +48,8 @@ export function registerFrames(program: Command): void {
           );
         } else {
           console.log(
-            `  all ${r.unlabelled} -> ${where}/unlabelled/ (sort them into ${CLASSES.join('/')} folders, or pass --labels)`,
+            `  all ${r.unlabelled} -> ${where}/unlabelled/ ` +
+              `(sort them into ${CLASSES.join('/')} folders, or pass --labels)`,
           );
         }
       },

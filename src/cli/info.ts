@@ -4,6 +4,8 @@ import { findDatasets } from '../data';
 import { ALPHAS, cachePath, isCached, officialUrl } from '../mobilenet';
 import { displayPath, settings } from '../settings';
 
+const UNSET = 'MOBILENET_URL not set: cache, then official URL';
+
 export function registerInfo(program: Command): void {
   program
     .command('info')
@@ -34,11 +36,10 @@ export function registerInfo(program: Command): void {
           .join(', ')}`,
       );
       console.log(
-        `node         ${environment.node} on ${environment.platform}, ${environment.cores} cores (${environment.cpu}), ${environment.memoryGiB} GiB`,
+        `node         ${environment.node} on ${environment.platform}, ` +
+          `${environment.cores} cores (${environment.cpu}), ${environment.memoryGiB} GiB`,
       );
-      console.log(
-        `MobileNet    ${explicit ? `MOBILENET_URL=${explicit} (used first)` : 'MOBILENET_URL not set: cache, then official URL'}`,
-      );
+      console.log(`MobileNet    ${explicit ? `MOBILENET_URL=${explicit} (used first)` : UNSET}`);
       for (const c of cache)
         console.log(`  alpha ${c.alpha.toFixed(2)}  ${c.cached ? 'cached    ' : 'not cached'}  ${c.dir}`);
       if (datasets.length === 0)

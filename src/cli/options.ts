@@ -1,7 +1,7 @@
 // Option parsers shared by commands; each names the bad value in its error.
 import { InvalidArgumentError } from 'commander';
-import { type Size, parseSize } from '../augment';
-import { type Task, parseTask } from '../data';
+import { parseSize, type Size } from '../augment';
+import { parseTask, type Task } from '../data';
 import { type Alpha, parseAlpha } from '../mobilenet';
 import type { InputSize } from '../preprocess';
 import { parseInputSize } from '../train';

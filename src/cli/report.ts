@@ -1,7 +1,7 @@
-import type { Command } from 'commander';
 import * as path from 'node:path';
-import { displayPath, settings } from '../settings';
+import type { Command } from 'commander';
 import { writeResultsPage } from '../results';
+import { displayPath, settings } from '../settings';
 
 export function registerReport(program: Command): void {
   program

@@ -1,7 +1,8 @@
-import { type Command, Option } from 'commander';
 import * as path from 'node:path';
-import { type Task, TASKS } from '../data';
-import { displayPath } from '../settings';
+import { type Command, Option } from 'commander';
+import { configPath, readConfig } from '../config';
+import { TASKS, type Task } from '../data';
+import { displayPath, FULL } from '../settings';
 import {
   DEFAULT_RULE,
   DEFAULT_SETTINGS,
@@ -12,23 +13,25 @@ import {
   runSweep,
   SELECTION_RULES,
   type SelectionRule,
+  type SweepResult,
   type SweepRow,
   saveBestHyperparams,
   spaceSize,
   sweepCsvPath,
   writeSweepCsv,
 } from '../sweep';
-import { configPath, readConfig } from '../config';
 import { nonNegativeInt, positiveInt, seedOption } from './options';
 
-/** Trials of the default sweep (chapter 06 runs the same): about 6-8 minutes on 2 cores. */
-export const DEFAULT_TRIALS = 14;
+/** Trials of the default sweep: chapter 06's (the full run profile), about 6-8 minutes on 2 cores. */
+export const DEFAULT_TRIALS = FULL.sweep.trials;
 
 function trialLine(r: SweepRow): string {
+  const stopped = r.stoppedBy === 'early-stopping' ? '' : ` (${r.stoppedBy})`;
   return (
-    `lr ${formatRate(r.learningRate).padEnd(4)} hidden ${String(r.hidden).padStart(4)} dropout ${r.dropout.toFixed(2)} batch ${String(r.batchSize).padStart(3)}` +
+    `lr ${formatRate(r.learningRate).padEnd(4)} hidden ${String(r.hidden).padStart(4)} ` +
+    `dropout ${r.dropout.toFixed(2)} batch ${String(r.batchSize).padStart(3)}` +
     `  val loss ${r.valLoss.toFixed(4)} acc ${r.valAccuracy.toFixed(3)} bal ${r.valBalancedAccuracy.toFixed(3)}` +
-    `  epoch ${r.bestEpoch}/${r.epochs}${r.stoppedBy === 'early-stopping' ? '' : ` (${r.stoppedBy})`}  ${r.seconds.toFixed(1)} s`
+    `  epoch ${r.bestEpoch}/${r.epochs}${stopped}  ${r.seconds.toFixed(1)} s`
   );
 }
 
@@ -51,7 +54,8 @@ export function registerSweep(program: Command): void {
   program
     .command('sweep')
     .description(
-      'hyper-parameter search (learning rate, hidden units, dropout, batch size) on cached features; best by validation, saved to models/config.json',
+      'hyper-parameter search (learning rate, hidden units, dropout, batch size) on cached features; best by ' +
+        'validation, saved to models/config.json',
     )
     .option('--trials <n>', 'random distinct points of the search space', positiveInt, DEFAULT_TRIALS)
     .option('--grid', `every point of the space (${spaceSize(DEFAULT_SPACE)}) instead of a random sample`)
@@ -94,7 +98,7 @@ export function registerSweep(program: Command): void {
         process.once('SIGINT', () => process.exit(130));
       };
       process.once('SIGINT', onSigint);
-      let result;
+      let result: SweepResult;
       try {
         result = await runSweep(data, {
           task: opts.task,
@@ -113,7 +117,8 @@ export function registerSweep(program: Command): void {
       }
       const csv = await writeSweepCsv(result, opts.out ? path.resolve(opts.out) : sweepCsvPath(opts.task));
       console.log(
-        `${result.rows.length} trial(s) in ${result.seconds.toFixed(0)} s${result.interrupted ? ' (interrupted)' : ''} -> ${displayPath(csv)}`,
+        `${result.rows.length} trial(s) in ${result.seconds.toFixed(0)} s` +
+          `${result.interrupted ? ' (interrupted)' : ''} -> ${displayPath(csv)}`,
       );
       console.log(`best by ${result.rule} (validation; test accuracy is for information only):`);
       console.log(`  ${trialLine(result.best)}  test acc ${result.best.testAccuracy.toFixed(3)}`);

@@ -23,7 +23,8 @@ export function registerSynth(program: Command): void {
   program
     .command('synth')
     .description(
-      'render the built-in synthetic webcam recordings (videos + labels) of people punching, kicking and doing other things',
+      'render the built-in synthetic webcam recordings (videos + labels) of people punching, kicking and doing ' +
+        'other things',
     )
     .requiredOption('--out <dir>', 'dataset folder; files go to <dir>/recordings')
     .option('--subjects <n>', 'number of people (s01..sNN)', positiveInt, DEFAULT_SYNTH.subjects)
@@ -37,7 +38,11 @@ export function registerSynth(program: Command): void {
       ambiguousOption,
       DEFAULT_SYNTH.ambiguous,
     )
-    .option('--workers <n>', 'worker threads (0 or 1: this thread; default KOMBAT_WORKERS, else up to 2)', nonNegativeInt)
+    .option(
+      '--workers <n>',
+      'worker threads (0 or 1: this thread; default KOMBAT_WORKERS, else up to 2)',
+      nonNegativeInt,
+    )
     .action(
       async (opts: {
         out: string;

@@ -65,7 +65,8 @@ export function balanceClasses<E extends { label: string; file: string; subject?
     }
     // Shuffle within each subject, then deal round-robin over subjects: every person keeps as
     // even a share as their images allow, so no one vanishes from a class by chance.
-    const queues = shuffle(rng, [...bySubject.keys()].sort()).map((s) => shuffle(rng, bySubject.get(s)!));
+    const bySubjectSorted = [...bySubject].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const queues = shuffle(rng, bySubjectSorted).map(([, queue]) => shuffle(rng, queue));
     let taken = 0;
     for (let round = 0; taken < n; round++) {
       for (const q of queues) {
@@ -80,7 +81,7 @@ export function balanceClasses<E extends { label: string; file: string; subject?
   return { kept, removed: entries.filter((e) => !keep.has(e)), perClass: n, before, after: classCounts(kept), seed };
 }
 
-/** How one split was balanced: the count kept per class, the cap it was held to (null: none), counts before and after. */
+/** How one split was balanced: the count kept per class, the cap it was held to (null: none), counts. */
 export interface SplitBalance {
   perClass: number;
   maxPerClass: number | null;

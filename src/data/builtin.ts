@@ -6,9 +6,9 @@
 // subjects' single short clips); the folders from the settings unless given.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeDirAtomic, writeJsonAtomic } from '../util/fs';
 import { displayPath, FULL, SMOKE, settings } from '../settings';
 import { renderRecordings } from '../synth';
+import { writeDirAtomic, writeJsonAtomic } from '../util/fs';
 import { balanceSplits, type ClassCounts, classCounts, formatCounts, type SplitsBalanceResult } from './balance';
 import { type DatasetCard, MIN_TRAIN_PER_CLASS, makeCard, writeCard } from './card';
 import { type CleanOptions, type CleanResult, findDrops } from './clean';
@@ -164,7 +164,8 @@ export async function renderBuiltinRecordings(options: BuiltinOptions = {}): Pro
     const found = await listRecordings(s.recordingsDir).catch(() => []);
     if (found.length > 0) {
       options.log?.(
-        `synth: reusing ${found.length} recordings in ${displayPath(s.recordingsDir)} (same settings; force to render again)`,
+        `synth: reusing ${found.length} recordings in ${displayPath(s.recordingsDir)} ` +
+          '(same settings; force to render again)',
       );
       return found;
     }
@@ -253,7 +254,9 @@ export async function writeBuiltin(
   const entries = await writeDataset(s.framesDir, s.datasetDir, balancing.kept, { split, number: options.number });
   const card = await makeCard(s.datasetDir, entries, {
     name: 'builtin',
-    source: `synthetic recordings (src/synth: ${s.subjects} subjects, seed ${s.seed}), frames extracted with ffmpeg${extraction.fps ? ` at ${extraction.fps} fps` : ''}`,
+    source:
+      `synthetic recordings (src/synth: ${s.subjects} subjects, seed ${s.seed}), frames extracted with ffmpeg` +
+      (extraction.fps ? ` at ${extraction.fps} fps` : ''),
     seed: s.seed,
     smoke: s.smoke,
     split,
@@ -301,7 +304,8 @@ export async function buildBuiltinDataset(options: BuiltinOptions = {}): Promise
     }),
   );
   log(
-    `frames: ${extraction.frames} labelled (${formatCounts(extraction.counts)}), ${extraction.ambiguous} ambiguous and ${extraction.unlabelled} unlabelled skipped`,
+    `frames: ${extraction.frames} labelled (${formatCounts(extraction.counts)}), ` +
+      `${extraction.ambiguous} ambiguous and ${extraction.unlabelled} unlabelled skipped`,
   );
 
   const { index, cleaning } = await timed('clean', () =>
@@ -332,7 +336,8 @@ export async function buildBuiltinDataset(options: BuiltinOptions = {}): Promise
   }
   if (balancing.splits.train.perClass < MIN_TRAIN_PER_CLASS) {
     log(
-      `warning: the train split has ${balancing.splits.train.perClass} images per class, fewer than the ${MIN_TRAIN_PER_CLASS} wanted${s.smoke ? ' (expected in smoke mode)' : ''}`,
+      `warning: the train split has ${balancing.splits.train.perClass} images per class, fewer than the ` +
+        `${MIN_TRAIN_PER_CLASS} wanted${s.smoke ? ' (expected in smoke mode)' : ''}`,
     );
   }
 
@@ -340,7 +345,8 @@ export async function buildBuiltinDataset(options: BuiltinOptions = {}): Promise
     writeBuiltin(options, { extraction, framesCount: index.entries.length, cleaning, balancing, split }),
   );
   log(
-    `dataset: ${displayPath(s.datasetDir)} (${written.entries.length} images), card ${displayPath(written.cardFiles.json)} and ${displayPath(written.cardFiles.markdown)}`,
+    `dataset: ${displayPath(s.datasetDir)} (${written.entries.length} images), ` +
+      `card ${displayPath(written.cardFiles.json)} and ${displayPath(written.cardFiles.markdown)}`,
   );
   return { dir: s.datasetDir, recordings, extraction, cleaning, balancing, split, ...written, timings };
 }

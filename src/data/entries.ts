@@ -3,11 +3,11 @@
 // so `kombat dataset validate` can list them all at once.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { mapLimit } from '../pool/limit';
 import { sha256File } from '../util/hash';
 import { CLASSES, type ClassName, IMAGE_EXTENSIONS } from './layout';
 import { manifestPath, readManifest } from './manifest';
 import { parseImageName } from './naming';
-import { mapLimit } from '../pool/limit';
 
 export interface DatasetEntry {
   /** Relative to the dataset folder, with '/': e.g. punch/s01_c02_00017.jpg. */
@@ -179,25 +179,16 @@ export async function indexDataset(dir: string): Promise<DatasetIndex> {
       });
     });
   }
-  const untracked = [...onDisk.keys()].filter((f) => !listed.has(f)).sort();
-  if (hasManifest && untracked.length > 0) {
-    for (const file of untracked)
+  const untracked = [...onDisk].filter(([file]) => !listed.has(file)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (hasManifest) {
+    for (const [file] of untracked)
       issues.push({ severity: 'warning', file, message: 'not in manifest.csv (subject taken from its name)' });
   }
-  const hashes = await mapLimit(untracked, 8, (f) => sha256File(path.join(dir, f)));
-  untracked.forEach((file, i) => {
+  const hashes = await mapLimit(untracked, 8, ([file]) => sha256File(path.join(dir, file)));
+  for (const [i, [file, label]] of untracked.entries()) {
     const { subject, clip, frame } = parseImageName(file);
-    entries.push({
-      file,
-      label: onDisk.get(file)!,
-      subject,
-      clip,
-      frame,
-      source: file,
-      sha256: hashes[i],
-      tracked: false,
-    });
-  });
+    entries.push({ file, label, subject, clip, frame, source: file, sha256: hashes[i], tracked: false });
+  }
   return {
     dir,
     name: path.basename(path.resolve(dir)),

@@ -1,8 +1,8 @@
 // Scoring an exported classifier on every image of a dataset folder (any split, any layout the
 // data tools accept): what `kombat evaluate` prints.
 
-import type * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
 import { indexDataset } from '../data/entries';
 import { labelIndex, type Task } from '../data/tasks';
 import { cachedFeatures } from '../features/cache';

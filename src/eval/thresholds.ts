@@ -21,7 +21,7 @@ export const BINARY_GRID = thresholdRange(0.1, 0.9, 0.05);
 
 export const BINARY_ACTIONS: readonly Action[] = ['punch', 'none'];
 
-/** The binary model's rule (punch when its output >= `threshold`) scored as a punch / none classifier; kicks count as none. */
+/** The binary model's rule (punch when its output >= `threshold`) as a punch / none classifier; kicks count as none. */
 export function binaryActionMetrics(outputs: Float32Array, labels: string[], threshold: number): Metrics {
   const truth = labels.map((l) => (actionOf(l) === 'punch' ? 0 : 1));
   const predicted = labels.map((_, i) =>
@@ -49,8 +49,9 @@ export function binaryThresholdSweep(
 }
 
 export const THRESHOLD_RULE =
-  'maximise the mean F1 of punch and kick actions on the validation split, subject to precision >= recall for each action ' +
-  '(a wrong action costs more than a missed frame); ties go to the higher thresholds; if no point satisfies the constraint, the best F1 overall';
+  'maximise the mean F1 of punch and kick actions on the validation split, subject to precision >= recall for ' +
+  'each action (a wrong action costs more than a missed frame); ties go to the higher thresholds; if no point ' +
+  'satisfies the constraint, the best F1 overall';
 
 export interface Choice<P> {
   point: P;

@@ -1,8 +1,9 @@
 // A trained head exported for the game and for `kombat evaluate`: the layers-format model plus
 // metadata.json saying everything needed to use it (classes, MobileNet variant, layer, input size,
 // preprocessing, thresholds) and where it came from (training-data hash, metrics, backend).
-import type * as tf from '@tensorflow/tfjs';
+
 import * as path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
 import type { Environment } from '../backend';
 import type { Task } from '../data/tasks';
 import { type MetricsSummary, summariseMetrics } from '../eval/metrics';

@@ -2,11 +2,12 @@
 // metadata.json, written to a temporary folder and renamed into place, so an interrupted export
 // never leaves a half-written model. Weights can be stored quantised (./quantise.ts), which tfjs
 // dequantises on load.
-import * as tf from '@tensorflow/tfjs';
+
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeDirAtomic } from '../util/fs';
+import * as tf from '@tensorflow/tfjs';
 import { folderHandler } from '../mobilenet/io';
+import { writeDirAtomic } from '../util/fs';
 import { quantise, type WeightFormat } from './quantise';
 
 export interface SavedModel<M> {

@@ -1,12 +1,13 @@
 // Whether an exported model still matches the data and configuration it would be trained from now:
 // the same training-data hash, feature spec and hyper-parameters. Chapter 08 re-exports a matching
 // model instead of training it again.
-import type * as tf from '@tensorflow/tfjs';
+
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
 import type { FeatureSpec } from '../features/spec';
-import type { Hyperparams } from '../train/train';
 import { displayPath } from '../settings';
+import type { Hyperparams } from '../train/train';
 import { exists } from '../util/fs';
 import type { ClassifierMetadata } from './classifier';
 import { loadSavedModel } from './model-io';

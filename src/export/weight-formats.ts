@@ -1,9 +1,10 @@
 // Which weight format ships: each format (float32, uint16, uint8) is saved, loaded back from disk
 // and measured on the validation and test features against the float32 model; the rule below
 // picks one, and shipVariant copies the measured folder into place. Chapter 08 runs this.
-import type * as tf from '@tensorflow/tfjs';
+
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
 import { actionsOf, predict, predictedClasses } from '../eval/evaluate';
 import { computeMetrics, type MetricsSummary, summariseMetrics } from '../eval/metrics';
 import { gameActions } from '../eval/thresholds';
@@ -77,11 +78,10 @@ export async function exportVariants(
     const metrics = {} as VariantResult['metrics'];
     for (const split of ['val', 'test'] as const) {
       const classes = predictedClasses(out[split], units);
-      classes.forEach((c, i) => (same += c === refClasses[split][i] ? 1 : 0));
-      actionsOf(task, out[split], metadata.thresholds).forEach(
-        (a, i) => (sameAction += a === refActions[split][i] ? 1 : 0),
-      );
-      out[split].forEach((v, i) => (maxAbsDiff = Math.max(maxAbsDiff, Math.abs(v - reference[split][i]))));
+      for (const [i, c] of classes.entries()) if (c === refClasses[split][i]) same++;
+      for (const [i, a] of actionsOf(task, out[split], metadata.thresholds).entries())
+        if (a === refActions[split][i]) sameAction++;
+      maxAbsDiff = Math.max(maxAbsDiff, maxAbsDifference(out[split], reference[split]));
       const set = data[split];
       const m = computeMetrics(set.y, classes, set.classes);
       metrics[split] = summariseMetrics(m);
@@ -111,8 +111,9 @@ export async function exportVariants(
 }
 
 export const FORMAT_RULE =
-  'ship the smallest weight format whose reloaded model gives the same predicted class and the same game action as float32 ' +
-  'on every validation and test frame, with no probability more than 0.01 away from float32; otherwise float32';
+  'ship the smallest weight format whose reloaded model gives the same predicted class and the same game action ' +
+  'as float32 on every validation and test frame, with no probability more than 0.01 away from float32; ' +
+  'otherwise float32';
 
 /** The format to ship by FORMAT_RULE. */
 export function chooseFormat(results: VariantResult[], maxDiff = 0.01): VariantResult {

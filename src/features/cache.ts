@@ -5,13 +5,13 @@
 // header, size or checksum does not match is treated as missing and recomputed.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../util/fs';
-import { sha256 } from '../util/hash';
 import type { ImageError } from '../image/decode';
 import type { FeatureExtractor } from '../mobilenet/model';
 import { modelName } from '../mobilenet/source';
-import { settings } from '../settings';
 import type { Fit } from '../preprocess';
+import { settings } from '../settings';
+import { writeFileAtomic } from '../util/fs';
+import { sha256 } from '../util/hash';
 import { type ExtractOptions, extractFiles } from './extract';
 
 const MAGIC = 'KBF1';

@@ -5,8 +5,9 @@
 // embedBatch, so the features are bitwise the same however many threads run. A worker decodes its
 // next batch while it embeds the current one; tensors live only inside one batch, so memory stays
 // flat however many images pass through.
-import * as tf from '@tensorflow/tfjs';
+
 import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../backend';
 import { ImageError, type RgbImage, readImage } from '../image/decode';
 import type { FeatureExtractor } from '../mobilenet/model';
@@ -66,7 +67,10 @@ export const MIN_PARALLEL_FILES = 64;
  * (KOMBAT_WORKERS, else 2 from 64 files on with a single-threaded backend: tfjs-node already uses
  * every core). Never more than there are batches.
  */
-export function featureWorkers(files: number, { workers, batchSize = DEFAULT_BATCH_SIZE }: ExtractOptions = {}): number {
+export function featureWorkers(
+  files: number,
+  { workers, batchSize = DEFAULT_BATCH_SIZE }: ExtractOptions = {},
+): number {
   return poolSize(files, {
     requested: workers,
     minUnits: MIN_PARALLEL_FILES,
@@ -113,7 +117,7 @@ export async function embedBatch(
   }
   const values = await out.data();
   out.dispose();
-  ok.forEach(({ row }, i) => rows.set(values.subarray(i * d, (i + 1) * d), row * d));
+  for (const [i, { row }] of ok.entries()) rows.set(values.subarray(i * d, (i + 1) * d), row * d);
 }
 
 /**

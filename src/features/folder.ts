@@ -2,8 +2,8 @@
 // does not hold them: what `kombat features` runs ahead of sweeps and training.
 import * as path from 'node:path';
 import { validIndex } from '../data/entries';
-import { type FeatureSpec, extractorFor } from './spec';
 import { cachedFeatures } from './cache';
+import { extractorFor, type FeatureSpec } from './spec';
 
 export interface FolderFeaturesResult {
   images: number;
@@ -34,7 +34,8 @@ export async function cacheFolderFeatures(
   }
   const extractor = await extractorFor(spec);
   options.log?.(
-    `${files.length} images; MobileNet v1 alpha ${spec.alpha}, ${spec.inputSize[1]}x${spec.inputSize[0]} (${spec.fit}), ${spec.layer}: ${extractor.featureSize} features`,
+    `${files.length} images; MobileNet v1 alpha ${spec.alpha}, ${spec.inputSize[1]}x${spec.inputSize[0]} ` +
+      `(${spec.fit}), ${spec.layer}: ${extractor.featureSize} features`,
   );
   const result = await cachedFeatures(extractor, files, { hashes, onBatch: options.onBatch });
   if (result.failed.length > 0)

@@ -3,6 +3,7 @@
 // for one layer. The values go to the ordinary feature cache under each layer's own key, so a
 // later `truncate(layer)` + cachedFeatures / splitFeatures finds them there.
 import * as tf from '@tensorflow/tfjs';
+import type { Task } from '../data/tasks';
 import { ImageError, type RgbImage } from '../image/decode';
 import { DEFAULT_LAYER, type FeatureExtractor, type MobileNet } from '../mobilenet/model';
 import { type Fit, rgbTensor, toModelInput } from '../preprocess';
@@ -10,7 +11,6 @@ import { median } from '../util/stats';
 import { cacheKeys, FeatureCache, keyOf } from './cache';
 import { decodeBatch } from './extract';
 import { type ExampleSet, type SplitFeatures, splitFeatures } from './sets';
-import { type Task } from '../data/tasks';
 
 /** The layers chapter 03 compares: the last three pointwise blocks and the article's pooling layer. */
 export const CANDIDATE_LAYERS: readonly string[] = [
@@ -97,7 +97,8 @@ export async function cachedLayerFeatures(
   const missing: number[] = [];
   for (let i = 0; i < files.length; i++) {
     const hits = await Promise.all(caches.map((c) => c.get(keys[i])));
-    if (hits.every((h) => h !== undefined)) hits.forEach((h, k) => layers[k].features.set(h!, i * sizes[k]));
+    const found = hits.filter((h): h is Float32Array => h !== undefined);
+    if (found.length === hits.length) for (const [k, h] of found.entries()) layers[k].features.set(h, i * sizes[k]);
     else missing.push(i);
   }
 

@@ -8,7 +8,7 @@ import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
 import type { FeatureExtractor } from '../mobilenet/model';
 import { cachedFeatures } from './cache';
 
-/** Features with class indices: what a head trains and is scored on. One output unit (binary) when `classes` has two entries. */
+/** Features with class indices: what a head trains and is scored on (one output unit when `classes` has two). */
 export interface FeatureSet {
   x: Float32Array;
   featureSize: number;
@@ -95,7 +95,7 @@ export async function splitFeatures(
   const bySplit = (name: SplitName): [FeatureSet, Example[]] => {
     const idx = examples.map((e, i) => (e.split === name ? i : -1)).filter((i) => i >= 0);
     const x = new Float32Array(idx.length * d);
-    idx.forEach((i, r) => x.set(result.features.subarray(i * d, (i + 1) * d), r * d));
+    for (const [r, i] of idx.entries()) x.set(result.features.subarray(i * d, (i + 1) * d), r * d);
     const y = Int32Array.from(idx, (i) => labelIndex(task, examples[i].label));
     return [{ x, featureSize: d, y, classes: TASK_CLASSES[task] }, idx.map((i) => examples[i])];
   };

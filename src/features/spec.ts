@@ -1,7 +1,13 @@
 // What a feature vector is: the MobileNet variant, its input size, the layer it is cut at and how
 // images of another aspect are fitted. Features of different specs never mix (the cache keys on
 // the spec), and an exported classifier records the spec it was trained on.
-import { DEFAULT_INPUT_SIZE, DEFAULT_LAYER, type FeatureExtractor, loadMobileNet, type MobileNet } from '../mobilenet/model';
+import {
+  DEFAULT_INPUT_SIZE,
+  DEFAULT_LAYER,
+  type FeatureExtractor,
+  loadMobileNet,
+  type MobileNet,
+} from '../mobilenet/model';
 import { type Alpha, DEFAULT_ALPHA } from '../mobilenet/source';
 import type { Fit, InputSize } from '../preprocess';
 
@@ -25,6 +31,10 @@ export const ARTICLE_FEATURES: FeatureSpec = {
 const loaded = new Map<string, Promise<MobileNet>>();
 export async function extractorFor(spec: FeatureSpec): Promise<FeatureExtractor> {
   const key = `${spec.alpha}/${spec.inputSize.join('x')}`;
-  if (!loaded.has(key)) loaded.set(key, loadMobileNet({ alpha: spec.alpha, inputSize: spec.inputSize }));
-  return (await loaded.get(key)!).truncate(spec.layer, spec.fit);
+  let mobilenet = loaded.get(key);
+  if (!mobilenet) {
+    mobilenet = loadMobileNet({ alpha: spec.alpha, inputSize: spec.inputSize });
+    loaded.set(key, mobilenet);
+  }
+  return (await mobilenet).truncate(spec.layer, spec.fit);
 }

@@ -4,7 +4,7 @@
 import { initBackend } from '../backend';
 import { type FeatureExtractor, loadMobileNet } from '../mobilenet/model';
 import type { TaskFunction } from '../pool/workers';
-import { type BatchOutput, embedFiles, type ExtractorSpec } from './extract';
+import { type BatchOutput, type ExtractorSpec, embedFiles } from './extract';
 
 async function load(spec: ExtractorSpec): Promise<FeatureExtractor> {
   // The parent already announced its backend; one line per worker would only be noise.

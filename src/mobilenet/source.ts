@@ -4,8 +4,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exists, writeDirAtomic } from '../util/fs';
 import { displayPath, settings } from '../settings';
+import { exists, writeDirAtomic } from '../util/fs';
 
 export type Alpha = 0.25 | 0.5 | 0.75 | 1.0;
 export const ALPHAS: readonly Alpha[] = [0.25, 0.5, 0.75, 1.0];

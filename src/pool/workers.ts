@@ -54,7 +54,12 @@ export const DEFAULT_MAX_WORKERS = 2;
  */
 export function poolSize(
   units: number,
-  { requested, minUnits = 2, cap = units, pays = true }: { requested?: number; minUnits?: number; cap?: number; pays?: boolean } = {},
+  {
+    requested,
+    minUnits = 2,
+    cap = units,
+    pays = true,
+  }: { requested?: number; minUnits?: number; cap?: number; pays?: boolean } = {},
 ): number {
   let n = requested ?? settings().workers;
   if (n === undefined) {
@@ -104,10 +109,13 @@ function aborted(signal: AbortSignal): Error {
 /** `items` through the task, in input order; see the file comment. */
 export async function mapInWorkers<S, I, O>(items: readonly I[], options: MapOptions<S, I, O>): Promise<O[]> {
   const inFlight = options.inFlight ?? 1;
-  if (!Number.isInteger(inFlight) || inFlight < 1) throw new Error(`inFlight must be a whole number >= 1, got ${inFlight}`);
+  if (!Number.isInteger(inFlight) || inFlight < 1)
+    throw new Error(`inFlight must be a whole number >= 1, got ${inFlight}`);
   options.signal?.throwIfAborted();
   if (items.length === 0) return [];
-  return options.workers <= 1 || items.length === 1 ? mapHere(items, options, inFlight) : mapThreads(items, options, inFlight);
+  return options.workers <= 1 || items.length === 1
+    ? mapHere(items, options, inFlight)
+    : mapThreads(items, options, inFlight);
 }
 
 async function mapHere<S, I, O>(items: readonly I[], options: MapOptions<S, I, O>, inFlight: number): Promise<O[]> {
@@ -143,8 +151,9 @@ async function mapThreads<S, I, O>(items: readonly I[], options: MapOptions<S, I
         failed = true;
         reject(err);
       };
-      const onAbort = () => fail(aborted(options.signal!));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const { signal } = options;
+      const onAbort = () => fail(signal ? aborted(signal) : new Error('interrupted'));
+      signal?.addEventListener('abort', onAbort, { once: true });
       const feed = (worker: Worker, running: Set<number>) => {
         while (!failed && next < items.length && running.size < inFlight) {
           const id = next++;
@@ -173,7 +182,7 @@ async function mapThreads<S, I, O>(items: readonly I[], options: MapOptions<S, I
               return;
             }
             if (++finished === items.length) {
-              options.signal?.removeEventListener('abort', onAbort);
+              signal?.removeEventListener('abort', onAbort);
               resolve();
             } else feed(worker, running);
           }

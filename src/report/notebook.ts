@@ -21,7 +21,8 @@ interface Shared {
 let shared: Shared | undefined;
 
 async function withRenderer<T>(fn: (r: FigureRenderer) => Promise<T>): Promise<T> {
-  const s: Shared = shared ?? (shared = { renderer: FigureRenderer.launch(), users: 0 });
+  shared ??= { renderer: FigureRenderer.launch(), users: 0 };
+  const s = shared;
   clearTimeout(s.timer);
   s.users++;
   try {
@@ -54,5 +55,7 @@ export async function notebookFigure(
   figure: Figure,
   opts: { dir?: string; size?: ImageSize } = {},
 ): Promise<FigureFiles & { bytes: Buffer }> {
-  return withRenderer((renderer) => writeFigures(opts.dir ?? figuresDir(), name, figure, { renderer, size: opts.size }));
+  return withRenderer((renderer) =>
+    writeFigures(opts.dir ?? figuresDir(), name, figure, { renderer, size: opts.size }),
+  );
 }

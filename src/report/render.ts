@@ -53,7 +53,8 @@ export function findChromium(): string | undefined {
 }
 
 const INSTALL_HINT =
-  "Install Debian's chromium with `make setup` (or `apt-get install chromium`), or set CHROMIUM_PATH to a Chromium or Chrome executable.";
+  "Install Debian's chromium with `make setup` (or `apt-get install chromium`), or set CHROMIUM_PATH to a " +
+  'Chromium or Chrome executable.';
 
 /** One headless Chromium with plotly.js loaded, reused for every figure until close(). */
 export class FigureRenderer {
@@ -65,7 +66,8 @@ export class FigureRenderer {
   static async launch(executablePath = findChromium()): Promise<FigureRenderer> {
     if (!executablePath)
       throw new Error(
-        `No Chromium found for rendering figures (looked at CHROMIUM_PATH, /usr/bin/chromium, chromium and chromium-browser on PATH). ${INSTALL_HINT}`,
+        'No Chromium found for rendering figures (looked at CHROMIUM_PATH, /usr/bin/chromium, chromium and ' +
+          `chromium-browser on PATH). ${INSTALL_HINT}`,
       );
     let browser: Browser;
     try {
@@ -138,7 +140,10 @@ export function figureHtml(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${attr(title)}</title>
 <script src="${attr(opts.plotlySrc ?? PLOTLY_FILE)}"></script>
-<style>html, body { margin: 0; background: white; } #plot { max-width: ${width}px; height: ${height}px; margin: 0 auto; }</style>
+<style>
+html, body { margin: 0; background: white; }
+#plot { max-width: ${width}px; height: ${height}px; margin: 0 auto; }
+</style>
 </head>
 <body>
 <div id="plot"></div>

@@ -11,7 +11,14 @@ import { settings } from '../settings';
 export const RESULTS_FORMAT = 2;
 
 /** The results files, one per chapter that measures something (new chapters add theirs here). */
-export const CHAPTERS = ['03-layer-choice', '04-binary', '05-ternary', '06-sweeps', '07-evaluation', '08-export'] as const;
+export const CHAPTERS = [
+  '03-layer-choice',
+  '04-binary',
+  '05-ternary',
+  '06-sweeps',
+  '07-evaluation',
+  '08-export',
+] as const;
 export type Chapter = (typeof CHAPTERS)[number];
 
 export interface Machine {

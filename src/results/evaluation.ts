@@ -1,7 +1,7 @@
 // Chapter 07: the final models on every split, and the game's decision rule on them. The thresholds
 // are chosen on the validation split by the rule in eval/thresholds.ts and reported once on test,
 // next to the article's. thresholdStudy computes it all; evaluationResults is the results file.
-import { type Task, TASKS } from '../data/tasks';
+import { TASKS, type Task } from '../data/tasks';
 import { actionMetrics, predict, type ThresholdPoint, thresholdSweep } from '../eval/evaluate';
 import type { Metrics, SplitScores } from '../eval/metrics';
 import { splitScores } from '../eval/metrics';
@@ -160,7 +160,11 @@ export function evaluationResults(
       article: ARTICLE_THRESHOLDS,
       chosen: study.chosen,
       constrained: study.choice.constrained,
-      binary: { article: ARTICLE_THRESHOLDS.any, chosen: study.binaryChosen, constrained: study.binaryChoice.constrained },
+      binary: {
+        article: ARTICLE_THRESHOLDS.any,
+        chosen: study.binaryChosen,
+        constrained: study.binaryChoice.constrained,
+      },
       ternary: scored('ternary'),
       binaryActions: scored('binary'),
     },

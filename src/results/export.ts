@@ -2,13 +2,20 @@
 // provenance still matches (else trained again, seeded: the same weights), every weight format is
 // measured after reloading and the rule picks the one that ships, and the shipped folders are
 // checked once more: reloaded = measured, and end to end from JPEG files = the cached-feature path.
-import type * as tf from '@tensorflow/tfjs';
+
 import * as path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
 import { tf as tfjs } from '../backend';
 import type { ProjectConfig } from '../config';
-import { type Task, TASKS } from '../data/tasks';
+import { TASKS, type Task } from '../data/tasks';
 import { actionsOf, predict } from '../eval/evaluate';
-import { type ClassifierMetadata, classifierMetadata, finalModelDir, finalModelName, loadClassifier } from '../export/classifier';
+import {
+  type ClassifierMetadata,
+  classifierMetadata,
+  finalModelDir,
+  finalModelName,
+  loadClassifier,
+} from '../export/classifier';
 import { loadSavedModel } from '../export/model-io';
 import { findReusable } from '../export/provenance';
 import type { WeightFormat } from '../export/quantise';
@@ -109,12 +116,20 @@ export interface Shipped {
 }
 
 /** Every weight format of a master, measured after reloading; the one FORMAT_RULE picks, shipped. */
-export async function shipFinalModel(task: Task, master: Master): Promise<{ variants: VariantResult[]; shipped: Shipped }> {
+export async function shipFinalModel(
+  task: Task,
+  master: Master,
+): Promise<{ variants: VariantResult[]; shipped: Shipped }> {
   const variants = await exportVariants(master.model, master.metadata, master.data, variantsDir());
   const pick = chooseFormat(variants);
   const target = finalModelDir(task);
   await shipVariant(pick, target);
-  const shipped = { format: pick.format, dir: displayPath(target), weightBytes: pick.weightBytes, folderBytes: await folderBytes(target) };
+  const shipped = {
+    format: pick.format,
+    dir: displayPath(target),
+    weightBytes: pick.weightBytes,
+    folderBytes: await folderBytes(target),
+  };
   return { variants, shipped };
 }
 

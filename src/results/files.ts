@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { settings } from '../settings';
 import { readJsonIfPresent, writeJsonAtomic } from '../util/fs';
-import { type Chapter, CHAPTERS, RESULTS_FORMAT } from './common';
+import { CHAPTERS, type Chapter, RESULTS_FORMAT } from './common';
 import type { EvaluationResults } from './evaluation';
 import type { ExportResults } from './export';
 import type { LayerChoiceResults } from './layer-choice';

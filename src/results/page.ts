@@ -4,9 +4,10 @@
 // stage: a section whose chapter has not run is left out. Images are relative links (PNG/JPEG), so
 // the page renders on any Git host; each figure links to its interactive HTML version when there
 // is one.
-import { parse } from 'csv-parse/sync';
+
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import type { Environment } from '../backend';
 import type { DatasetCard } from '../data/card';
 import { SPLITS } from '../data/split';
@@ -16,7 +17,7 @@ import type { Thresholds } from '../game/decision';
 import { settings } from '../settings';
 import { readJsonIfPresent, writeFileAtomic } from '../util/fs';
 import { markdownTable } from '../util/markdown';
-import { type Chapter, CHAPTERS } from './common';
+import { CHAPTERS, type Chapter } from './common';
 import { type ChapterResults, type ResultsByChapter, readResults } from './files';
 import type { SetupComparison } from './setups';
 

@@ -129,7 +129,8 @@ export function epochLogger(every: number, print: (line: string) => void = conso
   return (l) => {
     if (l.epoch !== 1 && l.epoch % every !== 0) return;
     const val = `val loss ${l.valLoss?.toFixed(4)} acc ${l.valAcc?.toFixed(3)}`;
-    print(`  epoch ${String(l.epoch).padStart(3)}: loss ${l.loss.toFixed(4)} acc ${l.acc.toFixed(3)} | ${val} (${l.seconds.toFixed(2)} s)`);
+    const train = `loss ${l.loss.toFixed(4)} acc ${l.acc.toFixed(3)}`;
+    print(`  epoch ${String(l.epoch).padStart(3)}: ${train} | ${val} (${l.seconds.toFixed(2)} s)`);
   };
 }
 

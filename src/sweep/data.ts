@@ -2,11 +2,11 @@
 // augmented training frames, validation and test on originals (splitFeatures does the split).
 import * as path from 'node:path';
 import { initBackend } from '../backend';
-import { loadExamples, type SplitFeatures, splitFeatures, type FeatureSet } from '../features/sets';
-import { exists } from '../util/fs';
-import { settings } from '../settings';
-import { type FeatureSpec, extractorFor } from '../features/spec';
 import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
+import { type FeatureSet, loadExamples, type SplitFeatures, splitFeatures } from '../features/sets';
+import { extractorFor, type FeatureSpec } from '../features/spec';
+import { settings } from '../settings';
+import { exists } from '../util/fs';
 
 export interface SweepDataOptions {
   task: Task;

@@ -1,12 +1,12 @@
 // Where a sweep's outcome goes: the table as CSV (reports/sweep.csv), and the best set-up into
 // models/config.json's hyperparams, where the later chapters (07 game thresholds, 08 export) read it.
 import * as path from 'node:path';
-import { type Task } from '../data/tasks';
 import { configPath, type ProjectConfig, readConfig, updateConfig } from '../config';
-import { settings } from '../settings';
-import { CORRECTED } from '../train/setups';
+import type { Task } from '../data/tasks';
 import { evaluateHead } from '../eval/evaluate';
 import type { SplitFeatures } from '../features/sets';
+import { settings } from '../settings';
+import { CORRECTED } from '../train/setups';
 import { type Hyperparams, trainHead } from '../train/train';
 import { relabel } from './data';
 import type { SweepResult } from './sweep';

@@ -1,9 +1,10 @@
 // The hyper-parameter search space as plain data: a list of candidate values per parameter. A
 // sweep is either the whole grid or a seeded random sample of distinct grid points (random search
 // over the same values), so the same space and seed always give the same trials in the same order.
-import { mulberry32, shuffle } from '../util/random';
+
 import { type Profile, settings } from '../settings';
 import type { Hyperparams } from '../train/train';
+import { mulberry32, shuffle } from '../util/random';
 
 /** The hyper-parameters a sweep varies; the rest (loss, class weights, seed) stay fixed. */
 export const SWEPT = ['learningRate', 'hidden', 'dropout', 'batchSize'] as const;

@@ -2,13 +2,13 @@
 // validation loss), each scored on the validation split. The best trial is chosen on validation
 // alone; test accuracy is recorded for information and never used to choose.
 
+import type { Task } from '../data/tasks';
 import { evaluateHead } from '../eval/evaluate';
-import { type Task } from '../data/tasks';
+import type { FeatureSet } from '../features/sets';
+import { FULL, type Profile, settings } from '../settings';
 import { CORRECTED } from '../train/setups';
 import { type EpochLog, type Hyperparams, trainHead } from '../train/train';
-import { FULL, type Profile, settings } from '../settings';
 import { planTrials, type SearchSpace, SWEPT, type Trial, type TrialParams } from './space';
-import { type FeatureSet } from '../features/sets';
 
 /**
  * How the best trial is chosen. 'valLoss' (the default): the lowest validation cross-entropy, ties
@@ -172,7 +172,7 @@ export async function runSweep(data: SweepData, options: SweepOptions): Promise<
     const started = performance.now();
     const result = await trainHead(data.train, data.val, hp, {
       signal: options.signal,
-      onEpoch: options.onEpoch ? (log) => options.onEpoch!(trial, log) : undefined,
+      onEpoch: options.onEpoch ? (log) => options.onEpoch?.(trial, log) : undefined,
     });
     try {
       if (result.bestEpoch === 0) break; // interrupted inside the first epoch: nothing to score
@@ -184,7 +184,7 @@ export async function runSweep(data: SweepData, options: SweepOptions): Promise<
         hidden: trial.hidden,
         dropout: trial.dropout,
         batchSize: trial.batchSize,
-        valLoss: result.history[result.bestEpoch - 1].valLoss!,
+        valLoss: result.history[result.bestEpoch - 1].valLoss ?? NaN,
         valAccuracy: val.accuracy,
         valBalancedAccuracy: val.balancedAccuracy,
         bestEpoch: result.bestEpoch,
@@ -266,7 +266,7 @@ export async function seedCheck(
     for (const seed of options.seeds) {
       const trained = await trainHead(data.train, data.val, trialHyperparams(base, row, { ...result.settings, seed }));
       const valAccuracy = evaluateHead(trained.model, data.val).accuracy;
-      const valLoss = trained.history[trained.bestEpoch - 1].valLoss!;
+      const valLoss = trained.history[trained.bestEpoch - 1].valLoss ?? NaN;
       trained.model.dispose();
       check.seeds.push(seed);
       check.valLoss.push(valLoss);

@@ -23,7 +23,7 @@ import {
   walk,
   wave,
 } from '../body';
-import { randInt, range, type Rng } from '../util/random';
+import { type Rng, randInt, range } from '../util/random';
 import type { Camera } from './room';
 
 export type AmbiguousMode = 'exclude' | 'action' | 'other';

@@ -44,7 +44,6 @@ export interface ClipResult {
   actions: Record<string, number>;
 }
 
-
 export function clipBaseName(subject: string, clip: string): string {
   return `${subject}_${clip}`;
 }

@@ -1,6 +1,6 @@
 // Procedural indoor backgrounds: a back wall, a floor in perspective, an optional side wall, and
 // furniture, doors, windows and posters picked per room kind. Returned as one SVG document.
-import { range, type Rng } from '../util/random';
+import { type Rng, range } from '../util/random';
 
 export const ROOM_KINDS = [
   'living',

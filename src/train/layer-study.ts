@@ -2,6 +2,8 @@
 // every candidate layer's features come from one forward pass; the same head trains on each and is
 // scored on every split, next to the layer's cost (counted multiply-adds, measured ms per frame).
 // chooseFeatures then applies a rule stated in advance.
+
+import type { Task } from '../data/tasks';
 import { evaluateHead } from '../eval/evaluate';
 import {
   CANDIDATE_LAYERS,
@@ -12,13 +14,12 @@ import {
   multiplyAdds,
 } from '../features/layers';
 import type { ExampleSet } from '../features/sets';
+import type { FeatureSpec } from '../features/spec';
 import type { RgbImage } from '../image/decode';
 import { DEFAULT_LAYER, loadMobileNet } from '../mobilenet/model';
 import type { Alpha } from '../mobilenet/source';
 import { DEFAULT_ALPHA } from '../mobilenet/source';
 import type { Fit, InputSize } from '../preprocess';
-import { type FeatureSpec } from '../features/spec';
-import { type Task } from '../data/tasks';
 import { standardError } from '../util/stats';
 import { type Hyperparams, trainHead } from './train';
 
@@ -105,7 +106,8 @@ export async function layerStudy(options: LayerStudyOptions): Promise<LayerStudy
       });
       features.push({ input, computed: f.computed, fromCache: f.fromCache, seconds: f.seconds });
       log(
-        `${input}: features of ${f.computed + f.fromCache} images (${f.computed} computed, ${f.fromCache} cached) in ${f.seconds.toFixed(1)} s`,
+        `${input}: features of ${f.computed + f.fromCache} images (${f.computed} computed, ` +
+          `${f.fromCache} cached) in ${f.seconds.toFixed(1)} s`,
       );
       const ms = await embedLatency(multi.extractors, options.latencyImage, options.latency);
       for (const [k, extractor] of multi.extractors.entries()) {
@@ -139,7 +141,9 @@ export async function layerStudy(options: LayerStudyOptions): Promise<LayerStudy
         };
         rows.push(row);
         log(
-          `${input} ${extractor.layer}: ${ms[k].toFixed(1)} ms/image, val ${val.accuracy.toFixed(3)} (balanced ${val.balancedAccuracy.toFixed(3)}), test ${test.accuracy.toFixed(3)}, ${result.history.length} epochs`,
+          `${input} ${extractor.layer}: ${ms[k].toFixed(1)} ms/image, val ${val.accuracy.toFixed(3)} ` +
+            `(balanced ${val.balancedAccuracy.toFixed(3)}), test ${test.accuracy.toFixed(3)}, ` +
+            `${result.history.length} epochs`,
         );
       }
     } finally {
@@ -193,7 +197,10 @@ export function chooseFeatures(
   const band =
     typeof within === 'number'
       ? ''
-      : ` (${within.standardErrors} standard error${within.standardErrors === 1 ? '' : 's'} of it on ${within.n} frames)`;
-  const rule = `the ${costName} among configurations within ${(tolerance * 100).toFixed(1)} points${band} of the best validation balanced accuracy`;
+      : ` (${within.standardErrors} standard error${within.standardErrors === 1 ? '' : 's'} of it on ` +
+        `${within.n} frames)`;
+  const rule =
+    `the ${costName} among configurations within ${(tolerance * 100).toFixed(1)} points${band} ` +
+    'of the best validation balanced accuracy';
   return { chosen, best, candidates, tolerance, cost, rule };
 }

@@ -1,5 +1,5 @@
 // The article's training set-ups and the project's corrected ones, as data.
-import { type Task } from '../data/tasks';
+import type { Task } from '../data/tasks';
 import type { Hyperparams } from './train';
 
 /**
