@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { displayPath, FULL, SMOKE, settings } from '../settings';
 import { renderRecordings } from '../synth';
 import { writeDirAtomic, writeJsonAtomic } from '../util/fs';
-import { balanceSplits, type ClassCounts, classCounts, formatCounts, type SplitsBalanceResult } from './balance';
-import { type DatasetCard, MIN_TRAIN_PER_CLASS, makeCard, writeCard } from './card';
+import { balanceSplits, classCounts, formatCounts, type SplitsBalanceResult } from './balance';
+import { type CardExtraction, type DatasetCard, MIN_TRAIN_PER_CLASS, makeCard, writeCard } from './card';
 import { type CleanOptions, type CleanResult, findDrops } from './clean';
 import { writeContactSheets } from './contact';
 import { type DatasetEntry, type DatasetIndex, indexDataset } from './entries';
@@ -67,14 +67,8 @@ export interface Recording {
   clip: string;
 }
 
-export interface ExtractionSummary {
+export interface ExtractionSummary extends CardExtraction {
   dir: string;
-  recordings: number;
-  fps: number | null;
-  frames: number;
-  ambiguous: number;
-  unlabelled: number;
-  counts: ClassCounts;
   results: FramesResult[];
 }
 

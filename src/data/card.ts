@@ -20,6 +20,17 @@ export interface CardCounts {
   total: number;
 }
 
+/** Frame extraction as the card records it. */
+export interface CardExtraction {
+  recordings: number;
+  /** One rate for every recording, or null when they differ. */
+  fps: number | null;
+  frames: number;
+  ambiguous: number;
+  unlabelled: number;
+  counts: ClassCounts;
+}
+
 export interface DatasetCard {
   name: string;
   dir: string;
@@ -47,14 +58,7 @@ export interface DatasetCard {
   /** Balancing within each split (see balanceSplits): per split the count kept per class, its cap, counts. */
   balancing?: { seed: number; splits: Record<SplitName, SplitBalance> };
   /** Frame extraction: frames per class before cleaning, ambiguous and unlabelled frames skipped. */
-  extraction?: {
-    recordings: number;
-    fps: number | null;
-    frames: number;
-    ambiguous: number;
-    unlabelled: number;
-    counts: ClassCounts;
-  };
+  extraction?: CardExtraction;
   numbered: boolean;
 }
 
