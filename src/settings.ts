@@ -105,6 +105,8 @@ export interface Settings {
   mobilenetUrl?: string;
   chromium?: string;
   sampleImage?: string;
+  /** PATH's folders, where executables (chromium) are looked for. */
+  searchPath: string[];
 }
 
 /** Variables that were renamed: reading the old name would silently do nothing. */
@@ -151,6 +153,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, root = projec
     mobilenetUrl: nonEmpty(env.MOBILENET_URL),
     chromium: nonEmpty(env.CHROMIUM_PATH),
     sampleImage: nonEmpty(env.KOMBAT_SAMPLE_IMAGE),
+    searchPath: (env.PATH ?? '').split(path.delimiter).filter(Boolean),
   };
 }
 

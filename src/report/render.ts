@@ -41,10 +41,10 @@ const LAUNCH_ARGS = [
 
 /** CHROMIUM_PATH, else /usr/bin/chromium, else chromium or chromium-browser on PATH; undefined if none. */
 export function findChromium(): string | undefined {
-  const configured = settings().chromium;
+  const { chromium: configured, searchPath } = settings();
   if (configured) return configured;
   if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+  for (const dir of searchPath) {
     for (const name of ['chromium', 'chromium-browser']) {
       if (existsSync(path.join(dir, name))) return path.join(dir, name);
     }
