@@ -8,20 +8,21 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
-import type { ClassifierMetadata } from '../src/export/classifier';
-import { checkMetadata, loadHead } from '../src/export/load';
+import { decide, decideBinary } from '../src/decision';
+import { actionsOf } from '../src/eval/evaluate';
+import { loadHead } from '../src/export/load';
+import { type ClassifierMetadata, checkMetadata } from '../src/export/metadata';
 import { localFolder } from '../src/export/model-io';
 import { featureKind } from '../src/features/encoder';
 import { type Detect, fire } from '../src/game/controller';
-import { decide, decideBinary } from '../src/game/decision';
 import { ARENA, ATTACKS, Fight, FULL_LIFE, Opponent, ROUND_BREAK } from '../src/game/fight';
 import { articleCropRect, captureSize, greyscale, rgbOf } from '../src/game/frame';
 import { InferenceLoop } from '../src/game/loop';
-import { actionOf, loadGameModel, probabilitiesOf, type Verdict } from '../src/game/model';
+import { loadGameModel, probabilitiesOf, type Verdict } from '../src/game/model';
 import { fighterMoves, MOVE_KINDS } from '../src/game/moves';
 import { folderHandler } from '../src/mobilenet/io';
-import { modelsDir } from '../src/paths';
-import { mulberry32 } from '../src/random';
+import { settings } from '../src/settings';
+import { mulberry32 } from '../src/util/random';
 import { needsShared, sharedMobileNet, tempDir } from './helpers';
 
 const DT = 1 / 60;
@@ -158,16 +159,23 @@ const ternary = {
 } as unknown as ClassifierMetadata;
 
 describe('the model wrapper', () => {
-  it("calls the library's decision rule with the model's thresholds, whatever they are", () => {
+  it('the probabilities it names are the ones the decision rule reads, whatever the thresholds', () => {
     const rng = mulberry32(5);
     for (let i = 0; i < 500; i++) {
       const [a, b] = [rng(), rng()];
-      const p = { punch: Math.min(a, b), kick: Math.abs(a - b), other: 1 - Math.max(a, b) };
+      const outputs = Float32Array.of(Math.min(a, b), Math.abs(a - b), 1 - Math.max(a, b));
       const thresholds = { any: rng(), action: rng() };
-      const metadata = { ...ternary, thresholds };
-      assert.equal(actionOf(metadata, p), decide(p, thresholds));
-      const binary = { ...metadata, task: 'binary', classes: ['not-punch', 'punch'] } as ClassifierMetadata;
-      assert.equal(actionOf(binary, probabilitiesOf(binary, [a])), decideBinary(a, thresholds));
+      const p = probabilitiesOf(ternary, outputs);
+      assert.equal(
+        actionsOf('ternary', outputs, thresholds)[0],
+        decide({ punch: p.punch, kick: p.kick, other: p.other }, thresholds),
+      );
+      const binary = { ...ternary, task: 'binary', classes: ['not-punch', 'punch'] } as ClassifierMetadata;
+      const one = Float32Array.of(a);
+      assert.equal(
+        actionsOf('binary', one, thresholds)[0],
+        decideBinary(probabilitiesOf(binary, one).punch, thresholds),
+      );
     }
   });
 
@@ -217,7 +225,7 @@ describe('the inference loop', () => {
 });
 
 describe('exported models, as the page loads them', () => {
-  const exported = path.join(modelsDir, 'kombat-ternary');
+  const exported = path.join(settings().modelsDir, 'kombat-ternary');
 
   it('metadata problems name the file and the field', () => {
     const good = {
@@ -228,6 +236,7 @@ describe('exported models, as the page loads them', () => {
     const bad: [object, RegExp][] = [
       [{ ...good, task: 'four-way' }, /m\.json: "task" is "four-way", expected one of binary, ternary/],
       [{ ...good, classes: ['punch', 'other'] }, /lacks "kick"/],
+      [{ ...good, classes: ['kick', 'punch', 'other'] }, /"classes" are \[punch, kick, other\] in this order/],
       [{ ...good, task: 'binary', classes: ['punch', 'not-punch'] }, /\[not-punch, punch\]/],
       [{ ...good, features: undefined }, /missing "features"/],
       [
@@ -269,7 +278,8 @@ describe('exported models, as the page loads them', () => {
       assert.equal(tf.memory().numTensors, before);
       const total = Object.values(verdict.probabilities).reduce((a, b) => a + b, 0);
       assert.ok(Math.abs(total - 1) < 1e-5);
-      assert.equal(verdict.action, actionOf(model.metadata, verdict.probabilities));
+      const outputs = Float32Array.from(model.metadata.classes, (c) => verdict.probabilities[c]);
+      assert.equal(verdict.action, actionsOf('ternary', outputs, model.metadata.thresholds)[0]);
     } finally {
       model.dispose();
     }

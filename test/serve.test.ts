@@ -9,12 +9,12 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
-import { modelsDir } from '../src/paths';
 import type { PageSetup } from '../src/serve/api';
 import { buildPage, checkMkjs } from '../src/serve/build';
 import { globModule, globPlugin, globTree, splitGlob } from '../src/serve/glob';
 import { type RunningServer, startServer } from '../src/serve/server';
 import { mobilenetSources } from '../src/serve/setup';
+import { settings } from '../src/settings';
 import { parseScript, renderRecordings } from '../src/synth';
 import { sharedDir, tempDir } from './helpers';
 
@@ -32,7 +32,7 @@ describe('the page build and the server', () => {
     // A model folder with model.json but no metadata.json: listed with its problem.
     const broken = path.join(dir, 'models', 'half-exported');
     await fs.mkdir(broken, { recursive: true });
-    await fs.copyFile(path.join(modelsDir, 'kombat-ternary', 'model.json'), path.join(broken, 'model.json'));
+    await fs.copyFile(path.join(settings().modelsDir, 'kombat-ternary', 'model.json'), path.join(broken, 'model.json'));
     await fs.mkdir(path.join(dir, 'cache', 'mobilenet_v1_0.75_224'), { recursive: true });
     await fs.writeFile(path.join(dir, 'cache', 'mobilenet_v1_0.75_224', 'model.json'), '{}');
     server = await startServer({

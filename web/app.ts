@@ -1,12 +1,18 @@
 // The page around a game: backend, model, camera or video file, the inference loop, the HUD and
 // the messages. The game itself (canvas or MK.js) only has to define window.Detect.
 import * as tf from '@tensorflow/tfjs';
-import { urlFolder } from '../src/export/load';
-import type { RgbFrame } from '../src/game/frame';
-import { InferenceLoop, type Prediction } from '../src/game/loop';
-import { type GameModel, loadGameModel } from '../src/game/model';
-import { modelName } from '../src/mobilenet/names';
-import type { LogEntry, PageProbe, PageSetup } from '../src/serve/api';
+import {
+  type GameModel,
+  InferenceLoop,
+  type LogEntry,
+  type LoopPrediction,
+  loadGameModel,
+  modelName,
+  type PageProbe,
+  type PageSetup,
+  type RgbFrame,
+  urlFolder,
+} from '../src/browser';
 import { chooseBackend, parseBackend } from './backend';
 import type { GameAdapter } from './game';
 import { Hud } from './hud';
@@ -110,7 +116,7 @@ export async function runPage(game: GameAdapter): Promise<void> {
       moveBefore = game.playerMove();
       return window.Detect;
     },
-    onPrediction: (p: Prediction) => {
+    onPrediction: (p: LoopPrediction) => {
       last = { frame: p.frame, probabilities: p.probabilities };
       const entry: LogEntry = {
         at: p.at - started,

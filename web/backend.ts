@@ -3,7 +3,7 @@
 // software renderer, measured 7x slower than wasm here, so a software renderer counts as no GPU.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { BACKENDS, type BackendChoice, type PageBackend } from '../src/serve/api';
+import { type BackendChoice, PAGE_BACKENDS, type PageBackend } from '../src/browser';
 
 const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|softpipe|software|basic render driver|mesa offscreen/i;
 
@@ -19,8 +19,8 @@ export function webglRenderer(): string | undefined {
 }
 
 export function parseBackend(text: string): PageBackend {
-  if (!(BACKENDS as readonly string[]).includes(text)) {
-    throw new Error(`backend "${text}" is not one of ${BACKENDS.join(', ')}`);
+  if (!(PAGE_BACKENDS as readonly string[]).includes(text)) {
+    throw new Error(`backend "${text}" is not one of ${PAGE_BACKENDS.join(', ')}`);
   }
   return text as PageBackend;
 }

@@ -1,9 +1,15 @@
 // The project's own fighting game on a canvas: the Fight engine from src/game, fighters drawn with
 // the body model, life bars, rounds. Player 1 is driven through window.Detect (camera) or the keyboard.
-import { randomSubjects } from '../src/body';
-import { ARENA, Fight, Opponent } from '../src/game/fight';
-import { fighterMoves, MOVE_SEEDS, type MoveSet } from '../src/game/moves';
-import { mulberry32 } from '../src/random';
+import {
+  ARENA,
+  Fight,
+  fighterMoves,
+  MOVE_SEEDS,
+  type MoveSet,
+  mulberry32,
+  Opponent,
+  randomSubjects,
+} from '../src/browser';
 import type { GameAdapter } from './game';
 import { FighterSprites } from './sprites';
 

@@ -1,6 +1,6 @@
 // What the page needs from a game: player 1's controller (window.Detect, the MK.js contract) and
 // player 1's move, for the HUD and the tests. The project's canvas game and MK.js both provide it.
-import type { Detect } from '../src/game/controller';
+import type { Detect } from '../src/browser';
 
 declare global {
   interface Window {

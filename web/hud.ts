@@ -1,6 +1,6 @@
 // The heads-up display beside the game: what the model sees (class probabilities), what it did
 // (the action fired), and how fast (predictions per second, ms per frame, ticks in time, backend).
-import { type LoopStats, type Prediction, shareInTime } from '../src/game/loop';
+import { type LoopPrediction, type LoopStats, median, shareInTime } from '../src/browser';
 
 const ACTION_TEXT: Record<string, string> = { onPunch: 'PUNCH', onKick: 'KICK', onStand: 'STAND' };
 const FIELDS = {
@@ -55,12 +55,11 @@ export class Hud {
     this.fields[field].textContent = text;
   }
 
-  show(p: Prediction, stats: LoopStats): void {
+  show(p: LoopPrediction, stats: LoopStats): void {
     this.latencies.push(p.ms);
     if (this.latencies.length > 50) this.latencies.shift();
-    const median = [...this.latencies].sort((a, b) => a - b)[this.latencies.length >> 1];
     this.set('rate', stats.rate.toFixed(1));
-    this.set('ms', `${p.ms.toFixed(0)} (median ${median.toFixed(0)})`);
+    this.set('ms', `${p.ms.toFixed(0)} (median ${median(this.latencies).toFixed(0)})`);
     this.set('inTime', `${(100 * shareInTime(stats)).toFixed(0)}% of ${stats.ticks + stats.late}`);
     const names = Object.keys(p.probabilities);
     if (names.join() !== [...this.bars.keys()].join()) this.makeBars(names);

@@ -1,6 +1,6 @@
 // Where frames come from: the webcam, or a video file the user picks. Each failure becomes one
 // sentence for the page (denied, no camera, camera busy or unplugged, not a video).
-import { ARTICLE_CROP, articleCropRect, captureSize, greyscale, type RgbFrame, rgbOf } from '../src/game/frame';
+import { ARTICLE_CROP, articleCropRect, captureSize, greyscale, type RgbFrame, rgbOf } from '../src/browser';
 
 /** Frames wider than this are scaled down on the canvas first: the model sees 224x224 anyway. */
 export const MAX_CAPTURE_WIDTH = 640;
@@ -16,7 +16,10 @@ export function cameraMessage(err: unknown): string {
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return `Camera access was denied. Allow the camera for this page (the camera icon in the address bar) and press "Use camera". ${keyboard}`;
+      return (
+        'Camera access was denied. Allow the camera for this page (the camera icon in the address bar) ' +
+        `and press "Use camera". ${keyboard}`
+      );
     case 'NotFoundError':
     case 'OverconstrainedError':
       return `No camera was found. Plug one in and press "Use camera". ${keyboard}`;

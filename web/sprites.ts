@@ -1,7 +1,6 @@
 // Fighter pictures: the body model's SVG for a pose, rasterised once per animation frame and kept,
 // so the game draws bitmaps at 60 frames per second instead of parsing SVG every frame.
-import { drawBody, type Subject } from '../src/body';
-import { type Move, type MoveKind, type MoveSet, poseAt } from '../src/game/moves';
+import { drawBody, type Move, type MoveKind, type MoveSet, poseAt, type Subject } from '../src/browser';
 
 /** Animation frames rasterised per game second. */
 export const SPRITE_FPS = 24;

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { initBackend } from '../backend';
-import { evaluateFolder } from '../eval/folder';
-import type { Metrics } from '../eval/metrics';
-import { loadClassifier } from '../export/classifier';
+import { evaluateFolder, type Metrics } from '../eval';
+import { loadClassifier } from '../export';
 import { progressBar } from './progress';
 
 /** Exactly the fields `--json` promises, in this order. */
@@ -39,7 +38,8 @@ export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
     .description(
-      'score an exported model (kombat train) on every image of a dataset folder: accuracy, per-class precision/recall/F1, confusion matrix',
+      'score an exported model (kombat train) on every image of a dataset folder: accuracy, per-class ' +
+        'precision/recall/F1, confusion matrix',
     )
     .requiredOption('--model <dir>', 'model folder with model.json, weights.bin and metadata.json')
     .requiredOption('--data <dir>', 'dataset folder: <class>/ image folders (every image counts, whatever its split)')

@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { displayPath } from '../paths';
-import { buildPage } from '../serve/build';
-import { playAndCapture } from '../serve/measure';
-import { DEFAULT_PORT, HOST, type ServerOptions, startServer } from '../serve/server';
+import { buildPage, HOST, playAndCapture, type ServerOptions, startServer } from '../serve';
+import { displayPath } from '../settings';
+import { formatSpread } from '../util';
 import { positiveInt } from './options';
 
 function port(text: string): number {
@@ -13,7 +12,7 @@ function port(text: string): number {
 }
 
 interface ServeOpts {
-  port: number;
+  port?: number;
   model?: string;
   modelsDir?: string;
   mkjs?: string;
@@ -25,9 +24,12 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(`build the game page and serve it, the models and MobileNet on ${HOST} only; open the printed URL`)
-    .option('--port <n>', 'port (0: any free one)', port, DEFAULT_PORT)
-    .option('--model <dir>', 'exported model folder the page starts with (default: models/kombat-ternary)')
-    .option('--models-dir <dir>', 'folder of exported models to offer (default: models/)')
+    .option('--port <n>', 'port (0: any free one; default KOMBAT_PORT, else 8642)', port)
+    .option(
+      '--model <dir>',
+      'exported model folder the page starts with (default: kombat-ternary in the models folder)',
+    )
+    .option('--models-dir <dir>', 'folder of exported models to offer (default: KOMBAT_MODELS_DIR, else models/)')
     .option(
       '--mkjs <folder>',
       "also serve the article's MK.js: the mk/ folder of a clone of github.com/mgechev/mk-tfjs",
@@ -49,8 +51,8 @@ export function registerServe(program: Command): void {
         );
         const m = report.msPerFrame;
         console.log(
-          `${displayPath(path.resolve(opts.screenshot))}: ${report.backend}, ms/frame min ${m.min.toFixed(1)} median ` +
-            `${m.median.toFixed(1)} max ${m.max.toFixed(1)}, ticks in time ${(100 * report.ticksInTime).toFixed(1)}%, ` +
+          `${displayPath(path.resolve(opts.screenshot))}: ${report.backend}, ms/frame ${formatSpread(m, 1)}, ` +
+            `ticks in time ${(100 * report.ticksInTime).toFixed(1)}%, ` +
             `numTensors ${report.tensors.first} throughout ${report.seconds} s`,
         );
         return;

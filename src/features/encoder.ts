@@ -7,7 +7,7 @@ import type { Alpha } from '../mobilenet/names';
 import type { FeatureExtractor } from '../mobilenet/network';
 import { loadMobileNetModel, truncate } from '../mobilenet/network';
 import type { ModelSource } from '../mobilenet/source';
-import type { FeatureSpec } from '../train/config';
+import type { FeatureSpec } from './spec';
 
 export const FEATURE_KINDS = ['mobilenet'] as const;
 export type FeatureKind = (typeof FEATURE_KINDS)[number];

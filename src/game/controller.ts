@@ -1,6 +1,6 @@
 // The controller contract of MK.js ('webcaminput'): the game defines window.Detect for player 1, and
 // the inference loop calls it. Any game that defines the same object is driven by the same loop.
-import type { Action } from './decision';
+import type { Action } from '../decision';
 
 export interface Detect {
   onPunch(): void;

@@ -12,11 +12,11 @@ export function shareInTime(stats: Pick<LoopStats, 'ticks' | 'inTime' | 'late'>)
   return all > 0 ? stats.inTime / all : 0;
 }
 
-export interface Classifier {
+export interface FrameClassifier {
   classify(frame: RgbFrame): Promise<Verdict>;
 }
 
-export interface Prediction extends Verdict {
+export interface LoopPrediction extends Verdict {
   /** The Detect method called, if any. */
   fired?: keyof Detect;
   /** Milliseconds from the frame's capture to its verdict. */
@@ -41,9 +41,9 @@ export interface LoopStats {
 export interface LoopOptions {
   /** The current frame, or undefined when there is no input. */
   grab: () => RgbFrame | undefined;
-  model: () => Classifier | undefined;
+  model: () => FrameClassifier | undefined;
   controller: () => Detect | undefined;
-  onPrediction?: (p: Prediction) => void;
+  onPrediction?: (p: LoopPrediction) => void;
   onError?: (err: Error) => void;
   intervalMs?: number;
   now?: () => number;
@@ -82,7 +82,7 @@ export class InferenceLoop {
   }
 
   /** One tick: grab, classify, fire. Public so that a test can step the loop by hand. */
-  async tick(): Promise<Prediction | undefined> {
+  async tick(): Promise<LoopPrediction | undefined> {
     const model = this.options.model();
     if (!model) return undefined;
     if (this.busy) {
@@ -106,7 +106,7 @@ export class InferenceLoop {
       while (this.recent.length > 0 && this.recent[0] < done - 3000) this.recent.shift();
       const span = (done - this.recent[0]) / 1000;
       this.stats.rate = span > 0 ? (this.recent.length - 1) / span : 0;
-      const prediction: Prediction = {
+      const prediction: LoopPrediction = {
         ...verdict,
         fired: fire(this.options.controller(), verdict.action),
         ms,

@@ -1,11 +1,13 @@
 // A trained model ready for the game: its frame encoder (chosen by the model's metadata), its head,
-// and the library's one decision rule with the thresholds the model was exported with.
+// and the library's one decision rule with the thresholds the model was exported with, through the
+// very function chapter 07 scored (eval/evaluate.ts, actionsOf).
 import * as tf from '@tensorflow/tfjs';
-import type { ClassifierMetadata } from '../export/classifier';
+import type { Action } from '../decision';
+import { actionsOf } from '../eval/evaluate';
 import { checkEncoder, loadHead, type ModelFolder } from '../export/load';
+import type { ClassifierMetadata } from '../export/metadata';
 import { type EncoderSources, type FrameEncoder, loadEncoder } from '../features/encoder';
 import { rgbTensor } from '../preprocess';
-import { type Action, decide, decideBinary } from './decision';
 import type { RgbFrame } from './frame';
 
 /** Class name -> probability, in the model's class order. */
@@ -20,12 +22,6 @@ export interface Verdict {
 export function probabilitiesOf(metadata: ClassifierMetadata, output: ArrayLike<number>): ClassProbabilities {
   if (metadata.task === 'binary') return { [metadata.classes[0]]: 1 - output[0], [metadata.classes[1]]: output[0] };
   return Object.fromEntries(metadata.classes.map((c, i) => [c, output[i]]));
-}
-
-/** The decision rule of the library, with the model's own thresholds. */
-export function actionOf(metadata: ClassifierMetadata, p: ClassProbabilities): Action {
-  if (metadata.task === 'binary') return decideBinary(p.punch, metadata.thresholds);
-  return decide({ punch: p.punch, kick: p.kick, other: p.other }, metadata.thresholds);
 }
 
 export class GameModel {
@@ -43,8 +39,12 @@ export class GameModel {
       return this.head.predict(this.encoder.embed([pixels])) as tf.Tensor;
     });
     try {
-      const probabilities = probabilitiesOf(this.metadata, await out.data());
-      return { probabilities, action: actionOf(this.metadata, probabilities) };
+      const outputs = await out.data<'float32'>();
+      const { task, thresholds } = this.metadata;
+      return {
+        probabilities: probabilitiesOf(this.metadata, outputs),
+        action: actionsOf(task, outputs, thresholds)[0],
+      };
     } finally {
       out.dispose();
     }

@@ -13,7 +13,7 @@ import {
   v3,
   withPose,
 } from '../body';
-import { mulberry32 } from '../random';
+import { mulberry32 } from '../util/random';
 
 export const MOVE_KINDS = ['stand', 'punch', 'kick', 'hit', 'down', 'win'] as const;
 export type MoveKind = (typeof MOVE_KINDS)[number];

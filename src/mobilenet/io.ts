@@ -1,8 +1,9 @@
 // Plain @tensorflow/tfjs has no file:// loader (tfjs-node has one, but it is optional here),
 // so this reads a TensorFlow.js layers-format folder: model.json plus its weight shards.
-import * as tf from '@tensorflow/tfjs';
+
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 
 export function folderHandler(dir: string): tf.io.IOHandler {
   return {
@@ -32,5 +33,3 @@ export function folderHandler(dir: string): tf.io.IOHandler {
     },
   };
 }
-
-export { withInputSize } from './network';

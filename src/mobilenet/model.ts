@@ -5,10 +5,10 @@ import { IMAGENET_CLASSES } from '@tensorflow-models/mobilenet/dist/imagenet_cla
 import { initBackend } from '../backend';
 import { type Fit, type InputSize, toModelInput } from '../preprocess';
 import { folderHandler } from './io';
+import { DEFAULT_ALPHA } from './names';
 import { DEFAULT_LAYER, type FeatureExtractor, loadMobileNetModel, type MobileNetInfo, truncate } from './network';
-import { DEFAULT_ALPHA, resolveSource, type SourceOptions } from './source';
+import { resolveSource, type SourceOptions } from './source';
 
-export { DEFAULT_LAYER, FeatureExtractor, type MobileNetInfo } from './network';
 export const DEFAULT_INPUT_SIZE: InputSize = [224, 224];
 
 export interface LoadOptions extends SourceOptions {

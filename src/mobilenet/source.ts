@@ -4,11 +4,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exists, writeDirAtomic } from '../fsutil';
-import { displayPath, mobilenetCacheDir } from '../paths';
+import { displayPath, settings } from '../settings';
+import { exists, writeDirAtomic } from '../util/fs';
 import { type Alpha, DEFAULT_ALPHA, modelName, officialUrl } from './names';
-
-export { ALPHAS, type Alpha, DEFAULT_ALPHA, modelName, OFFICIAL_BASE_URL, officialUrl, parseAlpha } from './names';
 
 export interface SourceOptions {
   alpha?: Alpha;
@@ -27,18 +25,18 @@ export interface ModelSource {
   location: string;
 }
 
-export function cachePath(alpha: Alpha, cacheDir = mobilenetCacheDir): string {
+export function cachePath(alpha: Alpha, cacheDir = settings().mobilenetCacheDir): string {
   return path.join(cacheDir, modelName(alpha));
 }
 
 /** The folder is complete: it only ever appears under this name by an atomic rename. */
-export function isCached(alpha: Alpha, cacheDir = mobilenetCacheDir): Promise<boolean> {
+export function isCached(alpha: Alpha, cacheDir = settings().mobilenetCacheDir): Promise<boolean> {
   return exists(path.join(cachePath(alpha, cacheDir), 'model.json'));
 }
 
 export async function resolveSource(options: SourceOptions = {}): Promise<ModelSource> {
   const alpha = options.alpha ?? DEFAULT_ALPHA;
-  const explicit = options.url ?? process.env.MOBILENET_URL;
+  const explicit = options.url ?? settings().mobilenetUrl;
   if (explicit) return { kind: 'explicit', location: normaliseExplicit(explicit) };
 
   const dir = cachePath(alpha, options.cacheDir);

@@ -1,12 +1,13 @@
 // What the server tells the page at GET /api/setup: which models it offers and where MobileNet is.
 // Types only, shared by the server, the page and the code that drives the page in Chromium.
+import type { Task } from '../data/tasks';
 import type { LoopStats } from '../game/loop';
 
 export interface ModelEntry {
   name: string;
   /** Folder URL of the exported model (model.json, weights, metadata.json). */
   url: string;
-  task?: string;
+  task?: Task;
   /** Why the folder cannot be used (no metadata.json, bad JSON, ...), found when listing. */
   problem?: string;
 }
@@ -29,8 +30,9 @@ export interface PageSetup {
   mkjs: boolean;
 }
 
-export const BACKENDS = ['wasm', 'webgl', 'cpu'] as const;
-export type PageBackend = (typeof BACKENDS)[number];
+/** The page's TensorFlow.js backends (Node's are settings.ts's BACKENDS). */
+export const PAGE_BACKENDS = ['wasm', 'webgl', 'cpu'] as const;
+export type PageBackend = (typeof PAGE_BACKENDS)[number];
 
 export interface BackendChoice {
   name: PageBackend;

@@ -3,13 +3,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { exists, writeDirAtomic } from '../fsutil';
-import { projectRoot } from '../paths';
+import { settings } from '../settings';
+import { exists, writeDirAtomic } from '../util/fs';
 import { globPlugin } from './glob';
 
-export const webDir = path.join(projectRoot, 'web');
-/** Where `kombat serve` builds the page (dist/ is not committed). */
-export const pageDir = path.join(projectRoot, 'dist', 'web');
 /** MK.js's files are served under this URL prefix. */
 export const MKJS_PREFIX = '/mkjs/';
 const STATIC_FILES = ['index.html', 'style.css'];
@@ -45,13 +42,15 @@ function mkjsAlias(dir: string): Plugin {
   };
 }
 
+/** Bundles the page from the settings' web/ into `out` (default the settings' dist/web, not committed). */
 export async function buildPage(options: { out?: string; mkjs?: string } = {}): Promise<PageBuild> {
+  const { webDir, pageDir } = settings();
   const out = options.out ?? pageDir;
   const mkjs = options.mkjs ? await checkMkjs(options.mkjs) : undefined;
   const entryPoints: Record<string, string> = { main: path.join(webDir, 'main.ts') };
   if (mkjs) entryPoints.mk = path.join(webDir, 'mk-main.ts');
   await writeDirAtomic(out, async (tmp) => {
-    const result = await build({
+    await build({
       entryPoints,
       outdir: tmp,
       bundle: true,
@@ -67,7 +66,6 @@ export async function buildPage(options: { out?: string; mkjs?: string } = {}): 
       const where = first?.location ? `${first.location.file}:${first.location.line}: ` : '';
       throw new Error(`building the game page failed: ${where}${first?.text ?? err.message}`);
     });
-    void result;
     for (const f of STATIC_FILES) await fs.copyFile(path.join(webDir, f), path.join(tmp, f));
     if (mkjs) {
       // MK.js's page is the game page running the other script.

@@ -4,12 +4,12 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type Spread, spread } from '../bench';
 import { rangeAt } from '../data/labels';
-import { writeFileAtomic, writeJsonAtomic } from '../fsutil';
 import type { Attack } from '../game/fight';
 import { fighterMoves, MOVE_SEEDS } from '../game/moves';
-import { BACKENDS, type PageBackend } from './api';
+import { writeFileAtomic, writeJsonAtomic } from '../util/fs';
+import { formatSpread, type Spread, spread } from '../util/stats';
+import { PAGE_BACKENDS, type PageBackend } from './api';
 import { type BrowserTiming, measurePlay, openGame, renderGameClip, TEST_PEOPLE } from './headless';
 import type { ServerOptions } from './server';
 
@@ -40,7 +40,7 @@ export async function benchBrowser(
 ): Promise<BrowserBench> {
   const byBackend: Partial<Record<PageBackend, Spread>> = {};
   let picked: BrowserTiming | undefined;
-  for (const forced of [undefined, ...also.filter((b) => BACKENDS.includes(b))]) {
+  for (const forced of [undefined, ...also.filter((b) => PAGE_BACKENDS.includes(b))]) {
     const session = await openGame({ path: forced ? `?backend=${forced}` : '', server });
     try {
       const timing = await measurePlay(session, seconds);
@@ -50,10 +50,10 @@ export async function benchBrowser(
       }
       byBackend[timing.backend] = spread(timing.msPerFrame);
       picked ??= timing;
-      const s = spread(timing.msPerFrame);
+      const how = forced ? 'forced' : `picked: ${timing.why}`;
       log(
-        `browser ${timing.backend}${forced ? ' (forced)' : ` (picked: ${timing.why})`}: ms/frame min ${s.min.toFixed(1)} ` +
-          `median ${s.median.toFixed(1)} max ${s.max.toFixed(1)}; ticks in time ${(100 * timing.ticksInTime).toFixed(0)}%`,
+        `browser ${timing.backend} (${how}): ms/frame ${formatSpread(spread(timing.msPerFrame), 1)}; ` +
+          `ticks in time ${(100 * timing.ticksInTime).toFixed(0)}%`,
       );
     } finally {
       await session.close();
@@ -110,7 +110,8 @@ export async function playAndCapture(
       const { samples } = timing.tensors;
       if (timing.tensors.min !== timing.tensors.max) {
         throw new Error(
-          `tf.memory().numTensors moved between ${timing.tensors.min} and ${timing.tensors.max} in ${seconds} s of play: a leak`,
+          `tf.memory().numTensors moved between ${timing.tensors.min} and ${timing.tensors.max} ` +
+            `in ${seconds} s of play: a leak`,
         );
       }
       if (session.errors.length > 0) throw new Error(`the page logged errors: ${session.errors.join('; ')}`);

@@ -5,8 +5,8 @@
 import * as path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
-import { exists } from '../fsutil';
-import { modelsDir as defaultModelsDir, mobilenetCacheDir } from '../paths';
+import { settings } from '../settings';
+import { exists } from '../util/fs';
 import type { PageSetup } from './api';
 import { MKJS_PREFIX } from './build';
 import {
@@ -20,7 +20,6 @@ import {
 } from './setup';
 
 export const HOST = '127.0.0.1';
-export const DEFAULT_PORT = 8642;
 export const WASM_PREFIX = '/tfjs-wasm/';
 const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
 
@@ -33,14 +32,15 @@ export const ISOLATION_HEADERS: Record<string, string> = {
 export interface ServerOptions {
   /** The built page (buildPage's folder). */
   pageDir: string;
-  /** Folder whose model sub-folders are offered; default models/. */
+  /** Folder whose model sub-folders are offered; default the settings' models folder. */
   modelsDir?: string;
   /** More model folders, offered first. */
   models?: string[];
   /** Name of the model the page starts with; default kombat-ternary when offered, else the first. */
   defaultModel?: string;
+  /** Default: the settings' MobileNet cache. */
   mobilenetCacheDir?: string;
-  /** Default: $MOBILENET_URL. */
+  /** Default: the settings' (MOBILENET_URL). */
   mobilenetUrl?: string;
   /** A user's MK.js mk/ folder (checked by buildPage). */
   mkjs?: string;
@@ -77,7 +77,7 @@ export const modelRoutes =
   (ctx: ServerContext): FastifyPluginAsync =>
   async (app) => {
     for (const m of ctx.models) await app.register(staticFiles(m.dir, `${MODELS_PREFIX}${m.name}/`));
-    const cache = ctx.options.mobilenetCacheDir ?? mobilenetCacheDir;
+    const cache = ctx.options.mobilenetCacheDir ?? settings().mobilenetCacheDir;
     await app.register(staticFiles(cache, MOBILENET_PREFIX));
     const explicit = (await mobilenetSources(cache, ctx.options.mobilenetUrl)).explicitDir;
     if (explicit) await app.register(staticFiles(explicit, EXPLICIT_MOBILENET_PREFIX));
@@ -86,7 +86,7 @@ export const modelRoutes =
   };
 
 export async function serverContext(options: ServerOptions): Promise<ServerContext> {
-  const found = await findModelFolders(options.modelsDir ?? defaultModelsDir);
+  const found = await findModelFolders(options.modelsDir ?? settings().modelsDir);
   const extra = (options.models ?? []).map((d) => path.resolve(d));
   for (const dir of extra) {
     if (!(await exists(path.join(dir, 'model.json')))) {
@@ -99,7 +99,7 @@ export async function serverContext(options: ServerOptions): Promise<ServerConte
   const names = models.map((m) => m.name);
   const defaultModel =
     options.defaultModel ?? (extra.length ? names[0] : names.includes('kombat-ternary') ? 'kombat-ternary' : names[0]);
-  const cache = options.mobilenetCacheDir ?? mobilenetCacheDir;
+  const cache = options.mobilenetCacheDir ?? settings().mobilenetCacheDir;
   const { entries } = await mobilenetSources(cache, options.mobilenetUrl);
   return {
     options,
@@ -133,18 +133,21 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts the server on 127.0.0.1 (port 0: any free port). */
+/** Starts the server on 127.0.0.1 (port 0: any free port; default the settings' KOMBAT_PORT). */
 export async function startServer(options: ServerOptions & { port?: number }): Promise<RunningServer> {
   const { app, context } = await createServer(options);
+  const wanted = options.port ?? settings().port;
   try {
-    await app.listen({ host: HOST, port: options.port ?? DEFAULT_PORT });
+    await app.listen({ host: HOST, port: wanted });
   } catch (err) {
     await app.close();
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') throw new Error(`port ${options.port} on ${HOST} is in use: pick another with --port`);
+    if (e.code === 'EADDRINUSE') {
+      throw new Error(`port ${wanted} on ${HOST} is in use: pick another with --port or KOMBAT_PORT`);
+    }
     throw err;
   }
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  const port = typeof address === 'object' && address ? address.port : wanted;
   return { url: `http://${HOST}:${port}/`, app, context, close: () => app.close() };
 }

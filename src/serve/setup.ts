@@ -3,8 +3,9 @@
 // without downloading anything: the page reads the official URL itself when nothing is cached.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ALPHAS, modelName, officialUrl } from '../mobilenet/names';
-import { isCached, normaliseExplicit } from '../mobilenet/source';
+import { checkMetadata } from '../export/metadata';
+import { ALPHAS, isCached, modelName, normaliseExplicit, officialUrl } from '../mobilenet';
+import { settings } from '../settings';
 import type { MobileNetEntry, ModelEntry } from './api';
 
 export interface ModelFolderEntry extends ModelEntry {
@@ -42,10 +43,11 @@ export async function describeModels(dirs: string[]): Promise<ModelFolderEntry[]
     const text = await fs.readFile(path.join(dir, 'metadata.json'), 'utf8').catch(() => undefined);
     if (text === undefined) entry.problem = 'metadata.json is missing';
     else {
+      // The loader's own check, so a model listed without a problem is one the page can load.
       try {
-        entry.task = (JSON.parse(text) as { task?: string }).task;
-      } catch {
-        entry.problem = 'metadata.json is not valid JSON';
+        entry.task = checkMetadata(JSON.parse(text), 'metadata.json').task;
+      } catch (err) {
+        entry.problem = err instanceof SyntaxError ? 'metadata.json is not valid JSON' : (err as Error).message;
       }
     }
     entries.push(entry);
@@ -61,7 +63,7 @@ export interface MobileNetSources {
 
 export async function mobilenetSources(
   cacheDir: string,
-  explicit = process.env.MOBILENET_URL,
+  explicit = settings().mobilenetUrl,
 ): Promise<MobileNetSources> {
   const entries: Record<string, MobileNetEntry> = {};
   let explicitDir: string | undefined;

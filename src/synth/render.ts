@@ -6,8 +6,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { drawBody, type Subject } from '../body';
-import { temporarySibling, writeFileAtomic } from '../fsutil';
-import { mulberry32, type Rng } from '../random';
+import { temporarySibling, writeFileAtomic } from '../util/fs';
+import { mulberry32, range } from '../util/random';
 import { type AmbiguousMode, frameRanges, type Label, labelOf, labelsCsv } from './clip';
 import { type RoomKind, roomSvg } from './room';
 import { type ClipPart, planFor } from './script';
@@ -52,45 +52,16 @@ export interface ClipResult {
   actions: Record<string, number>;
 }
 
-const range = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng();
-
 export function clipBaseName(subject: string, clip: string): string {
   return `${subject}_${clip}`;
 }
 
 function ffmpegArgs(width: number, height: number, fps: number, quality: number, out: string, format: VideoFormat) {
   const input = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0'];
-  if (format === 'y4m') {
-    return [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-nostdin',
-      '-y',
-      ...input,
-      '-pix_fmt',
-      'yuv420p',
-      '-f',
-      'yuv4mpegpipe',
-      out,
-    ];
-  }
+  const common = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...input];
+  if (format === 'y4m') return [...common, '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', out];
   return [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    '-y',
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    'rgb24',
-    '-s',
-    `${width}x${height}`,
-    '-r',
-    String(fps),
-    '-i',
-    'pipe:0',
+    ...common,
     '-c:v',
     'mjpeg',
     '-q:v',

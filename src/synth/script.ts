@@ -15,7 +15,7 @@ import {
   Timeline,
   turn,
 } from '../body';
-import { type Rng, randInt, uniform } from '../random';
+import { type Rng, randInt, range } from '../util/random';
 import { type ClipPlan, negativeMoves, planCamera, planClip, strikeYaw } from './clip';
 
 export const CLIP_PARTS = ['punch', 'kick', 'other'] as const;
@@ -47,14 +47,14 @@ export function planScriptedClip(
 ): ClipPlan & { duration: number } {
   const camera = planCamera(rng, W, H, heightM);
   const centre = (W / 2 - camera.x) / camera.scale;
-  const start = relaxedPose(centre + uniform(rng, -0.2, 0.2), uniform(rng, -0.3, 0.1), strikeYaw(rng));
+  const start = relaxedPose(centre + range(rng, -0.2, 0.2), range(rng, -0.3, 0.1), strikeYaw(rng));
   const seq = new Sequence(start);
-  idle(seq, rng, uniform(rng, 0.8, 1.2));
+  idle(seq, rng, range(rng, 0.8, 1.2));
   const negatives = negativeMoves(seq, rng);
   parts.forEach((part, p) => {
     if (p > 0) {
       turn(seq, rng, strikeYaw(rng));
-      idle(seq, rng, uniform(rng, 0.5, 0.9));
+      idle(seq, rng, range(rng, 0.5, 0.9));
     }
     const first = randInt(rng, 0, negatives.length - 1);
     for (let i = 0; i < MOVES_PER_PART; i++) {
@@ -64,7 +64,7 @@ export function planScriptedClip(
       else negatives[(first + i) % negatives.length]();
     }
   });
-  idle(seq, rng, uniform(rng, 0.6, 1));
+  idle(seq, rng, range(rng, 0.6, 1));
   const timeline = new Timeline(start, seq.segments);
   return { timeline, camera, frames: 0, duration: timeline.duration };
 }
