@@ -10,12 +10,14 @@ APT_PACKAGES := jupyter-nbconvert python3-nbclient jupyter-client python3-ipyker
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 EXECUTED := $(patsubst notebooks/%,reports/notebooks/%,$(NOTEBOOKS))
 SOURCES := $(shell find src -name '*.ts') tsconfig.json
-NBCONVERT := jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=3600
+WEB := $(shell find web -type f) web/tsconfig.json
+NBCONVERT := jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab \
+	--ExecutePreprocessor.timeout=3600
 
-.PHONY: all setup install system kernel build data augment notebooks test unit smoke bench clean
+.PHONY: all setup install system kernel build data augment notebooks test lint unit smoke bench serve clean
 .DELETE_ON_ERROR:
 
-all: setup notebooks
+all: setup notebooks reports/game.png
 
 setup: install build kernel
 
@@ -29,7 +31,8 @@ node_modules/.installed: package.json package-lock.json
 # neither works, prints the exact command and stops.
 system:
 	@missing=""; \
-	command -v jupyter-nbconvert >/dev/null || missing="$$missing jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel"; \
+	command -v jupyter-nbconvert >/dev/null || \
+	  missing="$$missing jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel"; \
 	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
 	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="$$missing chromium"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -45,10 +48,15 @@ kernel: node_modules/.installed system
 	@python=$$(head -1 "$$(command -v jupyter)" | sed 's/^#! *//'); \
 	tslab install --python="$$python" --binary="$(CURDIR)/node_modules/.bin/tslab" >/dev/null
 
-build: dist/.built
+build: dist/.built dist/.web-checked
 
 dist/.built: $(SOURCES) node_modules/.installed
 	tsc -p tsconfig.json
+	touch $@
+
+# The game page (web/) type-checked with the library modules it bundles; `kombat serve` bundles it.
+dist/.web-checked: $(WEB) $(SOURCES) node_modules/.installed
+	tsc -p web/tsconfig.json
 	touch $@
 
 # The built-in dataset alone (notebook 01 walks the same steps): data/builtin + reports/dataset.*
@@ -62,14 +70,29 @@ augment: setup
 notebooks: $(EXECUTED)
 
 # Each chapter builds on the ones before it.
-$(foreach i,$(shell seq 2 $(words $(EXECUTED))),$(eval $(word $(i),$(EXECUTED)): $(word $(shell expr $(i) - 1),$(EXECUTED))))
+previous = $(word $(shell expr $(1) - 1),$(EXECUTED))
+$(foreach i,$(shell seq 2 $(words $(EXECUTED))),$(eval $(word $(i),$(EXECUTED)): $(call previous,$(i))))
 
 # Chapters run in order; each executed copy (with its outputs) lands in reports/notebooks/.
 reports/notebooks/%.ipynb: notebooks/%.ipynb dist/.built
 	@mkdir -p $(@D)
 	$(NBCONVERT) $< --output-dir $(@D)
 
-test: setup unit smoke
+# The game in headless Chromium with a rendered test-split person as the webcam: 2 minutes of play
+# (numTensors must not move), the README's screenshot and its numbers (reports/game.json).
+reports/game.png: $(EXECUTED) $(WEB) dist/.built dist/.web-checked
+	node bin/kombat.js serve --screenshot $@ --seconds 120
+
+# The game page on http://127.0.0.1:8642/; MKJS=<mk-tfjs>/mk also serves the article's MK.js.
+serve: setup
+	node bin/kombat.js serve $(if $(MKJS),--mkjs "$(MKJS)")
+
+test: setup lint unit smoke
+
+# Biome (formatting and lint rules: biome.json), then the type check of the tests and benchmarks.
+lint:
+	biome check .
+	tsc -p tsconfig.test.json
 
 unit:
 	node --import tsx --test --test-concurrency=1 test/*.test.ts
@@ -79,7 +102,8 @@ unit:
 # or models/ (the MobileNet cache in models/mobilenet/ is shared).
 smoke:
 	@out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
-	export KOMBAT_SMOKE=1 KOMBAT_DATA_DIR="$$out/data" KOMBAT_REPORTS_DIR="$$out/reports" KOMBAT_MODELS_DIR="$$out/models"; \
+	export KOMBAT_SMOKE=1 KOMBAT_DATA_DIR="$$out/data" KOMBAT_REPORTS_DIR="$$out/reports" \
+	  KOMBAT_MODELS_DIR="$$out/models"; \
 	for nb in $(NOTEBOOKS); do \
 	  echo "smoke: $$nb"; \
 	  $(NBCONVERT) "$$nb" --output-dir "$$out" >/dev/null 2>"$$out/log" || { cat "$$out/log"; exit 1; }; \

@@ -1,23 +1,19 @@
 // The two speeds that decide how long `make all` takes: MobileNet feature extraction per image
-// (decode and resize included) and one epoch of dense-head training.
+// (decode and resize included) and one epoch of dense-head training; and the one that decides
+// whether the game is playable: the page's milliseconds per frame in headless Chromium.
 
-import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { type BackendName, initBackend } from './backend';
-import { extractFiles } from './features/extract';
-import { loadMobileNet } from './mobilenet/model';
-import type { Alpha } from './mobilenet/source';
-import { mulberry32 } from './random';
-import { buildHead } from './train/head';
-
-export interface Spread {
-  min: number;
-  median: number;
-  max: number;
-}
+import { extractFiles } from './features';
+import { type Alpha, loadMobileNet } from './mobilenet';
+import { findChromium } from './report';
+import { type BrowserBench, benchBrowser, type PageBackend } from './serve';
+import { buildHead } from './train';
+import { mulberry32, type Spread, spread } from './util';
 
 export interface BenchResult {
   featureMsPerImage: Spread;
@@ -31,6 +27,11 @@ export interface BenchResult {
     train: { samples: number; features: number; hidden: number; classes: number; batchSize: number };
     runs: number;
   };
+  /** The page on the backend it picks by itself; absent when not measured. */
+  browserMsPerFrame?: Spread;
+  browser?: BrowserBench['browser'];
+  /** Why the page was not measured although asked for (no Chromium). */
+  browserSkipped?: string;
 }
 
 export interface BenchOptions {
@@ -38,13 +39,9 @@ export interface BenchOptions {
   runs?: number;
   images?: number;
   trainSamples?: number;
+  /** Also play the game page in headless Chromium for `seconds` on its own backend, then on each of `backends`. */
+  browser?: { seconds?: number; backends?: PageBackend[] };
   log?: (line: string) => void;
-}
-
-export function spread(values: number[]): Spread {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return { min: s[0], median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, max: s[s.length - 1] };
 }
 
 /** Webcam-sized JPEGs (640x360) with seeded noise, so decode costs what a real frame costs. */
@@ -68,6 +65,7 @@ export async function runBench({
   runs = 5,
   images = 64,
   trainSamples = 10_000,
+  browser,
   log = () => {},
 }: BenchOptions = {}): Promise<BenchResult> {
   const env = await initBackend();
@@ -78,10 +76,11 @@ export async function runBench({
   const featureMs: number[] = [];
   try {
     const files = await writeBenchImages(dir, images);
-    await extractFiles(extractor, files.slice(0, batchSize), { batchSize }); // warm-up: kernels, wasm memory
+    // One thread: the figure the README reports. The first call warms up kernels and wasm memory.
+    await extractFiles(extractor, files.slice(0, batchSize), { batchSize, workers: 1 });
     for (let r = 0; r < runs; r++) {
       const t0 = performance.now();
-      await extractFiles(extractor, files, { batchSize });
+      await extractFiles(extractor, files, { batchSize, workers: 1 });
       featureMs.push((performance.now() - t0) / images);
       log(`features run ${r + 1}/${runs}: ${featureMs[r].toFixed(1)} ms/image`);
     }
@@ -116,10 +115,15 @@ export async function runBench({
   tf.dispose([xs, ys]);
   head.dispose();
 
-  return {
+  const result: BenchResult = {
     featureMsPerImage: spread(featureMs),
     trainSecondsPerEpoch: spread(epochSeconds),
     backend: env.backend,
     setup: { alpha, inputSize: [224, 224], images, batchSize, train, runs },
   };
+  if (!browser) return result;
+  if (!findChromium()) {
+    return { ...result, browserSkipped: 'no Chromium (make setup installs it, or set CHROMIUM_PATH)' };
+  }
+  return { ...result, ...(await benchBrowser(browser.seconds, browser.backends, {}, log)) };
 }

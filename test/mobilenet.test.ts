@@ -8,8 +8,10 @@ import { test } from 'node:test';
 import { tf } from '../src/backend';
 import { readImage } from '../src/image/decode';
 import { loadMobileNet, type MobileNet } from '../src/mobilenet/model';
-import { isCached, modelName, resolveSource } from '../src/mobilenet/source';
+import { modelName } from '../src/mobilenet/names';
+import { isCached, resolveSource } from '../src/mobilenet/source';
 import { rgbTensor } from '../src/preprocess';
+import { readSettings } from '../src/settings';
 import { modelServer, needsShared, samplesDir, sharedMobileNet, tempDir } from './helpers';
 
 async function pixelsOf(file: string): Promise<tf.Tensor3D> {
@@ -34,13 +36,9 @@ test('an explicit folder loads and the full model sees a chickadee in bird.png',
 });
 
 test('MOBILENET_URL is used first, as a file:// URL too', { skip: needsShared }, async () => {
-  process.env.MOBILENET_URL = `file://${sharedMobileNet}`;
-  try {
-    const source = await resolveSource({ cacheDir: tempDir(), baseUrl: 'http://127.0.0.1:9' });
-    assert.deepEqual(source, { kind: 'explicit', location: sharedMobileNet });
-  } finally {
-    delete process.env.MOBILENET_URL;
-  }
+  const { mobilenetUrl } = readSettings({ MOBILENET_URL: `file://${sharedMobileNet}` });
+  const source = await resolveSource({ url: mobilenetUrl, cacheDir: tempDir(), baseUrl: 'http://127.0.0.1:9' });
+  assert.deepEqual(source, { kind: 'explicit', location: sharedMobileNet });
 });
 
 test('download into an empty cache is complete, then the cache is used', { skip: needsShared }, async () => {

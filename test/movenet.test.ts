@@ -1,13 +1,13 @@
-// MoveNet and the pose-based features, on people drawn by the project's body model: the loader's
-// sources and atomic download (a local server stands in for TF Hub), keypoints where the drawn
-// joints are, the two looks, the same features from the batch path on any number of workers and
-// from the page's per-frame path, the caches, and `kombat train --features pose` -> `kombat
+// MoveNet and the pose-based features, on people drawn by the project's body model (MoveNet's
+// sources and download: movenet-source.test.ts): keypoints where the drawn joints are, the two
+// looks, the same features from the batch path on any number of workers and from the page's
+// per-frame path, the caches, and `kombat train --features pose` -> `kombat
 // evaluate` end to end. Skipped with a message where ../shared is absent.
 
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { promises as fs, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
@@ -23,24 +23,24 @@ import {
   v3,
   withPose,
 } from '../src/body';
+import { frameFeatures } from '../src/features/frames';
+import { framedKeypoints } from '../src/features/framings';
+import type { FrameFeatures, PoseFeatures } from '../src/features/kinds';
+import { loadLocalEncoder, resolveLocations } from '../src/features/local-encoder';
 import { readImage } from '../src/image/decode';
 import { POSE_DESCRIPTOR_V2 } from '../src/pose/descriptor';
 import { detectPose, meanScore } from '../src/pose/detect';
-import { KP } from '../src/pose/keypoints';
-import { loadMoveNet, movenetCachePath, resolveMoveNet } from '../src/pose/source';
+import { KEYPOINT_ROW, KP } from '../src/pose/keypoints';
+import { loadMoveNet } from '../src/pose/source';
 import { rgbTensor } from '../src/preprocess';
-import { frameFeatures } from '../src/vision/features';
-import { encodeFrame } from '../src/vision/frame';
-import { framedKeypoints } from '../src/vision/framing';
-import { KEYPOINT_ROW } from '../src/vision/job';
-import { loadFrameModels, resolveLocations } from '../src/vision/models';
-import type { FrameFeatures, PoseFeatures } from '../src/vision/spec';
-import { modelServer, needsMoveNet, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
+import { needsMoveNet, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
 
 const root = tempDir('kombat-movenet-');
 after(() => rmSync(root, { recursive: true, force: true }));
 process.env.KOMBAT_DATA_DIR = path.join(root, 'data');
 process.env.MOBILENET_URL = sharedMobileNet;
+// Read once, by the first settings() call: every model here comes from ../shared.
+process.env.MOVENET_URL = sharedMoveNet;
 
 const W = 320;
 const H = 180;
@@ -56,46 +56,15 @@ const POSES: Record<string, Pose> = {
 async function drawn(file: string, pose: Pose, subject = 0, dx = 0): Promise<{ head: { x: number; y: number } }> {
   const person = randomSubjects(3, 11)[subject];
   const view = { ...VIEW, x: VIEW.x + dx };
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="#cfc6b4"/>${drawBody(pose, person, view)}</svg>`;
+  const wall = `<rect width="100%" height="100%" fill="#cfc6b4"/>`;
+  const body = drawBody(pose, person, view);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${wall}${body}</svg>`;
   mkdirSync(path.dirname(file), { recursive: true });
   await sharp(Buffer.from(svg)).jpeg({ quality: 92 }).toFile(file);
   const J = solvePose(pose, skeletonOf(person), view.yaw);
   const k = view.cameraDistance / (view.cameraDistance - J.head.z);
   return { head: { x: view.x + view.scale * J.head.x * k, y: view.y - view.scale * (1.1 + (J.head.y - 1.1) * k) } };
 }
-
-test('MoveNet: MOVENET_URL first, then the cache, else a download renamed into the cache', {
-  skip: needsMoveNet,
-}, async () => {
-  const cacheDir = path.join(root, 'movenet-cache');
-  const saved = process.env.MOVENET_URL;
-  process.env.MOVENET_URL = sharedMoveNet;
-  try {
-    assert.deepEqual(await resolveMoveNet({ cacheDir }), { kind: 'explicit', location: sharedMoveNet });
-  } finally {
-    if (saved === undefined) delete process.env.MOVENET_URL;
-    else process.env.MOVENET_URL = saved;
-  }
-  const broken = await modelServer(sharedMoveNet, 'movenet-lightning.bin');
-  await assert.rejects(
-    resolveMoveNet({ cacheDir, officialUrl: `${broken.baseUrl}/movenet` }),
-    /MoveNet SinglePose Lightning is not cached in .* and downloading .* failed .*set MOVENET_URL/,
-  );
-  await broken.close();
-  assert.equal(existsSync(movenetCachePath(cacheDir)), false, 'no half-downloaded model under the final name');
-  assert.deepEqual(readdirSync(cacheDir), [], 'temporary folder removed');
-  const ok = await modelServer(sharedMoveNet);
-  const got = await resolveMoveNet({ cacheDir, officialUrl: `${ok.baseUrl}/movenet` });
-  assert.equal(got.kind, 'download');
-  assert.deepEqual(ok.requests, ['/movenet/model.json', '/movenet/movenet-lightning.bin']);
-  assert.equal((await resolveMoveNet({ cacheDir, officialUrl: `${ok.baseUrl}/movenet` })).kind, 'cache');
-  assert.equal(ok.requests.length, 2, 'the second time comes from the cache');
-  await ok.close();
-  const model = await loadMoveNet({ url: got.location });
-  assert.deepEqual(model.inputs[0].shape, [1, 192, 192, 3]);
-  model.dispose();
-  await assert.rejects(loadMoveNet({ url: sharedMobileNet }), /not MoveNet SinglePose Lightning|cannot load MoveNet/);
-});
 
 test('keypoints land on the drawn person; the second look is at least as confident', {
   skip: needsMoveNet,
@@ -147,7 +116,6 @@ const POSE_AND_CROP: FrameFeatures = {
 test('pose + crop features: the same on 1 and 2 workers and per frame, cached, bad files named', {
   skip: needsMoveNet,
 }, async () => {
-  process.env.MOVENET_URL = sharedMoveNet;
   const files: string[] = [];
   for (let i = 0; i < 6; i++) {
     const file = path.join(root, 'frames', `f${i}.jpg`);
@@ -169,12 +137,12 @@ test('pose + crop features: the same on 1 and 2 workers and per frame, cached, b
   assert.equal(again.computed, 0, 'all from the caches');
   assert.deepEqual(Buffer.from(again.features.buffer), Buffer.from(one.features.buffer));
   // The page's path: one frame, pixels to features.
-  const models = await loadFrameModels(POSE_AND_CROP, await resolveLocations(POSE_AND_CROP));
+  const encoder = await loadLocalEncoder(POSE_AND_CROP, await resolveLocations(POSE_AND_CROP));
   const image = await readImage(files[0]);
   const pixels = rgbTensor(image.data, image.width, image.height);
-  const { features, keypoints } = await encodeFrame(POSE_AND_CROP, models, pixels);
+  const { features, keypoints } = await encoder.encode(pixels);
   pixels.dispose();
-  models.dispose?.();
+  encoder.dispose();
   const row = one.features.subarray(0, one.featureSize);
   assert.ok(
     features.every((v, i) => Math.abs(v - row[i]) < 1e-4),
@@ -194,7 +162,6 @@ test('pose + crop features: the same on 1 and 2 workers and per frame, cached, b
 test('webcam framings: each crop goes through MoveNet as its own frame; the same on 1 and 2 workers; cached', {
   skip: needsMoveNet,
 }, async () => {
-  process.env.MOVENET_URL = sharedMoveNet;
   const pose: PoseFeatures = {
     kind: 'pose',
     detector: { model: 'movenet-singlepose-lightning-4', passes: 2 },
@@ -281,7 +248,7 @@ test('kombat train --features pose, then kombat evaluate: the model declares its
   const meta = JSON.parse(readFileSync(path.join(out, 'metadata.json'), 'utf8'));
   assert.equal(meta.features.kind, 'pose');
   assert.equal(meta.features.featureSize, 84);
-  assert.match(meta.preprocessing, /MoveNet SinglePose Lightning .* pose descriptor v1/);
+  assert.match(meta.preprocessing, /MoveNet SinglePose Lightning .* pose descriptor kombat-pose v1/);
   const e = kombat('evaluate', '--model', out, '--data', data, '--json');
   assert.equal(e.status, 0, e.stderr);
   const m = JSON.parse(e.stdout);

@@ -6,6 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { initBackend, tf } from '../src/backend';
+import { checkMetadata } from '../src/export/metadata';
+import { parseDeclaredFeatures, parseFrameFeatures } from '../src/features/kinds';
 import {
   bodyFrame,
   describePose,
@@ -29,12 +31,13 @@ import {
   mirrorKeypoints,
   personSquare,
 } from '../src/pose/keypoints';
-import { mulberry32 } from '../src/random';
 import { chooseMethod, type MethodScore } from '../src/transfer/rule';
-import { parseModelMetadata } from '../src/vision/contract';
-import { parseDeclaredFeatures, parseFrameFeatures } from '../src/vision/spec';
+import { mulberry32 } from '../src/util/random';
 
-/** A standing person facing the camera, 100 px of torso, neck at (200, 100): right arm punching toward the image left, left fist up in guard. */
+/**
+ * A standing person facing the camera, 100 px of torso, neck at (200, 100): right arm punching toward
+ * the image left, left fist up in guard.
+ */
 function person(dx = 0, dy = 0, s = 1, score = 0.9): BodyKeypoints {
   const at: Record<string, [number, number]> = {
     nose: [200, 60],
@@ -276,26 +279,26 @@ test('model metadata: task, classes and thresholds are checked against the contr
     weights: 'uint8',
     trainingDataHash: 'abc',
   };
-  const m = parseModelMetadata(good, 'x/metadata.json');
+  const m = checkMetadata(good, 'x/metadata.json');
   assert.equal(m.features.featureSize, 84);
   assert.equal((m as unknown as { trainingDataHash: string }).trainingDataHash, 'abc', 'other fields kept');
   assert.throws(
-    () => parseModelMetadata({ ...good, task: 'kicks' }, 'x/metadata.json'),
-    /x\/metadata\.json: task: "kicks" is not one of binary, ternary/,
+    () => checkMetadata({ ...good, task: 'kicks' }, 'x/metadata.json'),
+    /x\/metadata\.json: "task" is "kicks", expected one of binary, ternary/,
   );
   assert.throws(
-    () => parseModelMetadata({ ...good, classes: ['a', 'b', 'c'] }, 'x'),
-    /classes: \["a","b","c"\] should be \["punch","kick","other"\]/,
+    () => checkMetadata({ ...good, classes: ['a', 'b', 'c'] }, 'x'),
+    /a ternary model's "classes" are \[punch, kick, other\] in this order, got \["a","b","c"\]/,
   );
   assert.throws(
-    () => parseModelMetadata({ ...good, thresholds: { any: 2, action: 0.3 } }, 'x'),
-    /thresholds\.any: 2 is not in 0\.\.1/,
+    () => checkMetadata({ ...good, thresholds: { any: 2, action: 0.3 } }, 'x'),
+    /"thresholds\.any" is 2, not in 0\.\.1/,
   );
   const { features: _f, ...noFeatures } = good;
-  assert.throws(() => parseModelMetadata(noFeatures, 'x'), /x: missing "features"/);
+  assert.throws(() => checkMetadata(noFeatures, 'x'), /x: missing "features"/);
 });
 
-test('the selection rule: eligible by synthetic accuracy, best on real frames, ties to appearance-free features', () => {
+test('the selection rule: eligible by synthetic accuracy, best on real frames, ties to appearance-free ones', () => {
   const s = (id: MethodScore['id'], syn: number, real: number): MethodScore => ({
     id,
     syntheticTestAccuracy: syn,
@@ -330,11 +333,13 @@ test('the modules the page needs bundle for the browser (no Node imports)', asyn
   // esbuild comes with tsx; the game page bundles with it too.
   const esbuild = require('esbuild') as typeof import('esbuild');
   const entries = [
-    'vision/frame.ts',
-    'vision/contract.ts',
+    'features/encoder.ts',
+    'features/kinds.ts',
+    'export/metadata.ts',
     'pose/descriptor.ts',
     'pose/keypoints.ts',
-    'game/decision.ts',
+    'pose/network.ts',
+    'decision.ts',
   ];
   const result = await esbuild.build({
     entryPoints: entries.map((e) => path.join(__dirname, '..', 'src', e)),

@@ -10,11 +10,11 @@ import { after, test } from 'node:test';
 import sharp from 'sharp';
 import type { DatasetEntry } from '../src/data/entries';
 import { selectFrames } from '../src/data/webcam';
-import { mulberry32 } from '../src/random';
 import { planClip, planJobs, renderClip } from '../src/synth';
 import { planWebcamClip } from '../src/synth/webcam';
 import { realFramesClip } from '../src/transfer/clip';
 import { loadRealFrames } from '../src/transfer/real';
+import { mulberry32 } from '../src/util/random';
 import { tempDir } from './helpers';
 
 const root = tempDir('kombat-webcam-');

@@ -1,11 +1,8 @@
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import { initBackend } from '../backend';
-import { evaluateFolder, type FolderEvaluation } from '../eval/folder';
-import type { Metrics } from '../eval/metrics';
-import { loadModel } from '../export/classifier';
-import { featureSizeOf } from '../vision/features';
-import { type FrameFeatures, featureLabel } from '../vision/spec';
+import { evaluateFolder, type FolderEvaluation, type Metrics } from '../eval';
+import { loadClassifier } from '../export';
+import { featureLabel } from '../features';
 import { progressBar } from './progress';
 
 const metricsFields = (m: Metrics) => ({
@@ -16,7 +13,10 @@ const metricsFields = (m: Metrics) => ({
   perClass: m.perClass,
 });
 
-/** Exactly the fields `--json` promises, in this order (plus `folded` where a 3-way model met a folder without kicks). */
+/**
+ * Exactly the fields `--json` promises, in this order (and `folded` where a 3-way model met a folder
+ * without kicks).
+ */
 export function metricsJson(m: Metrics, folded?: Metrics): string {
   return JSON.stringify({ ...metricsFields(m), ...(folded ? { folded: metricsFields(folded) } : {}) });
 }
@@ -44,27 +44,20 @@ export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
     .description(
-      'score an exported model (kombat train; any feature kind its metadata.json declares) on every image of a dataset folder: ' +
-        'accuracy, per-class precision/recall/F1, confusion matrix; a 3-way model on a folder without kicks is also scored as punch vs. not punch',
+      'score an exported model (kombat train; any feature kind its metadata.json declares) on every image of a ' +
+        'dataset folder: accuracy, per-class precision/recall/F1, confusion matrix; a 3-way model on a folder ' +
+        'without kicks is also scored as punch vs. not punch',
     )
     .requiredOption('--model <dir>', 'model folder with model.json, weights.bin and metadata.json')
     .requiredOption('--data <dir>', 'dataset folder: <class>/ image folders (every image counts, whatever its split)')
     .option('--json', 'print {classes, accuracy, balancedAccuracy, confusionMatrix, perClass} as JSON only')
     .action(async (opts: { model: string; data: string; json?: boolean }) => {
       await initBackend();
-      const model = await loadModel(opts.model);
-      const { features } = model.metadata;
-      const size = await featureSizeOf(features);
-      if (size !== features.featureSize) {
-        throw new Error(
-          `${path.join(opts.model, 'model.json')} expects ${features.featureSize} features, but the features its metadata.json names ` +
-            `(${describeFeatures(features)}) have ${size}`,
-        );
-      }
+      const classifier = await loadClassifier(opts.model);
       const bar = progressBar('features', 'images');
       let result: FolderEvaluation;
       try {
-        result = await evaluateFolder(model, opts.data, (done, total) => bar.update(done, total));
+        result = await evaluateFolder(classifier, opts.data, (done, total) => bar.update(done, total));
       } finally {
         bar.stop();
       }
@@ -72,20 +65,13 @@ export function registerEvaluate(program: Command): void {
         console.log(metricsJson(result.metrics, result.folded));
         return;
       }
-      console.log(
-        `${opts.data}: ${result.images} images, ${model.metadata.task} model ${opts.model} (${featureLabel(features)})`,
-      );
+      const { task } = classifier.metadata;
+      const features = featureLabel(classifier.encoder.features);
+      console.log(`${opts.data}: ${result.images} images, ${task} model ${opts.model} (${features})`);
       console.log(metricsTable(result.metrics));
       if (result.folded) {
         console.log('\nno kick images: 3-way predictions folded to punch vs. not punch (kick or other)');
         console.log(metricsTable(result.folded));
       }
     });
-}
-
-/** "conv_pw_12_relu, 224x224, alpha 0.75" for whole-frame MobileNet, else the kind's label. */
-function describeFeatures(features: FrameFeatures): string {
-  return features.kind === 'mobilenet'
-    ? `${features.layer}, ${features.inputSize[1]}x${features.inputSize[0]}, alpha ${features.alpha}`
-    : featureLabel(features);
 }

@@ -1,20 +1,20 @@
-import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
-import { AMBIGUOUS_MODES, type AmbiguousMode, DEFAULT_SYNTH, renderRecordings } from '../synth';
-import { positiveInt } from './options';
+import {
+  AMBIGUOUS_MODES,
+  type AmbiguousMode,
+  type ClipPart,
+  DEFAULT_SYNTH,
+  parseScript,
+  renderRecordings,
+  VIDEO_FORMATS,
+  type VideoFormat,
+} from '../synth';
+import { choiceOption, nonNegativeInt, parser, positiveInt, seedOption } from './options';
+import { progressBar } from './progress';
 
-function ambiguousOption(text: string): AmbiguousMode {
-  if (!(AMBIGUOUS_MODES as readonly string[]).includes(text)) {
-    throw new InvalidArgumentError(`${text} is not one of ${AMBIGUOUS_MODES.join(', ')}`);
-  }
-  return text as AmbiguousMode;
-}
-
-function nonNegativeInt(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${text} is not a non-negative integer`);
-  return n;
-}
+const ambiguousOption = choiceOption<AmbiguousMode>(AMBIGUOUS_MODES);
+const scriptOption = parser<ClipPart[]>(parseScript);
+const formatOption = choiceOption<VideoFormat>(VIDEO_FORMATS);
 
 /** "320x180" as WIDTHxHEIGHT. */
 function sizeOption(text: string): { width: number; height: number } {
@@ -29,12 +29,13 @@ export function registerSynth(program: Command): void {
   program
     .command('synth')
     .description(
-      'render the built-in synthetic webcam recordings (videos + labels) of people punching, kicking and doing other things',
+      'render the built-in synthetic webcam recordings (videos + labels) of people punching, kicking and doing ' +
+        'other things',
     )
     .requiredOption('--out <dir>', 'dataset folder; files go to <dir>/recordings')
     .option('--subjects <n>', 'number of people (s01..sNN)', positiveInt, DEFAULT_SYNTH.subjects)
     .option('--clips <n>', 'clips per person', positiveInt, DEFAULT_SYNTH.clips)
-    .option('--seed <n>', 'random seed (same seed, same bytes)', nonNegativeInt, DEFAULT_SYNTH.seed)
+    .option('--seed <n>', 'random seed (same seed, same bytes)', seedOption, DEFAULT_SYNTH.seed)
     .option('--fps <n>', 'frames per second', positiveInt, DEFAULT_SYNTH.fps)
     .option('--size <WxH>', 'frame size', sizeOption, { width: DEFAULT_SYNTH.width, height: DEFAULT_SYNTH.height })
     .option(
@@ -43,7 +44,23 @@ export function registerSynth(program: Command): void {
       ambiguousOption,
       DEFAULT_SYNTH.ambiguous,
     )
-    .option('--workers <n>', 'worker threads (0: render in the main thread; default min(2, cores))', nonNegativeInt)
+    .option('--only <ids>', 'render only these people, e.g. s05,s11 (the test split)', (t: string) => t.split(','))
+    .option(
+      '--script <parts>',
+      'scripted clips: parts in order, e.g. punch,kick,other (default: random recordings)',
+      scriptOption,
+    )
+    .option(
+      '--format <format>',
+      `video format: ${VIDEO_FORMATS.join(' or ')} (y4m feeds Chromium's fake webcam)`,
+      formatOption,
+      'avi',
+    )
+    .option(
+      '--workers <n>',
+      'worker threads (0 or 1: this thread; default KOMBAT_WORKERS, else up to 2)',
+      nonNegativeInt,
+    )
     .action(
       async (opts: {
         out: string;
@@ -53,14 +70,12 @@ export function registerSynth(program: Command): void {
         fps: number;
         size: { width: number; height: number };
         ambiguous: AmbiguousMode;
+        only?: string[];
+        script?: ClipPart[];
+        format: VideoFormat;
         workers?: number;
       }) => {
-        const bar = new SingleBar({
-          format: 'synth [{bar}] {percentage}% | {value}/{total} frames | eta {eta}s',
-          stream: process.stderr,
-          hideCursor: true,
-        });
-        let started = false;
+        const bar = progressBar('synth', 'frames');
         const summary = await renderRecordings({
           out: opts.out,
           subjects: opts.subjects,
@@ -69,14 +84,11 @@ export function registerSynth(program: Command): void {
           fps: opts.fps,
           size: opts.size,
           ambiguous: opts.ambiguous,
+          only: opts.only,
+          script: opts.script,
+          format: opts.format,
           workers: opts.workers,
-          onProgress: (done, total) => {
-            if (!started) {
-              bar.start(total, 0);
-              started = true;
-            }
-            bar.update(done);
-          },
+          onProgress: (done, total) => bar.update(done, total),
         }).finally(() => bar.stop());
         const t = summary.totals;
         console.log(`${summary.clips.length} clips of ${summary.subjects.length} subjects in ${summary.dir}`);

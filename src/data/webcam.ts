@@ -7,17 +7,17 @@
 // the same settings.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeJsonAtomic } from '../fsutil';
-import { dataDir, displayPath } from '../paths';
-import { mulberry32, shuffle } from '../random';
+import { displayPath, settings } from '../settings';
 import { renderRecordings } from '../synth';
+import { writeJsonAtomic } from '../util/fs';
+import { mulberry32, shuffle } from '../util/random';
 import { cleanFrames, extractRecordings, listRecordings } from './builtin';
 import type { DatasetEntry } from './entries';
 import { SPLITS, type Split, splitBySubject, splitOf } from './split';
 import { writeDataset } from './write';
 
 export interface WebcamDatasetOptions {
-  /** Default: dataDir. */
+  /** Default: the settings' data folder. */
   root?: string;
   seed?: number;
   subjects?: number;
@@ -25,22 +25,21 @@ export interface WebcamDatasetOptions {
   /** Frames per second to extract (the recordings are 12). */
   fps?: number;
   maxSeconds?: number;
-  smoke?: boolean;
   onProgress?: (step: 'synth' | 'frames' | 'clean', done: number, total: number) => void;
   log?: (line: string) => void;
 }
 
-/** Resolved settings: 10 people x 2 clips at 6 frames per second, or 3 x 1 short clip in smoke mode. */
+/** Resolved settings: the run profile's people, clips and rate (settings.ts) unless given. */
 export function webcamSettings(options: WebcamDatasetOptions = {}) {
-  const smoke = options.smoke ?? process.env.KOMBAT_SMOKE === '1';
+  const { dataDir, profile } = settings();
   const root = options.root ?? dataDir;
+  const p = profile.transfer.webcam;
   return {
-    smoke,
     seed: options.seed ?? 2,
-    subjects: options.subjects ?? (smoke ? 3 : 10),
-    clipsPerSubject: options.clipsPerSubject ?? (smoke ? 1 : 2),
-    fps: options.fps ?? (smoke ? 2 : 6),
-    maxSeconds: options.maxSeconds ?? (smoke ? 12 : undefined),
+    subjects: options.subjects ?? p.subjects,
+    clipsPerSubject: options.clipsPerSubject ?? p.clipsPerSubject,
+    fps: options.fps ?? p.fps,
+    maxSeconds: options.maxSeconds ?? p.maxSeconds,
     syntheticDir: path.join(root, 'webcam-synthetic'),
     recordingsDir: path.join(root, 'webcam-synthetic', 'recordings'),
     framesDir: path.join(root, 'webcam-synthetic', 'frames'),
@@ -71,7 +70,7 @@ export function selectFrames(entries: DatasetEntry[], split: Split, seed: number
     const bySubject = new Map<string, DatasetEntry[]>();
     for (const e of inSplit.filter((x) => x.label === 'other').sort((a, b) => (a.file < b.file ? -1 : 1)))
       bySubject.set(e.subject, [...(bySubject.get(e.subject) ?? []), e]);
-    const queues = [...bySubject.keys()].sort().map((s) => shuffle(rng, bySubject.get(s)!));
+    const queues = [...bySubject.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, xs]) => shuffle(rng, xs));
     let taken = 0;
     for (let round = 0; taken < wanted && queues.some((q) => round < q.length); round++) {
       for (const q of queues) {

@@ -3,12 +3,21 @@
 // kicks (the article's first dataset, real recordings of punches) is also scored as punch vs. not
 // punch, its predictions folded.
 import * as path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
 import { indexDataset } from '../data/entries';
-import type { ExportedModel } from '../export/classifier';
-import { labelIndex, TASK_CLASSES } from '../features/sets';
-import { frameFeatures } from '../vision/features';
+import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
+import type { FrameEncoder } from '../features/encoder';
+import { frameFeatures } from '../features/frames';
 import { predict, predictedClasses } from './evaluate';
 import { computeMetrics, type Metrics } from './metrics';
+
+/** What scoring needs of a classifier (export/classifier.ts's Classifier is one). */
+export interface ScoredModel {
+  head: tf.LayersModel;
+  /** The encoder the model's metadata names: its features are computed for every image (cached). */
+  encoder: Pick<FrameEncoder, 'features' | 'featureSize'>;
+  metadata: { task: Task; classes: string[] };
+}
 
 export interface FolderEvaluation {
   metrics: Metrics;
@@ -26,21 +35,27 @@ export function foldToPunch(outputs: Float32Array, units: number): Int32Array {
 }
 
 export async function evaluateFolder(
-  model: ExportedModel,
+  model: ScoredModel,
   dir: string,
   onBatch?: (done: number, total: number) => void,
 ): Promise<FolderEvaluation> {
   const index = await indexDataset(dir);
   if (index.entries.length === 0) throw new Error(`${dir}: no images in the class folders`);
-  const { task, classes, features } = model.metadata;
+  const { task, classes } = model.metadata;
   const files = index.entries.map((e) => path.join(dir, e.file));
-  const result = await frameFeatures(features, files, { hashes: index.entries.map((e) => e.sha256), onBatch });
+  const result = await frameFeatures(model.encoder.features, files, {
+    hashes: index.entries.map((e) => e.sha256),
+    onBatch,
+  });
   if (result.failed.length > 0)
     throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
-  if (result.featureSize !== features.featureSize)
+  const expected = model.head.inputs[0].shape[1];
+  if (expected !== result.featureSize) {
     throw new Error(
-      `the model expects ${features.featureSize} features but its feature kind gives ${result.featureSize}`,
+      `the model expects ${expected} features but its ${model.encoder.features.kind} features have ` +
+        `${result.featureSize}`,
     );
+  }
   const y = Int32Array.from(index.entries, (e) => labelIndex(task, e.label));
   const units = classes.length === 2 ? 1 : classes.length;
   const outputs = predict(model.head, { x: result.features, featureSize: result.featureSize, y, classes });

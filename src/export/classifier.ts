@@ -1,89 +1,29 @@
 // A trained head exported for the game and for `kombat evaluate`: the layers-format model plus
-// metadata.json saying everything needed to use it (classes, the feature kind with its MobileNet
-// variant, layer and input size or its detector and descriptor, preprocessing, thresholds) and where
-// it came from (training-data hash, metrics, backend). The part a loader relies on is the contract
-// of src/vision/contract.ts, checked on load.
+// metadata.json (./metadata.ts) saying everything needed to use it and where it came from.
+
+import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import type { Environment } from '../backend';
-import type { Metrics } from '../eval/metrics';
-import type { Task } from '../features/sets';
-import type { Thresholds } from '../game/decision';
-import type { FeatureExtractor } from '../mobilenet/model';
-import type { FeatureSpec } from '../train/config';
-import { asFrameFeatures, extractorFor, type TrainRun } from '../train/run';
-import type { Hyperparams } from '../train/train';
-import { type ModelContract, parseModelMetadata } from '../vision/contract';
-import { type FrameFeatures, featureParts } from '../vision/spec';
-import { loadSavedModel, saveModel, type WeightFormat } from './model-io';
+import { initBackend } from '../backend';
+import type { Task } from '../data/tasks';
+import type { Thresholds } from '../decision';
+import type { FrameEncoder } from '../features/encoder';
+import { undeclared } from '../features/kinds';
+import { encoderFor } from '../features/local-encoder';
+import { settings } from '../settings';
+import type { TrainRun } from '../train/run';
+import { checkEncoder, loadHead } from './load';
+import { type CheckedMetadata, classifierMetadata } from './metadata';
+import { localFolder, saveModel } from './model-io';
+import type { WeightFormat } from './quantise';
 
-export interface MetricsSummary {
-  accuracy: number;
-  balancedAccuracy: number;
-  perClass: Metrics['perClass'];
+/** The final models, as the game loads them: kombat-binary, kombat-ternary. */
+export function finalModelName(task: Task): string {
+  return `kombat-${task}`;
 }
 
-export interface ClassifierMetadata extends Omit<ModelContract, 'features'> {
-  task: Task;
-  /** As trained: a whole-frame FeatureSpec without "kind" (chapters 03-08), or any feature kind. */
-  features: TrainRun['features'];
-  weights: WeightFormat;
-  trainingDataHash: string;
-  hyperparams: Hyperparams;
-  epochs: { trained: number; best: number; stoppedBy: string };
-  metrics: { train: MetricsSummary; val: MetricsSummary; test: MetricsSummary };
-  environment: Environment;
-}
-
-const summary = (m: Metrics): MetricsSummary => ({
-  accuracy: m.accuracy,
-  balancedAccuracy: m.balancedAccuracy,
-  perClass: m.perClass,
-});
-
-export function describePreprocessing(spec: FeatureSpec | FrameFeatures): string {
-  return featureParts(asFrameFeatures(spec))
-    .map((part) => {
-      if (part.kind === 'pose')
-        return (
-          `MoveNet SinglePose Lightning (${part.detector.passes === 2 ? 'whole frame letterboxed to 192x192, then again on the square around the person' : 'whole frame letterboxed to 192x192'})` +
-          ` -> 17 keypoints -> pose descriptor v${part.descriptor.version} (${part.descriptor.size} values: position, size and appearance removed)`
-        );
-      const [h, w] = part.inputSize;
-      const net = ` -> MobileNet v1 alpha ${part.alpha} -> ${part.layer}${part.layer.startsWith('conv') ? ' (average-pooled)' : ''}`;
-      if (part.kind === 'mobilenet-crop')
-        return (
-          `MoveNet SinglePose Lightning keypoints -> square around the person (${part.crop.scale}x the keypoints' extent, mid-grey outside the frame)` +
-          ` -> RGB 0..255 -> x/127.5-1 -> bilinear resize to ${w}x${h}${net}`
-        );
-      return (
-        `RGB 0..255 -> x/127.5-1 -> bilinear resize (aligned corners) to ${w}x${h}` +
-        (part.fit === 'letterbox' ? ', letterboxed with mid-grey where the aspect differs' : ', stretched') +
-        net
-      );
-    })
-    .join('; concatenated with: ');
-}
-
-export function classifierMetadata(
-  run: TrainRun,
-  name: string,
-  thresholds: Thresholds,
-  weights: WeightFormat = 'float32',
-): ClassifierMetadata {
-  return {
-    name,
-    task: run.task,
-    classes: run.data.train.classes,
-    features: run.features,
-    preprocessing: describePreprocessing(run.features),
-    thresholds,
-    weights,
-    trainingDataHash: run.trainingDataHash,
-    hyperparams: run.hyperparams,
-    epochs: { trained: run.history.length, best: run.bestEpoch, stoppedBy: run.stoppedBy },
-    metrics: { train: summary(run.metrics.train), val: summary(run.metrics.val), test: summary(run.metrics.test) },
-    environment: run.environment,
-  };
+/** <models>/kombat-<task> (KOMBAT_MODELS_DIR moves it). */
+export function finalModelDir(task: Task, modelsDir = settings().modelsDir): string {
+  return path.join(modelsDir, finalModelName(task));
 }
 
 /** Writes the model folder atomically; returns the size of its weights in bytes. */
@@ -97,40 +37,24 @@ export function exportClassifier(
   return saveModel(run.model, dir, classifierMetadata(run, name, thresholds, weights), weights);
 }
 
+/** An exported model in Node: its head, its checked metadata, and the encoder its features name. */
 export interface Classifier {
   head: tf.LayersModel;
-  metadata: ClassifierMetadata;
-  extractor: FeatureExtractor;
+  metadata: CheckedMetadata;
+  encoder: FrameEncoder;
 }
 
-/** An exported model of any feature kind, its metadata checked against the contract. */
-export interface ExportedModel {
-  head: tf.LayersModel;
-  metadata: ClassifierMetadata & ModelContract;
-}
-
-export async function loadModel(dir: string): Promise<ExportedModel> {
-  const { model, metadata } = await loadSavedModel<unknown>(dir);
-  const checked = parseModelMetadata<ClassifierMetadata & ModelContract>(metadata, `${dir}/metadata.json`);
-  const expected = model.inputs[0].shape[1];
-  if (expected !== checked.features.featureSize) {
-    model.dispose();
-    throw new Error(
-      `${dir}: model.json takes ${expected} features but metadata.json declares ${checked.features.featureSize}`,
-    );
-  }
-  return { head: model, metadata: checked };
-}
-
-/** A whole-frame MobileNet model with its feature extractor (chapter 08's checks use it). */
+/** Loads a model folder through the loader the page uses; the encoder shares this process's models. */
 export async function loadClassifier(dir: string): Promise<Classifier> {
-  const { head, metadata } = await loadModel(dir);
-  const features = metadata.features;
-  if (features.kind !== 'mobilenet') {
-    head.dispose();
-    throw new Error(
-      `${dir}: a ${features.kind} model; loadClassifier reads whole-frame MobileNet models only (use loadModel)`,
-    );
+  await initBackend();
+  const loaded = await loadHead(localFolder(dir));
+  let encoder: FrameEncoder;
+  try {
+    encoder = await encoderFor(undeclared(loaded.metadata.features));
+    checkEncoder(loaded, encoder, dir);
+  } catch (err) {
+    loaded.head.dispose();
+    throw err;
   }
-  return { head, metadata, extractor: await extractorFor(features) };
+  return { ...loaded, encoder };
 }

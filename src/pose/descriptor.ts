@@ -48,7 +48,7 @@ export const POSE_DESCRIPTOR_V2_SIZE = UPPER_BODY_SIZE + 14;
 
 export type DescriptorName = 'kombat-pose' | 'kombat-pose-upper';
 
-/** How the descriptor is made; part of the metadata contract (src/vision/spec.ts). */
+/** How the descriptor is made; part of the metadata contract (features/kinds.ts). */
 export interface DescriptorSpec {
   name: DescriptorName;
   version: 1 | 2;

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type BodyKeypoints, type Box, frameSquare, KEYPOINT_COUNT, keypointScore, personSquare } from './keypoints';
 
-/** The detector a model's features were computed with; part of the metadata contract (src/vision/spec.ts). */
+/** The detector a model's features were computed with; part of the metadata contract (features/kinds.ts). */
 export interface DetectorSpec {
   model: 'movenet-singlepose-lightning-4';
   /** 1: whole frame only; 2: then again on the square around the person. */

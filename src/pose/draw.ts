@@ -2,7 +2,7 @@
 // what MoveNet sees on rendered people).
 import sharp from 'sharp';
 import { type RgbImage, readImage } from '../image/decode';
-import { makeGrid } from '../report/grid';
+import { makeGrid } from '../image/grid';
 import {
   type BodyKeypoints,
   KEYPOINT_COUNT,
@@ -43,11 +43,15 @@ export function skeletonSvg(k: BodyKeypoints, minScore = MIN_KEYPOINT_SCORE): st
         : a.startsWith('right') && b.startsWith('right')
           ? '#ff9f1c'
           : '#ffffff';
-    svg += `<line x1="${keypointX(k, i).toFixed(1)}" y1="${keypointY(k, i).toFixed(1)}" x2="${keypointX(k, j).toFixed(1)}" y2="${keypointY(k, j).toFixed(1)}" stroke="${colour}" stroke-width="${stroke}"/>`;
+    const [x1, y1, x2, y2] = [keypointX(k, i), keypointY(k, i), keypointX(k, j), keypointY(k, j)].map((v) =>
+      v.toFixed(1),
+    );
+    svg += `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${colour}" stroke-width="${stroke}"/>`;
   }
   for (let i = 0; i < KEYPOINT_COUNT; i++) {
     const seen = keypointScore(k, i) >= minScore;
-    svg += `<circle cx="${keypointX(k, i).toFixed(1)}" cy="${keypointY(k, i).toFixed(1)}" r="${stroke * 1.5}" fill="${seen ? '#ffe14d' : '#888888'}"/>`;
+    const [cx, cy] = [keypointX(k, i).toFixed(1), keypointY(k, i).toFixed(1)];
+    svg += `<circle cx="${cx}" cy="${cy}" r="${stroke * 1.5}" fill="${seen ? '#ffe14d' : '#888888'}"/>`;
   }
   return `${svg}</svg>`;
 }

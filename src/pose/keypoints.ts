@@ -117,3 +117,27 @@ export function mirrorKeypoints(k: BodyKeypoints): BodyKeypoints {
   }
   return { width: k.width, height: k.height, points };
 }
+
+/** Keypoints as a cache row and between threads: 17 x (x, y, score), then the frame's width and height. */
+export const KEYPOINT_ROW = KEYPOINT_COUNT * 3 + 2;
+
+export function keypointsToRow(k: BodyKeypoints): Float32Array {
+  const row = new Float32Array(KEYPOINT_ROW);
+  row.set(k.points);
+  row[KEYPOINT_COUNT * 3] = k.width;
+  row[KEYPOINT_COUNT * 3 + 1] = k.height;
+  return row;
+}
+
+export function rowToKeypoints(row: Float32Array): BodyKeypoints {
+  return {
+    points: row.slice(0, KEYPOINT_COUNT * 3),
+    width: row[KEYPOINT_COUNT * 3],
+    height: row[KEYPOINT_COUNT * 3 + 1],
+  };
+}
+
+/** Row `i` of a matrix of KEYPOINT_ROW rows, as keypoints. */
+export function keypointsAt(rows: Float32Array, i: number): BodyKeypoints {
+  return rowToKeypoints(rows.subarray(i * KEYPOINT_ROW, (i + 1) * KEYPOINT_ROW));
+}

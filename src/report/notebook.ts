@@ -3,11 +3,14 @@
 //   tslab.display.png(fig.bytes);   // fig.html: the interactive version
 // One Chromium serves consecutive cells; it closes after a few idle seconds (or closeNotebookRenderer()).
 import * as path from 'node:path';
-import { reportsDir } from '../paths';
+import { settings } from '../settings';
 import type { Figure } from './figures';
 import { type FigureFiles, FigureRenderer, type ImageSize, writeFigures } from './render';
 
-export const figuresDir = path.join(reportsDir, 'figures');
+/** <reports>/figures: where the chapters' figures go. */
+export function figuresDir(): string {
+  return path.join(settings().reportsDir, 'figures');
+}
 const IDLE_MS = 10_000;
 
 interface Shared {
@@ -18,7 +21,8 @@ interface Shared {
 let shared: Shared | undefined;
 
 async function withRenderer<T>(fn: (r: FigureRenderer) => Promise<T>): Promise<T> {
-  const s: Shared = shared ?? (shared = { renderer: FigureRenderer.launch(), users: 0 });
+  shared ??= { renderer: FigureRenderer.launch(), users: 0 };
+  const s = shared;
   clearTimeout(s.timer);
   s.users++;
   try {
@@ -51,5 +55,7 @@ export async function notebookFigure(
   figure: Figure,
   opts: { dir?: string; size?: ImageSize } = {},
 ): Promise<FigureFiles & { bytes: Buffer }> {
-  return withRenderer((renderer) => writeFigures(opts.dir ?? figuresDir, name, figure, { renderer, size: opts.size }));
+  return withRenderer((renderer) =>
+    writeFigures(opts.dir ?? figuresDir(), name, figure, { renderer, size: opts.size }),
+  );
 }

@@ -1,20 +1,25 @@
-// Built-in synthetic webcam recordings: subjects s01..sNN, several clips each, rendered in worker
-// threads (one per core), written as <out>/recordings/<subject>_<clip>.avi + .labels.csv + subjects.json.
-import * as os from 'node:os';
+// Built-in synthetic webcam recordings: subjects s01..sNN, several clips each, rendered one clip
+// per task on the worker pool, written as <out>/recordings/<subject>_<clip>.avi + .labels.csv +
+// subjects.json.
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { randomSubjects, type Subject } from '../body';
-import { writeJsonAtomic } from '../fsutil';
-import { mulberry32 } from '../random';
+import { mapInWorkers, poolSize } from '../pool/workers';
+import { writeJsonAtomic } from '../util/fs';
+import { mulberry32 } from '../util/random';
 import type { AmbiguousMode, Label } from './clip';
-import { type ClipJob, type ClipResult, type ClipStyle, planFor, renderClip } from './render';
+import { type ClipStyle, planFor } from './plan';
+import { type ClipJob, type ClipResult, clipBaseName, type VideoFormat } from './render';
+import type { ClipPart } from './script';
 
 export type { AmbiguousMode, Label, LabelRange } from './clip';
 export { AMBIGUOUS_MODES, frameRanges, LABELS, labelOf, labelsCsv, planClip } from './clip';
-export type { ClipJob, ClipResult, ClipStyle } from './render';
-export { CLIP_STYLES, clipBaseName, planFor, renderClip, VIDEO_EXTENSION } from './render';
+export { CLIP_STYLES, type ClipStyle, planFor } from './plan';
+export type { ClipJob, ClipResult } from './render';
+export { clipBaseName, renderClip, VIDEO_EXTENSION, VIDEO_FORMATS, type VideoFormat } from './render';
 export type { RoomKind } from './room';
 export { ROOM_KINDS, roomSvg } from './room';
+export { CLIP_PARTS, type ClipPart, parseScript } from './script';
+export { planWebcamClip } from './webcam';
 
 export const DEFAULT_SYNTH = {
   subjects: 12,
@@ -35,7 +40,7 @@ export interface RenderOptions {
   fps?: number;
   size?: { width: number; height: number };
   ambiguous?: AmbiguousMode;
-  /** Worker threads; 0 renders in this thread. Default: min(2, cores). */
+  /** Worker threads; 0 or 1 renders in this thread. Default: the pool's (poolSize). */
   workers?: number;
   /** Cap each clip's length in seconds (quick tests). */
   maxSeconds?: number;
@@ -43,6 +48,11 @@ export interface RenderOptions {
   style?: ClipStyle;
   /** First letter of the subject ids (default "s"), so people of two renderings never share an id. */
   subjectPrefix?: string;
+  /** Render only these people (ids such as s05) of the seeded set. */
+  only?: string[];
+  /** Scripted clips (e.g. punches only) instead of random recordings. */
+  script?: ClipPart[];
+  format?: VideoFormat;
   onProgress?: (framesDone: number, framesTotal: number) => void;
 }
 
@@ -77,9 +87,14 @@ export function planJobs(options: RenderOptions): ClipJob[] {
   const clips = options.clipsPerSubject ?? DEFAULT_SYNTH.clips;
   const seed = options.seed ?? DEFAULT_SYNTH.seed;
   const subjects = subjectsOf(n, seed, options.subjectPrefix);
+  const unknown = (options.only ?? []).filter((id) => !subjects.some((s) => s.id === id));
+  if (unknown.length > 0) {
+    throw new Error(`no person ${unknown.join(', ')} among the ${n} people (${subjects[0].id}..${subjects[n - 1].id})`);
+  }
   const dir = recordingsDir(options.out);
   const jobs: ClipJob[] = [];
   subjects.forEach((subject, si) => {
+    if (options.only && !options.only.includes(subject.id)) return;
     for (let c = 0; c < clips; c++) {
       jobs.push({
         dir,
@@ -92,6 +107,8 @@ export function planJobs(options: RenderOptions): ClipJob[] {
         ambiguous: options.ambiguous ?? DEFAULT_SYNTH.ambiguous,
         maxSeconds: options.maxSeconds,
         ...(options.style ? { style: options.style } : {}),
+        script: options.script,
+        format: options.format,
       });
     }
   });
@@ -105,52 +122,8 @@ export function subjectsOf(count: number, seed: number, prefix = 's'): Subject[]
 
 /** Frames a job will render (replays the clip plan, which is the first use of the clip's rng). */
 export function jobFrames(job: ClipJob): number {
-  const plan = planFor(job.style)(mulberry32(job.seed), job.width, job.height, job.subject.height);
+  const plan = planFor(mulberry32(job.seed), job);
   return Math.max(1, Math.floor(Math.min(plan.duration, job.maxSeconds ?? Infinity) * job.fps));
-}
-
-function startWorker(): Worker {
-  // dist/synth/worker.js when compiled; src/synth/worker.ts under tsx (tests, notebooks).
-  const script = path.join(__dirname, `worker${path.extname(__filename)}`);
-  if (script.endsWith('.js')) return new Worker(script);
-  const tsx = require.resolve('tsx/cjs');
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(script)});`, { eval: true });
-}
-
-async function runInWorkers(jobs: ClipJob[], workers: number, onFrame: () => void): Promise<ClipResult[]> {
-  const results: ClipResult[] = new Array(jobs.length);
-  let next = 0;
-  const pool = Array.from({ length: Math.min(workers, jobs.length) }, () => startWorker());
-  try {
-    await Promise.all(
-      pool.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            let current = -1;
-            const feed = () => {
-              if (next >= jobs.length) return resolve();
-              current = next++;
-              worker.postMessage(jobs[current]);
-            };
-            worker.on('message', (msg: { type: string; result?: ClipResult; message?: string }) => {
-              if (msg.type === 'frame') onFrame();
-              else if (msg.type === 'done' && msg.result) {
-                results[current] = msg.result;
-                feed();
-              } else if (msg.type === 'error') reject(new Error(msg.message));
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) => {
-              if (code !== 0) reject(new Error(`synth worker exited with code ${code}`));
-            });
-            feed();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
-  return results;
 }
 
 /**
@@ -165,16 +138,17 @@ export async function renderRecordings(options: RenderOptions): Promise<Recordin
     done++;
     options.onProgress?.(done, total);
   };
-  const workers = options.workers ?? Math.min(2, os.availableParallelism());
-  let results: ClipResult[];
-  if (workers <= 0 || jobs.length === 1) {
-    results = [];
-    for (const job of jobs) results.push(await renderClip(job, onFrame));
-  } else {
-    results = await runInWorkers(jobs, workers, onFrame);
-  }
+  const results = await mapInWorkers<undefined, ClipJob, ClipResult>(jobs, {
+    module: path.join(__dirname, 'worker'),
+    setup: undefined,
+    workers: poolSize(jobs.length, { requested: options.workers }),
+    label: (job) => clipBaseName(job.subject.id, job.clip),
+    onProgress: onFrame,
+  });
   const seed = options.seed ?? DEFAULT_SYNTH.seed;
-  const subjects = subjectsOf(options.subjects ?? DEFAULT_SYNTH.subjects, seed, options.subjectPrefix);
+  const subjects = subjectsOf(options.subjects ?? DEFAULT_SYNTH.subjects, seed, options.subjectPrefix).filter(
+    (s) => !options.only || options.only.includes(s.id),
+  );
   const totals: Record<Label, number> = { punch: 0, kick: 0, other: 0, ambiguous: 0 };
   for (const r of results) for (const k of Object.keys(totals) as Label[]) totals[k] += r.counts[k];
   const dir = recordingsDir(options.out);

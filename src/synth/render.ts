@@ -6,21 +6,17 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { drawBody, type Subject } from '../body';
-import { temporarySibling, writeFileAtomic } from '../fsutil';
-import { mulberry32, type Rng } from '../random';
-import { type AmbiguousMode, frameRanges, type Label, labelOf, labelsCsv, planClip } from './clip';
+import { temporarySibling, writeFileAtomic } from '../util/fs';
+import { mulberry32, range } from '../util/random';
+import { type AmbiguousMode, frameRanges, type Label, labelOf, labelsCsv } from './clip';
+import { type ClipStyle, planFor } from './plan';
 import { type RoomKind, roomSvg } from './room';
-import { planWebcamClip } from './webcam';
+import type { ClipPart } from './script';
 
 export const VIDEO_EXTENSION = '.avi';
-
-/** How the recordings are staged: the built-in dataset's, or a player at a webcam (./webcam.ts). */
-export type ClipStyle = 'builtin' | 'webcam';
-export const CLIP_STYLES: readonly ClipStyle[] = ['builtin', 'webcam'];
-
-export function planFor(style: ClipStyle = 'builtin'): typeof planClip {
-  return style === 'webcam' ? planWebcamClip : planClip;
-}
+/** avi: MJPEG like a webcam recording (the datasets); y4m: raw frames for Chromium's fake webcam. */
+export const VIDEO_FORMATS = ['avi', 'y4m'] as const;
+export type VideoFormat = (typeof VIDEO_FORMATS)[number];
 
 type Span = [number, number];
 interface Look {
@@ -86,6 +82,10 @@ export interface ClipJob {
   maxSeconds?: number;
   /** Default 'builtin'. */
   style?: ClipStyle;
+  /** Scripted parts (only punches, kicks or other movements) instead of a random recording. */
+  script?: ClipPart[];
+  /** Default avi. */
+  format?: VideoFormat;
 }
 
 export interface ClipResult {
@@ -102,29 +102,16 @@ export interface ClipResult {
   actions: Record<string, number>;
 }
 
-const range = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng();
-
 export function clipBaseName(subject: string, clip: string): string {
   return `${subject}_${clip}`;
 }
 
-function ffmpegArgs(width: number, height: number, fps: number, quality: number, out: string): string[] {
+function ffmpegArgs(width: number, height: number, fps: number, quality: number, out: string, format: VideoFormat) {
+  const input = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0'];
+  const common = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...input];
+  if (format === 'y4m') return [...common, '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', out];
   return [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    '-y',
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    'rgb24',
-    '-s',
-    `${width}x${height}`,
-    '-r',
-    String(fps),
-    '-i',
-    'pipe:0',
+    ...common,
     '-c:v',
     'mjpeg',
     '-q:v',
@@ -153,7 +140,7 @@ export async function renderClip(job: ClipJob, onFrame?: () => void): Promise<Cl
   const M = Math.max(2, Math.round(W / 100)); // jitter margin
   const W2 = W + 2 * M;
   const H2 = H + 2 * M;
-  const plan = planFor(job.style)(rng, W, H, job.subject.height);
+  const plan = planFor(rng, job);
   const cam = { ...plan.camera, x: plan.camera.x + M, y: plan.camera.y + M };
   const room = roomSvg(rng, W2, H2, cam, job.room);
   const duration = Math.min(plan.duration, job.maxSeconds ?? Infinity);
@@ -195,9 +182,10 @@ export async function renderClip(job: ClipJob, onFrame?: () => void): Promise<Cl
 
   const base = clipBaseName(job.subject.id, job.clip);
   await fs.mkdir(job.dir, { recursive: true });
-  const videoPath = path.join(job.dir, base + VIDEO_EXTENSION);
+  const format = job.format ?? 'avi';
+  const videoPath = path.join(job.dir, `${base}.${format}`);
   const tmp = temporarySibling(videoPath);
-  const ff = spawn('ffmpeg', ffmpegArgs(W, H, job.fps, quality, tmp), { stdio: ['pipe', 'ignore', 'pipe'] });
+  const ff = spawn('ffmpeg', ffmpegArgs(W, H, job.fps, quality, tmp, format), { stdio: ['pipe', 'ignore', 'pipe'] });
   let ffErr = '';
   ff.stderr.on('data', (d: Buffer) => (ffErr += d.toString()));
   const done = new Promise<number>((resolve, reject) => {

@@ -25,15 +25,13 @@ import {
   walk,
   wave,
 } from '../body';
-import type { Rng } from '../random';
+import { type Rng, randInt, range } from '../util/random';
 import type { ClipPlan } from './clip';
 import type { Camera } from './room';
 
 export type Framing = 'upper' | 'knees' | 'full';
 export const FRAMINGS: readonly Framing[] = ['upper', 'knees', 'full'];
 
-const range = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng();
-const randInt = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
 const sideOf = (rng: Rng): Side => (rng() < 0.5 ? 'L' : 'R');
 

@@ -5,31 +5,24 @@
 // augmentation: MoveNet cannot see a person in a 100x56 variant.
 import * as path from 'node:path';
 import { type AugmentDatasetResult, type AugmentProgress, augmentDataset } from '../augment/dataset';
+import { type ProjectConfig, readConfig } from '../config';
 import { splitPath } from '../data/split';
+import { labelIndex, parseTask, TASK_CLASSES, type Task } from '../data/tasks';
+import type { Thresholds } from '../decision';
 import { exportClassifier } from '../export/classifier';
-import type { WeightFormat } from '../export/model-io';
-import { type ExampleSet, labelIndex, loadExamples, TASK_CLASSES, TASKS, type Task } from '../features/sets';
-import { exists } from '../fsutil';
-import type { Thresholds } from '../game/decision';
+import type { WeightFormat } from '../export/quantise';
+import { type FrameFeatures, needsDetector } from '../features/kinds';
+import { type ExampleSet, loadExamples } from '../features/sets';
 import type { InputSize } from '../preprocess';
-import type { FrameFeatures } from '../vision/spec';
-import { needsDetector } from '../vision/spec';
-import { hyperparamsFor } from '../vision/training';
-import { type FeatureSpec, type ProjectConfig, readConfig } from './config';
-import { articleHyperparams } from './configs';
-import { asFrameFeatures, type TrainRun, trainRun } from './run';
+import { exists } from '../util/fs';
+import { type TrainRun, trainRun } from './run';
+import { articleHyperparams, hyperparamsFor } from './setups';
 import type { Hyperparams, TrainCallbacks } from './train';
 
 /** Where the augmented copy of `data` lives by default: `<data>-aug` next to it. */
 export function defaultAugmentedDir(data: string): string {
   const abs = path.resolve(data);
   return path.join(path.dirname(abs), `${path.basename(abs)}-aug`);
-}
-
-export function parseTask(text: string): Task {
-  if (!(TASKS as readonly string[]).includes(text))
-    throw new Error(`unknown task "${text}" (tasks are ${TASKS.join(', ')})`);
-  return text as Task;
 }
 
 /** "WxH" (as the CLI takes it) -> [height, width] (as MobileNet takes it). */
@@ -50,11 +43,11 @@ export function folderHyperparams(
   config: ProjectConfig,
   task: Task,
   nTrain: number,
-  options: { article?: boolean; epochs?: number; features?: FeatureSpec | FrameFeatures } = {},
+  options: { article?: boolean; epochs?: number; features?: FrameFeatures } = {},
 ): Hyperparams {
   const base = options.article
     ? articleHyperparams(task, nTrain)
-    : { ...hyperparamsFor(asFrameFeatures(options.features ?? config.features), task, config) };
+    : { ...hyperparamsFor(options.features ?? config.features, task, config.hyperparams) };
   return options.epochs !== undefined ? { ...base, maxEpochs: options.epochs } : base;
 }
 
@@ -76,7 +69,7 @@ export interface TrainFolderOptions extends TrainCallbacks {
   /** Default: readConfig() (models/config.json, completed with the defaults). */
   config?: ProjectConfig;
   /** The feature kind (default: the config's whole-frame MobileNet features). */
-  features?: FeatureSpec | FrameFeatures;
+  features?: FrameFeatures;
   /** The game's thresholds saved with the model (default: the config's). */
   thresholds?: Thresholds;
   /** Augment the training split first (default true); false trains on the original frames only. */
@@ -123,12 +116,13 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
   ];
   if (trainClasses.length < 2) {
     throw new Error(
-      `${data}: the training split (subjects ${examples.split.train.join(', ')}) holds only one ${task} class (${trainClasses[0]}); a classifier needs at least two`,
+      `${data}: the training split (subjects ${examples.split.train.join(', ')}) holds only one ${task} class ` +
+        `(${trainClasses[0]}); a classifier needs at least two`,
     );
   }
 
   const features = options.features ?? config.features;
-  const detector = needsDetector(asFrameFeatures(features));
+  const detector = needsDetector(features);
   if (detector && options.augmented)
     throw new Error('pose-based features train on the original frames: --augmented does not apply to them');
   let augmented: TrainFolderResult['augmented'];
@@ -138,7 +132,8 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
     const hasSplit = await exists(splitPath(data));
     if (!hasSplit)
       log(
-        `${splitPath(data)} is missing: using a seeded subject split (train ${examples.split.train.join(', ')}); augmenting every frame, training on the training split's variants only`,
+        `${splitPath(data)} is missing: using a seeded subject split (train ${examples.split.train.join(', ')}); ` +
+          "augmenting every frame, training on the training split's variants only",
       );
     const result = await augmentDataset({
       data,
@@ -150,10 +145,12 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
     });
     if (result.bad.length > 0)
       throw new Error(
-        `${path.join(data, result.bad[0].file)}: ${result.bad[0].reason} (augmentation skipped ${result.bad.length} file(s))`,
+        `${path.join(data, result.bad[0].file)}: ${result.bad[0].reason} ` +
+          `(augmentation skipped ${result.bad.length} file(s))`,
       );
     log(
-      `augmented: ${result.variants} variants in ${dir} (${result.written} written, ${result.reused} reused, ${result.seconds.toFixed(1)} s)`,
+      `augmented: ${result.variants} variants in ${dir} ` +
+        `(${result.written} written, ${result.reused} reused, ${result.seconds.toFixed(1)} s)`,
     );
     augmented = { dir, result };
     examples = await examplesOf(data, dir);

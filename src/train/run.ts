@@ -1,18 +1,16 @@
-// One experiment, end to end: dataset folder -> cached MobileNet features per split -> a trained
+// One experiment, end to end: dataset folder -> cached features of any kind per split -> a trained
 // head -> metrics on train, validation and test. `kombat train`, the chapters and the export all
 // go through here.
-import { createHash } from 'node:crypto';
 import { type Environment, initBackend } from '../backend';
+import type { Task } from '../data/tasks';
 import { evaluateHead } from '../eval/evaluate';
 import type { Metrics } from '../eval/metrics';
-import { type ExampleSet, loadExamples, type SplitFeatures, type Task } from '../features/sets';
-import type { FramingSettings } from '../vision/framing';
-import { frameSplitFeatures } from '../vision/sets';
-import type { DeclaredFeatures, FrameFeatures } from '../vision/spec';
-import type { FeatureSpec } from './config';
+import { frameSplitFeatures } from '../features/frame-sets';
+import type { FramingSettings } from '../features/framings';
+import type { DeclaredFeatures, FrameFeatures } from '../features/kinds';
+import { type ExampleSet, loadExamples, type SplitFeatures } from '../features/sets';
+import { sha256 } from '../util/hash';
 import { type Hyperparams, type TrainCallbacks, type TrainResult, trainHead } from './train';
-
-export { extractorFor } from '../mobilenet/extractors';
 
 /** Identifies the training data: the bytes, labels and split of every training example. */
 export function trainingDataHash(set: ExampleSet): string {
@@ -20,7 +18,7 @@ export function trainingDataHash(set: ExampleSet): string {
     .filter((e) => e.split === 'train')
     .map((e) => `${e.sha256} ${e.label}`)
     .sort();
-  return createHash('sha256').update(lines.join('\n')).digest('hex');
+  return sha256(lines.join('\n'));
 }
 
 export interface RunMetrics {
@@ -31,8 +29,8 @@ export interface RunMetrics {
 
 export interface TrainRun extends TrainResult {
   task: Task;
-  /** As given (a whole-frame FeatureSpec from models/config.json, or any feature kind) plus the feature size. */
-  features: (FeatureSpec | FrameFeatures) & { featureSize: number };
+  /** The features as an exported model declares them: the kind's settings and the vector's length. */
+  features: DeclaredFeatures;
   hyperparams: Hyperparams;
   metrics: RunMetrics;
   /** Model outputs on the test split, row-major, in `data.rows.test` order. */
@@ -45,8 +43,8 @@ export interface TrainRun extends TrainResult {
 
 export interface RunOptions extends TrainCallbacks {
   task: Task;
-  /** Whole-frame MobileNet (models/config.json's FeatureSpec) or any feature kind (src/vision/spec.ts). */
-  features: FeatureSpec | FrameFeatures;
+  /** Any feature kind (features/kinds.ts); models/config.json's features are whole-frame MobileNet. */
+  features: FrameFeatures;
   hyperparams: Hyperparams;
   /** Examples (loadExamples), or a dataset folder and optionally its augmented copy. */
   examples?: ExampleSet;
@@ -62,16 +60,6 @@ export interface RunOptions extends TrainCallbacks {
   log?: (line: string) => void;
 }
 
-/** A config's whole-frame FeatureSpec (no "kind") as the feature kind it is; other kinds as they are. */
-export function asFrameFeatures(spec: FeatureSpec | FrameFeatures): FrameFeatures {
-  return 'kind' in spec ? spec : { kind: 'mobilenet', ...spec };
-}
-
-/** A run's features as an exported model declares them. */
-export function declaredFeatures(features: TrainRun['features']): DeclaredFeatures {
-  return { ...asFrameFeatures(features), featureSize: features.featureSize };
-}
-
 function withoutOutputs(m: Metrics & { outputs: Float32Array }): Metrics {
   const { outputs: _outputs, ...rest } = m;
   return rest;
@@ -80,11 +68,11 @@ function withoutOutputs(m: Metrics & { outputs: Float32Array }): Metrics {
 export async function trainRun(options: RunOptions): Promise<TrainRun> {
   const environment = await initBackend();
   const log = options.log ?? (() => {});
-  if (!options.examples && !options.data) throw new Error('trainRun needs a dataset folder or examples');
-  const examples = options.examples ?? (await loadExamples(options.data!, options.augmented));
+  const examples = options.examples ?? (options.data ? await loadExamples(options.data, options.augmented) : undefined);
+  if (!examples) throw new Error('trainRun needs a dataset folder or examples');
 
   let t0 = performance.now();
-  const data = await frameSplitFeatures(asFrameFeatures(options.features), examples, options.task, {
+  const data = await frameSplitFeatures(options.features, examples, options.task, {
     onBatch: options.onFeatures,
     includeAugmented: options.useAugmented,
     mirrorTrain: options.mirrorTrain,
@@ -92,7 +80,8 @@ export async function trainRun(options: RunOptions): Promise<TrainRun> {
   });
   const featureSeconds = (performance.now() - t0) / 1000;
   log(
-    `features: ${data.train.y.length} train, ${data.val.y.length} val, ${data.test.y.length} test (${featureSeconds.toFixed(1)} s)`,
+    `features: ${data.train.y.length} train, ${data.val.y.length} val, ${data.test.y.length} test ` +
+      `(${featureSeconds.toFixed(1)} s)`,
   );
 
   t0 = performance.now();
@@ -105,7 +94,8 @@ export async function trainRun(options: RunOptions): Promise<TrainRun> {
     test: withoutOutputs(test),
   };
   log(
-    `trained ${result.history.length} epochs (${result.stoppedBy}, best ${result.bestEpoch}) in ${trainingSeconds.toFixed(1)} s; test accuracy ${metrics.test.accuracy.toFixed(3)}`,
+    `trained ${result.history.length} epochs (${result.stoppedBy}, best ${result.bestEpoch}) in ` +
+      `${trainingSeconds.toFixed(1)} s; test accuracy ${metrics.test.accuracy.toFixed(3)}`,
   );
   return {
     ...result,

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { indexDataset } from '../data/entries';
-import { temporarySibling } from '../fsutil';
+import { temporarySibling } from '../util/fs';
 
 export interface ClipRun {
   /** The first frame's file name stem without its number, e.g. "lr_straight". */

@@ -3,8 +3,15 @@
 // the rendered punches look in 2D.
 import { predictedClasses } from '../eval/evaluate';
 import { bodyFrame } from '../pose/descriptor';
-import { KP, keypointScore, keypointX, keypointY, MIN_KEYPOINT_SCORE } from '../pose/keypoints';
-import { KEYPOINT_ROW, rowToKeypoints } from '../vision/job';
+import {
+  KEYPOINT_ROW,
+  KP,
+  keypointScore,
+  keypointsAt,
+  keypointX,
+  keypointY,
+  MIN_KEYPOINT_SCORE,
+} from '../pose/keypoints';
 
 export const BODY_PARTS: Record<string, number[]> = {
   head: [0, 1, 2, 3, 4],
@@ -52,7 +59,7 @@ export function shortReachShare(keypoints: Float32Array, reach = 0.8): number {
   const n = keypoints.length / KEYPOINT_ROW;
   let short = 0;
   for (let i = 0; i < n; i++) {
-    const k = rowToKeypoints(keypoints.subarray(i * KEYPOINT_ROW, (i + 1) * KEYPOINT_ROW));
+    const k = keypointsAt(keypoints, i);
     const { unit } = bodyFrame(k);
     const arms = [
       [KP.leftShoulder, KP.leftWrist],

@@ -4,16 +4,16 @@
 // them met a real frame): pose methods for bodies a webcam cuts off at the knees or the hips. Every
 // method trains a 3-way head (and, for the one exported, a binary head) with the same code as
 // `kombat train`, except the upper-body one, which can only tell punch from not punch.
-import type { ExampleSet } from '../features/sets';
-import { loadExamples, type Task } from '../features/sets';
+import type { ProjectConfig } from '../config';
+import type { Task } from '../data/tasks';
+import type { FramingSettings } from '../features/framings';
+import type { FrameFeatures, PersonCropFeatures, PoseFeatures } from '../features/kinds';
+import { type ExampleSet, loadExamples } from '../features/sets';
 import { POSE_DESCRIPTOR, POSE_DESCRIPTOR_V2, UPPER_BODY_DESCRIPTOR } from '../pose/descriptor';
 import { DEFAULT_DETECTOR } from '../pose/detect';
-import type { FeatureSpec, ProjectConfig } from '../train/config';
-import { asFrameFeatures, type TrainRun, trainRun } from '../train/run';
+import { type TrainRun, trainRun } from '../train/run';
+import { hyperparamsFor } from '../train/setups';
 import type { Hyperparams } from '../train/train';
-import type { FramingSettings } from '../vision/framing';
-import type { FrameFeatures, PersonCropFeatures, PoseFeatures } from '../vision/spec';
-import { hyperparamsFor } from '../vision/training';
 
 export type MethodId =
   | 'whole-frame'
@@ -32,8 +32,8 @@ export type MethodId =
 export interface Method {
   id: MethodId;
   title: string;
-  /** Whole-frame methods keep the config's FeatureSpec as it is, so their models match chapter 07's. */
-  features: FeatureSpec | FrameFeatures;
+  /** Whole-frame methods use the config's features, so their models match chapter 07's. */
+  features: FrameFeatures;
   /** Train on the built-in dataset's augmented variants too (whole-frame MobileNet only). */
   augmented: boolean;
   /** Add the webcam-style renders' training (and validation) people. */
@@ -166,7 +166,7 @@ export async function methodExamples(method: Method, sources: TrainingSources): 
 }
 
 export function methodHyperparams(method: Method, task: Task, config: ProjectConfig): Hyperparams {
-  return hyperparamsFor(asFrameFeatures(method.features), task, config);
+  return hyperparamsFor(method.features, task, config.hyperparams);
 }
 
 export async function trainMethod(

@@ -5,13 +5,15 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { type DatasetEntry, indexDataset } from '../data/entries';
+import { TASK_CLASSES } from '../data/tasks';
 import { foldToPunch } from '../eval/folder';
 import { computeMetrics, type Metrics } from '../eval/metrics';
-import { TASK_CLASSES } from '../features/sets';
-import { projectRoot } from '../paths';
+import { settings } from '../settings';
 
 /** The real frames a development machine keeps next to the project (never copied into it). */
-export const SHARED_REAL_DATA = path.resolve(projectRoot, '..', 'shared', 'data', 'real-shadowbox');
+export function sharedRealData(root = settings().root): string {
+  return path.resolve(root, '..', 'shared', 'data', 'real-shadowbox');
+}
 
 /**
  * The folder of real frames to check models on: `explicit` (an option), else $KOMBAT_REAL_DATA,
@@ -19,13 +21,14 @@ export const SHARED_REAL_DATA = path.resolve(projectRoot, '..', 'shared', 'data'
  * fresh clone) or the choice is "none": then chapter 10 runs on synthetic data alone.
  */
 export function realDataDir(explicit?: string): string | undefined {
-  const chosen = explicit ?? process.env.KOMBAT_REAL_DATA;
+  const chosen = explicit ?? settings().realData;
   if (chosen === 'none') return undefined;
   if (chosen) {
     if (!existsSync(chosen)) throw new Error(`real frames: ${chosen} does not exist (KOMBAT_REAL_DATA or the option)`);
     return path.resolve(chosen);
   }
-  return existsSync(SHARED_REAL_DATA) ? SHARED_REAL_DATA : undefined;
+  const shared = sharedRealData();
+  return existsSync(shared) ? shared : undefined;
 }
 
 const MISSING_CLASS = /^class folder is missing$/;

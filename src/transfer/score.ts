@@ -4,16 +4,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { predict } from '../eval/evaluate';
 import type { Metrics } from '../eval/metrics';
+import { frameFeatures } from '../features/frames';
+import { type FramingSettings, framedKeypoints } from '../features/framings';
+import { type FrameFeatures, undeclared } from '../features/kinds';
+import { encoderFor } from '../features/local-encoder';
 import { readImage } from '../image/decode';
 import { describePose } from '../pose/descriptor';
+import { keypointsAt } from '../pose/keypoints';
 import { rgbTensor } from '../preprocess';
-import { asFrameFeatures, type TrainRun } from '../train/run';
-import { frameFeatures } from '../vision/features';
-import { encodeFrame } from '../vision/frame';
-import { type FramingSettings, framedKeypoints } from '../vision/framing';
-import { KEYPOINT_ROW, rowToKeypoints } from '../vision/job';
-import { loadFrameModels, resolveLocations } from '../vision/models';
-import type { FrameFeatures } from '../vision/spec';
+import type { TrainRun } from '../train/run';
+import { type Spread, spread } from '../util/stats';
 import { punchMetrics } from './real';
 
 export interface FramesScore {
@@ -29,8 +29,7 @@ export async function scoreFrames(
   frames: { files: string[]; hashes: string[]; punch: Int32Array },
   onBatch?: (done: number, total: number) => void,
 ): Promise<FramesScore> {
-  const spec = asFrameFeatures(run.features);
-  const r = await frameFeatures(spec, frames.files, { hashes: frames.hashes, onBatch });
+  const r = await frameFeatures(undeclared(run.features), frames.files, { hashes: frames.hashes, onBatch });
   if (r.failed.length > 0) throw new Error(`cannot read ${r.failed.length} image(s): ${r.failed[0].message}`);
   const units = run.task === 'ternary' ? 3 : 1;
   const outputs = predict(run.model, { x: r.features, featureSize: r.featureSize, y: frames.punch, classes: [] });
@@ -46,19 +45,16 @@ export async function scoreFramings(
   frames: { files: string[]; hashes: string[]; punch: Int32Array },
   settings: FramingSettings,
 ): Promise<(FramesScore & { framings: number }) | undefined> {
-  const spec = asFrameFeatures(run.features);
+  const spec = undeclared(run.features);
   if (spec.kind !== 'pose') return undefined;
   const whole = await frameFeatures(spec, frames.files, { hashes: frames.hashes });
-  if (whole.failed.length > 0)
-    throw new Error(`cannot read ${whole.failed.length} image(s): ${whole.failed[0].message}`);
-  const f = await framedKeypoints(spec, frames.files, frames.hashes, whole.keypoints!, settings);
+  if (whole.failed.length > 0 || !whole.keypoints)
+    throw new Error(`cannot read ${whole.failed.length} image(s): ${whole.failed[0]?.message}`);
+  const f = await framedKeypoints(spec, frames.files, frames.hashes, whole.keypoints, settings);
   const size = spec.descriptor.size;
   const x = new Float32Array(f.source.length * size);
   f.source.forEach((_, j) => {
-    x.set(
-      describePose(rowToKeypoints(f.keypoints.subarray(j * KEYPOINT_ROW, (j + 1) * KEYPOINT_ROW)), spec.descriptor),
-      j * size,
-    );
+    x.set(describePose(keypointsAt(f.keypoints, j), spec.descriptor), j * size);
   });
   const punch = Int32Array.from(f.source, (i) => frames.punch[i]);
   const units = run.task === 'ternary' ? 3 : 1;
@@ -66,41 +62,28 @@ export async function scoreFramings(
   return { metrics: punchMetrics(outputs, units, punch), outputs, framings: f.source.length };
 }
 
-export interface Timing {
-  min: number;
-  median: number;
-  max: number;
-  frames: number;
-}
-
 /**
- * Milliseconds from decoded pixels to the head's output, one frame at a time on this thread (as
- * the page runs it), after two warm-up frames; decoding the file is not counted.
+ * Milliseconds from decoded pixels to the head's output, one frame at a time on this thread through
+ * the encoder the page runs (features/encoder.ts), after two warm-up frames; decoding is not counted.
  */
-export async function msPerFrame(spec: FrameFeatures, head: tf.LayersModel, files: string[]): Promise<Timing> {
-  const models = await loadFrameModels(spec, await resolveLocations(spec));
+export async function msPerFrame(
+  spec: FrameFeatures,
+  head: tf.LayersModel,
+  files: string[],
+): Promise<Spread & { frames: number }> {
+  const encoder = await encoderFor(spec);
   const times: number[] = [];
-  try {
-    for (let i = 0; i < files.length + 2; i++) {
-      const image = await readImage(files[i % files.length]);
-      const pixels = rgbTensor(image.data, image.width, image.height);
-      const t0 = performance.now();
-      const { features } = await encodeFrame(spec, models, pixels);
-      const out = tf.tidy(() => head.predict(tf.tensor2d(features, [1, features.length])) as tf.Tensor);
-      await out.data();
-      const ms = performance.now() - t0;
-      out.dispose();
-      pixels.dispose();
-      if (i >= 2) times.push(ms);
-    }
-  } finally {
-    models.dispose?.();
+  for (let i = 0; i < files.length + 2; i++) {
+    const image = await readImage(files[i % files.length]);
+    const pixels = rgbTensor(image.data, image.width, image.height);
+    const t0 = performance.now();
+    const { features } = await encoder.encode(pixels);
+    const out = tf.tidy(() => head.predict(tf.tensor2d(features, [1, features.length])) as tf.Tensor);
+    await out.data();
+    const ms = performance.now() - t0;
+    out.dispose();
+    pixels.dispose();
+    if (i >= 2) times.push(ms);
   }
-  times.sort((a, b) => a - b);
-  return {
-    min: times[0],
-    median: times[Math.floor(times.length / 2)],
-    max: times[times.length - 1],
-    frames: times.length,
-  };
+  return { ...spread(times), frames: times.length };
 }
