@@ -18,6 +18,7 @@ export const CHAPTERS = [
   '06-sweeps',
   '07-evaluation',
   '08-export',
+  '10-synthetic-to-real',
 ] as const;
 export type Chapter = (typeof CHAPTERS)[number];
 

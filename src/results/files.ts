@@ -10,6 +10,7 @@ import type { ExportResults } from './export';
 import type { LayerChoiceResults } from './layer-choice';
 import type { SetupComparison } from './setups';
 import type { SweepResults } from './sweep';
+import type { SyntheticToRealResults } from './synthetic-to-real';
 
 /** Each chapter's results type. */
 export interface ResultsByChapter {
@@ -19,6 +20,7 @@ export interface ResultsByChapter {
   '06-sweeps': SweepResults;
   '07-evaluation': EvaluationResults;
   '08-export': ExportResults;
+  '10-synthetic-to-real': SyntheticToRealResults;
 }
 
 export type ChapterResults = ResultsByChapter[Chapter];

@@ -20,6 +20,7 @@ import { markdownTable } from '../util/markdown';
 import { CHAPTERS, type Chapter } from './common';
 import { type ChapterResults, type ResultsByChapter, readResults } from './files';
 import type { SetupComparison } from './setups';
+import type { MethodRow } from './synthetic-to-real';
 
 export interface PageInputs {
   dir: string;
@@ -395,6 +396,68 @@ function exportSection(b: Builder): string | undefined {
     .join('\n\n');
 }
 
+function realSection(b: Builder): string | undefined {
+  const x = b.inputs.results['10-synthetic-to-real'];
+  if (!x) return undefined;
+  const real = x.realFrames;
+  const rooms = (m: MethodRow) =>
+    Object.entries(m.real?.bySubject ?? {})
+      .map(([k, v]) => `${k} ${fixed(v.balancedAccuracy)}`)
+      .join(', ') || '–';
+  const name = (m: MethodRow) =>
+    m.id === x.choice.id ? `**${m.id}** (chosen)` : m.task === 'binary' ? `${m.id} (punch vs. not; not ranked)` : m.id;
+  const rows = x.methods.map((m) => [
+    name(m),
+    `${pct(m.synthetic.test)}${m.task === 'binary' ? ' (binary)' : ''}`,
+    fixed(m.webcamTest.balancedAccuracy),
+    m.webcamTestFramed ? fixed(m.webcamTestFramed.balancedAccuracy) : '–',
+    fixed(m.real?.balancedAccuracy),
+    m.real ? JSON.stringify(m.real.confusionMatrix) : '–',
+    rooms(m),
+    m.msPerFrame ? `${m.msPerFrame.median.toFixed(0)} ms` : '–',
+  ]);
+  const exported = Object.entries(x.exported).map(([task, e]) => {
+    const game = e.real
+      ? `; real frames punch vs. not punch balanced ${fixed(e.real.balancedAccuracy)}, the game's rule fires a ` +
+        `punch on ${pct(e.real.punchFramesFiringPunch)} of punch frames and acts on ` +
+        `${pct(e.real.otherFramesFiringAnything)} of the others`
+      : '';
+    return (
+      `- \`${e.dir}\` (${model(task as Task)}, ${e.features.kind} features, ${e.format}): ` +
+      `synthetic test ${pct(e.syntheticTest)}${game}`
+    );
+  });
+  const intro = real
+    ? `Every method trained on synthetic frames only, then scored once on ${real.frames} real webcam frames ` +
+      `(${real.name}: ${real.punch} punch, ${real.frames - real.punch} not punch; a 3-way model's arg-max folded ` +
+      'to punch vs. not punch). The synthetic test split is the built-in one (3-way accuracy); "webcam renders" is ' +
+      'punch vs. not punch on the webcam-style renders\' held-out people, "framed" the same people cut off as a ' +
+      'webcam frames them (pose methods only); "rooms" is the real frames per recording room.'
+    : 'No real frames in this run: the methods compared on synthetic data only (set KOMBAT_REAL_DATA=<folder>).';
+  return [
+    intro,
+    markdownTable(
+      [
+        'method',
+        'synthetic test (3-way)',
+        'webcam renders (balanced)',
+        'framed (balanced)',
+        'real frames (balanced)',
+        'real confusion [[not], [punch]]',
+        'rooms (balanced)',
+        'per frame',
+      ],
+      rows,
+    ),
+    `Choice (${x.choice.by}): *${x.rule}*`,
+    exported.join('\n'),
+    b.chapterFigures(x.chapter),
+    source(x.chapter),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
 /** Results in chapter order. */
 function allResults(b: Builder): ChapterResults[] {
   return CHAPTERS.flatMap((c) => {
@@ -477,6 +540,7 @@ export function renderPage(inputs: PageInputs): Page {
   b.add('Final models on the test split', evaluationSection(b));
   b.add('Game thresholds', thresholdsSection(b));
   b.add('Exported models', exportSection(b));
+  b.add('Synthetic to real', realSection(b));
   b.add('Environment', environmentSection(b));
   b.add('Timings', timingsSection(b));
   b.add('Other figures', otherFigures(b));
