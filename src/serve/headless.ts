@@ -89,7 +89,8 @@ export async function openPage(
     if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
   });
   try {
-    await page.goto(url);
+    // Generous: on a loaded machine the page's load event alone has taken over 30 s (playwright's default).
+    await page.goto(url, { timeout: 120_000 });
     await page.waitForFunction(() => window.kombatPage?.ready === true, null, { timeout: 120_000 });
   } catch (err) {
     await context.close();
