@@ -38,13 +38,16 @@ export function judgePlay(entries: LogEntry[], labels: LabelRange[]): PlayVerdic
     return { strikes: strikes.length, hit };
   };
   const busy = labels.filter((l) => l.label !== 'other');
-  const calm = entries.filter((e) => {
-    const range = labels.find((l) => l.start <= e.videoTime && e.videoTime < l.end);
-    if (range?.label !== 'other') return false;
-    return busy.every((b) => e.videoTime < b.start - OTHER_MARGIN || e.videoTime > b.end + OTHER_MARGIN);
-  });
+  const isCalm = (t: number) =>
+    labels.find((l) => l.start <= t && t < l.end)?.label === 'other' &&
+    busy.every((b) => t < b.start - OTHER_MARGIN || t > b.end + OTHER_MARGIN);
+  const calm = entries.filter((e) => isCalm(e.videoTime));
   const otherActions = calm.filter((e) => e.fired !== undefined).length;
-  const seconds = calm.length / 10;
+  // The calm time itself (10 ms steps), not the predictions made in it: a slower model makes fewer.
+  const end = Math.max(0, ...labels.map((l) => l.end));
+  let steps = 0;
+  for (let t = 0; t < end; t += 0.01) if (isCalm(t)) steps++;
+  const seconds = steps * 0.01;
   return {
     punch: count('punch'),
     kick: count('kick'),
