@@ -5,14 +5,15 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-# Debian packages: Jupyter + nbconvert (headless notebooks), ffmpeg (video), Chromium (browser tests, figures).
-APT_PACKAGES := jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel ffmpeg chromium
+# Debian packages: Jupyter's classic Notebook (reading the chapters) and nbconvert (running them headless),
+# ffmpeg (video), Chromium (figures, browser tests).
+APT_PACKAGES := jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel ffmpeg chromium
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 EXECUTED := $(patsubst notebooks/%,reports/notebooks/%,$(NOTEBOOKS))
 SOURCES := $(shell find src -name '*.ts') tsconfig.json
 NBCONVERT := jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=3600
 
-.PHONY: all setup install system kernel build data augment notebooks test unit smoke bench clean
+.PHONY: all setup install system kernel build notebook data augment notebooks test unit smoke bench clean
 .DELETE_ON_ERROR:
 
 all: setup notebooks
@@ -30,6 +31,7 @@ node_modules/.installed: package.json package-lock.json
 system:
 	@missing=""; \
 	command -v jupyter-nbconvert >/dev/null || missing="$$missing jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel"; \
+	command -v jupyter-notebook >/dev/null || missing="$$missing jupyter-notebook"; \
 	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
 	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="$$missing chromium"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -50,6 +52,10 @@ build: dist/.built
 dist/.built: $(SOURCES) node_modules/.installed
 	tsc -p tsconfig.json
 	touch $@
+
+# The chapters in Jupyter (classic Notebook, TypeScript kernel) on 127.0.0.1; prints the URL with its token.
+notebook: setup
+	node bin/kombat.js notebook
 
 # The built-in dataset alone (notebook 01 walks the same steps): data/builtin + reports/dataset.*
 data: setup

@@ -9,6 +9,7 @@ import { registerExport } from './export';
 import { registerFeatures } from './features';
 import { registerFrames } from './frames';
 import { registerInfo } from './info';
+import { registerNotebook } from './notebook';
 import { registerReport } from './report';
 import { registerSweep } from './sweep';
 import { registerSynth } from './synth';
@@ -33,6 +34,7 @@ registerFeatures(program);
 registerTrain(program);
 registerEvaluate(program);
 registerExport(program);
+registerNotebook(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`kombat: ${(err as Error).message}`);

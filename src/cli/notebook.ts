@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { startNotebookServer } from '../notebook/server';
+import { projectRoot } from '../paths';
+import { positiveInt } from './options';
+
+export function registerNotebook(program: Command): void {
+  program
+    .command('notebook')
+    .description('open the chapters in Jupyter (classic Notebook, TypeScript kernel) on 127.0.0.1; prints the URL')
+    .option('--dir <dir>', 'folder to open', path.join(projectRoot, 'notebooks'))
+    .option('--port <port>', 'port on 127.0.0.1 (default 8888, or a free one when it is taken)', positiveInt)
+    .action(async (opts: { dir: string; port?: number }) => {
+      const dir = path.resolve(opts.dir);
+      if (!existsSync(dir)) throw new Error(`${dir} does not exist`);
+      const server = await startNotebookServer({ dir, port: opts.port });
+      // Ctrl-C reaches Jupyter too (same process group): it asks to confirm, then shuts its kernels down.
+      process.on('SIGINT', () => {});
+      console.log(
+        `\nkombat: the chapters are at\n\n    ${server.url}\n\nPick the TypeScript kernel for new notebooks; Ctrl-C twice stops the server.\n`,
+      );
+      process.exitCode = (await server.exited) ?? 1;
+    });
+}
