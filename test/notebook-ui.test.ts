@@ -198,7 +198,7 @@ describe('chapters in the notebook UI (classic Jupyter, TypeScript kernel, Chrom
     const data = path.join(env.KOMBAT_DATA_DIR, 'builtin');
     kombat('augment', '--data', data, '--out', `${data}-aug`, '--variants', '4', '--no-progress');
 
-    server = await startNotebookServer({ dir: notebooksDir, env, output: 'collect' });
+    server = await startNotebookServer({ dir: notebooksDir, port: 0, env, output: 'collect' });
     const executablePath = findChromium();
     assert.ok(executablePath, 'Chromium is needed: `make setup` installs it');
     browser = await chromium.launch({

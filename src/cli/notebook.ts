@@ -15,10 +15,10 @@ export function registerNotebook(program: Command): void {
       const dir = path.resolve(opts.dir);
       if (!existsSync(dir)) throw new Error(`${dir} does not exist`);
       const server = await startNotebookServer({ dir, port: opts.port });
-      // Ctrl-C reaches Jupyter too (same process group): it asks to confirm, then shuts its kernels down.
+      // Ctrl-C reaches Jupyter too (same process group), which shuts its kernels down and exits; so do we then.
       process.on('SIGINT', () => {});
       console.log(
-        `\nkombat: the chapters are at\n\n    ${server.url}\n\nPick the TypeScript kernel for new notebooks; Ctrl-C twice stops the server.\n`,
+        `\nkombat: the chapters are at\n\n    ${server.url}\n\nPick the TypeScript kernel for new notebooks; Ctrl-C stops the server and its kernels.\n`,
       );
       process.exitCode = (await server.exited) ?? 1;
     });

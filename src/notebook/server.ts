@@ -15,7 +15,7 @@ const plotlyDir = path.dirname(require.resolve('plotly.js-dist-min/plotly.min.js
 export interface NotebookServerOptions {
   /** The folder the server opens (the chapters: notebooks/). */
   dir: string;
-  /** Default: 8888 when it is free, else any free port. */
+  /** Default: 8888 when it is free, else any free port; 0: any free port (tests, so that runs side by side do not meet). */
   port?: number;
   /** Default: JUPYTER_TOKEN, else a random one. */
   token?: string;
@@ -79,12 +79,15 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
   const token = options.token ?? process.env.JUPYTER_TOKEN ?? randomBytes(24).toString('hex');
   let port = options.port;
   if (port === undefined) port = (await portFree(8888)) ? 8888 : await anyFreePort();
+  else if (port === 0) port = await anyFreePort();
   else if (!(await portFree(port))) throw new Error(`port ${port} on 127.0.0.1 is in use: choose another with --port`);
   const baseUrl = `http://127.0.0.1:${port}/`;
   const collect = options.output === 'collect';
   const child = spawn(NOTEBOOK_COMMAND, notebookArgs(options.dir, port), {
-    // The token goes by environment, not argv, so that other users cannot read it in `ps`.
-    env: { ...process.env, ...options.env, JUPYTER_TOKEN: token },
+    // The token goes by environment, not argv, so that other users cannot read it in `ps`. Debian's
+    // ipykernel imports debugpy when the server lists kernels, which warns about frozen modules unless told not to.
+    env: { PYDEVD_DISABLE_FILE_VALIDATION: '1', ...process.env, ...options.env, JUPYTER_TOKEN: token },
+    // No stdin: Ctrl-C then stops the server (and its kernels) at once instead of asking to confirm.
     stdio: ['ignore', collect ? 'pipe' : 'inherit', collect ? 'pipe' : 'inherit'],
   });
   let log = '';
