@@ -3,13 +3,15 @@
 // path tslab 1.0 keeps it in, as a running kernel would have it loaded.
 import * as assert from 'node:assert/strict';
 import Module from 'node:module';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { displayBundle, inNotebook, LiveOutput } from '../src/notebook/display';
 import { CellProgress, formatSeconds, textBar, withProgress } from '../src/notebook/progress';
-import { notebookArgs } from '../src/notebook/server';
+import { notebookArgs, startNotebookServer } from '../src/notebook/server';
 import { trainingCurves } from '../src/report/figures';
 import { figureBundle, NOTEBOOK_PLOTLY_MODULE } from '../src/report/notebook';
+import { tempDir } from './helpers';
 
 interface Sent {
   content: { data: Record<string, string>; transient: { display_id?: string } };
@@ -181,5 +183,28 @@ describe('figure output', () => {
       path.join(extra, `${NOTEBOOK_PLOTLY_MODULE.split('/')[1]}.js`),
     );
     assert.ok(args.includes('--ip=127.0.0.1') && args.includes('--port=9999') && args.includes('--port-retries=0'));
+  });
+});
+
+describe('notebook server start-up errors', () => {
+  test('no jupyter-notebook on PATH: says how to install it', async () => {
+    await assert.rejects(
+      startNotebookServer({ dir: tempDir(), port: 0, env: { PATH: tempDir() }, output: 'collect' }),
+      /jupyter-notebook is not installed: `make setup` installs it/,
+    );
+  });
+
+  test('a port already taken is named, not silently replaced', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as net.AddressInfo;
+    try {
+      await assert.rejects(
+        startNotebookServer({ dir: tempDir(), port }),
+        new RegExp(`port ${port} on 127.0.0.1 is in use`),
+      );
+    } finally {
+      taken.close();
+    }
   });
 });

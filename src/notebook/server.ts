@@ -93,11 +93,12 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
   let log = '';
   child.stdout?.on('data', (b: Buffer) => (log += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (log += b.toString()));
+  // Listened to first, so that a failed spawn is reported as such rather than as an exit.
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => resolve(code));
     child.once('error', () => resolve(null));
   });
-  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
 
   const api = (route: string, init: RequestInit = {}) =>
     fetch(new URL(route, baseUrl), { ...init, headers: { Authorization: `token ${token}` } });
