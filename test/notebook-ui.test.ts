@@ -17,6 +17,47 @@ const CHAPTERS = ['00-setup', '04-binary'] as const;
 const TRAINING_CHAPTER = '04-binary';
 const RUN_TIMEOUT_MS = 5 * 60_000;
 
+// The part of the classic Notebook's page object (window.Jupyter) that the test reads.
+interface PageOutput {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, string | string[]>;
+  ename?: string;
+  evalue?: string;
+}
+interface PageCell {
+  cell_type: string;
+  input_prompt_number: unknown;
+  output_area: { outputs: PageOutput[] };
+}
+interface KernelMessage {
+  msg_type: string;
+  content: { status?: string; text?: string };
+}
+interface PageNotebook {
+  _fully_loaded: boolean;
+  trusted: boolean;
+  kernel_busy: boolean;
+  kernel: {
+    name: string;
+    info_reply: { implementation: string; language_info: { name: string } };
+    is_connected(): boolean;
+    execute(
+      code: string,
+      callbacks: { iopub: { output(m: KernelMessage): void }; shell: { reply(m: KernelMessage): void } },
+      options: { silent: boolean; store_history: boolean },
+    ): void;
+  };
+  get_cells(): PageCell[];
+  save_notebook(): Promise<void>;
+}
+declare global {
+  interface Window {
+    Jupyter: { notebook: PageNotebook };
+  }
+}
+
 interface OutputSummary {
   type: string;
   name?: string;
@@ -40,11 +81,11 @@ interface Run {
 /** Records every request that is not to the notebook server (and refuses it): the page must work offline. */
 async function offlinePage(browser: Browser, server: NotebookServer, external: string[], errors: string[]) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  await page.route('**/*', (route) =>
-    route.request().url().startsWith(server.baseUrl)
-      ? route.continue()
-      : (external.push(route.request().url()), route.abort()),
-  );
+  await page.route('**/*', (route) => {
+    if (route.request().url().startsWith(server.baseUrl)) return route.continue();
+    external.push(route.request().url());
+    return route.abort();
+  });
   page.on('pageerror', (err) => errors.push(err.message));
   // tsx compiles the functions handed to page.evaluate with esbuild's keepNames, which calls __name.
   await page.addInitScript('window.__name = (fn) => fn;');
@@ -55,7 +96,7 @@ async function openNotebook(page: Page, server: NotebookServer, file: string): P
   await page.goto(`${server.baseUrl}notebooks/${file}?token=${server.token}`);
   await page.waitForFunction(
     () => {
-      const nb = (window as any).Jupyter?.notebook;
+      const nb = window.Jupyter?.notebook;
       return nb?._fully_loaded && nb.kernel?.is_connected() && nb.kernel.info_reply?.language_info;
     },
     null,
@@ -75,21 +116,21 @@ async function runChapter(browser: Browser, server: NotebookServer, chapter: str
     // Run All queues every cell ('*'); each reply sets its execution count, or none for the cells
     // tslab skips after a failure. Done when no cell waits any more and the kernel is idle.
     await page.waitForFunction(
-      () => (window as any).Jupyter.notebook.get_cells().some((c: any) => c.input_prompt_number === '*'),
+      () => window.Jupyter.notebook.get_cells().some((c) => c.input_prompt_number === '*'),
       null,
       { timeout: 10_000 },
     );
     await page.waitForFunction(
       () => {
-        const nb = (window as any).Jupyter.notebook;
-        return !nb.kernel_busy && !nb.get_cells().some((c: any) => c.input_prompt_number === '*');
+        const nb = window.Jupyter.notebook;
+        return !nb.kernel_busy && !nb.get_cells().some((c) => c.input_prompt_number === '*');
       },
       null,
       { timeout: RUN_TIMEOUT_MS, polling: 500 },
     );
     const read = await page.evaluate(() => {
-      const nb = (window as any).Jupyter.notebook;
-      const text = (o: any) => {
+      const nb = window.Jupyter.notebook;
+      const text = (o: PageOutput) => {
         const t = o.text ?? o.data?.['text/plain'] ?? '';
         return Array.isArray(t) ? t.join('') : String(t);
       };
@@ -97,10 +138,10 @@ async function runChapter(browser: Browser, server: NotebookServer, chapter: str
       return {
         cells: nb
           .get_cells()
-          .filter((c: any) => c.cell_type === 'code')
-          .map((c: any) => ({
+          .filter((c) => c.cell_type === 'code')
+          .map((c) => ({
             prompt: c.input_prompt_number,
-            outputs: c.output_area.outputs.map((o: any) => ({
+            outputs: c.output_area.outputs.map((o) => ({
               type: o.output_type,
               name: o.name,
               mimes: Object.keys(o.data ?? {}),
@@ -122,17 +163,17 @@ async function runChapter(browser: Browser, server: NotebookServer, chapter: str
         new Promise<number>((resolve, reject) => {
           let out = '';
           setTimeout(() => reject(new Error(`no reply to process.pid (output so far: ${out})`)), 30_000);
-          (window as any).Jupyter.notebook.kernel.execute(
+          window.Jupyter.notebook.kernel.execute(
             'console.log(process.pid)',
             {
-              iopub: { output: (msg: any) => (out += msg.content.text ?? '') },
-              shell: { reply: (msg: any) => (msg.content.status === 'ok' ? resolve(Number(out)) : reject(out)) },
+              iopub: { output: (msg) => (out += msg.content.text ?? '') },
+              shell: { reply: (msg) => (msg.content.status === 'ok' ? resolve(Number(out)) : reject(out)) },
             },
             { silent: false, store_history: false },
           );
         }),
     );
-    await page.evaluate(() => (window as any).Jupyter.notebook.save_notebook());
+    await page.evaluate(() => window.Jupyter.notebook.save_notebook());
     const progress = read.cells.flatMap((c) =>
       c.outputs.filter((o) => o.type === 'display_data' && o.mimes.join() === 'text/plain').map((o) => o.text),
     );
@@ -255,9 +296,9 @@ describe('chapters in the notebook UI (classic Jupyter, TypeScript kernel, Chrom
     try {
       await openNotebook(page, server, 'untrusted.ipynb');
       const seen = await page.evaluate(() => ({
-        trusted: (window as any).Jupyter.notebook.trusted,
+        trusted: window.Jupyter.notebook.trusted,
         figures: document.querySelectorAll('.kombat-figure').length,
-        images: [...document.querySelectorAll<HTMLImageElement>('.kombat-figure img')].filter(
+        images: Array.from(document.querySelectorAll<HTMLImageElement>('.kombat-figure img')).filter(
           (img) => img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().width > 0,
         ).length,
         plots: document.querySelectorAll('.kombat-plot').length,
