@@ -11,9 +11,10 @@ APT_PACKAGES := jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-clie
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 EXECUTED := $(patsubst notebooks/%,reports/notebooks/%,$(NOTEBOOKS))
 SOURCES := $(shell find src -name '*.ts') tsconfig.json
-NBCONVERT := jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=3600
+NBCONVERT := jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab \
+	--ExecutePreprocessor.timeout=3600
 
-.PHONY: all setup install system kernel build notebook data augment notebooks test unit smoke bench clean
+.PHONY: all setup install system kernel build notebook data augment notebooks test lint unit smoke bench clean
 .DELETE_ON_ERROR:
 
 all: setup notebooks
@@ -30,7 +31,8 @@ node_modules/.installed: package.json package-lock.json
 # neither works, prints the exact command and stops.
 system:
 	@missing=""; \
-	command -v jupyter-nbconvert >/dev/null || missing="$$missing jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel"; \
+	command -v jupyter-nbconvert >/dev/null || \
+	  missing="$$missing jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel"; \
 	command -v jupyter-notebook >/dev/null || missing="$$missing jupyter-notebook"; \
 	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
 	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="$$missing chromium"; \
@@ -68,14 +70,20 @@ augment: setup
 notebooks: $(EXECUTED)
 
 # Each chapter builds on the ones before it.
-$(foreach i,$(shell seq 2 $(words $(EXECUTED))),$(eval $(word $(i),$(EXECUTED)): $(word $(shell expr $(i) - 1),$(EXECUTED))))
+previous = $(word $(shell expr $(1) - 1),$(EXECUTED))
+$(foreach i,$(shell seq 2 $(words $(EXECUTED))),$(eval $(word $(i),$(EXECUTED)): $(call previous,$(i))))
 
 # Chapters run in order; each executed copy (with its outputs) lands in reports/notebooks/.
 reports/notebooks/%.ipynb: notebooks/%.ipynb dist/.built
 	@mkdir -p $(@D)
 	$(NBCONVERT) $< --output-dir $(@D)
 
-test: setup unit smoke
+test: setup lint unit smoke
+
+# Biome (formatting and lint rules: biome.json), then the type check of the tests and benchmarks.
+lint:
+	biome check .
+	tsc -p tsconfig.test.json
 
 unit:
 	node --import tsx --test --test-concurrency=1 test/*.test.ts
@@ -85,7 +93,8 @@ unit:
 # or models/ (the MobileNet cache in models/mobilenet/ is shared).
 smoke:
 	@out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
-	export KOMBAT_SMOKE=1 KOMBAT_DATA_DIR="$$out/data" KOMBAT_REPORTS_DIR="$$out/reports" KOMBAT_MODELS_DIR="$$out/models"; \
+	export KOMBAT_SMOKE=1 KOMBAT_DATA_DIR="$$out/data" KOMBAT_REPORTS_DIR="$$out/reports" \
+	  KOMBAT_MODELS_DIR="$$out/models"; \
 	for nb in $(NOTEBOOKS); do \
 	  echo "smoke: $$nb"; \
 	  $(NBCONVERT) "$$nb" --output-dir "$$out" >/dev/null 2>"$$out/log" || { cat "$$out/log"; exit 1; }; \

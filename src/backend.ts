@@ -2,10 +2,11 @@
 // Order: tfjs-node (native TensorFlow) -> wasm (SIMD, XNNPACK) -> cpu (20x slower, warned about).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import * as os from 'node:os';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { BACKENDS, type BackendName, settings } from './settings';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type { BackendName };
 
 export interface Environment {
   backend: BackendName;
@@ -20,20 +21,16 @@ export interface Environment {
 let chosen: Promise<Environment> | undefined;
 
 /**
- * Initialises the backend (idempotent) and returns the environment it runs in.
- * KOMBAT_BACKEND=tensorflow|wasm|cpu forces one (tests use cpu as the reference).
+ * Initialises the backend (idempotent: the first call decides) and returns the environment it runs
+ * in. `forced` (default: KOMBAT_BACKEND) names one; tests use cpu as the reference.
  */
-export function initBackend(): Promise<Environment> {
-  chosen ??= choose();
+export function initBackend(forced: BackendName | undefined = settings().backend): Promise<Environment> {
+  chosen ??= choose(forced);
   return chosen;
 }
 
-async function choose(): Promise<Environment> {
-  const forced = process.env.KOMBAT_BACKEND as BackendName | undefined;
-  if (forced && !['tensorflow', 'wasm', 'cpu'].includes(forced)) {
-    throw new Error(`KOMBAT_BACKEND=${forced} is not one of tensorflow, wasm, cpu`);
-  }
-  const order: BackendName[] = forced ? [forced] : ['tensorflow', 'wasm', 'cpu'];
+async function choose(forced: BackendName | undefined): Promise<Environment> {
+  const order: BackendName[] = forced ? [forced] : [...BACKENDS];
   const failures: string[] = [];
   for (const name of order) {
     try {

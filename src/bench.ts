@@ -1,23 +1,16 @@
 // The two speeds that decide how long `make all` takes: MobileNet feature extraction per image
 // (decode and resize included) and one epoch of dense-head training.
 
-import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { type BackendName, initBackend } from './backend';
-import { extractFiles } from './features/extract';
-import { loadMobileNet } from './mobilenet/model';
-import type { Alpha } from './mobilenet/source';
-import { mulberry32 } from './random';
-import { buildHead } from './train/head';
-
-export interface Spread {
-  min: number;
-  median: number;
-  max: number;
-}
+import { extractFiles } from './features';
+import { type Alpha, loadMobileNet } from './mobilenet';
+import { buildHead } from './train';
+import { mulberry32, type Spread, spread } from './util';
 
 export interface BenchResult {
   featureMsPerImage: Spread;
@@ -39,12 +32,6 @@ export interface BenchOptions {
   images?: number;
   trainSamples?: number;
   log?: (line: string) => void;
-}
-
-export function spread(values: number[]): Spread {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return { min: s[0], median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, max: s[s.length - 1] };
 }
 
 /** Webcam-sized JPEGs (640x360) with seeded noise, so decode costs what a real frame costs. */
@@ -78,10 +65,11 @@ export async function runBench({
   const featureMs: number[] = [];
   try {
     const files = await writeBenchImages(dir, images);
-    await extractFiles(extractor, files.slice(0, batchSize), { batchSize }); // warm-up: kernels, wasm memory
+    // One thread: the figure the README reports. The first call warms up kernels and wasm memory.
+    await extractFiles(extractor, files.slice(0, batchSize), { batchSize, workers: 1 });
     for (let r = 0; r < runs; r++) {
       const t0 = performance.now();
-      await extractFiles(extractor, files, { batchSize });
+      await extractFiles(extractor, files, { batchSize, workers: 1 });
       featureMs.push((performance.now() - t0) / images);
       log(`features run ${r + 1}/${runs}: ${featureMs[r].toFixed(1)} ms/image`);
     }

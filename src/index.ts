@@ -1,74 +1,28 @@
-// The kombat library: what the CLI, the notebooks and the game page call.
+// The kombat library's public API: what the notebooks (`import { ... } from '../dist'`), the CLI
+// and the tests use, by concept and from the bottom layer up (src/README.md). The game page imports
+// the browser-safe part, ./browser.ts.
 
-export type { AugmentDatasetOptions, AugmentDatasetResult, Augmenter } from './augment';
-export * as augment from './augment';
-export { articlePipeline, augmentDataset, describePipeline } from './augment';
-export type { BackendName, Environment } from './backend';
-export { initBackend, patchWasmMatMul, tf } from './backend';
-export type { BodyStyle, Pose, Subject, View } from './body';
-export * as body from './body';
-export { drawBody, randomSubjects } from './body';
-export { balanceClasses, balanceSplits, classCounts, classWeights } from './data/balance';
-export type { BuiltinOptions, BuiltinResult } from './data/builtin';
-export {
-  buildBuiltinDataset,
-  builtinSettings,
-  cleanFrames,
-  extractRecordings,
-  listRecordings,
-  renderBuiltinRecordings,
-  writeBuiltin,
-} from './data/builtin';
-export type { DatasetCard } from './data/card';
-export { cardMarkdown, MIN_TRAIN_PER_CLASS, makeCard, writeCard } from './data/card';
-export { findDrops } from './data/clean';
-export { writeContactSheets } from './data/contact';
-export type { DatasetEntry, DatasetIndex, DatasetIssue } from './data/entries';
-// Datasets: indexing, validation, frames from video, cleaning, balancing, split, card, built-in pipeline.
-export { indexDataset } from './data/entries';
-export { extractFrames } from './data/frames';
-export { parseLabels, readLabels } from './data/labels';
-export { numberedNames } from './data/number';
-export { validateDataset } from './data/validate';
-export { writeDataset } from './data/write';
-export type { ExtractResult } from './features/extract';
-export { extractFiles } from './features/extract';
-export type { FolderFeaturesResult } from './features/folder';
-export { cacheFolderFeatures } from './features/folder';
-export type { CachedLayerFeatures, LayerFeatures } from './features/layers';
-// Experiments: several layers from one pass (chapter 03), set-ups compared (chapters 03-05).
-export {
-  CANDIDATE_LAYERS,
-  cachedLayerFeatures,
-  embedLatency,
-  layerSplitFeatures,
-  MultiLayerExtractor,
-  multiplyAdds,
-} from './features/layers';
-export type { RgbImage } from './image/decode';
-export { decodeImage, ImageError, readImage } from './image/decode';
-export type { LoadOptions, MobileNetInfo, Prediction } from './mobilenet/model';
-export { DEFAULT_INPUT_SIZE, DEFAULT_LAYER, FeatureExtractor, loadMobileNet, MobileNet } from './mobilenet/model';
-export type { Alpha, ModelSource } from './mobilenet/source';
-export { ALPHAS, cachePath, DEFAULT_ALPHA, isCached, modelName, officialUrl, resolveSource } from './mobilenet/source';
-export { dataDir, modelsDir, projectRoot, reportsDir } from './paths';
-export type { InputSize } from './preprocess';
-export { rgbTensor, toModelInput } from './preprocess';
-export type { GridOptions } from './report/grid';
-export { encodePng, makeGrid, writeGrid } from './report/grid';
-export type { AmbiguousMode, RecordingsSummary, RenderOptions } from './synth';
-export { DEFAULT_SYNTH, renderRecordings } from './synth';
-export type { FeatureChoice, InputChoice, LayerStudy, LayerStudyRow, RunSummary } from './train/compare';
-export {
-  chooseFeatures,
-  comparisonRows,
-  layerStudy,
-  markdownTable,
-  perClassRows,
-  runSummary,
-  standardError,
-  trend,
-} from './train/compare';
-export type { TrainFolderOptions, TrainFolderResult } from './train/folder';
-// Training on any dataset folder (what `kombat train` and `kombat features` run).
-export { defaultAugmentedDir, folderHyperparams, parseInputSize, parseTask, trainFolder } from './train/folder';
+export * from './augment';
+export * from './backend';
+export { runBench } from './bench';
+export * from './body';
+export * from './config';
+// Two modules name a LabelRange: a video's label ranges (data) are the ones a user meets.
+export type { LabelRange } from './data';
+export * from './data';
+export * from './eval';
+export * from './export';
+export * from './features';
+export * from './game/decision';
+export * from './image';
+export * from './mobilenet';
+export * from './notebook';
+export * from './pool';
+export * from './preprocess';
+export * from './report';
+export * from './results';
+export * from './settings';
+export * from './sweep';
+export * from './synth';
+export * from './train';
+export * from './util';

@@ -19,6 +19,7 @@ export function rgbTensor(data: Uint8Array, width: number, height: number): tf.T
  * (0 after scaling), so shapes are never distorted or cut off.
  */
 export type Fit = 'stretch' | 'letterbox';
+export const FITS: readonly Fit[] = ['stretch', 'letterbox'];
 
 /** [h, w, 3] pixels in 0..255 -> [size[0], size[1], 3] float32 in [-1, 1]. */
 export function toModelInput(pixels: tf.Tensor3D, size: InputSize, fit: Fit = 'stretch'): tf.Tensor3D {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { describe, test } from 'node:test';
 import sharp from 'sharp';
 import {
   type Augmenter,
@@ -21,8 +21,8 @@ import {
 } from '../src/augment';
 import { readManifest } from '../src/data/manifest';
 import type { RgbImage } from '../src/image/decode';
-import { mulberry32 } from '../src/random';
-import { makeGrid } from '../src/report/grid';
+import { makeGrid } from '../src/image/grid';
+import { mulberry32 } from '../src/util/random';
 import { tempDir } from './helpers';
 
 /** A deterministic test picture: smooth gradients plus some texture, values kept inside 20..235. */
@@ -87,7 +87,7 @@ describe('augmenter effects', () => {
   test('Invert maps v to 255 - v', () => {
     const img = picture();
     const inv = ops.invert(img);
-    img.data.forEach((v, i) => assert.equal(inv.data[i], 255 - v));
+    for (const [i, v] of img.data.entries()) assert.equal(inv.data[i], 255 - v);
     const redOnly = ops.invert(img, [true, false, false]);
     assert.equal(redOnly.data[0], 255 - img.data[0]);
     assert.equal(redOnly.data[1], img.data[1]);
@@ -220,7 +220,7 @@ describe('augmenter effects', () => {
   test('hue/saturation 0 is (near) identity; grey pixels keep their hue-less value', () => {
     const img = picture();
     const same = ops.addToHueAndSaturation(img, 0, 0);
-    img.data.forEach((v, i) => assert.ok(Math.abs(same.data[i] - v) <= 1));
+    for (const [i, v] of img.data.entries()) assert.ok(Math.abs(same.data[i] - v) <= 1);
     const grey = { data: new Uint8Array(4 * 4 * 3).fill(100), width: 4, height: 4 };
     assert.ok(ops.addToHueAndSaturation(grey, 20, 0).data.every((v) => v === 100));
   });
@@ -399,12 +399,11 @@ async function outputFiles(out: string): Promise<Map<string, Buffer>> {
 describe('augmentDataset', () => {
   test('training split only, manifest with source and subject, names <class>/<stem>_vNN.jpg', async () => {
     const data = await makeDataset();
-    await writeJpeg(path.join(data, 'sheets', 's1_sheet.jpg'), picture(64, 36)); // not a class folder
     const out = path.join(tempDir('kombat-aug-out-'), 'aug');
     const logs: string[] = [];
     const r = await augmentDataset({ data, out, variants: 3, seed: 7, concurrency: 1, log: (l) => logs.push(l) });
     assert.ok(
-      logs.some((l) => /ignoring folders .*: sheets/.test(l)),
+      logs.some((l) => /training split: 12 of 18 frames/.test(l)),
       logs.join('\n'),
     );
     assert.equal(r.sources, 12);
@@ -422,7 +421,9 @@ describe('augmentDataset', () => {
     const files = await outputFiles(out);
     assert.equal(files.size, 36);
     assert.ok(![...files.keys()].some((f) => f.includes('s3_')));
-    const meta = await sharp(files.get('kick/s2_1_v01.jpg')!).metadata();
+    const variant = files.get('kick/s2_1_v01.jpg');
+    assert.ok(variant);
+    const meta = await sharp(variant).metadata();
     assert.equal(meta.width, 100);
     assert.equal(meta.height, 56);
   });
@@ -476,13 +477,13 @@ describe('augmentDataset', () => {
     const b = await outputFiles(two);
     assert.equal(a.size, 48);
     assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
-    for (const [f, bytes] of a) assert.ok(bytes.equals(b.get(f)!), `${f} differs between concurrency 1 and 2`);
+    for (const [f, bytes] of a) assert.deepEqual(bytes, b.get(f), `${f} differs between concurrency 1 and 2`);
     assert.equal(
       await fs.readFile(path.join(one, 'manifest.csv'), 'utf8'),
       await fs.readFile(path.join(two, 'manifest.csv'), 'utf8'),
     );
     // variants of one frame differ from each other
-    assert.ok(!a.get('punch/s1_1_v00.jpg')!.equals(a.get('punch/s1_1_v01.jpg')!));
+    assert.notDeepEqual(a.get('punch/s1_1_v00.jpg'), a.get('punch/s1_1_v01.jpg'));
 
     // re-run: nothing written, files untouched
     const mtimes = new Map(
@@ -497,7 +498,7 @@ describe('augmentDataset', () => {
     await fs.rm(path.join(one, 'other/s2_2_v03.jpg'));
     const repaired = await augmentDataset({ data, out: one, variants: 4, seed: 3, concurrency: 1 });
     assert.equal(repaired.written, 1);
-    assert.ok((await fs.readFile(path.join(one, 'other/s2_2_v03.jpg'))).equals(a.get('other/s2_2_v03.jpg')!));
+    assert.deepEqual(await fs.readFile(path.join(one, 'other/s2_2_v03.jpg')), a.get('other/s2_2_v03.jpg'));
 
     // fewer variants: the extra files go; another seed: everything is redone
     const fewer = await augmentDataset({ data, out: one, variants: 2, seed: 3, concurrency: 1 });
@@ -546,7 +547,13 @@ describe('augmentDataset', () => {
       augmentDataset({ data, out, pipeline: { type: 'GaussianBlur', sigma: [-1, 1] } }),
       /GaussianBlur: sigma must be >= 0, got -1/,
     );
-    await assert.rejects(augmentDataset({ data: path.join(data, 'nope'), out }), /cannot read dataset folder/);
+    await assert.rejects(augmentDataset({ data: path.join(data, 'nope'), out }), /nope: no such dataset folder/);
+    // The one indexer's rules: a folder that is not a class is refused, as by features and train.
+    await writeJpeg(path.join(data, 'sheets', 's1_sheet.jpg'), picture(64, 36));
+    await assert.rejects(
+      augmentDataset({ data, out }),
+      /sheets\/: unknown class folder \(classes are punch, kick, other\)/,
+    );
   });
 });
 

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { patchWasmMatMul, tf } from '../src/backend';
-import { mulberry32 } from '../src/random';
+import { mulberry32 } from '../src/util/random';
 
 const TOLERANCE = 1e-4;
 
@@ -20,7 +20,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-async function onBackend<T>(name: string, fn: () => T): Promise<T> {
+async function onBackend<T extends tf.TensorContainer>(name: string, fn: () => T): Promise<T> {
   assert.ok(await tf.setBackend(name), `backend ${name} is available`);
   await tf.ready();
   if (name === 'wasm') patchWasmMatMul();

@@ -20,7 +20,7 @@ import {
   type Timeline,
   wave,
 } from '../src/body';
-import { mulberry32 } from '../src/random';
+import { mulberry32 } from '../src/util/random';
 
 const subject = randomSubjects(1, 7)[0];
 const sk = skeletonOf(subject);

@@ -2,10 +2,10 @@
 // where the format is legitimate; the exit code is non-zero when any file failed.
 
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import sharp from 'sharp';
 import { decodeImage, readImage } from '../src/image/decode';
 import { needsShared, samplesDir, sharedMobileNet, tempDir } from './helpers';

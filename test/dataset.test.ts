@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
+import { augmentDataset } from '../src/augment/dataset';
 import { balanceClasses, balanceSplits, classCounts, classWeights } from '../src/data/balance';
 import {
   ARTICLE_PER_CLASS,
@@ -25,8 +26,9 @@ import { numberedNames } from '../src/data/number';
 import { readSplit, SPLITS, splitBySubject, splitOf } from '../src/data/split';
 import { validateDataset } from '../src/data/validate';
 import { writeDataset } from '../src/data/write';
-import { dataDir, reportsDir } from '../src/paths';
-import { mulberry32 } from '../src/random';
+import { loadExamples } from '../src/features/sets';
+import { settings } from '../src/settings';
+import { mulberry32 } from '../src/util/random';
 import { tempDir } from './helpers';
 
 /** Random-looking RGB pixels (seeded), so images are not flat and differ from each other. */
@@ -133,7 +135,8 @@ describe('index and validate', () => {
     await writeImage(path.join(dir, 'punch', 'a_2.jpg'), noisy(99), 64, 36, 'jpg'); // changed after listing
     await writeImage(path.join(dir, 'punch', 'a_3.jpg'), noisy(5, 80, 40), 80, 40, 'jpg'); // other size (and changed)
     writeFileSync(path.join(dir, 'kick', 'notes.txt'), 'hello');
-    writeFileSync(path.join(dir, 'kick', 'b_2.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])); // not in manifest, corrupt
+    // not in the manifest, and corrupt
+    writeFileSync(path.join(dir, 'kick', 'b_2.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
     rmSync(path.join(dir, 'other', 'c_1.jpg'));
     mkdirSync(path.join(dir, 'jabs'));
     const v = await validateDataset(dir);
@@ -154,6 +157,79 @@ describe('index and validate', () => {
     has(/^error - kick\/b_2\.jpg: truncated or corrupt image|^error - kick\/b_2\.jpg: cannot decode/);
     has(/^warning - kick\/b_2\.jpg: not in manifest\.csv/);
     assert.equal(v.warnings, 1);
+  });
+});
+
+describe('one indexer', () => {
+  // The namings the README documents: frames from `kombat frames` (<subject>_<clip>_<frame>.jpg, with a
+  // manifest), a folder sorted by hand (<person>_*.jpg or <person>-*.jpg), and the article's 1.jpg .. N.jpg
+  // (no subject in the name: "unknown" without a manifest, the manifest's subject with one).
+  async function namings(dir: string): Promise<void> {
+    let seed = 500;
+    for (const cls of ['punch', 'kick', 'other']) {
+      for (const name of [
+        'ann_c1_00001.png',
+        'ann_c1_00002.png',
+        'bob-take2.png',
+        'bob-take3.png',
+        'cy_x.png',
+        '7.png',
+      ])
+        await writeImage(path.join(dir, cls, name), noisy(seed++));
+    }
+  }
+
+  test('every consumer gives a file the same subject and class, whatever its naming', async () => {
+    const dir = tempDir('kombat-namings-');
+    await namings(dir);
+    const index = await indexDataset(dir);
+    const subject = new Map(index.entries.map((e) => [e.file, `${e.label}:${e.subject}`]));
+    assert.deepEqual(
+      ['punch/ann_c1_00001.png', 'punch/bob-take2.png', 'punch/cy_x.png', 'punch/7.png'].map((f) => subject.get(f)),
+      ['punch:ann', 'punch:bob', 'punch:cy', 'punch:unknown'],
+    );
+    // validation and cleaning see the index's entries
+    const validation = await validateDataset(dir);
+    assert.deepEqual(
+      validation.index.entries.map((e) => `${e.label}:${e.subject}`),
+      index.entries.map((e) => `${e.label}:${e.subject}`),
+    );
+    const cleaned = await findDrops(dir, index.entries);
+    for (const e of cleaned.kept) assert.equal(`${e.label}:${e.subject}`, subject.get(e.file));
+    // the split and the examples of training (4 subjects: unknown is one of them)
+    const split = splitBySubject(
+      index.entries.map((e) => e.subject),
+      1,
+    );
+    assert.deepEqual([...split.train, ...split.val, ...split.test].sort(), ['ann', 'bob', 'cy', 'unknown']);
+    writeFileSync(path.join(dir, 'split.json'), JSON.stringify(split));
+    const examples = await loadExamples(dir);
+    for (const e of examples.examples)
+      assert.equal(`${e.label}:${e.subject}`, subject.get(path.relative(dir, e.file)), e.file);
+    // augmentation: the variants' manifest keeps the source's subject and class
+    const out = path.join(tempDir('kombat-namings-aug-'), 'aug');
+    await augmentDataset({ data: dir, out, variants: 1, seed: 1, concurrency: 1 });
+    const rows = await readManifest(out);
+    assert.ok(rows.length > 0);
+    for (const row of rows) assert.equal(`${row.label}:${row.subject}`, subject.get(row.source), row.file);
+  });
+
+  test("the article's numbering keeps its subjects through the manifest", async () => {
+    const dir = tempDir('kombat-namings-');
+    await namings(dir);
+    const numbered = path.join(tempDir('kombat-numbered-'), 'numbered');
+    const written = await writeDataset(dir, numbered, (await indexDataset(dir)).entries, { number: true });
+    assert.ok(written.every((e) => /^(punch|kick|other)\/\d+\.png$/.test(e.file)));
+    const again = await indexDataset(numbered);
+    assert.deepEqual(
+      again.entries.map((e) => e.subject).sort(),
+      written.map((e) => e.subject).sort(),
+      'subjects come from the manifest, not from 1.png',
+    );
+    assert.ok(again.entries.some((e) => e.subject === 'ann'));
+    // Without the manifest the same files carry no subject.
+    rmSync(path.join(numbered, 'manifest.csv'));
+    assert.ok((await indexDataset(numbered)).entries.every((e) => e.subject === 'unknown'));
   });
 });
 
@@ -381,7 +457,8 @@ describe('dataset card and atomic writes', () => {
     assert.deepEqual(card.perSubject.b, { counts: { punch: 1, kick: 1, other: 2 }, total: 4 });
     assert.deepEqual(card.sizes, { '64x36': 12 });
     assert.equal(card.seed, 3);
-    const splits = card.splits!;
+    const splits = card.splits;
+    assert.ok(splits);
     assert.equal(splits.train.total + splits.val.total + splits.test.total, 12);
     for (const name of ['train', 'val', 'test'] as const) {
       const expected = classCounts(index.entries.filter((e) => split[name].includes(e.subject)));
@@ -412,7 +489,7 @@ describe('dataset card and atomic writes', () => {
     assert.deepEqual(readdirSync(path.join(out, 'punch')).sort(), ['1.png', '2.png']);
     const rows = await readManifest(out);
     assert.deepEqual(rows.map((r) => r.file).sort(), written.map((e) => e.file).sort());
-    assert.equal(rows.find((r) => r.file === 'punch/1.png')!.subject, 'a');
+    assert.equal(rows.find((r) => r.file === 'punch/1.png')?.subject, 'a');
     assert.deepEqual(await readSplit(out), split);
     assert.equal((await validateDataset(out)).errors, 0);
 
@@ -429,18 +506,21 @@ describe('dataset card and atomic writes', () => {
 });
 
 describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)', () => {
-  test('output folders: dataDir and reportsDir of src/paths, or below a given root', () => {
+  const under = (root: string) => ({ dataDir: path.join(root, 'data'), reportsDir: path.join(root, 'reports') });
+
+  test("output folders: the settings' data and reports folders, or the given ones", () => {
+    const { dataDir, reportsDir } = settings();
     const s = builtinSettings({});
     assert.equal(s.datasetDir, path.join(dataDir, 'builtin'));
     assert.equal(s.recordingsDir, path.join(dataDir, 'synthetic', 'recordings'));
     assert.equal(s.framesDir, path.join(dataDir, 'synthetic', 'frames'));
     assert.equal(s.reportsDir, reportsDir);
-    const r = builtinSettings({ root: '/somewhere' });
+    const r = builtinSettings(under('/somewhere'));
     assert.deepEqual(
       [r.syntheticDir, r.datasetDir, r.reportsDir],
       ['/somewhere/data/synthetic', '/somewhere/data/builtin', '/somewhere/reports'],
     );
-    // KOMBAT_DATA_DIR and KOMBAT_REPORTS_DIR move them (read when src/paths loads, so in a child process).
+    // KOMBAT_DATA_DIR and KOMBAT_REPORTS_DIR move them (settings are read once, so in a child process).
     const scratch = tempDir('kombat-paths-');
     const out = execFileSync(
       process.execPath,
@@ -513,7 +593,7 @@ describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)',
     // Pretend synth made these with the default smoke settings.
     writeFileSync(
       path.join(root, 'data', 'synthetic', 'build.json'),
-      JSON.stringify(synthStamp({ root, smoke: true })),
+      JSON.stringify(synthStamp({ ...under(root), smoke: true })),
     );
 
     const recordings = await listRecordings(rec);
@@ -523,7 +603,7 @@ describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)',
     assert.equal(x.ambiguous, 8);
 
     const lines: string[] = [];
-    const r = await buildBuiltinDataset({ root, smoke: true, fps: 10, log: (l) => lines.push(l) });
+    const r = await buildBuiltinDataset({ ...under(root), smoke: true, fps: 10, log: (l) => lines.push(l) });
     assert.match(lines[0], /reusing 5 recordings/);
     assert.equal(r.extraction.frames, 142);
     // s04 is a still image: its 30 identical frames collapse to the first in file order (exact duplicates,
@@ -570,21 +650,22 @@ describe('built-in pipeline (recordings made with ffmpeg instead of src/synth)',
     assert.match(
       md,
       new RegExp(
-        `training split: at least \\*\\*16\\*\\* images of every class .*at least ${MIN_TRAIN_PER_CLASS}: \\*\\*not met\\*\\* \\(expected in a smoke build\\)`,
+        'training split: at least \\*\\*16\\*\\* images of every class ' +
+          `.*at least ${MIN_TRAIN_PER_CLASS}: \\*\\*not met\\*\\* \\(expected in a smoke build\\)`,
       ),
     );
     for (const name of SPLITS) assert.match(md, new RegExp(`### ${name}: ${b[name].perClass} per class`));
 
     // Deterministic: a second build gives the same manifest.
     const first = readFileSync(path.join(ds, 'manifest.csv'), 'utf8');
-    await buildBuiltinDataset({ root, smoke: true, fps: 10 });
+    await buildBuiltinDataset({ ...under(root), smoke: true, fps: 10 });
     assert.equal(readFileSync(path.join(ds, 'manifest.csv'), 'utf8'), first);
 
     // A failing build (a broken labels file) leaves the dataset and card as they were.
     const cardBefore = readFileSync(path.join(root, 'reports', 'dataset.json'), 'utf8');
     writeFileSync(path.join(rec, 's02_c01.labels.csv'), 'start,end,label\n0,1,punch\n0.5,2,kick\n');
     await assert.rejects(
-      buildBuiltinDataset({ root, smoke: true, fps: 10 }),
+      buildBuiltinDataset({ ...under(root), smoke: true, fps: 10 }),
       /s02_c01\.labels\.csv line 3: range 0\.5-2 overlaps line 2/,
     );
     assert.equal(readFileSync(path.join(ds, 'manifest.csv'), 'utf8'), first);

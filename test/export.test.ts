@@ -1,9 +1,9 @@
 // Export -> reload -> identical predictions; quantised weights stay close; bad folders are named.
 
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { promises as fs, readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { initBackend, tf } from '../src/backend';
 import { loadSavedModel, saveModel } from '../src/export/model-io';
 import { buildHead } from '../src/train/head';

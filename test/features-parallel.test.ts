@@ -2,14 +2,14 @@
 // name, the worker count chosen and overridable, workers stopped on errors.
 
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import sharp from 'sharp';
 import { cachedFeatures } from '../src/features/cache';
-import { extractFiles } from '../src/features/extract';
-import { extractFilesParallel, extractorSpec, featureWorkers } from '../src/features/parallel';
+import { extractFiles, featureWorkers } from '../src/features/extract';
 import { type FeatureExtractor, loadMobileNet, type MobileNet } from '../src/mobilenet/model';
+import { liveWorkers } from '../src/pool/workers';
 import { needsShared, sharedMobileNet, tempDir } from './helpers';
 
 /** `n` JPEGs of assorted sizes (so resizing differs per row), with seeded content. */
@@ -47,9 +47,9 @@ test('2 workers give bitwise the single-thread features; a bad file is reported 
   const list = [...files.slice(0, 3), broken, ...files.slice(3, 9), missing, ...files.slice(9)];
   const ex = await extractor();
 
-  const single = await extractFiles(ex, list, { batchSize: 4 });
+  const single = await extractFiles(ex, list, { batchSize: 4, workers: 1 });
   const progress: number[] = [];
-  const parallel = await extractFilesParallel(extractorSpec(ex), list, {
+  const parallel = await extractFiles(ex, list, {
     workers: 2,
     batchSize: 4,
     onBatch: (done) => progress.push(done),
@@ -79,9 +79,11 @@ test('2 workers give bitwise the single-thread features; a bad file is reported 
 
   // One worker thread, and another layer and batch size, match too.
   const other = await extractor('conv_pw_12_relu');
-  const one = await extractFilesParallel(extractorSpec(other), files, { workers: 1, batchSize: 5 });
-  assert.ok(bytes(one.features).equals(bytes((await extractFiles(other, files, { batchSize: 5 })).features)));
-  assert.deepEqual(await extractFilesParallel(extractorSpec(other), [], { workers: 2 }), {
+  const three = await extractFiles(other, files, { workers: 3, batchSize: 5 });
+  assert.ok(
+    bytes(three.features).equals(bytes((await extractFiles(other, files, { batchSize: 5, workers: 1 })).features)),
+  );
+  assert.deepEqual(await extractFiles(other, [], { workers: 2 }), {
     features: new Float32Array(0),
     featureSize: 768,
     failed: [],
@@ -106,43 +108,32 @@ test('a worker that cannot build its extractor fails the call, and the workers s
 }, async () => {
   const dir = tempDir();
   const files = await images(dir, 4);
-  const spec = extractorSpec(await extractor());
+  const ex = await extractor();
+  // The workers rebuild the extractor from its spec: a spec they cannot follow fails every batch.
+  const lying = (patch: object) => Object.assign(Object.create(Object.getPrototypeOf(ex)), ex, patch);
   await assert.rejects(
-    extractFilesParallel({ ...spec, layer: 'no_such_layer' }, files, { workers: 2, batchSize: 2 }),
-    /MobileNet has no layer "no_such_layer"/,
+    extractFiles(lying({ layer: 'no_such_layer' }), files, { workers: 2, batchSize: 2 }),
+    /p0\.jpg \(batch of 2 from file 1 of 4\): MobileNet has no layer "no_such_layer"/,
   );
+  const nowhere = { ...ex.info, source: { kind: 'explicit', location: path.join(dir, 'nowhere') } };
   await assert.rejects(
-    extractFilesParallel({ ...spec, location: path.join(dir, 'nowhere') }, files, { workers: 2, batchSize: 2 }),
+    extractFiles(lying({ info: nowhere }), files, { workers: 2, batchSize: 2 }),
     /cannot load MobileNet/,
   );
   await assert.rejects(
-    extractFilesParallel({ ...spec, featureSize: 5 }, files, { workers: 2, batchSize: 2 }),
+    extractFiles(lying({ featureSize: 5 }), files, { workers: 2, batchSize: 2 }),
     /gives 768 features, the parent's 5/,
   );
-  // Had a worker survived, this test file would never exit.
+  assert.equal(liveWorkers(), 0, 'every worker stopped');
 });
 
-test('the worker count: option, then KOMBAT_FEATURE_WORKERS, then 2 from 64 files on', () => {
-  const saved = process.env.KOMBAT_FEATURE_WORKERS;
-  delete process.env.KOMBAT_FEATURE_WORKERS;
-  try {
-    const cores = require('node:os').cpus().length as number;
-    assert.equal(featureWorkers(63), 1);
-    assert.equal(featureWorkers(64), cores > 1 ? 2 : 1);
-    assert.equal(featureWorkers(1000, { workers: 1 }), 1);
-    assert.equal(featureWorkers(1000, { workers: 3 }), 3);
-    assert.equal(featureWorkers(70, { workers: 4, batchSize: 32 }), 3, 'no more workers than batches');
-    assert.equal(featureWorkers(10, { workers: 2 }), 1, 'one batch runs in-process');
-    process.env.KOMBAT_FEATURE_WORKERS = '1';
-    assert.equal(featureWorkers(1000), 1);
-    assert.equal(featureWorkers(1000, { workers: 2 }), 2, 'the option wins');
-    process.env.KOMBAT_FEATURE_WORKERS = '3';
-    assert.equal(featureWorkers(100), 3, 'the variable also applies below 64 files');
-    process.env.KOMBAT_FEATURE_WORKERS = 'two';
-    assert.throws(() => featureWorkers(100), /KOMBAT_FEATURE_WORKERS=two is not a whole number/);
-    assert.throws(() => featureWorkers(100, { workers: 0 }), /whole number >= 1, got 0/);
-  } finally {
-    if (saved === undefined) delete process.env.KOMBAT_FEATURE_WORKERS;
-    else process.env.KOMBAT_FEATURE_WORKERS = saved;
-  }
+test('the worker count: the option, else 2 from 64 files on; never more than the batches', () => {
+  const cores = require('node:os').availableParallelism() as number;
+  assert.equal(featureWorkers(63), 1);
+  assert.equal(featureWorkers(64), cores > 1 ? 2 : 1);
+  assert.equal(featureWorkers(1000, { workers: 1 }), 1);
+  assert.equal(featureWorkers(1000, { workers: 3 }), 3);
+  assert.equal(featureWorkers(70, { workers: 4, batchSize: 32 }), 3, 'no more workers than batches');
+  assert.equal(featureWorkers(10, { workers: 2 }), 1, 'one batch runs in-process');
+  assert.throws(() => featureWorkers(100, { workers: -1 }), /whole number >= 0, got -1/);
 });

@@ -1,13 +1,14 @@
 // The feature cache: hits on re-runs, identical values, corrupt or stale entries recomputed.
 
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import sharp from 'sharp';
-import { cachedFeatures, FeatureCache, keyOf, sha256 } from '../src/features/cache';
+import { cachedFeatures, FeatureCache, keyOf } from '../src/features/cache';
 import { extractFiles } from '../src/features/extract';
 import { loadMobileNet } from '../src/mobilenet/model';
+import { sha256 } from '../src/util/hash';
 import { needsShared, sharedMobileNet, tempDir } from './helpers';
 
 async function images(dir: string, n: number): Promise<string[]> {

@@ -80,7 +80,8 @@ describe('extractFrames', () => {
     assert.ok(existsSync(path.join(out, 'unlabelled', 's01_c01_00025.jpg')));
     const rows = await readManifest(out);
     assert.equal(rows.length, 20);
-    const row = rows.find((x) => x.file === 'kick/s01_c01_00015.jpg')!;
+    const row = rows.find((x) => x.file === 'kick/s01_c01_00015.jpg');
+    assert.ok(row);
     assert.equal(row.label, 'kick');
     assert.equal(row.frame, 15);
     assert.equal(row.subject, 's01');

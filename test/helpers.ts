@@ -1,10 +1,11 @@
 // Shared test fixtures. ../shared (next to the checkout) holds the offline MobileNet and sample
 // photos; tests that need it skip with a message where it is absent (a user's fresh clone).
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { mulberry32 } from '../src/random';
-import type { FeatureSet } from '../src/train/train';
+import sharp from 'sharp';
+import type { FeatureSet } from '../src/features/sets';
+import { mulberry32 } from '../src/util/random';
 
 export const sharedDir = path.resolve(__dirname, '..', '..', 'shared');
 export const sharedMobileNet = path.join(sharedDir, 'models', 'mobilenet_v1_0.75_224');
@@ -30,4 +31,29 @@ export function clusterFixture(n: number, seed: number, classes = ['punch', 'kic
     for (let j = 0; j < d; j++) x[i * d + j] = (j % classes.length === y[i] ? 1 : 0) + (rng() - 0.5) * 1.5;
   }
   return { x, featureSize: d, y, classes };
+}
+
+/** Simple distinct shapes: punch a red disc, kick a green bar, other a blue triangle; subjects differ in background. */
+export async function shapesDataset(dir: string, subjects = ['s1', 's2', 's3'], perClass = 4): Promise<void> {
+  const shapes: Record<string, (x: number, y: number) => string> = {
+    punch: (x, y) => `<circle cx="${x}" cy="${y}" r="14" fill="#d02020"/>`,
+    kick: (x, y) => `<rect x="${x - 20}" y="${y - 6}" width="40" height="12" fill="#20a040"/>`,
+    other: (x, y) => `<polygon points="${x},${y - 15} ${x - 13},${y + 12} ${x + 13},${y + 12}" fill="#2040d0"/>`,
+  };
+  for (const [s, subject] of subjects.entries()) {
+    for (const cls of Object.keys(shapes)) {
+      mkdirSync(path.join(dir, cls), { recursive: true });
+      for (let i = 0; i < perClass; i++) {
+        const bg = 200 + s * 15;
+        const fill = `rgb(${bg},${bg - s * 20},${bg - 40})`;
+        const svg =
+          '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="54">' +
+          `<rect width="100%" height="100%" fill="${fill}"/>` +
+          `${shapes[cls](25 + i * 14, 20 + ((i * 7 + s * 5) % 14))}</svg>`;
+        await sharp(Buffer.from(svg))
+          .png()
+          .toFile(path.join(dir, cls, `${subject}_c1_${String(i).padStart(5, '0')}.png`));
+      }
+    }
+  }
 }

@@ -2,9 +2,9 @@
 // stored where those extractors look; and the chapter helpers that choose and compare.
 
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import sharp from 'sharp';
 import { cachedFeatures } from '../src/features/cache';
 import { extractFiles } from '../src/features/extract';
@@ -13,12 +13,14 @@ import {
   cachedLayerFeatures,
   embedLatency,
   MultiLayerExtractor,
-  median,
   multiplyAdds,
 } from '../src/features/layers';
 import { readImage } from '../src/image/decode';
 import { loadMobileNet } from '../src/mobilenet/model';
-import { chooseFeatures, type LayerStudyRow, markdownTable, standardError, trend } from '../src/train/compare';
+import { trend } from '../src/results/setups';
+import { chooseFeatures, type LayerStudyRow } from '../src/train/layer-study';
+import { markdownTable } from '../src/util/markdown';
+import { median, standardError } from '../src/util/stats';
 import { needsShared, sharedMobileNet, tempDir } from './helpers';
 
 async function images(dir: string, n: number): Promise<string[]> {

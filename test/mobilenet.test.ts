@@ -2,16 +2,17 @@
 // the official URL), the offline message, truncation, input size and flat memory.
 
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { promises as fs, readdirSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { tf } from '../src/backend';
 import { readImage } from '../src/image/decode';
 import { loadMobileNet, type MobileNet } from '../src/mobilenet/model';
 import { isCached, modelName, resolveSource } from '../src/mobilenet/source';
 import { rgbTensor } from '../src/preprocess';
+import { readSettings } from '../src/settings';
 import { needsShared, samplesDir, sharedMobileNet, tempDir } from './helpers';
 
 /** Serves ../shared's MobileNet under /<modelName>/; `breakFile` gets a connection cut mid-body. */
@@ -58,13 +59,9 @@ test('an explicit folder loads and the full model sees a chickadee in bird.png',
 });
 
 test('MOBILENET_URL is used first, as a file:// URL too', { skip: needsShared }, async () => {
-  process.env.MOBILENET_URL = `file://${sharedMobileNet}`;
-  try {
-    const source = await resolveSource({ cacheDir: tempDir(), baseUrl: 'http://127.0.0.1:9' });
-    assert.deepEqual(source, { kind: 'explicit', location: sharedMobileNet });
-  } finally {
-    delete process.env.MOBILENET_URL;
-  }
+  const { mobilenetUrl } = readSettings({ MOBILENET_URL: `file://${sharedMobileNet}` });
+  const source = await resolveSource({ url: mobilenetUrl, cacheDir: tempDir(), baseUrl: 'http://127.0.0.1:9' });
+  assert.deepEqual(source, { kind: 'explicit', location: sharedMobileNet });
 });
 
 test('download into an empty cache is complete, then the cache is used', { skip: needsShared }, async () => {

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type NotebookServer, startNotebookServer } from '../src/notebook/server';
-import { projectRoot } from '../src/paths';
 import { findChromium } from '../src/report/render';
+import { projectRoot } from '../src/settings';
 import { tempDir } from './helpers';
 
 const CHAPTERS = ['00-setup', '04-binary'] as const;

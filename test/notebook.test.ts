@@ -7,10 +7,10 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { displayBundle, inNotebook, LiveOutput } from '../src/notebook/display';
+import { figureBundle, NOTEBOOK_PLOTLY_MODULE } from '../src/notebook/figure';
 import { CellProgress, formatSeconds, textBar, withProgress } from '../src/notebook/progress';
 import { notebookArgs, startNotebookServer } from '../src/notebook/server';
 import { trainingCurves } from '../src/report/figures';
-import { figureBundle, NOTEBOOK_PLOTLY_MODULE } from '../src/report/notebook';
 import { tempDir } from './helpers';
 
 interface Sent {
@@ -123,7 +123,7 @@ describe('in a kernel', () => {
     assert.match(sent[sent.length - 1].content.data['text/plain'], /epoch 1\/4 {2}loss 1\.0000 acc 0\.500 {2}1 s$/);
   });
 
-  test('withProgress shows the final state also when the work fails, and nothing when nothing was reported', async () => {
+  test('withProgress shows the final state also when the work fails, nothing when nothing was reported', async () => {
     sent.length = 0;
     await assert.rejects(
       withProgress(async (p) => {

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
+import { closeNotebookRenderer, notebookFigure } from '../src/notebook/figure';
 import {
   barChart,
   confusionHeatmap,
@@ -14,7 +15,6 @@ import {
   scatter,
   trainingCurves,
 } from '../src/report/figures';
-import { closeNotebookRenderer, notebookFigure } from '../src/report/notebook';
 import {
   FigureRenderer,
   figureHtml,
@@ -42,7 +42,8 @@ const annotations = (f: Figure) =>
 const chromium = findChromium();
 const needsChromium: false | string = chromium
   ? false
-  : "skipped: no Chromium (CHROMIUM_PATH, /usr/bin/chromium, chromium on PATH); `make setup` installs Debian's chromium";
+  : 'skipped: no Chromium (CHROMIUM_PATH, /usr/bin/chromium, chromium on PATH); ' +
+    "`make setup` installs Debian's chromium";
 
 describe('figure builders', () => {
   test('confusion heatmap: counts written on the cells, true classes down y, predicted along x', () => {

@@ -2,9 +2,10 @@
 // trip through danfojs, the config update, bad input.
 
 import * as assert from 'node:assert/strict';
-import { test } from 'node:test';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { initBackend } from '../src/backend';
+import { readConfig } from '../src/config';
 import {
   checkSpace,
   chooseAfterSeedCheck,
@@ -25,7 +26,6 @@ import {
   transferHyperparams,
   writeSweepCsv,
 } from '../src/sweep';
-import { readConfig } from '../src/train/config';
 import { clusterFixture, tempDir } from './helpers';
 
 const fixture = clusterFixture;
@@ -94,7 +94,7 @@ test('bad input: empty space, bad values, trials < 1', async () => {
   );
 });
 
-test('a tiny sweep: one row per trial, ranked by validation loss, CSV readable by danfojs, best saved to the config', async () => {
+test('a tiny sweep: a row per trial, ranked by validation loss, CSV for danfojs, best saved to config', async () => {
   await initBackend();
   const data = { train: fixture(120, 1), val: fixture(60, 2), test: fixture(60, 3) };
   const seen: number[] = [];
@@ -105,7 +105,7 @@ test('a tiny sweep: one row per trial, ranked by validation loss, CSV readable b
     seed: 3,
     maxEpochs: 6,
     patience: 2,
-    onTrial: (row, done, total) => {
+    onTrial: (_row, done, total) => {
       assert.equal(total, 4);
       seen.push(done);
     },
@@ -133,7 +133,8 @@ test('a tiny sweep: one row per trial, ranked by validation loss, CSV readable b
   );
   assert.equal(result.best, result.rows[0]);
   assert.equal(result.best.valLoss, Math.min(...losses));
-  const plan = sampleTrials(SPACE, 4, 3).find((t) => t.trial === result.best.trial)!;
+  const plan = sampleTrials(SPACE, 4, 3).find((t) => t.trial === result.best.trial);
+  assert.ok(plan);
   assert.deepEqual(
     {
       lr: result.hyperparams.learningRate,

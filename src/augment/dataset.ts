@@ -2,13 +2,14 @@
 // <out>/manifest.csv (one row per variant, `source` = the original) and <out>/augment-state.json
 // (the cache key of every output, so a re-run with the same inputs and parameters does no work).
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { CLASSES, IMAGE_EXTENSIONS } from '../data/layout';
-import { type ManifestRow, manifestPath, readManifest, writeManifest } from '../data/manifest';
-import { readSplit, splitPath } from '../data/split';
-import { writeJsonAtomic } from '../fsutil';
-import type { AugmentJob } from './job';
+import { type DatasetEntry, validIndex } from '../data/entries';
+import { type ManifestRow, manifestPath, writeManifest } from '../data/manifest';
+import { readSplitIfPresent, splitPath } from '../data/split';
+import { mapInWorkers, poolSize } from '../pool/workers';
+import { writeJsonAtomic } from '../util/fs';
+import { sha256 } from '../util/hash';
+import type { AugmentJob, AugmentJobResult } from './job';
 import {
   type Augmenter,
   articlePipeline,
@@ -17,8 +18,7 @@ import {
   type Size,
   validatePipeline,
 } from './pipeline';
-import { createRunner } from './pool';
-import { AUGMENT_VERSION, DEFAULT_JPEG_QUALITY, ENCODER_ID, sha256Hex, variantSeed } from './variant';
+import { AUGMENT_VERSION, DEFAULT_JPEG_QUALITY, ENCODER_ID, variantSeed } from './variant';
 
 export const STATE_FILE = 'augment-state.json';
 
@@ -47,7 +47,7 @@ export interface AugmentDatasetOptions {
   pipeline?: Augmenter;
   /** Augment every frame even without split.json (default: training split only, split.json required). */
   all?: boolean;
-  /** Worker threads (default min(2, cores)); 1 runs in-process. The output bytes do not depend on it. */
+  /** Worker threads (default: the pool's, poolSize); 1 runs in-process. The output bytes do not depend on it. */
   concurrency?: number;
   /** JPEG quality of the outputs (default 90). */
   quality?: number;
@@ -95,60 +95,6 @@ interface State {
   outputs: Record<string, StateEntry>;
 }
 
-interface Source {
-  /** Relative to the data folder, '/'-separated: punch/s01_0001.jpg. */
-  file: string;
-  label: string;
-  subject: string;
-  clip: string;
-  frame: number;
-}
-
-/** Subject from a file name when there is no manifest: the prefix before the first '_' or '-'. */
-export function subjectFromFileName(file: string): string {
-  const stem = path.basename(file, path.extname(file));
-  return stem.split(/[_-]/)[0];
-}
-
-async function listSources(data: string, log: (line: string) => void): Promise<Source[]> {
-  const entries = await fs.readdir(data, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`${data}: cannot read dataset folder (${err.code})`);
-  });
-  let manifest: Map<string, ManifestRow> | undefined;
-  if (
-    await fs.access(manifestPath(data)).then(
-      () => true,
-      () => false,
-    )
-  ) {
-    manifest = new Map((await readManifest(data)).map((r) => [r.file.split(path.sep).join('/'), r]));
-  }
-  const sources: Source[] = [];
-  const folders = entries
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-    .map((e) => e.name)
-    .sort();
-  const ignored = folders.filter((f) => !(CLASSES as readonly string[]).includes(f));
-  if (ignored.length) log(`ignoring folders that are not classes (${CLASSES.join(', ')}): ${ignored.join(', ')}`);
-  for (const entry of folders.filter((f) => !ignored.includes(f)).map((name) => ({ name }))) {
-    const names = (await fs.readdir(path.join(data, entry.name)))
-      .filter((f) => !f.startsWith('.') && IMAGE_EXTENSIONS.includes(path.extname(f).toLowerCase()))
-      .sort();
-    for (const name of names) {
-      const file = `${entry.name}/${name}`;
-      const row = manifest?.get(file);
-      sources.push({
-        file,
-        label: entry.name,
-        subject: row?.subject || subjectFromFileName(name),
-        clip: row?.clip ?? '',
-        frame: row?.frame ?? -1,
-      });
-    }
-  }
-  return sources;
-}
-
 async function readState(out: string): Promise<State | undefined> {
   try {
     const state = JSON.parse(await fs.readFile(path.join(out, STATE_FILE), 'utf8')) as State;
@@ -165,188 +111,222 @@ async function fileSize(p: string): Promise<number> {
   );
 }
 
-export async function augmentDataset(opts: AugmentDatasetOptions): Promise<AugmentDatasetResult> {
-  const started = Date.now();
-  const log = opts.log ?? (() => {});
-  const variants = opts.variants ?? 16;
-  const seed = opts.seed ?? 44;
-  const size = opts.size ?? DEFAULT_SIZE;
-  const quality = opts.quality ?? DEFAULT_JPEG_QUALITY;
-  const pipeline = validatePipeline(opts.pipeline ?? articlePipeline());
-  const concurrency = opts.concurrency ?? Math.max(1, Math.min(2, os.cpus().length));
+/** The options with their defaults, checked. */
+function resolveOptions(opts: AugmentDatasetOptions) {
+  const resolved = {
+    data: path.resolve(opts.data),
+    out: path.resolve(opts.out),
+    variants: opts.variants ?? 16,
+    seed: opts.seed ?? 44,
+    size: opts.size ?? DEFAULT_SIZE,
+    quality: opts.quality ?? DEFAULT_JPEG_QUALITY,
+    pipeline: validatePipeline(opts.pipeline ?? articlePipeline()),
+    all: opts.all ?? false,
+    log: opts.log ?? (() => {}),
+  };
+  const { variants, seed, quality } = resolved;
   if (!Number.isInteger(variants) || variants < 1)
     throw new Error(`variants must be a positive integer, got ${variants}`);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
     throw new Error(`seed must be an integer in 0..4294967295, got ${seed}`);
   if (!Number.isInteger(quality) || quality < 1 || quality > 100)
     throw new Error(`quality must be an integer in 1..100, got ${quality}`);
-  const data = path.resolve(opts.data);
-  const out = path.resolve(opts.out);
-  if (data === out) throw new Error('the output folder must differ from the data folder');
+  if (resolved.data === resolved.out) throw new Error('the output folder must differ from the data folder');
+  return resolved;
+}
 
-  // 1. which frames: the training split only
-  const all = await listSources(data, log);
-  if (all.length === 0) throw new Error(`${opts.data}: no images in the class folders (${CLASSES.join(', ')})`);
-  let sources = all;
-  if (
-    await fs.access(splitPath(data)).then(
-      () => true,
-      () => false,
-    )
-  ) {
-    const train = new Set((await readSplit(data)).train);
-    sources = all.filter((s) => train.has(s.subject));
-    log(`training split: ${sources.length} of ${all.length} frames (subjects ${[...train].join(', ') || 'none'})`);
-  } else if (opts.all) {
-    log(`no split.json: augmenting all ${all.length} frames (--all)`);
-  } else {
-    throw new Error(
-      `${splitPath(opts.data)} is missing: only the training split is augmented, so the dataset needs a subject split ` +
-        `(validation and test frames must stay un-augmented). Create split.json, or pass --all (all: true) to augment every frame.`,
-    );
+type Resolved = ReturnType<typeof resolveOptions>;
+
+/** Which frames: the training split of split.json (all frames only when asked, without one). */
+async function selectSources(o: Resolved): Promise<{ sources: DatasetEntry[]; excluded: number }> {
+  const all = (await validIndex(o.data)).entries;
+  const split = await readSplitIfPresent(o.data);
+  if (split) {
+    const train = new Set(split.train);
+    const sources = all.filter((s) => train.has(s.subject));
+    o.log(`training split: ${sources.length} of ${all.length} frames (subjects ${[...train].join(', ') || 'none'})`);
+    return { sources, excluded: all.length - sources.length };
   }
+  if (o.all) {
+    o.log(`no split.json: augmenting all ${all.length} frames (--all)`);
+    return { sources: all, excluded: 0 };
+  }
+  throw new Error(
+    `${splitPath(o.data)} is missing: only the training split is augmented, so the dataset needs a subject split ` +
+      '(validation and test frames must stay un-augmented). Create split.json, or pass --all (all: true) to ' +
+      'augment every frame.',
+  );
+}
 
-  // 2. plan: which outputs already exist with a matching key
-  const pipelineText = JSON.stringify(pipeline);
-  const old = await readState(out);
+interface Pending {
+  file: string;
+  key: string;
+  row: ManifestRow;
+}
+
+interface Plan {
+  state: State;
+  old: State | undefined;
+  /** Frames with variants still to make, and the outputs each will write. */
+  jobs: { source: DatasetEntry; job: AugmentJob; pending: Map<number, Pending> }[];
+  /** Every output file this run wants, with the source that writes it. */
+  owners: Map<string, string>;
+  reused: number;
+  bad: BadFile[];
+}
+
+/** Which outputs already exist with a matching cache key, and the jobs for the rest. */
+async function planOutputs(o: Resolved, sources: DatasetEntry[]): Promise<Plan> {
+  const pipelineText = JSON.stringify(o.pipeline);
+  const old = await readState(o.out);
   const state: State = {
     version: AUGMENT_VERSION,
-    seed,
-    variants,
-    size,
-    quality,
+    seed: o.seed,
+    variants: o.variants,
+    size: o.size,
+    quality: o.quality,
     encoder: ENCODER_ID,
-    pipeline: describePipeline(pipeline, size),
+    pipeline: describePipeline(o.pipeline, o.size),
     outputs: {},
   };
-  const digits = Math.max(2, String(variants - 1).length);
-  const bad: BadFile[] = [];
-  const jobs: {
-    source: Source;
-    job: AugmentJob;
-    pending: Map<number, { file: string; key: string; row: ManifestRow }>;
-  }[] = [];
-  const owners = new Map<string, string>();
-  let reused = 0;
+  const digits = Math.max(2, String(o.variants - 1).length);
+  const plan: Plan = { state, old, jobs: [], owners: new Map(), reused: 0, bad: [] };
   for (const source of sources) {
-    const bytes = await fs.readFile(path.join(data, source.file)).catch((err: NodeJS.ErrnoException) => {
-      bad.push({ file: source.file, reason: `cannot read (${err.code})` });
+    const bytes = await fs.readFile(path.join(o.data, source.file)).catch((err: NodeJS.ErrnoException) => {
+      plan.bad.push({ file: source.file, reason: `cannot read (${err.code})` });
       return undefined;
     });
     if (!bytes) continue;
     if (bytes.length === 0) {
-      bad.push({ file: source.file, reason: 'empty file, not an image' });
+      plan.bad.push({ file: source.file, reason: 'empty file, not an image' });
       continue;
     }
-    const sourceSha = sha256Hex(bytes);
+    // Keyed on the bytes read now: variant v of a frame is a function of (seed, these bytes, v).
+    const sourceSha = sha256(bytes);
     const stem = path.basename(source.file, path.extname(source.file));
-    const job: AugmentJob = { name: source.file, bytes, size, pipeline, quality, tasks: [] };
-    const pending = new Map<number, { file: string; key: string; row: ManifestRow }>();
-    for (let v = 0; v < variants; v++) {
+    const job: AugmentJob = {
+      name: source.file,
+      bytes,
+      size: o.size,
+      pipeline: o.pipeline,
+      quality: o.quality,
+      tasks: [],
+    };
+    const pending = new Map<number, Pending>();
+    for (let v = 0; v < o.variants; v++) {
       const file = `${source.label}/${stem}_v${String(v).padStart(digits, '0')}.jpg`;
-      const owner = owners.get(file);
+      const owner = plan.owners.get(file);
       if (owner) throw new Error(`${source.file} and ${owner} would both write ${file}; rename one of them`);
-      owners.set(file, source.file);
-      const key = sha256Hex(
-        JSON.stringify([
-          AUGMENT_VERSION,
-          ENCODER_ID,
-          sourceSha,
-          seed,
-          v,
-          size.width,
-          size.height,
-          quality,
-          pipelineText,
-        ]),
+      plan.owners.set(file, source.file);
+      const { width, height } = o.size;
+      const key = sha256(
+        JSON.stringify([AUGMENT_VERSION, ENCODER_ID, sourceSha, o.seed, v, width, height, o.quality, pipelineText]),
       );
-      const row: ManifestRow = {
-        file,
-        label: source.label,
-        subject: source.subject,
-        clip: source.clip,
-        frame: source.frame,
-        source: source.file,
-        sha256: '',
-      };
+      const { label, subject, clip, frame } = source;
+      const row: ManifestRow = { file, label, subject, clip, frame, source: source.file, sha256: '' };
       const prev = old?.outputs[file];
-      if (prev && prev.key === key && (await fileSize(path.join(out, file))) === prev.bytes) {
+      if (prev && prev.key === key && (await fileSize(path.join(o.out, file))) === prev.bytes) {
         state.outputs[file] = { ...prev, row: { ...row, sha256: prev.sha256 } };
-        reused++;
+        plan.reused++;
         continue;
       }
       pending.set(v, { file, key, row });
-      job.tasks.push({ variant: v, rngSeed: variantSeed(seed, sourceSha, v), outPath: path.join(out, file) });
+      job.tasks.push({ variant: v, rngSeed: variantSeed(o.seed, sourceSha, v), outPath: path.join(o.out, file) });
     }
-    if (job.tasks.length) jobs.push({ source, job, pending });
+    if (job.tasks.length) plan.jobs.push({ source, job, pending });
   }
-  const total = (sources.length - bad.length) * variants;
-  let written = 0;
-  let done = reused;
-  opts.onProgress?.({ done, total, written, reused });
+  return plan;
+}
 
-  // 3. remove outputs this tool made earlier that are no longer wanted (fewer variants, frame left the split)
+/** Outputs an earlier run made that this one no longer wants (fewer variants, a frame left the split). */
+async function removeStale(out: string, plan: Plan): Promise<void> {
   await fs.mkdir(out, { recursive: true });
-  for (const file of Object.keys(old?.outputs ?? {})) {
-    if (!owners.has(file)) await fs.rm(path.join(out, file), { force: true });
+  for (const file of Object.keys(plan.old?.outputs ?? {})) {
+    if (!plan.owners.has(file)) await fs.rm(path.join(out, file), { force: true });
   }
+}
 
-  // 4. run the missing work on the pool
-  // saves are chained: two at once would race on the temporary file
+/** The missing variants, on the worker pool; the state is saved every 100 frames and at the end. */
+async function runJobs(o: Resolved, plan: Plan, opts: AugmentDatasetOptions, progress: AugmentProgress): Promise<void> {
+  // Saves are chained: two at once would race on the temporary file.
   let saving: Promise<void> = Promise.resolve();
-  const saveState = () => (saving = saving.then(() => writeJsonAtomic(path.join(out, STATE_FILE), state)));
-  if (jobs.length) {
-    log(
-      `augmenting ${jobs.length} frames x up to ${variants} variants on ${Math.min(concurrency, jobs.length)} thread(s); ${reused} variants already done`,
+  const saveState = () => {
+    saving = saving.then(() => writeJsonAtomic(path.join(o.out, STATE_FILE), plan.state));
+    return saving;
+  };
+  const workers = poolSize(plan.jobs.length, { requested: opts.concurrency });
+  if (plan.jobs.length) {
+    o.log(
+      `augmenting ${plan.jobs.length} frames x up to ${o.variants} variants on ${workers} thread(s); ` +
+        `${plan.reused} variants already done`,
     );
-    const runner = createRunner(Math.min(concurrency, jobs.length));
-    let sinceSave = 0;
-    try {
-      await Promise.all(
-        jobs.map(async ({ source, job, pending }) => {
-          const result = await runner.run(job);
-          if (!result.ok) {
-            bad.push({ file: source.file, reason: result.reason });
-            done += pending.size;
-          } else {
-            for (const o of result.outputs) {
-              const p = pending.get(o.variant)!;
-              state.outputs[p.file] = {
-                key: p.key,
-                sha256: o.sha256,
-                bytes: o.bytes,
-                row: { ...p.row, sha256: o.sha256 },
-              };
-              written++;
-              done++;
-            }
-          }
-          opts.onProgress?.({ done, total, written, reused, file: source.file });
-          if (++sinceSave >= 100) {
-            sinceSave = 0;
-            await saveState();
-          }
-        }),
-      );
-    } finally {
-      await runner.close();
-    }
   }
-
-  // 5. manifest of every variant of every good training frame
-  const goodFiles = Object.keys(state.outputs).sort();
-  const rows = goodFiles.map((f) => state.outputs[f].row);
+  let sinceSave = 0;
+  await mapInWorkers<undefined, AugmentJob, AugmentJobResult>(
+    plan.jobs.map((j) => j.job),
+    {
+      module: path.join(__dirname, 'job'),
+      setup: undefined,
+      workers,
+      label: (job) => path.join(o.data, job.name),
+      onResult: (result, i) => {
+        const { source, pending } = plan.jobs[i];
+        if (!result.ok) {
+          plan.bad.push({ file: source.file, reason: result.reason });
+          progress.done += pending.size;
+        } else {
+          for (const out of result.outputs) {
+            const p = pending.get(out.variant);
+            if (!p) throw new Error(`${source.file}: the worker made variant ${out.variant}, which was not asked for`);
+            plan.state.outputs[p.file] = {
+              key: p.key,
+              sha256: out.sha256,
+              bytes: out.bytes,
+              row: { ...p.row, sha256: out.sha256 },
+            };
+            progress.written++;
+            progress.done++;
+          }
+        }
+        opts.onProgress?.({ ...progress, file: source.file });
+        if (++sinceSave >= 100) {
+          sinceSave = 0;
+          void saveState().catch(() => undefined); // a failed save fails the final one too
+        }
+      },
+    },
+  );
   await saveState();
-  await writeManifest(out, rows);
-  bad.sort((a, b) => (a.file < b.file ? -1 : 1));
+}
+
+export async function augmentDataset(opts: AugmentDatasetOptions): Promise<AugmentDatasetResult> {
+  const started = Date.now();
+  const o = resolveOptions(opts);
+  const { sources, excluded } = await selectSources(o);
+  const plan = await planOutputs(o, sources);
+  const progress: AugmentProgress = {
+    done: plan.reused,
+    total: (sources.length - plan.bad.length) * o.variants,
+    written: 0,
+    reused: plan.reused,
+  };
+  opts.onProgress?.({ ...progress });
+  await removeStale(o.out, plan);
+  await runJobs(o, plan, opts, progress);
+  // The manifest: every variant of every good training frame.
+  const rows = Object.keys(plan.state.outputs)
+    .sort()
+    .map((f) => plan.state.outputs[f].row);
+  await writeManifest(o.out, rows);
+  plan.bad.sort((a, b) => (a.file < b.file ? -1 : 1));
   return {
-    sources: sources.length - bad.length,
-    excluded: all.length - sources.length,
+    sources: sources.length - plan.bad.length,
+    excluded,
     variants: rows.length,
-    written,
-    reused,
-    bad,
-    manifest: manifestPath(out),
+    written: progress.written,
+    reused: plan.reused,
+    bad: plan.bad,
+    manifest: manifestPath(o.out),
     seconds: (Date.now() - started) / 1000,
   };
 }

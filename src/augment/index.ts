@@ -1,7 +1,7 @@
 // Data augmentation: the article's imgaug pipeline in TypeScript, seeded and declarative.
 
 export type { AugmentDatasetOptions, AugmentDatasetResult, AugmentProgress, BadFile } from './dataset';
-export { augmentDataset, STATE_FILE, subjectFromFileName } from './dataset';
+export { augmentDataset, STATE_FILE } from './dataset';
 export type { AffineParams, BorderMode } from './ops';
 export * as ops from './ops';
 export { BORDER_MODES, IDENTITY_AFFINE } from './ops';
@@ -33,7 +33,6 @@ export {
   encodeJpeg,
   loadFrame,
   resizeImage,
-  sha256Hex,
   variantRng,
   variantSeed,
 } from './variant';

@@ -1,10 +1,12 @@
-// The unit of work of augmentDataset: one source file -> the variants of it still missing.
-// Runs in a worker thread (worker.ts) or in-process; both give the same bytes.
-import { writeFileAtomic } from '../fsutil';
-import { ImageError } from '../image/decode';
-import { mulberry32 } from '../random';
+// The unit of work of augmentDataset: one source file -> the variants of it still missing. The
+// pool's task module (pool/workers.ts): runs in a worker thread or in-process, with the same bytes.
+import { ImageError, type RgbImage } from '../image/decode';
+import type { TaskFunction } from '../pool/workers';
+import { writeFileAtomic } from '../util/fs';
+import { sha256 } from '../util/hash';
+import { mulberry32 } from '../util/random';
 import type { Augmenter, Size } from './pipeline';
-import { augmentImage, encodeJpeg, loadFrame, sha256Hex } from './variant';
+import { augmentImage, encodeJpeg, loadFrame } from './variant';
 
 export interface AugmentJob {
   /** For messages: the source path as the user knows it. */
@@ -21,7 +23,7 @@ export type AugmentJobResult =
   | { ok: false; reason: string };
 
 export async function runJob(job: AugmentJob): Promise<AugmentJobResult> {
-  let frame;
+  let frame: RgbImage;
   try {
     frame = await loadFrame(job.bytes, job.name, job.size);
   } catch (err) {
@@ -32,7 +34,11 @@ export async function runJob(job: AugmentJob): Promise<AugmentJobResult> {
   for (const task of job.tasks) {
     const jpegBytes = await encodeJpeg(augmentImage(frame, mulberry32(task.rngSeed), job.pipeline), job.quality);
     await writeFileAtomic(task.outPath, jpegBytes);
-    outputs.push({ variant: task.variant, sha256: sha256Hex(jpegBytes), bytes: jpegBytes.length });
+    outputs.push({ variant: task.variant, sha256: sha256(jpegBytes), bytes: jpegBytes.length });
   }
   return { ok: true, outputs };
+}
+
+export function setup(): TaskFunction<AugmentJob, AugmentJobResult> {
+  return runJob;
 }

@@ -3,7 +3,7 @@
 // rounded and clamped through Uint8ClampedArray (round half to even), so they are byte-exact
 // on every run and machine.
 import type { RgbImage } from '../image/decode';
-import type { Rng } from '../random';
+import type { Rng } from '../util/random';
 import { AugmentParamError, checkInt, checkNumber, checkProbability, gaussian } from './params';
 
 export type Rgb = readonly [number, number, number];

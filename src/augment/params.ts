@@ -1,6 +1,6 @@
 // Parameter ranges as data, and the checks that reject bad ones with a message naming the
 // augmenter and the parameter, e.g. "GaussianBlur: sigma must be >= 0, got -1".
-import type { Rng } from '../random';
+import type { Rng } from '../util/random';
 
 /** Closed interval [lo, hi]; a value is drawn uniformly from it once per image (or per channel). */
 export type Range = readonly [number, number];

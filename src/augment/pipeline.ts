@@ -2,7 +2,7 @@
 // ranges. It can be printed (describePipeline), changed (updateAugmenters / removeAugmenters
 // return modified copies), hashed (JSON), and applied with a seeded Rng (applyAugmenter).
 import type { RgbImage } from '../image/decode';
-import { type Rng, shuffle } from '../random';
+import { type Rng, shuffle } from '../util/random';
 import * as ops from './ops';
 import { BORDER_MODES, type BorderMode } from './ops';
 import {
@@ -401,7 +401,7 @@ export function listAugmenters(a: Augmenter): { path: number[]; augmenter: Augme
   const out: { path: number[]; augmenter: Augmenter }[] = [];
   const walk = (node: Augmenter, path: number[]) => {
     out.push({ path, augmenter: node });
-    childrenOf(node).forEach((kid, i) => walk(kid, [...path, i]));
+    for (const [i, kid] of childrenOf(node).entries()) walk(kid, [...path, i]);
   };
   walk(a, []);
   return out;

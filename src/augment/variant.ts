@@ -4,16 +4,12 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { decodeImage, type RgbImage } from '../image/decode';
-import { mulberry32, type Rng } from '../random';
+import { mulberry32, type Rng } from '../util/random';
 import { type Augmenter, applyAugmenter, articlePipeline, DEFAULT_SIZE, type Size } from './pipeline';
 
 /** Bump when any augmenter's output changes for the same parameters: invalidates cached variants. */
 export const AUGMENT_VERSION = 1;
 export const DEFAULT_JPEG_QUALITY = 90;
-
-export function sha256Hex(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** The 32-bit seed of variant `variant` of the source identified by `sourceId` (its sha256). */
 export function variantSeed(seed: number, sourceId: string, variant: number): number {
@@ -74,4 +70,5 @@ export async function encodeJpeg(img: RgbImage, quality = DEFAULT_JPEG_QUALITY):
   return new Uint8Array(data.buffer, data.byteOffset, data.length);
 }
 
-export const ENCODER_ID = `sharp ${sharp.versions.sharp} vips ${sharp.versions.vips} mozjpeg ${sharp.versions.mozjpeg ?? '?'}`;
+const { versions } = sharp;
+export const ENCODER_ID = `sharp ${versions.sharp} vips ${versions.vips} mozjpeg ${versions.mozjpeg ?? '?'}`;

@@ -1,6 +1,6 @@
 // Actions as keyframed animations. Each segment eases from the previous pose to its target and
 // carries a phase: 'strike' for the punch/kick itself, 'windup'/'retract' next to it, else 'none'.
-import type { Rng } from '../random';
+import { type Rng, range } from '../util/random';
 import type { HandShape, Pose } from './pose';
 import { lerpPose } from './pose';
 import { type Vec3, v3 } from './vec';
@@ -42,7 +42,6 @@ export function ease(kind: Ease, t: number): number {
   }
 }
 
-const range = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng();
 const chance = (rng: Rng, p: number): boolean => rng() < p;
 
 /** Standing relaxed, facing `yaw`, at floor position (x, z). */

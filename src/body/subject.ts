@@ -1,6 +1,6 @@
 // Who is in the picture: body proportions and style (hair, clothes, shoes), and the skeleton
 // (bone lengths, limb radii in metres) derived from them. Pure data, no Node imports.
-import { mulberry32, type Rng } from '../random';
+import { mulberry32, type Rng, range } from '../util/random';
 
 export type Build = 'slim' | 'average' | 'athletic' | 'heavy';
 export type HairStyle = 'bald' | 'buzz' | 'short' | 'curly' | 'long' | 'ponytail' | 'bun';
@@ -167,7 +167,6 @@ function pickOther(rng: Rng, items: readonly string[], not: string): string {
   const rest = items.filter((c) => c !== not);
   return pick(rng, rest);
 }
-const range = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng();
 
 function garment<K extends string>(
   rng: Rng,

@@ -1,23 +1,7 @@
-import { Presets, SingleBar } from 'cli-progress';
-import { type Command, InvalidArgumentError, Option } from 'commander';
-import { type AugmentProgress, augmentDataset } from '../augment/dataset';
-import { DEFAULT_SIZE, parseSize, type Size } from '../augment/pipeline';
-import { positiveInt } from './options';
-
-function sizeOption(text: string): Size {
-  try {
-    return parseSize(text);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
-
-function seedOption(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
-    throw new InvalidArgumentError(`${text} is not an integer in 0..4294967295`);
-  return n;
-}
+import { type Command, Option } from 'commander';
+import { type AugmentDatasetResult, type AugmentProgress, augmentDataset, DEFAULT_SIZE, type Size } from '../augment';
+import { positiveInt, seedOption, sizeOption } from './options';
+import { progressBar } from './progress';
 
 interface AugmentCliOptions {
   data: string;
@@ -35,7 +19,8 @@ export function registerAugment(program: Command): void {
   program
     .command('augment')
     .description(
-      "the article's imgaug pipeline over the training split: <data>/<class>/* -> <out>/<class>/<stem>_vNN.jpg + manifest.csv",
+      "the article's imgaug pipeline over the training split: <data>/<class>/* -> " +
+        '<out>/<class>/<stem>_vNN.jpg + manifest.csv',
     )
     .requiredOption(
       '--data <dir>',
@@ -54,30 +39,18 @@ export function registerAugment(program: Command): void {
     .option('--quality <n>', 'JPEG quality 1..100', positiveInt, 90)
     .option('--no-progress', 'no progress bar')
     .action(async (opts: AugmentCliOptions) => {
-      const bar =
-        opts.progress && process.stderr.isTTY
-          ? new SingleBar(
-              { format: 'augment [{bar}] {value}/{total} variants | {eta_formatted} left', hideCursor: true },
-              Presets.shades_classic,
-            )
-          : undefined;
-      let started = false;
-      const onProgress = (p: AugmentProgress) => {
-        if (!bar) return;
-        if (!started) {
-          bar.start(p.total, p.done);
-          started = true;
-        } else bar.update(p.done);
-      };
-      let result;
+      const bar = progressBar('augment', 'variants', opts.progress && process.stderr.isTTY === true);
+      const onProgress = (p: AugmentProgress) => bar.update(p.done, p.total);
+      let result: AugmentDatasetResult;
       try {
         result = await augmentDataset({ ...opts, onProgress, log: (line) => console.error(line) });
       } finally {
-        bar?.stop();
+        bar.stop();
       }
       console.log(
         `${result.sources} training frames -> ${result.variants} variants in ${opts.out} ` +
-          `(${result.written} written, ${result.reused} reused) in ${result.seconds.toFixed(1)} s; ${result.excluded} frames outside the training split left alone`,
+          `(${result.written} written, ${result.reused} reused) in ${result.seconds.toFixed(1)} s; ` +
+          `${result.excluded} frames outside the training split left alone`,
       );
       if (result.bad.length) {
         console.error(`kombat augment: skipped ${result.bad.length} unreadable input file(s):`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runBench } from '../bench';
-import { DEFAULT_ALPHA } from '../mobilenet/source';
+import { DEFAULT_ALPHA } from '../mobilenet';
+import type { Spread } from '../util';
 import { alphaOption, positiveInt } from './options';
 
 export function registerBench(program: Command): void {
@@ -20,11 +21,9 @@ export function registerBench(program: Command): void {
       const f = result.featureMsPerImage;
       const t = result.trainSecondsPerEpoch;
       console.log(`backend ${result.backend}`);
-      console.log(
-        `feature extraction  ms/image   min ${f.min.toFixed(1)}  median ${f.median.toFixed(1)}  max ${f.max.toFixed(1)}`,
-      );
-      console.log(
-        `head training       s/epoch    min ${t.min.toFixed(2)}  median ${t.median.toFixed(2)}  max ${t.max.toFixed(2)}`,
-      );
+      const line = (s: Spread, digits: number) =>
+        `min ${s.min.toFixed(digits)}  median ${s.median.toFixed(digits)}  max ${s.max.toFixed(digits)}`;
+      console.log(`feature extraction  ms/image   ${line(f, 1)}`);
+      console.log(`head training       s/epoch    ${line(t, 2)}`);
     });
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { ImageError, readImage } from '../image/decode';
-import { loadMobileNet } from '../mobilenet/model';
-import { DEFAULT_ALPHA } from '../mobilenet/source';
+import { ImageError, readImage } from '../image';
+import { DEFAULT_ALPHA, loadMobileNet } from '../mobilenet';
 import { rgbTensor } from '../preprocess';
 import { alphaOption, positiveInt } from './options';
 

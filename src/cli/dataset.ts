@@ -2,78 +2,40 @@
 // Commands that change a dataset write a new folder under a temporary name and swap it in, so the
 // old one survives any failure. --out writes elsewhere and leaves the input untouched.
 
-import { SingleBar } from 'cli-progress';
-import { type Command, InvalidArgumentError } from 'commander';
 import * as path from 'node:path';
-import { balanceClasses, classCounts, classWeights } from '../data/balance';
-import { type BuiltinStep, buildBuiltinDataset } from '../data/builtin';
-import { makeCard, writeCard } from '../data/card';
-import { DEFAULT_FLAT_THRESHOLD, DEFAULT_NEAR_THRESHOLD, findDrops } from '../data/clean';
-import { type DatasetIndex, indexDataset, issueText } from '../data/entries';
-import { CLASSES } from '../data/layout';
-import { readSplit, splitBySubject, splitPath, writeSplit } from '../data/split';
-import { validateDataset } from '../data/validate';
-import { writeDataset } from '../data/write';
-import { exists } from '../fsutil';
-import { displayPath, reportsDir } from '../paths';
-import { positiveInt } from './options';
+import type { Command } from 'commander';
+import {
+  assertValid,
+  type BuiltinStep,
+  balanceClasses,
+  buildBuiltinDataset,
+  classCounts,
+  classWeights,
+  type DatasetIndex,
+  DEFAULT_FLAT_THRESHOLD,
+  DEFAULT_NEAR_THRESHOLD,
+  findDrops,
+  formatCounts,
+  indexDataset,
+  issueText,
+  makeCard,
+  readSplitIfPresent,
+  splitBySubject,
+  splitPath,
+  validateDataset,
+  writeCard,
+  writeDataset,
+  writeSplit,
+} from '../data';
+import { displayPath, settings, smokeSettings } from '../settings';
+import { fraction, nonNegative, positiveInt, seedOption } from './options';
+import { type Progress, progressBar } from './progress';
 
-function nonNegative(text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < 0)
-    throw new InvalidArgumentError(`${text} is not a non-negative number`);
-  return n;
-}
-
-function fraction(text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !(n > 0 && n < 1))
-    throw new InvalidArgumentError(`${text} is not a fraction between 0 and 1`);
-  return n;
-}
-
-function seedOption(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${text} is not a non-negative integer seed`);
-  return n;
-}
-
-/** A dataset that must have no errors before it is changed. */
+/** A dataset that must have no errors before it is changed: every issue printed, the first thrown. */
 async function usableIndex(dir: string): Promise<DatasetIndex> {
   const index = await indexDataset(dir);
-  const errors = index.issues.filter((i) => i.severity === 'error');
   for (const issue of index.issues) console.error(issueText(issue));
-  if (errors.length > 0)
-    throw new Error(
-      `${displayPath(dir)}: ${errors.length} error(s); fix them first (kombat dataset validate ${displayPath(dir)})`,
-    );
-  return index;
-}
-
-function progressBar(enabled: boolean, label: string) {
-  if (!enabled || !process.stderr.isTTY)
-    return { update: (_d: number, _t: number) => undefined, stop: () => undefined };
-  const bar = new SingleBar({
-    format: `${label.padEnd(8)} {bar} {value}/{total}`,
-    stream: process.stderr,
-    clearOnComplete: true,
-  });
-  let started = false;
-  return {
-    update: (done: number, total: number) => {
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.setTotal(total);
-      bar.update(done);
-    },
-    stop: () => started && bar.stop(),
-  };
-}
-
-function countsLine(c: Record<string, number>): string {
-  return CLASSES.map((k) => `${k} ${c[k] ?? 0}`).join(', ');
+  return assertValid(index);
 }
 
 export function registerDataset(program: Command): void {
@@ -94,7 +56,9 @@ export function registerDataset(program: Command): void {
       }
       const subjects = [...new Set(index.entries.map((e) => e.subject))].sort();
       console.log(
-        `${displayPath(path.resolve(dir))}: ${index.entries.length} images (${countsLine(classCounts(index.entries))}), ${index.fromManifest ? 'from manifest.csv' : 'no manifest: subjects from file names'}`,
+        `${displayPath(path.resolve(dir))}: ${index.entries.length} images ` +
+          `(${formatCounts(classCounts(index.entries))}), ` +
+          (index.fromManifest ? 'from manifest.csv' : 'no manifest: subjects from file names'),
       );
       console.log(`subjects ${subjects.length}: ${subjects.join(', ')}`);
       for (const issue of index.issues) console.log(issueText(issue));
@@ -108,7 +72,7 @@ export function registerDataset(program: Command): void {
     .argument('<dir>', 'dataset folder')
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, opts: { json?: boolean }) => {
-      const bar = progressBar(!opts.json, 'validate');
+      const bar = progressBar('validate', 'images', !opts.json && process.stderr.isTTY === true);
       const result = await validateDataset(dir, { onProgress: bar.update });
       bar.stop();
       if (opts.json)
@@ -125,7 +89,8 @@ export function registerDataset(program: Command): void {
           .map(([c, s]) => `${c} ${Object.keys(s).join('/')}`)
           .join(', ');
         console.log(
-          `${displayPath(path.resolve(dir))}: ${result.index.entries.length} images, sizes ${sizes || 'none'}; ${result.errors} error(s), ${result.warnings} warning(s)`,
+          `${displayPath(path.resolve(dir))}: ${result.index.entries.length} images, sizes ${sizes || 'none'}; ` +
+            `${result.errors} error(s), ${result.warnings} warning(s)`,
         );
       }
       if (result.errors > 0) process.exitCode = 1;
@@ -153,7 +118,7 @@ export function registerDataset(program: Command): void {
     .action(
       async (dir: string, opts: { out?: string; near: number; flat: number; dryRun?: boolean; json?: boolean }) => {
         const index = await usableIndex(dir);
-        const bar = progressBar(!opts.json, 'clean');
+        const bar = progressBar('clean', 'images', !opts.json && process.stderr.isTTY === true);
         const result = await findDrops(dir, index.entries, {
           nearThreshold: opts.near,
           flatThreshold: opts.flat,
@@ -167,12 +132,12 @@ export function registerDataset(program: Command): void {
           console.log(
             `${result.dropped.length} of ${index.entries.length} dropped (${Object.entries(result.byReason)
               .map(([k, v]) => `${k} ${v}`)
-              .join(', ')}); ${result.kept.length} kept (${countsLine(classCounts(result.kept))})`,
+              .join(', ')}); ${result.kept.length} kept (${formatCounts(classCounts(result.kept))})`,
           );
         }
         if (opts.dryRun) return;
         const target = opts.out ?? dir;
-        const split = (await exists(splitPath(dir))) ? await readSplit(dir) : undefined;
+        const split = await readSplitIfPresent(dir);
         await writeDataset(dir, target, result.kept, { split });
         if (!opts.json) console.log(`wrote ${displayPath(path.resolve(target))}`);
       },
@@ -199,10 +164,10 @@ export function registerDataset(program: Command): void {
           return;
         }
         const result = balanceClasses(index.entries, { seed: opts.seed, perClass: opts.perClass });
-        console.log(`before: ${countsLine(result.before)}; after: ${countsLine(result.after)} (seed ${opts.seed})`);
+        console.log(`before: ${formatCounts(result.before)}; after: ${formatCounts(result.after)} (seed ${opts.seed})`);
         if (opts.dryRun) return;
         const target = opts.out ?? dir;
-        const split = (await exists(splitPath(dir))) ? await readSplit(dir) : undefined;
+        const split = await readSplitIfPresent(dir);
         await writeDataset(dir, target, result.kept, { split });
         console.log(`wrote ${displayPath(path.resolve(target))}`);
       },
@@ -211,16 +176,17 @@ export function registerDataset(program: Command): void {
   dataset
     .command('number')
     .description(
-      "rename images 1..N within each class folder (the article's convention; manifest.csv keeps subject, clip and frame)",
+      "rename images 1..N within each class folder (the article's convention; manifest.csv keeps subject, clip " +
+        'and frame)',
     )
     .argument('<dir>', 'dataset folder')
     .option('--out <dir>', 'write the renamed dataset here (default: replace <dir>)')
     .action(async (dir: string, opts: { out?: string }) => {
       const index = await usableIndex(dir);
       const target = opts.out ?? dir;
-      const split = (await exists(splitPath(dir))) ? await readSplit(dir) : undefined;
+      const split = await readSplitIfPresent(dir);
       const written = await writeDataset(dir, target, index.entries, { split, number: true });
-      console.log(`wrote ${displayPath(path.resolve(target))}: ${countsLine(classCounts(written))}`);
+      console.log(`wrote ${displayPath(path.resolve(target))}: ${formatCounts(classCounts(written))}`);
     });
 
   dataset
@@ -240,7 +206,7 @@ export function registerDataset(program: Command): void {
       await writeSplit(dir, split);
       for (const name of ['train', 'val', 'test'] as const) {
         const members = index.entries.filter((e) => split[name].includes(e.subject));
-        console.log(`${name.padEnd(5)} ${split[name].join(', ')}: ${countsLine(classCounts(members))}`);
+        console.log(`${name.padEnd(5)} ${split[name].join(', ')}: ${formatCounts(classCounts(members))}`);
       }
       console.log(`wrote ${displayPath(path.resolve(splitPath(dir)))}`);
     });
@@ -249,28 +215,30 @@ export function registerDataset(program: Command): void {
     .command('card')
     .description('write the dataset card: <reports>/dataset.json and dataset.md')
     .argument('<dir>', 'dataset folder')
-    .option('--reports <dir>', 'where to write', reportsDir)
+    .option('--reports <dir>', 'where to write (default: KOMBAT_REPORTS_DIR or reports/)')
     .option('--name <basename>', 'file name without extension', 'dataset')
     .option('--source <text>', 'where the images come from, in words', 'own recordings')
-    .action(async (dir: string, opts: { reports: string; name: string; source: string }) => {
+    .action(async (dir: string, opts: { reports?: string; name: string; source: string }) => {
       const index = await usableIndex(dir);
-      const split = (await exists(splitPath(dir))) ? await readSplit(dir) : undefined;
+      const split = await readSplitIfPresent(dir);
       const card = await makeCard(dir, index.entries, { source: opts.source, split });
-      const files = await writeCard(card, opts.reports, opts.name);
+      const files = await writeCard(card, opts.reports ?? settings().reportsDir, opts.name);
       console.log(`wrote ${displayPath(files.json)} and ${displayPath(files.markdown)}`);
     });
 
   dataset
     .command('build')
     .description(
-      'build the built-in dataset: synth -> frames -> clean -> subject split -> balance each split -> data/builtin + reports/dataset.{json,md}',
+      'build the built-in dataset: synth -> frames -> clean -> subject split -> balance each split -> ' +
+        'data/builtin + reports/dataset.{json,md}',
     )
     .option('--seed <n>', 'seed of everything random', seedOption, 1)
     .option('--subjects <n>', 'synthetic people (default 12; 3 with --smoke)', positiveInt)
     .option('--fps <n>', "frames per second to extract (default: the recordings' rate)", positiveInt)
     .option(
       '--per-class <n>',
-      'images per class in the training split (default: its smallest class, at most 190); validation and test keep their smallest class',
+      'images per class in the training split (default: its smallest class, at most 190); validation and test ' +
+        'keep their smallest class',
       positiveInt,
     )
     .option('--number', 'rename the final images 1..N per class')
@@ -286,16 +254,19 @@ export function registerDataset(program: Command): void {
         force?: boolean;
         smoke?: boolean;
       }) => {
-        let bar: ReturnType<typeof progressBar> | undefined;
+        let bar: Progress | undefined;
         let step: BuiltinStep | undefined;
+        const s = opts.smoke ? smokeSettings() : settings();
         const result = await buildBuiltinDataset({
+          dataDir: s.dataDir,
+          reportsDir: s.reportsDir,
           seed: opts.seed,
           subjects: opts.subjects,
           fps: opts.fps,
           perClass: opts.perClass,
           number: opts.number,
           force: opts.force,
-          smoke: opts.smoke ? true : undefined,
+          smoke: s.smoke,
           log: (line) => {
             bar?.stop();
             bar = undefined;
@@ -304,7 +275,7 @@ export function registerDataset(program: Command): void {
           onProgress: (s, done, total) => {
             if (s !== step) {
               bar?.stop();
-              bar = progressBar(true, s);
+              bar = progressBar(s, s === 'synth' ? 'frames' : s === 'frames' ? 'recordings' : 'images');
               step = s;
             }
             bar?.update(done, total);

@@ -1,9 +1,8 @@
-import type { Command } from 'commander';
 import * as path from 'node:path';
+import type { Command } from 'commander';
 import { initBackend } from '../backend';
-import { evaluateFolder } from '../eval/folder';
-import type { Metrics } from '../eval/metrics';
-import { loadClassifier } from '../export/classifier';
+import { evaluateFolder, type Metrics } from '../eval';
+import { loadClassifier } from '../export';
 import { progressBar } from './progress';
 
 /** Exactly the fields `--json` promises, in this order. */
@@ -40,7 +39,8 @@ export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
     .description(
-      'score an exported model (kombat train) on every image of a dataset folder: accuracy, per-class precision/recall/F1, confusion matrix',
+      'score an exported model (kombat train) on every image of a dataset folder: accuracy, per-class ' +
+        'precision/recall/F1, confusion matrix',
     )
     .requiredOption('--model <dir>', 'model folder with model.json, weights.bin and metadata.json')
     .requiredOption('--data <dir>', 'dataset folder: <class>/ image folders (every image counts, whatever its split)')
@@ -52,8 +52,9 @@ export function registerEvaluate(program: Command): void {
       const { features } = classifier.metadata;
       if (expected !== classifier.extractor.featureSize) {
         throw new Error(
-          `${path.join(opts.model, 'model.json')} expects ${expected} features, but the features its metadata.json names ` +
-            `(${features.layer}, ${features.inputSize[1]}x${features.inputSize[0]}, alpha ${features.alpha}) have ${classifier.extractor.featureSize}`,
+          `${path.join(opts.model, 'model.json')} expects ${expected} features, but the features its ` +
+            `metadata.json names (${features.layer}, ${features.inputSize[1]}x${features.inputSize[0]}, ` +
+            `alpha ${features.alpha}) have ${classifier.extractor.featureSize}`,
         );
       }
       const bar = progressBar('features', 'images');

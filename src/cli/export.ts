@@ -1,16 +1,9 @@
-import { type Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { type Command, Option } from 'commander';
 import { initBackend } from '../backend';
-import { loadSavedModel, saveModel, type WeightFormat } from '../export/model-io';
-
-export const WEIGHT_FORMATS: readonly WeightFormat[] = ['float32', 'uint16', 'uint8'];
-
-async function folderBytes(dir: string): Promise<number> {
-  const names = await fs.readdir(dir);
-  const sizes = await Promise.all(names.map((n) => fs.stat(path.join(dir, n)).then((s) => (s.isFile() ? s.size : 0))));
-  return sizes.reduce((a, b) => a + b, 0);
-}
+import { loadSavedModel, saveModel, WEIGHT_FORMATS, type WeightFormat } from '../export';
+import { folderBytes } from '../util';
 
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
@@ -18,7 +11,8 @@ export function registerExport(program: Command): void {
   program
     .command('export')
     .description(
-      're-save an exported model with quantised weights (uint16 or uint8: affine per tensor, dequantised on load); metadata.json is kept, its "weights" updated',
+      're-save an exported model with quantised weights (uint16 or uint8: affine per tensor, dequantised on ' +
+        'load); metadata.json is kept, its "weights" updated',
     )
     .requiredOption('--model <dir>', 'model folder with model.json, weights.bin and metadata.json')
     .requiredOption('--out <dir>', 'folder to write (written atomically; may be --model itself)')
@@ -34,7 +28,8 @@ export function registerExport(program: Command): void {
       const bytes = await saveModel(model, opts.out, { ...metadata, weights: opts.weights }, opts.weights);
       model.dispose();
       console.log(
-        `${opts.model} (${from}, weights.bin ${kib(before ?? 0)}) -> ${opts.out} (${opts.weights}, weights.bin ${kib(bytes)}, folder ${kib(await folderBytes(opts.out))})`,
+        `${opts.model} (${from}, weights.bin ${kib(before ?? 0)}) -> ${opts.out} (${opts.weights}, ` +
+          `weights.bin ${kib(bytes)}, folder ${kib(await folderBytes(opts.out))})`,
       );
     });
 }

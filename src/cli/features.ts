@@ -1,21 +1,10 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
-import { cacheFolderFeatures } from '../features/folder';
-import type { Alpha } from '../mobilenet/source';
-import type { Fit, InputSize } from '../preprocess';
-import { readConfig } from '../train/config';
-import { parseInputSize } from '../train/folder';
-import { alphaOption } from './options';
+import { type Command, Option } from 'commander';
+import { readConfig } from '../config';
+import { cacheFolderFeatures, type FolderFeaturesResult } from '../features';
+import type { Alpha } from '../mobilenet';
+import { FITS, type Fit, type InputSize } from '../preprocess';
+import { alphaOption, inputSizeOption } from './options';
 import { progressBar } from './progress';
-
-export function inputSizeOption(text: string): InputSize {
-  try {
-    return parseInputSize(text);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
-
-export const FITS: readonly Fit[] = ['stretch', 'letterbox'];
 
 interface FeaturesCliOptions {
   data: string;
@@ -30,7 +19,8 @@ export function registerFeatures(program: Command): void {
   program
     .command('features')
     .description(
-      'compute and cache MobileNet features for every image of a dataset folder (and its augmented copy); cached ones are not recomputed',
+      'compute and cache MobileNet features for every image of a dataset folder (and its augmented copy); ' +
+        'cached ones are not recomputed',
     )
     .requiredOption('--data <dir>', 'dataset folder: <class>/ image folders, optionally manifest.csv')
     .option('--augmented <dir>', 'its augmented copy (from `kombat augment`), also cached')
@@ -59,7 +49,7 @@ export function registerFeatures(program: Command): void {
         fit: opts.fit ?? config.features.fit,
       };
       const bar = progressBar('features', 'images');
-      let result;
+      let result: FolderFeaturesResult;
       try {
         result = await cacheFolderFeatures(spec, [opts.data, ...(opts.augmented ? [opts.augmented] : [])], {
           onBatch: (done, total) => bar.update(done, total),

@@ -1,21 +1,15 @@
 // `kombat frames <video>`: the article's `ffmpeg -i video.mov %03d.jpg`, plus sorting by label ranges.
-import { type Command, InvalidArgumentError } from 'commander';
-import { extractFrames } from '../data/frames';
-import { CLASSES } from '../data/layout';
-import { displayPath } from '../paths';
-
-function positiveNumber(text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !(n > 0) || !Number.isFinite(n))
-    throw new InvalidArgumentError(`${text} is not a positive number`);
-  return n;
-}
+import type { Command } from 'commander';
+import { CLASSES, extractFrames } from '../data';
+import { displayPath } from '../settings';
+import { positiveNumber } from './options';
 
 export function registerFrames(program: Command): void {
   program
     .command('frames')
     .description(
-      'extract the frames of a video as JPEGs; with --labels, sort them into <out>/<class>/ and merge <out>/manifest.csv',
+      'extract the frames of a video as JPEGs; with --labels, sort them into <out>/<class>/ and merge ' +
+        '<out>/manifest.csv',
     )
     .argument('<video>', 'video file, named <subject>_<clip>.<ext> (or pass --subject/--clip)')
     .requiredOption('--out <dir>', 'dataset folder to write into')
@@ -54,7 +48,8 @@ export function registerFrames(program: Command): void {
           );
         } else {
           console.log(
-            `  all ${r.unlabelled} -> ${where}/unlabelled/ (sort them into ${CLASSES.join('/')} folders, or pass --labels)`,
+            `  all ${r.unlabelled} -> ${where}/unlabelled/ ` +
+              `(sort them into ${CLASSES.join('/')} folders, or pass --labels)`,
           );
         }
       },

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { initBackend } from '../backend';
-import { findDatasets } from '../data/layout';
-import { ALPHAS, cachePath, isCached, officialUrl } from '../mobilenet/source';
-import { dataDir, displayPath } from '../paths';
+import { findDatasets } from '../data';
+import { ALPHAS, cachePath, isCached, officialUrl } from '../mobilenet';
+import { displayPath, settings } from '../settings';
+
+const UNSET = 'MOBILENET_URL not set: cache, then official URL';
 
 export function registerInfo(program: Command): void {
   program
@@ -19,8 +21,8 @@ export function registerInfo(program: Command): void {
           url: officialUrl(alpha),
         })),
       );
+      const { dataDir, mobilenetUrl: explicit } = settings();
       const datasets = (await findDatasets(dataDir)).map((d) => ({ ...d, dir: displayPath(d.dir) }));
-      const explicit = process.env.MOBILENET_URL;
       if (opts.json) {
         console.log(
           JSON.stringify({ environment, mobilenet: { MOBILENET_URL: explicit ?? null, cache }, datasets }, null, 2),
@@ -34,11 +36,10 @@ export function registerInfo(program: Command): void {
           .join(', ')}`,
       );
       console.log(
-        `node         ${environment.node} on ${environment.platform}, ${environment.cores} cores (${environment.cpu}), ${environment.memoryGiB} GiB`,
+        `node         ${environment.node} on ${environment.platform}, ` +
+          `${environment.cores} cores (${environment.cpu}), ${environment.memoryGiB} GiB`,
       );
-      console.log(
-        `MobileNet    ${explicit ? `MOBILENET_URL=${explicit} (used first)` : 'MOBILENET_URL not set: cache, then official URL'}`,
-      );
+      console.log(`MobileNet    ${explicit ? `MOBILENET_URL=${explicit} (used first)` : UNSET}`);
       for (const c of cache)
         console.log(`  alpha ${c.alpha.toFixed(2)}  ${c.cached ? 'cached    ' : 'not cached'}  ${c.dir}`);
       if (datasets.length === 0)

@@ -1,17 +1,66 @@
 // Option parsers shared by commands; each names the bad value in its error.
 import { InvalidArgumentError } from 'commander';
-import { type Alpha, parseAlpha } from '../mobilenet/source';
+import { parseSize, type Size } from '../augment';
+import { parseTask, type Task } from '../data';
+import { type Alpha, parseAlpha } from '../mobilenet';
+import type { InputSize } from '../preprocess';
+import { parseInputSize } from '../train';
 
-export function alphaOption(text: string): Alpha {
-  try {
-    return parseAlpha(text);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
+/** A library parser as a commander one: its error message becomes commander's. */
+function parser<T>(parse: (text: string) => T): (text: string) => T {
+  return (text) => {
+    try {
+      return parse(text);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
 }
+
+export const alphaOption = parser<Alpha>(parseAlpha);
+export const taskOption = parser<Task>(parseTask);
+/** "WxH" as the model input [height, width]. */
+export const inputSizeOption = parser<InputSize>(parseInputSize);
+/** "WxH" as an image size. */
+export const sizeOption = parser<Size>(parseSize);
 
 export function positiveInt(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${text} is not a positive integer`);
+  return n;
+}
+
+export function nonNegativeInt(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${text} is not a non-negative integer`);
+  return n;
+}
+
+/** Seeds feed 32-bit generators: 0..4294967295. */
+export function seedOption(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    throw new InvalidArgumentError(`${text} is not an integer in 0..4294967295`);
+  return n;
+}
+
+export function positiveNumber(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !(n > 0) || !Number.isFinite(n))
+    throw new InvalidArgumentError(`${text} is not a positive number`);
+  return n;
+}
+
+export function nonNegative(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError(`${text} is not a non-negative number`);
+  return n;
+}
+
+export function fraction(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !(n > 0 && n < 1))
+    throw new InvalidArgumentError(`${text} is not a fraction between 0 and 1`);
   return n;
 }

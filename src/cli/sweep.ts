@@ -1,7 +1,8 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
-import { TASKS, type Task } from '../features/sets';
-import { displayPath } from '../paths';
+import { type Command, Option } from 'commander';
+import { configPath, readConfig } from '../config';
+import { TASKS, type Task } from '../data';
+import { displayPath, FULL } from '../settings';
 import {
   DEFAULT_RULE,
   DEFAULT_SETTINGS,
@@ -12,30 +13,25 @@ import {
   runSweep,
   SELECTION_RULES,
   type SelectionRule,
+  type SweepResult,
   type SweepRow,
   saveBestHyperparams,
   spaceSize,
   sweepCsvPath,
   writeSweepCsv,
 } from '../sweep';
-import { CONFIG_PATH, readConfig } from '../train/config';
-import { positiveInt } from './options';
+import { nonNegativeInt, positiveInt, seedOption } from './options';
 
-/** Trials of the default sweep (chapter 06 runs the same): about 6-8 minutes on 2 cores. */
-export const DEFAULT_TRIALS = 14;
-
-function nonNegativeInt(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
-    throw new InvalidArgumentError(`${text} is not an integer in 0..4294967295`);
-  return n;
-}
+/** Trials of the default sweep: chapter 06's (the full run profile), about 6-8 minutes on 2 cores. */
+export const DEFAULT_TRIALS = FULL.sweep.trials;
 
 function trialLine(r: SweepRow): string {
+  const stopped = r.stoppedBy === 'early-stopping' ? '' : ` (${r.stoppedBy})`;
   return (
-    `lr ${formatRate(r.learningRate).padEnd(4)} hidden ${String(r.hidden).padStart(4)} dropout ${r.dropout.toFixed(2)} batch ${String(r.batchSize).padStart(3)}` +
+    `lr ${formatRate(r.learningRate).padEnd(4)} hidden ${String(r.hidden).padStart(4)} ` +
+    `dropout ${r.dropout.toFixed(2)} batch ${String(r.batchSize).padStart(3)}` +
     `  val loss ${r.valLoss.toFixed(4)} acc ${r.valAccuracy.toFixed(3)} bal ${r.valBalancedAccuracy.toFixed(3)}` +
-    `  epoch ${r.bestEpoch}/${r.epochs}${r.stoppedBy === 'early-stopping' ? '' : ` (${r.stoppedBy})`}  ${r.seconds.toFixed(1)} s`
+    `  epoch ${r.bestEpoch}/${r.epochs}${stopped}  ${r.seconds.toFixed(1)} s`
   );
 }
 
@@ -58,14 +54,15 @@ export function registerSweep(program: Command): void {
   program
     .command('sweep')
     .description(
-      'hyper-parameter search (learning rate, hidden units, dropout, batch size) on cached features; best by validation, saved to models/config.json',
+      'hyper-parameter search (learning rate, hidden units, dropout, batch size) on cached features; best by ' +
+        'validation, saved to models/config.json',
     )
     .option('--trials <n>', 'random distinct points of the search space', positiveInt, DEFAULT_TRIALS)
     .option('--grid', `every point of the space (${spaceSize(DEFAULT_SPACE)}) instead of a random sample`)
     .addOption(new Option('--task <task>', 'classes to train').choices([...TASKS]).default('ternary'))
     .option('--data <dir>', 'dataset folder (default data/builtin)')
     .option('--augmented <dir>', 'augmented training frames (default <data>-aug when it exists)')
-    .option('--seed <n>', 'seed of the trial sample and of every training run', nonNegativeInt, DEFAULT_SETTINGS.seed)
+    .option('--seed <n>', 'seed of the trial sample and of every training run', seedOption, DEFAULT_SETTINGS.seed)
     .option('--max-epochs <n>', 'epochs per trial at most', positiveInt, DEFAULT_SETTINGS.maxEpochs)
     .option(
       '--patience <n>',
@@ -79,7 +76,7 @@ export function registerSweep(program: Command): void {
         .default(DEFAULT_RULE),
     )
     .option('--out <file>', 'CSV of the trials (default reports/sweep.csv, reports/sweep-binary.csv for --task binary)')
-    .option('--no-config', `do not write the best set-up into ${displayPath(CONFIG_PATH)}`)
+    .option('--no-config', 'do not write the best set-up into config.json (in KOMBAT_MODELS_DIR or models/)')
     .option(
       '--no-transfer',
       'after a ternary sweep, leave the binary set-up alone (default: binary gets the same values with its own loss)',
@@ -101,7 +98,7 @@ export function registerSweep(program: Command): void {
         process.once('SIGINT', () => process.exit(130));
       };
       process.once('SIGINT', onSigint);
-      let result;
+      let result: SweepResult;
       try {
         result = await runSweep(data, {
           task: opts.task,
@@ -120,7 +117,8 @@ export function registerSweep(program: Command): void {
       }
       const csv = await writeSweepCsv(result, opts.out ? path.resolve(opts.out) : sweepCsvPath(opts.task));
       console.log(
-        `${result.rows.length} trial(s) in ${result.seconds.toFixed(0)} s${result.interrupted ? ' (interrupted)' : ''} -> ${displayPath(csv)}`,
+        `${result.rows.length} trial(s) in ${result.seconds.toFixed(0)} s` +
+          `${result.interrupted ? ' (interrupted)' : ''} -> ${displayPath(csv)}`,
       );
       console.log(`best by ${result.rule} (validation; test accuracy is for information only):`);
       console.log(`  ${trialLine(result.best)}  test acc ${result.best.testAccuracy.toFixed(3)}`);
@@ -128,10 +126,10 @@ export function registerSweep(program: Command): void {
         const alsoFor: Task[] = opts.task === 'ternary' && opts.transfer ? ['binary'] : [];
         await saveBestHyperparams(result, { alsoFor });
         console.log(
-          `saved hyperparams.${[opts.task, ...alsoFor].join(' and hyperparams.')} to ${displayPath(CONFIG_PATH)}`,
+          `saved hyperparams.${[opts.task, ...alsoFor].join(' and hyperparams.')} to ${displayPath(configPath())}`,
         );
       } else if (opts.config) {
-        console.log(`not saved to ${displayPath(CONFIG_PATH)}: the sweep was interrupted`);
+        console.log(`not saved to ${displayPath(configPath())}: the sweep was interrupted`);
       }
     });
 }

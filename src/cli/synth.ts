@@ -1,19 +1,13 @@
-import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { AMBIGUOUS_MODES, type AmbiguousMode, DEFAULT_SYNTH, renderRecordings } from '../synth';
-import { positiveInt } from './options';
+import { nonNegativeInt, positiveInt, seedOption } from './options';
+import { progressBar } from './progress';
 
 function ambiguousOption(text: string): AmbiguousMode {
   if (!(AMBIGUOUS_MODES as readonly string[]).includes(text)) {
     throw new InvalidArgumentError(`${text} is not one of ${AMBIGUOUS_MODES.join(', ')}`);
   }
   return text as AmbiguousMode;
-}
-
-function nonNegativeInt(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${text} is not a non-negative integer`);
-  return n;
 }
 
 /** "320x180" as WIDTHxHEIGHT. */
@@ -29,12 +23,13 @@ export function registerSynth(program: Command): void {
   program
     .command('synth')
     .description(
-      'render the built-in synthetic webcam recordings (videos + labels) of people punching, kicking and doing other things',
+      'render the built-in synthetic webcam recordings (videos + labels) of people punching, kicking and doing ' +
+        'other things',
     )
     .requiredOption('--out <dir>', 'dataset folder; files go to <dir>/recordings')
     .option('--subjects <n>', 'number of people (s01..sNN)', positiveInt, DEFAULT_SYNTH.subjects)
     .option('--clips <n>', 'clips per person', positiveInt, DEFAULT_SYNTH.clips)
-    .option('--seed <n>', 'random seed (same seed, same bytes)', nonNegativeInt, DEFAULT_SYNTH.seed)
+    .option('--seed <n>', 'random seed (same seed, same bytes)', seedOption, DEFAULT_SYNTH.seed)
     .option('--fps <n>', 'frames per second', positiveInt, DEFAULT_SYNTH.fps)
     .option('--size <WxH>', 'frame size', sizeOption, { width: DEFAULT_SYNTH.width, height: DEFAULT_SYNTH.height })
     .option(
@@ -43,7 +38,11 @@ export function registerSynth(program: Command): void {
       ambiguousOption,
       DEFAULT_SYNTH.ambiguous,
     )
-    .option('--workers <n>', 'worker threads (0: render in the main thread; default min(2, cores))', nonNegativeInt)
+    .option(
+      '--workers <n>',
+      'worker threads (0 or 1: this thread; default KOMBAT_WORKERS, else up to 2)',
+      nonNegativeInt,
+    )
     .action(
       async (opts: {
         out: string;
@@ -55,12 +54,7 @@ export function registerSynth(program: Command): void {
         ambiguous: AmbiguousMode;
         workers?: number;
       }) => {
-        const bar = new SingleBar({
-          format: 'synth [{bar}] {percentage}% | {value}/{total} frames | eta {eta}s',
-          stream: process.stderr,
-          hideCursor: true,
-        });
-        let started = false;
+        const bar = progressBar('synth', 'frames');
         const summary = await renderRecordings({
           out: opts.out,
           subjects: opts.subjects,
@@ -70,13 +64,7 @@ export function registerSynth(program: Command): void {
           size: opts.size,
           ambiguous: opts.ambiguous,
           workers: opts.workers,
-          onProgress: (done, total) => {
-            if (!started) {
-              bar.start(total, 0);
-              started = true;
-            }
-            bar.update(done);
-          },
+          onProgress: (done, total) => bar.update(done, total),
         }).finally(() => bar.stop());
         const t = summary.totals;
         console.log(`${summary.clips.length} clips of ${summary.subjects.length} subjects in ${summary.dir}`);

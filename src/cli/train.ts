@@ -1,21 +1,11 @@
-import { type Command, InvalidArgumentError } from 'commander';
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Task } from '../features/sets';
-import { exists } from '../fsutil';
-import { readConfig } from '../train/config';
-import { parseTask, trainFolder } from '../train/folder';
-import type { EpochLog } from '../train/train';
-import { positiveInt } from './options';
+import type { Command } from 'commander';
+import { readConfig } from '../config';
+import type { Task } from '../data';
+import { type EpochLog, trainFolder } from '../train';
+import { exists, recoverTemporaries } from '../util';
+import { positiveInt, taskOption } from './options';
 import { progressBar } from './progress';
-
-export function taskOption(text: string): Task {
-  try {
-    return parseTask(text);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
 
 interface TrainCliOptions {
   data: string;
@@ -29,39 +19,21 @@ interface TrainCliOptions {
   article?: boolean;
 }
 
-/**
- * After an exit in the middle of an atomic folder write (second Ctrl-C): this process's temporary
- * siblings of `target` are removed, and an old model moved aside for the final rename is put back.
- */
-function cleanUpTemporary(target: string): void {
-  const prefix = `.${path.basename(target)}.tmp-${process.pid}-`;
-  const parent = path.dirname(target);
-  let names: string[];
-  try {
-    names = readdirSync(parent).filter((n) => n.startsWith(prefix));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const p = path.join(parent, name);
-    if (name.endsWith('.old') && !existsSync(target)) renameSync(p, target);
-    else rmSync(p, { recursive: true, force: true });
-  }
-}
-
 function epochLine(log: EpochLog, maxEpochs: number, best: boolean): string {
+  const epoch = `epoch ${String(log.epoch).padStart(String(maxEpochs).length)}/${maxEpochs}`;
+  const train = `loss ${log.loss.toFixed(4)}  acc ${log.acc.toFixed(3)}`;
   const val =
-    log.valLoss !== undefined ? `  val_loss ${log.valLoss.toFixed(4)}  val_acc ${log.valAcc!.toFixed(3)}` : '';
-  return `epoch ${String(log.epoch).padStart(String(maxEpochs).length)}/${maxEpochs}  loss ${log.loss.toFixed(4)}  acc ${log.acc.toFixed(3)}${val}  ${log.seconds.toFixed(1)} s${best ? '  *' : ''}`;
+    log.valLoss !== undefined ? `  val_loss ${log.valLoss.toFixed(4)}  val_acc ${log.valAcc?.toFixed(3)}` : '';
+  return `${epoch}  ${train}${val}  ${log.seconds.toFixed(1)} s${best ? '  *' : ''}`;
 }
 
 export function registerTrain(program: Command): void {
   program
     .command('train')
     .description(
-      'train the dense head on any dataset folder: augmentation of the training split (reused), cached MobileNet features, ' +
-        'early stopping on the validation subjects; writes an exported classifier atomically. Ctrl-C stops after the current batch ' +
-        'and keeps the best epoch; a second Ctrl-C quits at once.',
+      'train the dense head on any dataset folder: augmentation of the training split (reused), cached MobileNet ' +
+        'features, early stopping on the validation subjects; writes an exported classifier atomically. Ctrl-C ' +
+        'stops after the current batch and keeps the best epoch; a second Ctrl-C quits at once.',
     )
     .requiredOption(
       '--data <dir>',
@@ -96,19 +68,22 @@ export function registerTrain(program: Command): void {
       const augmentBar = progressBar('augment', 'variants');
       const featureBar = progressBar('features', 'images');
       const batchBar = progressBar('batches', 'batches');
-      const stopBars = () => [augmentBar, featureBar, batchBar].forEach((b) => b.stop());
+      const stopBars = () => {
+        for (const bar of [augmentBar, featureBar, batchBar]) bar.stop();
+      };
       const onSigint = () => {
         interrupts++;
         stopBars();
         if (!training || interrupts > 1) {
-          cleanUpTemporary(out);
+          recoverTemporaries(out);
           console.error(
             `kombat train: interrupted ${training ? 'again' : 'before training'}; no model written to ${opts.out}`,
           );
           process.exit(130);
         }
         console.error(
-          'kombat train: interrupted; stopping after the current batch and keeping the best epoch (Ctrl-C again to quit at once)',
+          'kombat train: interrupted; stopping after the current batch and keeping the best epoch ' +
+            '(Ctrl-C again to quit at once)',
         );
         controller.abort();
       };
@@ -140,7 +115,8 @@ export function registerTrain(program: Command): void {
               `${opts.task}: train ${count('train', false)} frames` +
                 (augmented ? ` + ${count('train', true)} augmented` : '') +
                 `, val ${count('val', false)}, test ${count('test', false)}; ` +
-                `hidden ${hyperparams.hidden}, lr ${hyperparams.learningRate}, batch ${hyperparams.batchSize}, dropout ${hyperparams.dropout}, ` +
+                `hidden ${hyperparams.hidden}, lr ${hyperparams.learningRate}, batch ${hyperparams.batchSize}, ` +
+                `dropout ${hyperparams.dropout}, ` +
                 `${hyperparams.loss}, up to ${hyperparams.maxEpochs} epochs` +
                 (hyperparams.patience > 0 ? `, patience ${hyperparams.patience}` : ''),
             );
@@ -160,18 +136,19 @@ export function registerTrain(program: Command): void {
         });
         stopBars();
         const { run } = result;
-        if (!result.modelDir) {
+        if (!result.modelDir || result.weightBytes === undefined) {
           console.error(`kombat train: interrupted before the first epoch ended; no model written to ${opts.out}`);
           process.exitCode = 130;
           return;
         }
         const m = run.metrics;
         console.log(
-          `${opts.out}: ${run.task} model, ${run.history.length} epochs (${run.stoppedBy}, best epoch ${run.bestEpoch}), ` +
-            `weights ${(result.weightBytes! / 1024).toFixed(0)} KiB`,
+          `${opts.out}: ${run.task} model, ${run.history.length} epochs (${run.stoppedBy}, ` +
+            `best epoch ${run.bestEpoch}), weights ${(result.weightBytes / 1024).toFixed(0)} KiB`,
         );
         console.log(
-          `accuracy  train ${m.train.accuracy.toFixed(3)}  val ${m.val.accuracy.toFixed(3)}  test ${m.test.accuracy.toFixed(3)}  (test balanced ${m.test.balancedAccuracy.toFixed(3)})`,
+          `accuracy  train ${m.train.accuracy.toFixed(3)}  val ${m.val.accuracy.toFixed(3)}  ` +
+            `test ${m.test.accuracy.toFixed(3)}  (test balanced ${m.test.balancedAccuracy.toFixed(3)})`,
         );
       } finally {
         stopBars();

@@ -2,7 +2,7 @@
 // that is a seeded down-sample to the smallest class (or a given count). balanceSplits does it
 // within each split of a subject split, so every split is balanced on its own. The alternative,
 // keeping everything and weighting the loss, is classWeights.
-import { mulberry32, shuffle } from '../random';
+import { mulberry32, shuffle } from '../util/random';
 import { CLASSES, type ClassName } from './layout';
 import { SPLITS, type Split, type SplitName, splitOf } from './split';
 
@@ -12,6 +12,11 @@ export function classCounts(entries: { label: string }[]): ClassCounts {
   const counts = Object.fromEntries(CLASSES.map((c) => [c, 0])) as ClassCounts;
   for (const e of entries) if (e.label in counts) counts[e.label as ClassName]++;
   return counts;
+}
+
+/** "punch 3, kick 2, other 4", in class order. */
+export function formatCounts(c: Partial<ClassCounts>): string {
+  return CLASSES.map((k) => `${k} ${c[k] ?? 0}`).join(', ');
 }
 
 export interface BalanceResult<E> {
@@ -60,7 +65,8 @@ export function balanceClasses<E extends { label: string; file: string; subject?
     }
     // Shuffle within each subject, then deal round-robin over subjects: every person keeps as
     // even a share as their images allow, so no one vanishes from a class by chance.
-    const queues = shuffle(rng, [...bySubject.keys()].sort()).map((s) => shuffle(rng, bySubject.get(s)!));
+    const bySubjectSorted = [...bySubject].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const queues = shuffle(rng, bySubjectSorted).map(([, queue]) => shuffle(rng, queue));
     let taken = 0;
     for (let round = 0; taken < n; round++) {
       for (const q of queues) {
@@ -75,7 +81,7 @@ export function balanceClasses<E extends { label: string; file: string; subject?
   return { kept, removed: entries.filter((e) => !keep.has(e)), perClass: n, before, after: classCounts(kept), seed };
 }
 
-/** How one split was balanced: the count kept per class, the cap it was held to (null: none), counts before and after. */
+/** How one split was balanced: the count kept per class, the cap it was held to (null: none), counts. */
 export interface SplitBalance {
   perClass: number;
   maxPerClass: number | null;

@@ -1,21 +1,21 @@
 // The built-in dataset, start to finish: synthetic recordings (src/synth) -> frames sorted by the
 // recordings' label ranges -> cleaning -> subject split -> balancing within each split ->
-// data/builtin with manifest.csv and split.json -> dataset card in reports/. Seeded and
+// <data>/builtin with manifest.csv and split.json -> dataset card in <reports>/. Seeded and
 // deterministic; each step writes atomically, so a failed build leaves the previous dataset and
-// card as they were. KOMBAT_SMOKE=1 builds a tiny version (3 subjects, fewer frames) for notebook
-// smoke tests. Output goes to dataDir and reportsDir (src/paths: KOMBAT_DATA_DIR and
-// KOMBAT_REPORTS_DIR move them), or below `root` when one is given.
+// card as they were. The sizes come from the run profile (settings.ts: a smoke run builds 3
+// subjects' single short clips); the folders from the settings unless given.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeDirAtomic, writeJsonAtomic } from '../fsutil';
-import { dataDir, displayPath, reportsDir } from '../paths';
+import { displayPath, FULL, SMOKE, settings } from '../settings';
 import { renderRecordings } from '../synth';
-import { balanceSplits, type ClassCounts, classCounts, type SplitsBalanceResult } from './balance';
-import { type DatasetCard, MIN_TRAIN_PER_CLASS, makeCard, writeCard } from './card';
+import { writeDirAtomic, writeJsonAtomic } from '../util/fs';
+import { balanceSplits, classCounts, formatCounts, type SplitsBalanceResult } from './balance';
+import { type CardExtraction, type DatasetCard, MIN_TRAIN_PER_CLASS, makeCard, writeCard } from './card';
 import { type CleanOptions, type CleanResult, findDrops } from './clean';
 import { writeContactSheets } from './contact';
 import { type DatasetEntry, type DatasetIndex, indexDataset } from './entries';
 import { extractFrames, type FramesResult } from './frames';
+import { parseVideoName } from './naming';
 import { SPLITS, type Split, splitBySubject } from './split';
 import { writeDataset } from './write';
 
@@ -28,23 +28,25 @@ export const ARTICLE_PER_CLASS = 190;
 export const VIDEO_EXTENSIONS = ['.avi', '.mkv', '.mp4', '.mov', '.webm'];
 
 export interface BuiltinOptions {
-  /** Put data/ and reports/ below this folder (tests). Default: dataDir and reportsDir of src/paths. */
-  root?: string;
+  /** Where synthetic/ and builtin/ go; default the settings' data folder. */
+  dataDir?: string;
+  /** Where the dataset card and contact sheets go; default the settings' reports folder. */
+  reportsDir?: string;
   seed?: number;
-  /** Synthetic people; default 12 (3 in smoke mode, the fewest a subject split can use). */
+  /** Synthetic people; default the profile's (12, or 3 in a smoke run: the fewest a split takes). */
   subjects?: number;
-  /** Recordings per subject (default synth's; 2 in smoke mode). */
+  /** Recordings per subject; default the profile's (synth's own, or 1 in a smoke run). */
   clipsPerSubject?: number;
-  /** Cap on a recording's length in seconds (default none; 8 in smoke mode). */
+  /** Cap on a recording's length in seconds; default the profile's (none, or 20 in a smoke run). */
   maxSeconds?: number;
-  /** Frames per second to extract; default the recordings' own rate (5 in smoke mode). */
+  /** Frames per second to extract; default the profile's (the recordings' own, or 5 in a smoke run). */
   fps?: number;
   /**
    * Images per class in the training split after balancing; default its smallest class, at most
    * ARTICLE_PER_CLASS. Validation and test always keep their own smallest class.
    */
   perClass?: number;
-  /** Tiny and fast; default from KOMBAT_SMOKE=1. */
+  /** The smoke profile's sizes; default: the settings' profile (KOMBAT_SMOKE=1). */
   smoke?: boolean;
   /** Render the recordings again even when matching ones exist. */
   force?: boolean;
@@ -65,14 +67,8 @@ export interface Recording {
   clip: string;
 }
 
-export interface ExtractionSummary {
+export interface ExtractionSummary extends CardExtraction {
   dir: string;
-  recordings: number;
-  fps: number | null;
-  frames: number;
-  ambiguous: number;
-  unlabelled: number;
-  counts: ClassCounts;
   results: FramesResult[];
 }
 
@@ -92,25 +88,22 @@ export interface BuiltinResult {
   timings: Record<string, number>;
 }
 
-export function isSmoke(): boolean {
-  return process.env.KOMBAT_SMOKE === '1';
-}
-
 /** Resolved defaults, so the notebook can show what a build will do. */
 export function builtinSettings(options: BuiltinOptions = {}) {
-  const smoke = options.smoke ?? isSmoke();
-  // Tests pass a root and get <root>/data and <root>/reports; otherwise src/paths decides.
-  const data = options.root ? path.join(options.root, 'data') : dataDir;
-  const reports = options.root ? path.join(options.root, 'reports') : reportsDir;
+  const s = settings();
+  const smoke = options.smoke ?? s.smoke;
+  const profile = (smoke ? SMOKE : FULL).builtin;
+  const data = options.dataDir ?? s.dataDir;
+  const reports = options.reportsDir ?? s.reportsDir;
   return {
     smoke,
     seed: options.seed ?? 1,
-    subjects: options.subjects ?? (smoke ? 3 : 12),
-    /** Clips per subject and a cap on their length: synth's defaults, or 2 short ones in smoke mode. */
-    clipsPerSubject: options.clipsPerSubject ?? (smoke ? 1 : undefined),
-    maxSeconds: options.maxSeconds ?? (smoke ? 20 : undefined),
-    /** Extraction rate: the recordings' own unless given; 5 per second in smoke mode. */
-    fps: options.fps ?? (smoke ? 5 : undefined),
+    subjects: options.subjects ?? profile.subjects,
+    /** Clips per subject and a cap on their length (undefined: synth's defaults). */
+    clipsPerSubject: options.clipsPerSubject ?? profile.clipsPerSubject,
+    maxSeconds: options.maxSeconds ?? profile.maxSeconds,
+    /** Extraction rate (undefined: the recordings' own). */
+    fps: options.fps ?? profile.fps,
     syntheticDir: path.join(data, 'synthetic'),
     recordingsDir: path.join(data, 'synthetic', 'recordings'),
     framesDir: path.join(data, 'synthetic', 'frames'),
@@ -132,13 +125,7 @@ export async function listRecordings(dir: string): Promise<Recording[]> {
       throw new Error(
         `${path.join(dir, name)}: no video ${stem}.{${VIDEO_EXTENSIONS.map((e) => e.slice(1)).join(',')}} next to it`,
       );
-    const i = stem.indexOf('_');
-    recordings.push({
-      video: path.join(dir, video),
-      labels: path.join(dir, name),
-      subject: i > 0 ? stem.slice(0, i) : stem,
-      clip: i > 0 ? stem.slice(i + 1) : '1',
-    });
+    recordings.push({ video: path.join(dir, video), labels: path.join(dir, name), ...parseVideoName(video) });
   }
   return recordings;
 }
@@ -171,7 +158,8 @@ export async function renderBuiltinRecordings(options: BuiltinOptions = {}): Pro
     const found = await listRecordings(s.recordingsDir).catch(() => []);
     if (found.length > 0) {
       options.log?.(
-        `synth: reusing ${found.length} recordings in ${displayPath(s.recordingsDir)} (same settings; force to render again)`,
+        `synth: reusing ${found.length} recordings in ${displayPath(s.recordingsDir)} ` +
+          '(same settings; force to render again)',
       );
       return found;
     }
@@ -260,7 +248,9 @@ export async function writeBuiltin(
   const entries = await writeDataset(s.framesDir, s.datasetDir, balancing.kept, { split, number: options.number });
   const card = await makeCard(s.datasetDir, entries, {
     name: 'builtin',
-    source: `synthetic recordings (src/synth: ${s.subjects} subjects, seed ${s.seed}), frames extracted with ffmpeg${extraction.fps ? ` at ${extraction.fps} fps` : ''}`,
+    source:
+      `synthetic recordings (src/synth: ${s.subjects} subjects, seed ${s.seed}), frames extracted with ffmpeg` +
+      (extraction.fps ? ` at ${extraction.fps} fps` : ''),
     seed: s.seed,
     smoke: s.smoke,
     split,
@@ -308,7 +298,8 @@ export async function buildBuiltinDataset(options: BuiltinOptions = {}): Promise
     }),
   );
   log(
-    `frames: ${extraction.frames} labelled (${fmtCounts(extraction.counts)}), ${extraction.ambiguous} ambiguous and ${extraction.unlabelled} unlabelled skipped`,
+    `frames: ${extraction.frames} labelled (${formatCounts(extraction.counts)}), ` +
+      `${extraction.ambiguous} ambiguous and ${extraction.unlabelled} unlabelled skipped`,
   );
 
   const { index, cleaning } = await timed('clean', () =>
@@ -335,11 +326,12 @@ export async function buildBuiltinDataset(options: BuiltinOptions = {}): Promise
   });
   for (const name of SPLITS) {
     const b = balancing.splits[name];
-    log(`balance ${name}: ${b.perClass} per class (before: ${fmtCounts(b.before)})`);
+    log(`balance ${name}: ${b.perClass} per class (before: ${formatCounts(b.before)})`);
   }
   if (balancing.splits.train.perClass < MIN_TRAIN_PER_CLASS) {
     log(
-      `warning: the train split has ${balancing.splits.train.perClass} images per class, fewer than the ${MIN_TRAIN_PER_CLASS} wanted${s.smoke ? ' (expected in smoke mode)' : ''}`,
+      `warning: the train split has ${balancing.splits.train.perClass} images per class, fewer than the ` +
+        `${MIN_TRAIN_PER_CLASS} wanted${s.smoke ? ' (expected in smoke mode)' : ''}`,
     );
   }
 
@@ -347,13 +339,8 @@ export async function buildBuiltinDataset(options: BuiltinOptions = {}): Promise
     writeBuiltin(options, { extraction, framesCount: index.entries.length, cleaning, balancing, split }),
   );
   log(
-    `dataset: ${displayPath(s.datasetDir)} (${written.entries.length} images), card ${displayPath(written.cardFiles.json)} and ${displayPath(written.cardFiles.markdown)}`,
+    `dataset: ${displayPath(s.datasetDir)} (${written.entries.length} images), ` +
+      `card ${displayPath(written.cardFiles.json)} and ${displayPath(written.cardFiles.markdown)}`,
   );
   return { dir: s.datasetDir, recordings, extraction, cleaning, balancing, split, ...written, timings };
-}
-
-function fmtCounts(c: ClassCounts): string {
-  return Object.entries(c)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
 }

@@ -3,13 +3,13 @@
 // smallest class of the training split (the project wants at least MIN_TRAIN_PER_CLASS there).
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { writeFileAtomic, writeJsonAtomic } from '../fsutil';
-import { displayPath } from '../paths';
-import { type ClassCounts, classCounts, type SplitBalance } from './balance';
+import { mapLimit } from '../pool/limit';
+import { displayPath } from '../settings';
+import { writeFileAtomic, writeJsonAtomic } from '../util/fs';
+import { type ClassCounts, classCounts, formatCounts, type SplitBalance } from './balance';
 import type { DropReason } from './clean';
 import type { DatasetEntry } from './entries';
 import { CLASSES, type ClassName } from './layout';
-import { mapLimit } from './pool';
 import { SPLITS, type Split, type SplitName, splitOf } from './split';
 
 /** The project's acceptance criterion for a training split: at least this many images of every class. */
@@ -18,6 +18,17 @@ export const MIN_TRAIN_PER_CLASS = 150;
 export interface CardCounts {
   counts: ClassCounts;
   total: number;
+}
+
+/** Frame extraction as the card records it. */
+export interface CardExtraction {
+  recordings: number;
+  /** One rate for every recording, or null when they differ. */
+  fps: number | null;
+  frames: number;
+  ambiguous: number;
+  unlabelled: number;
+  counts: ClassCounts;
 }
 
 export interface DatasetCard {
@@ -44,17 +55,10 @@ export interface DatasetCard {
     byReason: Record<DropReason, number>;
     options: { nearThreshold: number; flatThreshold: number; thumbnail: string };
   };
-  /** Balancing within each split (see balanceSplits): per split the count kept per class, its cap, counts before and after. */
+  /** Balancing within each split (see balanceSplits): per split the count kept per class, its cap, counts. */
   balancing?: { seed: number; splits: Record<SplitName, SplitBalance> };
   /** Frame extraction: frames per class before cleaning, ambiguous and unlabelled frames skipped. */
-  extraction?: {
-    recordings: number;
-    fps: number | null;
-    frames: number;
-    ambiguous: number;
-    unlabelled: number;
-    counts: ClassCounts;
-  };
+  extraction?: CardExtraction;
   numbered: boolean;
 }
 
@@ -94,6 +98,8 @@ export async function makeCard(dir: string, entries: DatasetEntry[], input: Card
     const meta = await sharp(path.join(dir, e.file)).metadata();
     return `${meta.width}x${meta.height}`;
   });
+  const train = splits?.train;
+  const trainMin = train ? Math.min(...CLASSES.map((c) => train.counts[c])) : null;
   const sizes: Record<string, number> = {};
   for (const d of dims) sizes[d] = (sizes[d] ?? 0) + 1;
   return {
@@ -108,7 +114,7 @@ export async function makeCard(dir: string, entries: DatasetEntry[], input: Card
     subjects,
     perSubject,
     splits,
-    trainMinPerClass: splits ? Math.min(...CLASSES.map((c) => splits!.train.counts[c])) : null,
+    trainMinPerClass: trainMin,
     sizes,
     ...(input.extraction ? { extraction: input.extraction } : {}),
     ...(input.cleaning ? { cleaning: input.cleaning } : {}),
@@ -148,7 +154,8 @@ export function cardMarkdown(card: DatasetCard): string {
     const verdict =
       min >= MIN_TRAIN_PER_CLASS ? 'met' : `**not met**${card.smoke ? ' (expected in a smoke build)' : ''}`;
     out.push(
-      `- training split: at least **${min}** images of every class (\`trainMinPerClass\`; the project wants at least ${MIN_TRAIN_PER_CLASS}: ${verdict})`,
+      `- training split: at least **${min}** images of every class (\`trainMinPerClass\`; ` +
+        `the project wants at least ${MIN_TRAIN_PER_CLASS}: ${verdict})`,
     );
   }
   out.push('');
@@ -157,7 +164,8 @@ export function cardMarkdown(card: DatasetCard): string {
     out.push('## Frame extraction', '');
     out.push(
       `${x.recordings} recordings${x.fps ? ` at ${x.fps} frames per second` : ''} gave ${x.frames} labelled frames ` +
-        `(${CLASSES.map((c) => `${c} ${x.counts[c]}`).join(', ')}); ${x.ambiguous} frames in ambiguous ranges and ${x.unlabelled} outside every range were left out.`,
+        `(${formatCounts(x.counts)}); ${x.ambiguous} frames in ambiguous ranges and ${x.unlabelled} outside every ` +
+        'range were left out.',
       '',
     );
   }
@@ -166,18 +174,23 @@ export function cardMarkdown(card: DatasetCard): string {
     out.push('## Cleaning', '');
     out.push(
       `${c.dropped} of ${c.before} images dropped: ${c.byReason.duplicate} exact duplicates (same sha256), ` +
-        `${c.byReason['near-duplicate']} near duplicates (mean absolute difference of ${c.options.thumbnail} thumbnails below ${c.options.nearThreshold} ` +
-        `against the previous kept frame of the same clip and class), ${c.byReason.flat} blank or flat frames (thumbnail standard deviation below ${c.options.flatThreshold}).`,
+        `${c.byReason['near-duplicate']} near duplicates (mean absolute difference of ${c.options.thumbnail} ` +
+        `thumbnails below ${c.options.nearThreshold} against the previous kept frame of the same clip and class), ` +
+        `${c.byReason.flat} blank or flat frames (thumbnail standard deviation below ${c.options.flatThreshold}).`,
       '',
     );
   }
   if (card.balancing) {
     const b = card.balancing;
     out.push('## Balancing (within each split)', '');
+    const kept = SPLITS.map((s) => {
+      const { perClass, maxPerClass } = b.splits[s];
+      return `${s} ${perClass}${maxPerClass !== null ? ` (its smallest class, at most ${maxPerClass})` : ''}`;
+    });
     out.push(
-      `The article trimmed "other" until every class had about 190 images. Here each split is down-sampled on its own ` +
-        `(seeded, seed ${b.seed}; spread evenly over subjects), so every split holds the same count of every class: ` +
-        `${SPLITS.map((s) => `${s} ${b.splits[s].perClass}${b.splits[s].maxPerClass !== null ? ` (its smallest class, at most ${b.splits[s].maxPerClass})` : ''}`).join(', ')} per class.`,
+      'The article trimmed "other" until every class had about 190 images. Here each split is down-sampled on its ' +
+        `own (seeded, seed ${b.seed}; spread evenly over subjects), so every split holds the same count of every ` +
+        `class: ${kept.join(', ')} per class.`,
       '',
     );
     for (const s of SPLITS) {

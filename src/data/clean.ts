@@ -3,8 +3,8 @@
 // Each decision is kept with its reason and measurement, for the dataset card.
 import * as path from 'node:path';
 import sharp from 'sharp';
+import { mapLimit } from '../pool/limit';
 import type { DatasetEntry } from './entries';
-import { mapLimit } from './pool';
 
 export type DropReason = 'flat' | 'duplicate' | 'near-duplicate';
 

@@ -3,10 +3,10 @@
 import * as path from 'node:path';
 import sharp from 'sharp';
 import type { RgbImage } from '../image/decode';
-import { writeGrid } from '../report/grid';
+import { writeGrid } from '../image/grid';
+import { mapLimit } from '../pool/limit';
 import type { DatasetEntry } from './entries';
 import { CLASSES, type ClassName } from './layout';
-import { mapLimit } from './pool';
 
 export interface ContactSheetOptions {
   /** Images per class (default 16), spread evenly over the class in subject/clip/frame order. */

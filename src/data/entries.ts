@@ -3,11 +3,11 @@
 // so `kombat dataset validate` can list them all at once.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { sha256File } from './hash';
+import { mapLimit } from '../pool/limit';
+import { sha256File } from '../util/hash';
 import { CLASSES, type ClassName, IMAGE_EXTENSIONS } from './layout';
 import { manifestPath, readManifest } from './manifest';
 import { parseImageName } from './naming';
-import { mapLimit } from './pool';
 
 export interface DatasetEntry {
   /** Relative to the dataset folder, with '/': e.g. punch/s01_c02_00017.jpg. */
@@ -63,9 +63,28 @@ export function sortEntries<T extends { label: string; file: string }>(entries: 
   return entries.sort((a, b) => rank(a.label) - rank(b.label) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
+/** Throws on the index's errors: the first one's file and message, and how many more there are. */
+export function assertValid(index: DatasetIndex): DatasetIndex {
+  const errors = index.issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0) {
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more: kombat dataset validate ${index.dir})` : '';
+    throw new Error(`${path.join(index.dir, errors[0].file)}: ${errors[0].message}${more}`);
+  }
+  if (index.entries.length === 0) throw new Error(`${index.dir}: no images in the class folders`);
+  return index;
+}
+
+/** indexDataset for the steps that must not run on a broken dataset (augment, features, train). */
+export async function validIndex(dir: string): Promise<DatasetIndex> {
+  return assertValid(await indexDataset(dir));
+}
+
 /**
- * Lists a dataset: with manifest.csv, its rows (plus images on disk it does not list, as untracked
- * entries with a warning); without, every image under `<class>/`, subject from the file name.
+ * The one dataset indexer: validation, cleaning, split, augmentation, features, training and
+ * evaluation all list a dataset through it, so a file gets the same subject and class everywhere.
+ * With manifest.csv, its rows (plus images on disk it does not list, as untracked
+ * entries with a warning); without, every image under `<class>/`, subject from the file name
+ * (naming.ts: the prefix before the first '_' or '-'; "unknown" for the article's 1.jpg ... N.jpg).
  * sha256 is taken from the manifest, or computed for untracked files.
  */
 export async function indexDataset(dir: string): Promise<DatasetIndex> {
@@ -160,25 +179,16 @@ export async function indexDataset(dir: string): Promise<DatasetIndex> {
       });
     });
   }
-  const untracked = [...onDisk.keys()].filter((f) => !listed.has(f)).sort();
-  if (hasManifest && untracked.length > 0) {
-    for (const file of untracked)
+  const untracked = [...onDisk].filter(([file]) => !listed.has(file)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (hasManifest) {
+    for (const [file] of untracked)
       issues.push({ severity: 'warning', file, message: 'not in manifest.csv (subject taken from its name)' });
   }
-  const hashes = await mapLimit(untracked, 8, (f) => sha256File(path.join(dir, f)));
-  untracked.forEach((file, i) => {
+  const hashes = await mapLimit(untracked, 8, ([file]) => sha256File(path.join(dir, file)));
+  for (const [i, [file, label]] of untracked.entries()) {
     const { subject, clip, frame } = parseImageName(file);
-    entries.push({
-      file,
-      label: onDisk.get(file)!,
-      subject,
-      clip,
-      frame,
-      source: file,
-      sha256: hashes[i],
-      tracked: false,
-    });
-  });
+    entries.push({ file, label, subject, clip, frame, source: file, sha256: hashes[i], tracked: false });
+  }
   return {
     dir,
     name: path.basename(path.resolve(dir)),

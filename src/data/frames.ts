@@ -4,15 +4,15 @@
 // checking the labels, extracting, hashing) happens in a temporary folder before `<out>` is touched.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { temporarySibling } from '../fsutil';
-import { displayPath } from '../paths';
+import { mapLimit } from '../pool/limit';
+import { displayPath } from '../settings';
+import { temporarySibling } from '../util/fs';
+import { sha256File } from '../util/hash';
 import { type ClassCounts, classCounts } from './balance';
-import { sha256File } from './hash';
 import { type LabelRange, rangeAt, readLabels } from './labels';
 import { CLASSES, type ClassName } from './layout';
 import { type ManifestRow, manifestPath, readManifest, writeManifest } from './manifest';
 import { checkIds, frameFileName, parseVideoName } from './naming';
-import { mapLimit } from './pool';
 import { extractJpegs, probeVideo, type VideoInfo } from './video';
 
 export const UNLABELLED = 'unlabelled';
@@ -106,11 +106,11 @@ export async function extractFrames(options: FramesOptions): Promise<FramesResul
       placed.push({ folder, name, frame, label });
     }
     await fs.rm(raw, { recursive: true, force: true });
-    const labelled = placed.filter((p) => p.label !== undefined);
+    const labelled = placed.flatMap((p) => (p.label === undefined ? [] : [{ ...p, label: p.label }]));
     const hashes = await mapLimit(labelled, 8, (p) => sha256File(path.join(tmp, p.folder, p.name)));
     const rows: ManifestRow[] = labelled.map((p, i) => ({
       file: `${p.folder}/${p.name}`,
-      label: p.label!,
+      label: p.label,
       subject,
       clip,
       frame: p.frame,

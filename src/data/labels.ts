@@ -2,8 +2,8 @@
 // half-open [start, end). Labels are the classes plus "ambiguous" (frames there are skipped).
 // Every mistake is reported with the file and line.
 
-import { parse } from 'csv-parse/sync';
 import { promises as fs } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { CLASSES, type ClassName } from './layout';
 
 export const AMBIGUOUS = 'ambiguous';
@@ -102,7 +102,8 @@ export function parseLabels(
       throw new LabelsError(
         file,
         later.line,
-        `range ${fmt(later.start)}-${fmt(later.end)} overlaps line ${earlier.line} (${fmt(earlier.start)}-${fmt(earlier.end)})`,
+        `range ${fmt(later.start)}-${fmt(later.end)} overlaps line ${earlier.line} ` +
+          `(${fmt(earlier.start)}-${fmt(earlier.end)})`,
       );
     }
   }

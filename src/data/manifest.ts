@@ -1,11 +1,11 @@
 // data/<name>/manifest.csv: one row per image, the provenance every later step relies on
 // (subject for splitting, source for augmentation, sha256 for caches).
 
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../fsutil';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { writeFileAtomic } from '../util/fs';
 
 export const MANIFEST_COLUMNS = ['file', 'label', 'subject', 'clip', 'frame', 'source', 'sha256'] as const;
 

@@ -15,7 +15,7 @@ export function numberedNames(
     const members = entries
       .filter((e) => e.label === cls)
       .sort((a, b) => cmp(a.subject, b.subject) || cmp(a.clip, b.clip) || a.frame - b.frame || cmp(a.file, b.file));
-    members.forEach((e, i) => names.set(e.file, `${cls}/${i + 1}${path.extname(e.file).toLowerCase()}`));
+    for (const [i, e] of members.entries()) names.set(e.file, `${cls}/${i + 1}${path.extname(e.file).toLowerCase()}`);
   }
   return names;
 }

@@ -2,8 +2,8 @@
 // measure generalisation to new people, which is what playing the game needs.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeJsonAtomic } from '../fsutil';
-import { mulberry32, shuffle } from '../random';
+import { exists, writeJsonAtomic } from '../util/fs';
+import { mulberry32, shuffle } from '../util/random';
 
 export const SPLITS = ['train', 'val', 'test'] as const;
 export type SplitName = (typeof SPLITS)[number];
@@ -46,6 +46,11 @@ export async function readSplit(datasetDir: string): Promise<Split> {
     if (!Array.isArray(split[name])) throw new Error(`${file}: "${name}" is not a list of subjects`);
   }
   return split;
+}
+
+/** split.json of a dataset, or undefined when it has none. */
+export async function readSplitIfPresent(datasetDir: string): Promise<Split | undefined> {
+  return (await exists(splitPath(datasetDir))) ? readSplit(datasetDir) : undefined;
 }
 
 export function writeSplit(datasetDir: string, split: Split): Promise<void> {

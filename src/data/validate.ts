@@ -3,10 +3,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { decodeImage, ImageError } from '../image/decode';
+import { mapLimit } from '../pool/limit';
+import { sha256 } from '../util/hash';
 import { type DatasetEntry, type DatasetIndex, type DatasetIssue, indexDataset } from './entries';
-import { sha256 } from './hash';
 import type { ClassName } from './layout';
-import { mapLimit } from './pool';
 
 export interface ValidationResult {
   index: DatasetIndex;
@@ -56,7 +56,8 @@ export async function validateDataset(
   for (const entry of index.entries) {
     const d = dimensions.get(entry.file);
     if (!d) continue;
-    const bySize = (sizes[entry.label] ??= {});
+    const bySize = sizes[entry.label] ?? {};
+    sizes[entry.label] = bySize;
     const key = `${d.width}x${d.height}`;
     bySize[key] = (bySize[key] ?? 0) + 1;
   }

@@ -3,12 +3,12 @@
 // failure leaves the previous dataset as it was.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { exists, writeDirAtomic } from '../fsutil';
+import { mapLimit } from '../pool/limit';
+import { exists, writeDirAtomic } from '../util/fs';
 import { type DatasetEntry, NON_CLASS_FOLDERS, sortEntries } from './entries';
 import { CLASSES } from './layout';
 import { writeManifest } from './manifest';
 import { numberedNames } from './number';
-import { mapLimit } from './pool';
 import { type Split, writeSplit } from './split';
 
 export interface WriteDatasetOptions {

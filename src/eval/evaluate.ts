@@ -1,8 +1,9 @@
 // Evaluating a trained head on a feature set: class metrics, and the game's decision rule as an
 // action classifier (punch / kick / none) with a sweep over its two thresholds.
 import * as tf from '@tensorflow/tfjs';
-import { type Action, decide, type Probabilities, type Thresholds } from '../game/decision';
-import type { FeatureSet } from '../train/train';
+import type { Task } from '../data/tasks';
+import type { FeatureSet } from '../features/sets';
+import { type Action, decide, decideBinary, type Probabilities, type Thresholds } from '../game/decision';
 import { computeMetrics, type Metrics } from './metrics';
 
 /** Row-major [n, units] outputs of the model (sigmoid or softmax). */
@@ -47,7 +48,8 @@ export function evaluateHead(model: tf.LayersModel, set: FeatureSet): Metrics & 
   return { ...computeMetrics(set.y, predictedClasses(outputs, units), set.classes), outputs };
 }
 
-export const ACTIONS: readonly Action[] = ['punch', 'kick', 'none'];
+/** The game's actions, the classes of its decision rule scored as a classifier. */
+export const GAME_ACTIONS: readonly Action[] = ['punch', 'kick', 'none'];
 
 /** The true action of a ternary label (punch, kick, other -> none). */
 export function actionOf(label: string): Action {
@@ -61,9 +63,9 @@ export function probabilitiesAt(outputs: Float32Array, i: number): Probabilities
 
 /** The decision rule scored as a punch / kick / none classifier. */
 export function actionMetrics(outputs: Float32Array, labels: string[], thresholds: Thresholds): Metrics {
-  const truth = labels.map((l) => ACTIONS.indexOf(actionOf(l)));
-  const predicted = labels.map((_, i) => ACTIONS.indexOf(decide(probabilitiesAt(outputs, i), thresholds)));
-  return computeMetrics(truth, predicted, [...ACTIONS]);
+  const truth = labels.map((l) => GAME_ACTIONS.indexOf(actionOf(l)));
+  const predicted = labels.map((_, i) => GAME_ACTIONS.indexOf(decide(probabilitiesAt(outputs, i), thresholds)));
+  return computeMetrics(truth, predicted, [...GAME_ACTIONS]);
 }
 
 export interface ThresholdPoint extends Thresholds {
@@ -98,4 +100,10 @@ export function thresholdSweep(
     }
   }
   return points;
+}
+
+/** The game's action for every row of a model's outputs. */
+export function actionsOf(task: Task, outputs: Float32Array, thresholds: Thresholds): Action[] {
+  if (task === 'binary') return Array.from(outputs, (p) => decideBinary(p, thresholds));
+  return Array.from({ length: outputs.length / 3 }, (_, i) => decide(probabilitiesAt(outputs, i), thresholds));
 }

@@ -2,15 +2,23 @@
 // data tools accept): what `kombat evaluate` prints.
 
 import * as path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
 import { indexDataset } from '../data/entries';
-import type { Classifier } from '../export/classifier';
+import { labelIndex, type Task } from '../data/tasks';
 import { cachedFeatures } from '../features/cache';
-import { labelIndex, type Task } from '../features/sets';
+import type { FeatureExtractor } from '../mobilenet/model';
 import { predict, predictedClasses } from './evaluate';
 import { computeMetrics, type Metrics } from './metrics';
 
+/** What scoring needs of a classifier (export/classifier.ts's Classifier is one). */
+export interface ScoredModel {
+  head: tf.LayersModel;
+  extractor: FeatureExtractor;
+  metadata: { task: Task; classes: string[] };
+}
+
 export async function evaluateFolder(
-  classifier: Classifier,
+  classifier: ScoredModel,
   dir: string,
   onBatch?: (done: number, total: number) => void,
 ): Promise<Metrics> {
@@ -30,7 +38,7 @@ export async function evaluateFolder(
       `the model expects ${expected} features but ${classifier.extractor.layer} gives ${result.featureSize}`,
     );
   }
-  const y = Int32Array.from(index.entries, (e) => labelIndex(task as Task, e.label));
+  const y = Int32Array.from(index.entries, (e) => labelIndex(task, e.label));
   const outputs = predict(classifier.head, { x: result.features, featureSize: result.featureSize, y, classes });
   return computeMetrics(y, predictedClasses(outputs, classes.length === 2 ? 1 : classes.length), classes);
 }

@@ -73,3 +73,23 @@ export function normaliseRows(matrix: number[][]): number[][] {
     return row.map((v) => ratio(v, sum));
   });
 }
+
+/** What metadata.json keeps of a split's metrics: no confusion matrix. */
+export interface MetricsSummary {
+  accuracy: number;
+  balancedAccuracy: number;
+  perClass: Metrics['perClass'];
+}
+
+export function summariseMetrics(m: Metrics): MetricsSummary {
+  return { accuracy: m.accuracy, balancedAccuracy: m.balancedAccuracy, perClass: m.perClass };
+}
+
+/** What a results file keeps of a split's metrics: the summary and the confusion matrix. */
+export interface SplitScores extends MetricsSummary {
+  confusionMatrix: number[][];
+}
+
+export function splitScores(m: Metrics): SplitScores {
+  return { ...summariseMetrics(m), confusionMatrix: m.confusionMatrix };
+}

@@ -3,8 +3,9 @@
 // punch lasts several frames, so a frame missed is usually caught by the next. The rule therefore
 // maximises the F1 of the actions subject to precision >= recall for each action, and among equally
 // good points prefers the higher (more cautious) thresholds.
+import type { Task } from '../data/tasks';
 import { type Action, decideBinary, type Thresholds } from '../game/decision';
-import { actionOf, type ThresholdPoint, thresholdSweep } from './evaluate';
+import { actionMetrics, actionOf, type ThresholdPoint, thresholdSweep } from './evaluate';
 import { computeMetrics, type Metrics } from './metrics';
 
 /** Threshold values from `from` to `to` in `step`s, rounded to 2 decimals. */
@@ -20,7 +21,7 @@ export const BINARY_GRID = thresholdRange(0.1, 0.9, 0.05);
 
 export const BINARY_ACTIONS: readonly Action[] = ['punch', 'none'];
 
-/** The binary model's rule (punch when its output >= `threshold`) scored as a punch / none classifier; kicks count as none. */
+/** The binary model's rule (punch when its output >= `threshold`) as a punch / none classifier; kicks count as none. */
 export function binaryActionMetrics(outputs: Float32Array, labels: string[], threshold: number): Metrics {
   const truth = labels.map((l) => (actionOf(l) === 'punch' ? 0 : 1));
   const predicted = labels.map((_, i) =>
@@ -48,8 +49,9 @@ export function binaryThresholdSweep(
 }
 
 export const THRESHOLD_RULE =
-  'maximise the mean F1 of punch and kick actions on the validation split, subject to precision >= recall for each action ' +
-  '(a wrong action costs more than a missed frame); ties go to the higher thresholds; if no point satisfies the constraint, the best F1 overall';
+  'maximise the mean F1 of punch and kick actions on the validation split, subject to precision >= recall for ' +
+  'each action (a wrong action costs more than a missed frame); ties go to the higher thresholds; if no point ' +
+  'satisfies the constraint, the best F1 overall';
 
 export interface Choice<P> {
   point: P;
@@ -104,4 +106,11 @@ export function actionSlice(
 /** Thresholds as stored in config and metadata. */
 export function asThresholds(p: Thresholds): Thresholds {
   return { any: p.any, action: p.action };
+}
+
+/** The game's actions for a model's outputs: the 3-way rule, or the binary one on `any`. */
+export function gameActions(task: Task, outputs: Float32Array, labels: string[], thresholds: Thresholds): Metrics {
+  return task === 'ternary'
+    ? actionMetrics(outputs, labels, thresholds)
+    : binaryActionMetrics(outputs, labels, thresholds.any);
 }

@@ -1,21 +1,29 @@
 // A trained head exported for the game and for `kombat evaluate`: the layers-format model plus
 // metadata.json saying everything needed to use it (classes, MobileNet variant, layer, input size,
 // preprocessing, thresholds) and where it came from (training-data hash, metrics, backend).
+
+import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Environment } from '../backend';
-import type { Metrics } from '../eval/metrics';
-import type { Task } from '../features/sets';
+import type { Task } from '../data/tasks';
+import { type MetricsSummary, summariseMetrics } from '../eval/metrics';
+import { extractorFor, type FeatureSpec } from '../features/spec';
 import type { Thresholds } from '../game/decision';
 import type { FeatureExtractor } from '../mobilenet/model';
-import type { FeatureSpec } from '../train/config';
-import { extractorFor, type TrainRun } from '../train/run';
+import { settings } from '../settings';
+import type { TrainRun } from '../train/run';
 import type { Hyperparams } from '../train/train';
-import { loadSavedModel, saveModel, type WeightFormat } from './model-io';
+import { loadSavedModel, saveModel } from './model-io';
+import type { WeightFormat } from './quantise';
 
-export interface MetricsSummary {
-  accuracy: number;
-  balancedAccuracy: number;
-  perClass: Metrics['perClass'];
+/** The final models, as the game loads them: kombat-binary, kombat-ternary. */
+export function finalModelName(task: Task): string {
+  return `kombat-${task}`;
+}
+
+/** <models>/kombat-<task> (KOMBAT_MODELS_DIR moves it). */
+export function finalModelDir(task: Task, modelsDir = settings().modelsDir): string {
+  return path.join(modelsDir, finalModelName(task));
 }
 
 export interface ClassifierMetadata {
@@ -33,12 +41,6 @@ export interface ClassifierMetadata {
   metrics: { train: MetricsSummary; val: MetricsSummary; test: MetricsSummary };
   environment: Environment;
 }
-
-const summary = (m: Metrics): MetricsSummary => ({
-  accuracy: m.accuracy,
-  balancedAccuracy: m.balancedAccuracy,
-  perClass: m.perClass,
-});
 
 export function describePreprocessing(spec: FeatureSpec): string {
   const [h, w] = spec.inputSize;
@@ -67,7 +69,11 @@ export function classifierMetadata(
     trainingDataHash: run.trainingDataHash,
     hyperparams: run.hyperparams,
     epochs: { trained: run.history.length, best: run.bestEpoch, stoppedBy: run.stoppedBy },
-    metrics: { train: summary(run.metrics.train), val: summary(run.metrics.val), test: summary(run.metrics.test) },
+    metrics: {
+      train: summariseMetrics(run.metrics.train),
+      val: summariseMetrics(run.metrics.val),
+      test: summariseMetrics(run.metrics.test),
+    },
     environment: run.environment,
   };
 }

@@ -1,33 +1,18 @@
 // Exported classifiers: a TensorFlow.js layers-format folder (model.json + weights.bin) plus
 // metadata.json, written to a temporary folder and renamed into place, so an interrupted export
-// never leaves a half-written model. Weights can be stored quantised (uint16 or uint8, affine
-// min/scale per tensor), which tfjs dequantises on load.
-import * as tf from '@tensorflow/tfjs';
+// never leaves a half-written model. Weights can be stored quantised (./quantise.ts), which tfjs
+// dequantises on load.
+
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeDirAtomic } from '../fsutil';
+import * as tf from '@tensorflow/tfjs';
 import { folderHandler } from '../mobilenet/io';
-
-export type WeightFormat = 'float32' | 'uint16' | 'uint8';
+import { writeDirAtomic } from '../util/fs';
+import { quantise, type WeightFormat } from './quantise';
 
 export interface SavedModel<M> {
   model: tf.LayersModel;
   metadata: M;
-}
-
-const LEVELS: Record<Exclude<WeightFormat, 'float32'>, number> = { uint16: 65535, uint8: 255 };
-
-function quantise(values: Float32Array, format: Exclude<WeightFormat, 'float32'>) {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    min = Math.min(min, v);
-    max = Math.max(max, v);
-  }
-  const scale = max > min ? (max - min) / LEVELS[format] : 1;
-  const q = format === 'uint8' ? new Uint8Array(values.length) : new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) q[i] = Math.round((values[i] - min) / scale);
-  return { bytes: new Uint8Array(q.buffer), quantization: { dtype: format, min, scale } };
 }
 
 /** Writes model.json, weights.bin and metadata.json into `dir` atomically; returns the weight bytes. */

@@ -3,17 +3,16 @@
 //   data/features/<variant>/<layer>/<h>x<w>[-letterbox]/<sha256[0..2]>/<sha256>.f32
 // holding a header (magic, key, feature size, checksum) and the float32 values. An entry whose
 // header, size or checksum does not match is treated as missing and recomputed.
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../fsutil';
 import type { ImageError } from '../image/decode';
 import type { FeatureExtractor } from '../mobilenet/model';
 import { modelName } from '../mobilenet/source';
-import { dataDir } from '../paths';
 import type { Fit } from '../preprocess';
-import { extractFiles } from './extract';
-import { extractFilesParallel, extractorSpec, featureWorkers, type ParallelOptions } from './parallel';
+import { settings } from '../settings';
+import { writeFileAtomic } from '../util/fs';
+import { sha256 } from '../util/hash';
+import { type ExtractOptions, extractFiles } from './extract';
 
 const MAGIC = 'KBF1';
 
@@ -33,8 +32,14 @@ export function keyOf(extractor: FeatureExtractor): CacheKey {
   };
 }
 
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+/**
+ * The cache key of each file: its sha256, `hashes` when given (e.g. the manifest's column: trusted),
+ * else hashed from the file's bytes now (an unreadable file gets the key of no bytes and fails later,
+ * when it is decoded, with a message naming it).
+ */
+export async function cacheKeys(files: string[], hashes?: string[]): Promise<string[]> {
+  if (hashes && hashes.length !== files.length) throw new Error(`${hashes.length} hashes for ${files.length} files`);
+  return hashes ?? Promise.all(files.map(async (f) => sha256(await fs.readFile(f).catch(() => Buffer.alloc(0)))));
 }
 
 export class FeatureCache {
@@ -44,7 +49,7 @@ export class FeatureCache {
   constructor(
     readonly key: CacheKey,
     readonly featureSize: number,
-    root = path.join(dataDir, 'features'),
+    root = path.join(settings().dataDir, 'features'),
   ) {
     const size = `${key.inputSize[0]}x${key.inputSize[1]}${key.fit === 'letterbox' ? '-letterbox' : ''}`;
     this.dir = path.join(root, key.variant, key.layer, size);
@@ -80,10 +85,7 @@ export class FeatureCache {
 }
 
 function checksum(values: Float32Array): string {
-  return createHash('sha256')
-    .update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
-    .digest('hex')
-    .slice(0, 16);
+  return sha256(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)).slice(0, 16);
 }
 
 export interface CachedFeatures {
@@ -97,32 +99,29 @@ export interface CachedFeatures {
 
 /**
  * Features for every file: from the cache where present and valid, otherwise computed in batches
- * and stored. `hashes` (e.g. the manifest's sha256 column) saves re-hashing; they are trusted.
- * Missing features are computed on worker threads when there are enough of them (see
- * featureWorkers: `workers: 1` forces the main thread); the values are the same either way.
+ * (on the worker pool when there are enough: extractFiles) and stored. `hashes` (e.g. the
+ * manifest's sha256 column) saves re-hashing; they are trusted.
  */
 export async function cachedFeatures(
   extractor: FeatureExtractor,
   files: string[],
-  { hashes, cacheRoot, ...options }: ParallelOptions & { hashes?: string[]; cacheRoot?: string } = {},
+  { hashes, cacheRoot, ...options }: ExtractOptions & { hashes?: string[]; cacheRoot?: string } = {},
 ): Promise<CachedFeatures> {
   const d = extractor.featureSize;
   const cache = new FeatureCache(keyOf(extractor), d, cacheRoot);
   const features = new Float32Array(files.length * d);
-  const keys =
-    hashes ?? (await Promise.all(files.map(async (f) => sha256(await fs.readFile(f).catch(() => Buffer.alloc(0))))));
+  const keys = await cacheKeys(files, hashes);
   const missing: number[] = [];
   for (let i = 0; i < files.length; i++) {
     const hit = await cache.get(keys[i]);
     if (hit) features.set(hit, i * d);
     else missing.push(i);
   }
-  const todo = missing.map((i) => files[i]);
-  const workers = featureWorkers(todo.length, options);
-  const result =
-    workers > 1
-      ? await extractFilesParallel(extractorSpec(extractor), todo, { ...options, workers })
-      : await extractFiles(extractor, todo, options);
+  const result = await extractFiles(
+    extractor,
+    missing.map((i) => files[i]),
+    options,
+  );
   const failedFiles = new Set(result.failed.map((e) => e.file));
   for (let j = 0; j < missing.length; j++) {
     const i = missing[j];

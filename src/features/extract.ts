@@ -1,42 +1,88 @@
-// Batched feature extraction from image files. Decoding (sharp, off the main thread) of the next
-// batch overlaps inference of the current one; tensors live only inside one batch, so memory stays
+// Batched feature extraction from image files, on the worker pool (pool/workers.ts). The files are
+// cut into batches; each batch is decoded (sharp, off the main thread) and embedded by one worker,
+// each worker with its own backend and its own copy of MobileNet, rebuilt from an ExtractorSpec, or
+// by this thread when one worker is enough. Every path embeds the same batches through the same
+// embedBatch, so the features are bitwise the same however many threads run. A worker decodes its
+// next batch while it embeds the current one; tensors live only inside one batch, so memory stays
 // flat however many images pass through.
+
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from '../backend';
 import { ImageError, type RgbImage, readImage } from '../image/decode';
 import type { FeatureExtractor } from '../mobilenet/model';
-import { rgbTensor } from '../preprocess';
+import type { Alpha } from '../mobilenet/source';
+import { mapInWorkers, poolSize, type TaskFunction } from '../pool/workers';
+import { type Fit, rgbTensor } from '../preprocess';
 
 export interface ExtractOptions {
   batchSize?: number;
+  /** Worker threads (see featureWorkers); 1 runs in this thread on the given extractor. */
+  workers?: number;
+  /** Files done so far (completion order) of the total. */
   onBatch?: (done: number, total: number) => void;
+  signal?: AbortSignal;
 }
 
 export interface ExtractResult {
   /** Row-major [files.length, featureSize]; rows of failed files are zero. */
   features: Float32Array;
   featureSize: number;
-  /** Files that could not be decoded, with the reason. */
+  /** Files that could not be decoded, with the reason, in file order. */
   failed: ImageError[];
 }
 
-export async function extractFiles(
-  extractor: FeatureExtractor,
-  files: string[],
-  { batchSize = 32, onBatch }: ExtractOptions = {},
-): Promise<ExtractResult> {
-  const d = extractor.featureSize;
-  const features = new Float32Array(files.length * d);
-  const failed: ImageError[] = [];
-  const decodeAt = (start: number) => decodeBatch(files.slice(start, start + batchSize));
+/** Everything a worker needs to rebuild an extractor. */
+export interface ExtractorSpec {
+  /** A local folder or an http(s) URL of model.json (MobileNet.info.source.location). */
+  location: string;
+  alpha: Alpha;
+  inputSize: [number, number];
+  layer: string;
+  fit: Fit;
+  /** Expected; the worker checks its extractor against it. */
+  featureSize: number;
+  /** The parent's backend, so a worker does not choose another. */
+  backend?: BackendName;
+}
 
-  let next = decodeAt(0);
-  for (let start = 0; start < files.length; start += batchSize) {
-    const decoded = await next;
-    if (start + batchSize < files.length) next = decodeAt(start + batchSize);
-    await embedBatch(extractor, decoded, features.subarray(start * d), failed);
-    onBatch?.(Math.min(start + batchSize, files.length), files.length);
-  }
-  return { features, featureSize: d, failed };
+export function extractorSpec(extractor: FeatureExtractor): ExtractorSpec {
+  return {
+    location: extractor.info.source.location,
+    alpha: extractor.info.alpha,
+    inputSize: [extractor.info.inputSize[0], extractor.info.inputSize[1]],
+    layer: extractor.layer,
+    fit: extractor.fit,
+    featureSize: extractor.featureSize,
+    backend: (tf.getBackend() || undefined) as BackendName | undefined,
+  };
+}
+
+export const DEFAULT_BATCH_SIZE = 32;
+/** Below this many files to compute, starting workers (about a second each, MobileNet included) does not pay. */
+export const MIN_PARALLEL_FILES = 64;
+
+/**
+ * How many threads should compute `files` features: the `workers` option, else the pool's default
+ * (KOMBAT_WORKERS, else 2 from 64 files on with a single-threaded backend: tfjs-node already uses
+ * every core). Never more than there are batches.
+ */
+export function featureWorkers(
+  files: number,
+  { workers, batchSize = DEFAULT_BATCH_SIZE }: ExtractOptions = {},
+): number {
+  return poolSize(files, {
+    requested: workers,
+    minUnits: MIN_PARALLEL_FILES,
+    cap: Math.ceil(files / batchSize),
+    pays: tf.getBackend() !== 'tensorflow',
+  });
+}
+
+/** One batch's features, and the files of it that could not be decoded (index within the batch). */
+export interface BatchOutput {
+  features: Float32Array;
+  failed: { index: number; file: string; reason: string }[];
 }
 
 /** Decodes one batch; never rejects: each entry is the image or what reading it threw. */
@@ -46,8 +92,7 @@ export function decodeBatch(files: string[]): Promise<(RgbImage | unknown)[]> {
 
 /**
  * Embeds the decoded images of one batch into `rows` (row i = decoded[i]; rows of failed files are
- * left untouched) and appends the ImageErrors to `failed`; any other decode error is thrown. The
- * single-thread and the worker paths (./parallel.ts) both go through here, batch by batch.
+ * left untouched) and appends the ImageErrors to `failed`; any other decode error is thrown.
  */
 export async function embedBatch(
   extractor: FeatureExtractor,
@@ -72,5 +117,63 @@ export async function embedBatch(
   }
   const values = await out.data();
   out.dispose();
-  ok.forEach(({ row }, i) => rows.set(values.subarray(i * d, (i + 1) * d), row * d));
+  for (const [i, { row }] of ok.entries()) rows.set(values.subarray(i * d, (i + 1) * d), row * d);
+}
+
+/**
+ * The task of one extractor (in a worker or here): decoding a batch starts at once, embedding waits
+ * for the previous batch, so with two batches in flight decoding overlaps inference.
+ */
+export function embedFiles(extractor: FeatureExtractor): TaskFunction<string[], BatchOutput> {
+  let previous: Promise<unknown> = Promise.resolve();
+  return (files) => {
+    const decoded = decodeBatch(files);
+    const result = previous.then(async () => {
+      const features = new Float32Array(files.length * extractor.featureSize);
+      const failed: ImageError[] = [];
+      const images = await decoded;
+      await embedBatch(extractor, images, features, failed);
+      const index = images.flatMap((r, i) => (r instanceof ImageError ? [i] : []));
+      return { features, failed: failed.map((e, k) => ({ index: index[k], file: e.file, reason: e.reason })) };
+    });
+    previous = result.catch(() => undefined);
+    return result;
+  };
+}
+
+/** Features of every file, in file order; see the file comment. */
+export async function extractFiles(
+  extractor: FeatureExtractor,
+  files: string[],
+  options: ExtractOptions = {},
+): Promise<ExtractResult> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`batch size must be a whole number >= 1, got ${batchSize}`);
+  const d = extractor.featureSize;
+  const starts = Array.from({ length: Math.ceil(files.length / batchSize) }, (_, k) => k * batchSize);
+  const batches = starts.map((start) => files.slice(start, start + batchSize));
+  let done = 0;
+  const outputs = await mapInWorkers(batches, {
+    module: path.join(__dirname, 'task'),
+    setup: extractorSpec(extractor),
+    workers: featureWorkers(files.length, options),
+    inFlight: 2,
+    label: (batch, k) => `${batch[0]} (batch of ${batch.length} from file ${starts[k] + 1} of ${files.length})`,
+    local: embedFiles(extractor),
+    onResult: (_, k) => {
+      done += batches[k].length;
+      options.onBatch?.(done, files.length);
+    },
+    signal: options.signal,
+  });
+  const features = new Float32Array(files.length * d);
+  const failed: ImageError[] = [];
+  outputs.forEach((out, k) => {
+    if (out.features.length !== batches[k].length * d)
+      throw new Error(`a worker's features have ${out.features.length} values, expected ${batches[k].length} x ${d}`);
+    features.set(out.features, starts[k] * d);
+    for (const f of out.failed) failed.push(new ImageError(f.file, f.reason));
+  });
+  return { features, featureSize: d, failed };
 }

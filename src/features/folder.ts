@@ -1,10 +1,9 @@
 // Features for every image of one or more dataset folders (all splits), computed where the cache
 // does not hold them: what `kombat features` runs ahead of sweeps and training.
 import * as path from 'node:path';
-import { indexDataset } from '../data/entries';
-import type { FeatureSpec } from '../train/config';
-import { extractorFor } from '../train/run';
+import { validIndex } from '../data/entries';
 import { cachedFeatures } from './cache';
+import { extractorFor, type FeatureSpec } from './spec';
 
 export interface FolderFeaturesResult {
   images: number;
@@ -26,10 +25,7 @@ export async function cacheFolderFeatures(
   const hashes: string[] = [];
   const folders: FolderFeaturesResult['folders'] = [];
   for (const dir of dirs) {
-    const index = await indexDataset(dir);
-    const error = index.issues.find((i) => i.severity === 'error');
-    if (error) throw new Error(`${path.join(dir, error.file)}: ${error.message}`);
-    if (index.entries.length === 0) throw new Error(`${dir}: no images in the class folders`);
+    const index = await validIndex(dir);
     for (const e of index.entries) {
       files.push(path.join(dir, e.file));
       hashes.push(e.sha256);
@@ -38,7 +34,8 @@ export async function cacheFolderFeatures(
   }
   const extractor = await extractorFor(spec);
   options.log?.(
-    `${files.length} images; MobileNet v1 alpha ${spec.alpha}, ${spec.inputSize[1]}x${spec.inputSize[0]} (${spec.fit}), ${spec.layer}: ${extractor.featureSize} features`,
+    `${files.length} images; MobileNet v1 alpha ${spec.alpha}, ${spec.inputSize[1]}x${spec.inputSize[0]} ` +
+      `(${spec.fit}), ${spec.layer}: ${extractor.featureSize} features`,
   );
   const result = await cachedFeatures(extractor, files, { hashes, onBatch: options.onBatch });
   if (result.failed.length > 0)

@@ -3,13 +3,14 @@
 // for one layer. The values go to the ordinary feature cache under each layer's own key, so a
 // later `truncate(layer)` + cachedFeatures / splitFeatures finds them there.
 import * as tf from '@tensorflow/tfjs';
-import { promises as fs } from 'node:fs';
+import type { Task } from '../data/tasks';
 import { ImageError, type RgbImage } from '../image/decode';
 import { DEFAULT_LAYER, type FeatureExtractor, type MobileNet } from '../mobilenet/model';
 import { type Fit, rgbTensor, toModelInput } from '../preprocess';
-import { FeatureCache, keyOf, sha256 } from './cache';
+import { median } from '../util/stats';
+import { cacheKeys, FeatureCache, keyOf } from './cache';
 import { decodeBatch } from './extract';
-import { type ExampleSet, type SplitFeatures, splitFeatures, type Task } from './sets';
+import { type ExampleSet, type SplitFeatures, splitFeatures } from './sets';
 
 /** The layers chapter 03 compares: the last three pointwise blocks and the article's pooling layer. */
 export const CANDIDATE_LAYERS: readonly string[] = [
@@ -91,14 +92,13 @@ export async function cachedLayerFeatures(
     featureSize: sizes[k],
     features: new Float32Array(files.length * sizes[k]),
   }));
-  const keys =
-    hashes ?? (await Promise.all(files.map(async (f) => sha256(await fs.readFile(f).catch(() => Buffer.alloc(0))))));
-  if (keys.length !== files.length) throw new Error(`${keys.length} hashes for ${files.length} files`);
+  const keys = await cacheKeys(files, hashes);
 
   const missing: number[] = [];
   for (let i = 0; i < files.length; i++) {
     const hits = await Promise.all(caches.map((c) => c.get(keys[i])));
-    if (hits.every((h) => h !== undefined)) hits.forEach((h, k) => layers[k].features.set(h!, i * sizes[k]));
+    const found = hits.filter((h): h is Float32Array => h !== undefined);
+    if (found.length === hits.length) for (const [k, h] of found.entries()) layers[k].features.set(h, i * sizes[k]);
     else missing.push(i);
   }
 
@@ -223,11 +223,4 @@ export async function embedLatency(
     pixels.dispose();
   }
   return times.map(median);
-}
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }

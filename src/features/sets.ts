@@ -2,27 +2,18 @@
 // The split is by subject (split.json, or a seeded one when the folder has none); augmented variants
 // (a folder written by `kombat augment`) join the training split only.
 import * as path from 'node:path';
-import { type DatasetEntry, indexDataset } from '../data/entries';
-import { readSplit, SPLITS, type Split, type SplitName, splitBySubject, splitOf, splitPath } from '../data/split';
-import { exists } from '../fsutil';
+import { type DatasetEntry, validIndex } from '../data/entries';
+import { readSplitIfPresent, SPLITS, type Split, type SplitName, splitBySubject, splitOf } from '../data/split';
+import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
 import type { FeatureExtractor } from '../mobilenet/model';
-import type { FeatureSet } from '../train/train';
 import { cachedFeatures } from './cache';
 
-export type Task = 'binary' | 'ternary';
-export const TASKS: readonly Task[] = ['binary', 'ternary'];
-
-/** Class names in output order. Binary is the article's punch vs. not-punch (one sigmoid unit). */
-export const TASK_CLASSES: Record<Task, string[]> = {
-  binary: ['not-punch', 'punch'],
-  ternary: ['punch', 'kick', 'other'],
-};
-
-export function labelIndex(task: Task, label: string): number {
-  if (task === 'binary') return label === 'punch' ? 1 : 0;
-  const i = TASK_CLASSES.ternary.indexOf(label);
-  if (i < 0) throw new Error(`unknown class "${label}"`);
-  return i;
+/** Features with class indices: what a head trains and is scored on (one output unit when `classes` has two). */
+export interface FeatureSet {
+  x: Float32Array;
+  featureSize: number;
+  y: Int32Array;
+  classes: string[];
 }
 
 export interface Example {
@@ -46,16 +37,13 @@ const SPLIT_SEED = 1;
 
 /** Every image of a dataset (and of its augmented copy, if given) with its split. */
 export async function loadExamples(datasetDir: string, augmentedDir?: string): Promise<ExampleSet> {
-  const index = await indexDataset(datasetDir);
-  const errors = index.issues.filter((i) => i.severity === 'error');
-  if (errors.length > 0) throw new Error(`${path.join(datasetDir, errors[0].file)}: ${errors[0].message}`);
-  if (index.entries.length === 0) throw new Error(`${datasetDir}: no images in the class folders`);
-  const split = (await exists(splitPath(datasetDir)))
-    ? await readSplit(datasetDir)
-    : splitBySubject(
-        index.entries.map((e) => e.subject),
-        SPLIT_SEED,
-      );
+  const index = await validIndex(datasetDir);
+  const split =
+    (await readSplitIfPresent(datasetDir)) ??
+    splitBySubject(
+      index.entries.map((e) => e.subject),
+      SPLIT_SEED,
+    );
   const toExample =
     (dir: string, augmented: boolean) =>
     (e: DatasetEntry): Example | undefined => {
@@ -71,7 +59,7 @@ export async function loadExamples(datasetDir: string, augmentedDir?: string): P
       };
     };
   const examples = index.entries.map(toExample(datasetDir, false));
-  if (augmentedDir) examples.push(...(await indexDataset(augmentedDir)).entries.map(toExample(augmentedDir, true)));
+  if (augmentedDir) examples.push(...(await validIndex(augmentedDir)).entries.map(toExample(augmentedDir, true)));
   const kept = examples.filter((e): e is Example => e !== undefined);
   for (const name of SPLITS) {
     if (!kept.some((e) => e.split === name))
@@ -107,7 +95,7 @@ export async function splitFeatures(
   const bySplit = (name: SplitName): [FeatureSet, Example[]] => {
     const idx = examples.map((e, i) => (e.split === name ? i : -1)).filter((i) => i >= 0);
     const x = new Float32Array(idx.length * d);
-    idx.forEach((i, r) => x.set(result.features.subarray(i * d, (i + 1) * d), r * d));
+    for (const [r, i] of idx.entries()) x.set(result.features.subarray(i * d, (i + 1) * d), r * d);
     const y = Int32Array.from(idx, (i) => labelIndex(task, examples[i].label));
     return [{ x, featureSize: d, y, classes: TASK_CLASSES[task] }, idx.map((i) => examples[i])];
   };

@@ -1,8 +1,9 @@
 // Plain @tensorflow/tfjs has no file:// loader (tfjs-node has one, but it is optional here),
 // so this reads a TensorFlow.js layers-format folder: model.json plus its weight shards.
-import * as tf from '@tensorflow/tfjs';
+
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import type { InputSize } from '../preprocess';
 
 export function folderHandler(dir: string): tf.io.IOHandler {
@@ -41,7 +42,8 @@ export function folderHandler(dir: string): tf.io.IOHandler {
 export function withInputSize(handler: tf.io.IOHandler, size: InputSize): tf.io.IOHandler {
   return {
     async load() {
-      const artifacts = await handler.load!();
+      if (!handler.load) throw new Error('the model handler cannot load');
+      const artifacts = await handler.load();
       const topology = artifacts.modelTopology as { model_config?: { config?: { layers?: KerasLayer[] } } };
       const layers = topology?.model_config?.config?.layers ?? [];
       const inputs = layers.filter((l) => l.class_name === 'InputLayer');

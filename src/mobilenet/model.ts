@@ -59,7 +59,8 @@ export class MobileNet {
       output = this.model.getLayer(layer).output as tf.SymbolicTensor;
     } catch {
       throw new Error(
-        `MobileNet has no layer "${layer}"; feature layers include conv_pw_11_relu .. conv_pw_13_relu, ${DEFAULT_LAYER}`,
+        `MobileNet has no layer "${layer}"; feature layers include conv_pw_11_relu .. conv_pw_13_relu, ` +
+          DEFAULT_LAYER,
       );
     }
     return new FeatureExtractor(tf.model({ inputs: this.model.inputs, outputs: output }), layer, this.info, fit);

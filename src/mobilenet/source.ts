@@ -4,8 +4,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exists, writeDirAtomic } from '../fsutil';
-import { displayPath, mobilenetCacheDir } from '../paths';
+import { displayPath, settings } from '../settings';
+import { exists, writeDirAtomic } from '../util/fs';
 
 export type Alpha = 0.25 | 0.5 | 0.75 | 1.0;
 export const ALPHAS: readonly Alpha[] = [0.25, 0.5, 0.75, 1.0];
@@ -40,7 +40,7 @@ export function parseAlpha(text: string): Alpha {
   return alpha;
 }
 
-export function cachePath(alpha: Alpha, cacheDir = mobilenetCacheDir): string {
+export function cachePath(alpha: Alpha, cacheDir = settings().mobilenetCacheDir): string {
   return path.join(cacheDir, modelName(alpha));
 }
 
@@ -49,13 +49,13 @@ export function officialUrl(alpha: Alpha, baseUrl = OFFICIAL_BASE_URL): string {
 }
 
 /** The folder is complete: it only ever appears under this name by an atomic rename. */
-export function isCached(alpha: Alpha, cacheDir = mobilenetCacheDir): Promise<boolean> {
+export function isCached(alpha: Alpha, cacheDir = settings().mobilenetCacheDir): Promise<boolean> {
   return exists(path.join(cachePath(alpha, cacheDir), 'model.json'));
 }
 
 export async function resolveSource(options: SourceOptions = {}): Promise<ModelSource> {
   const alpha = options.alpha ?? DEFAULT_ALPHA;
-  const explicit = options.url ?? process.env.MOBILENET_URL;
+  const explicit = options.url ?? settings().mobilenetUrl;
   if (explicit) return { kind: 'explicit', location: normaliseExplicit(explicit) };
 
   const dir = cachePath(alpha, options.cacheDir);

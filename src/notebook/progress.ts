@@ -3,7 +3,7 @@
 // library's progress callbacks (onBatch/onFeatures/onEpoch/onProgress):
 //   const run = await withProgress((p) => trainRun({ ...options, ...p.training('corrected', hp.maxEpochs) }));
 // Outside a notebook kernel nothing is shown (the CLI draws its own bars on the terminal).
-import type { EpochLog } from '../train/train';
+import type { EpochLog } from '../train';
 import { LiveOutput } from './display';
 
 /** At most this often on screen; each message to the browser costs, and a bar needs no more. */

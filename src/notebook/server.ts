@@ -7,15 +7,21 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { childEnvironment, settings } from '../settings';
 
 export const NOTEBOOK_COMMAND = 'jupyter-notebook';
+/** Jupyter's usual port, taken when free. */
+const DEFAULT_PORT = 8888;
 const SETUP_HINT = "`make setup` installs it (Debian's jupyter-notebook)";
 const plotlyDir = path.dirname(require.resolve('plotly.js-dist-min/plotly.min.js'));
 
 export interface NotebookServerOptions {
   /** The folder the server opens (the chapters: notebooks/). */
   dir: string;
-  /** Default: 8888 when it is free, else any free port; 0: any free port (tests, so that runs side by side do not meet). */
+  /**
+   * Default: KOMBAT_NOTEBOOK_PORT, else 8888 when it is free, else any free port; 0: any free port (tests,
+   * so that runs side by side do not meet).
+   */
   port?: number;
   /** Default: JUPYTER_TOKEN, else a random one. */
   token?: string;
@@ -76,17 +82,19 @@ export function notebookArgs(dir: string, port: number): string[] {
 }
 
 export async function startNotebookServer(options: NotebookServerOptions): Promise<NotebookServer> {
-  const token = options.token ?? process.env.JUPYTER_TOKEN ?? randomBytes(24).toString('hex');
-  let port = options.port;
-  if (port === undefined) port = (await portFree(8888)) ? 8888 : await anyFreePort();
+  const { notebook } = settings();
+  const token = options.token ?? notebook.token ?? randomBytes(24).toString('hex');
+  let port = options.port ?? notebook.port;
+  if (port === undefined) port = (await portFree(DEFAULT_PORT)) ? DEFAULT_PORT : await anyFreePort();
   else if (port === 0) port = await anyFreePort();
-  else if (!(await portFree(port))) throw new Error(`port ${port} on 127.0.0.1 is in use: choose another with --port`);
+  else if (!(await portFree(port)))
+    throw new Error(`port ${port} on 127.0.0.1 is in use: choose another with --port or KOMBAT_NOTEBOOK_PORT`);
   const baseUrl = `http://127.0.0.1:${port}/`;
   const collect = options.output === 'collect';
   const child = spawn(NOTEBOOK_COMMAND, notebookArgs(options.dir, port), {
     // The token goes by environment, not argv, so that other users cannot read it in `ps`. Debian's
     // ipykernel imports debugpy when the server lists kernels, which warns about frozen modules unless told not to.
-    env: { PYDEVD_DISABLE_FILE_VALIDATION: '1', ...process.env, ...options.env, JUPYTER_TOKEN: token },
+    env: { PYDEVD_DISABLE_FILE_VALIDATION: '1', ...childEnvironment(options.env), JUPYTER_TOKEN: token },
     // No stdin: Ctrl-C then stops the server (and its kernels) at once instead of asking to confirm.
     stdio: ['ignore', collect ? 'pipe' : 'inherit', collect ? 'pipe' : 'inherit'],
   });

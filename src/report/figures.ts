@@ -95,7 +95,10 @@ export interface ConfusionOptions {
   normalised?: boolean;
 }
 
-/** Confusion matrix (rows true classes, columns predicted, as eval/metrics): true on y, top to bottom in class order; predicted on x. */
+/**
+ * Confusion matrix (rows true classes, columns predicted, as eval/metrics): true on y, top to bottom in class
+ * order; predicted on x.
+ */
 export function confusionHeatmap(matrix: number[][], classes: string[], opts: ConfusionOptions): Figure {
   if (matrix.length !== classes.length || matrix.some((r) => r.length !== classes.length)) {
     throw new Error(
@@ -303,7 +306,10 @@ export interface HeatmapTitles {
   digits?: number;
 }
 
-/** z[i][j] at (x[j], y[i]), e.g. validation accuracy over learning rate x units; axes are categories (see annotatedHeatmap for number-like labels). */
+/**
+ * z[i][j] at (x[j], y[i]), e.g. validation accuracy over learning rate x units; axes are categories (see
+ * annotatedHeatmap for number-like labels).
+ */
 export function heatmap(x: (string | number)[], y: (string | number)[], z: number[][], titles: HeatmapTitles): Figure {
   const finite = z.flat().filter(Number.isFinite);
   const zmin = finite.length ? Math.min(...finite) : 0;

@@ -4,7 +4,8 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { writeFileAtomic } from '../fsutil';
+import { settings } from '../settings';
+import { writeFileAtomic } from '../util/fs';
 import type { Figure } from './figures';
 
 export const PLOTLY_FILE = 'plotly.min.js';
@@ -40,9 +41,10 @@ const LAUNCH_ARGS = [
 
 /** CHROMIUM_PATH, else /usr/bin/chromium, else chromium or chromium-browser on PATH; undefined if none. */
 export function findChromium(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  const { chromium: configured, searchPath } = settings();
+  if (configured) return configured;
   if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+  for (const dir of searchPath) {
     for (const name of ['chromium', 'chromium-browser']) {
       if (existsSync(path.join(dir, name))) return path.join(dir, name);
     }
@@ -51,7 +53,8 @@ export function findChromium(): string | undefined {
 }
 
 const INSTALL_HINT =
-  "Install Debian's chromium with `make setup` (or `apt-get install chromium`), or set CHROMIUM_PATH to a Chromium or Chrome executable.";
+  "Install Debian's chromium with `make setup` (or `apt-get install chromium`), or set CHROMIUM_PATH to a " +
+  'Chromium or Chrome executable.';
 
 /** One headless Chromium with plotly.js loaded, reused for every figure until close(). */
 export class FigureRenderer {
@@ -63,7 +66,8 @@ export class FigureRenderer {
   static async launch(executablePath = findChromium()): Promise<FigureRenderer> {
     if (!executablePath)
       throw new Error(
-        `No Chromium found for rendering figures (looked at CHROMIUM_PATH, /usr/bin/chromium, chromium and chromium-browser on PATH). ${INSTALL_HINT}`,
+        'No Chromium found for rendering figures (looked at CHROMIUM_PATH, /usr/bin/chromium, chromium and ' +
+          `chromium-browser on PATH). ${INSTALL_HINT}`,
       );
     let browser: Browser;
     try {
@@ -148,7 +152,10 @@ export function figureHtml(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeAttr(title)}</title>
 <script src="${escapeAttr(opts.plotlySrc ?? PLOTLY_FILE)}"></script>
-<style>html, body { margin: 0; background: white; } #plot { max-width: ${width}px; height: ${height}px; margin: 0 auto; }</style>
+<style>
+html, body { margin: 0; background: white; }
+#plot { max-width: ${width}px; height: ${height}px; margin: 0 auto; }
+</style>
 </head>
 <body>
 <div id="plot"></div>

@@ -2,17 +2,16 @@
 // augmented training frames, validation and test on originals (splitFeatures does the split).
 import * as path from 'node:path';
 import { initBackend } from '../backend';
-import { labelIndex, loadExamples, type SplitFeatures, splitFeatures, TASK_CLASSES, type Task } from '../features/sets';
-import { exists } from '../fsutil';
-import { dataDir } from '../paths';
-import type { FeatureSpec } from '../train/config';
-import { extractorFor } from '../train/run';
-import type { FeatureSet } from '../train/train';
+import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
+import { type FeatureSet, loadExamples, type SplitFeatures, splitFeatures } from '../features/sets';
+import { extractorFor, type FeatureSpec } from '../features/spec';
+import { settings } from '../settings';
+import { exists } from '../util/fs';
 
 export interface SweepDataOptions {
   task: Task;
   features: FeatureSpec;
-  /** Dataset folder (default <dataDir>/builtin). */
+  /** Dataset folder (default KOMBAT_DATASET, else <data>/builtin). */
   data?: string;
   /** Augmented copy of the training split (default <data>-aug, used when it exists). */
   augmented?: string;
@@ -30,7 +29,7 @@ export interface LoadedSweepData extends SplitFeatures {
  */
 export async function loadSweepData(options: SweepDataOptions): Promise<LoadedSweepData> {
   await initBackend();
-  const data = path.resolve(options.data ?? path.join(dataDir, 'builtin'));
+  const data = path.resolve(options.data ?? settings().dataset);
   if (!(await exists(data)))
     throw new Error(`${data} does not exist: build the dataset first (make data) or pass --data`);
   const augmentedGuess = options.augmented ?? `${data.replace(/[\\/]+$/, '')}-aug`;

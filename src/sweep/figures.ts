@@ -5,7 +5,7 @@ import { type Figure, heatmap, type PlotlyObject, parallelCoordinates, type Row 
 import { formatRate } from './space';
 import type { SweepResult, SweepRow } from './sweep';
 
-/** One line per trial: log10 learning rate, hidden units, dropout, batch size, best epoch, validation loss and accuracy. */
+/** One line per trial: log10 learning rate, hidden units, dropout, batch, best epoch, validation loss, accuracy. */
 export function sweepParallel(
   result: SweepResult,
   title = `Sweep (${result.task}): ${result.rows.length} trials`,

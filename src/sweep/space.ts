@@ -1,8 +1,10 @@
 // The hyper-parameter search space as plain data: a list of candidate values per parameter. A
 // sweep is either the whole grid or a seeded random sample of distinct grid points (random search
 // over the same values), so the same space and seed always give the same trials in the same order.
-import { mulberry32, shuffle } from '../random';
+
+import { type Profile, settings } from '../settings';
 import type { Hyperparams } from '../train/train';
+import { mulberry32, shuffle } from '../util/random';
 
 /** The hyper-parameters a sweep varies; the rest (loss, class weights, seed) stay fixed. */
 export const SWEPT = ['learningRate', 'hidden', 'dropout', 'batchSize'] as const;
@@ -29,13 +31,10 @@ export const DEFAULT_SPACE: SearchSpace = {
   batchSize: [64, 128, 256],
 };
 
-/** Smoke runs: a space just big enough to exercise every code path. */
-export const SMOKE_SPACE: SearchSpace = {
-  learningRate: [1e-3, 3e-3],
-  hidden: [16, 32],
-  dropout: [0, 0.5],
-  batchSize: [4],
-};
+/** The run profile's space: DEFAULT_SPACE, or the smoke profile's small one. */
+export function profileSpace(profile: Profile = settings().profile): SearchSpace {
+  return profile.sweep.space ?? DEFAULT_SPACE;
+}
 
 const RULES: Record<SweptParam, { ok: (v: number) => boolean; what: string }> = {
   learningRate: { ok: (v) => Number.isFinite(v) && v > 0, what: 'a positive number' },

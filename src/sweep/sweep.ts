@@ -2,10 +2,12 @@
 // validation loss), each scored on the validation split. The best trial is chosen on validation
 // alone; test accuracy is recorded for information and never used to choose.
 
+import type { Task } from '../data/tasks';
 import { evaluateHead } from '../eval/evaluate';
-import type { Task } from '../features/sets';
-import { CORRECTED } from '../train/configs';
-import { type EpochLog, type FeatureSet, type Hyperparams, trainHead } from '../train/train';
+import type { FeatureSet } from '../features/sets';
+import { FULL, type Profile, settings } from '../settings';
+import { CORRECTED } from '../train/setups';
+import { type EpochLog, type Hyperparams, trainHead } from '../train/train';
 import { planTrials, type SearchSpace, SWEPT, type Trial, type TrialParams } from './space';
 
 /**
@@ -15,6 +17,17 @@ import { planTrials, type SearchSpace, SWEPT, type Trial, type TrialParams } fro
  */
 export type SelectionRule = 'valLoss' | 'valBalancedAccuracy';
 export const SELECTION_RULES: readonly SelectionRule[] = ['valLoss', 'valBalancedAccuracy'];
+export const RULE_DESCRIPTIONS: Record<SelectionRule, string> = {
+  valLoss:
+    'lowest validation loss, ties by validation balanced accuracy; test accuracy is recorded for information ' +
+    'and never used to choose',
+  valBalancedAccuracy:
+    'highest validation balanced accuracy, ties by validation loss; test accuracy is recorded for information ' +
+    'and never used to choose',
+};
+/** How chooseAfterSeedCheck picks (chapter 06). */
+export const SEED_CHECK_RULE =
+  "lowest mean validation loss over seeds among the top 3 (the sweep's best when the seed check is skipped)";
 export const DEFAULT_RULE: SelectionRule = 'valLoss';
 
 export interface SweepData {
@@ -32,8 +45,13 @@ export interface SweepSettings {
   seed: number;
 }
 
-export const DEFAULT_SETTINGS: SweepSettings = { maxEpochs: 40, patience: 4, seed: 1 };
-export const SMOKE_SETTINGS: SweepSettings = { maxEpochs: 2, patience: 1, seed: 1 };
+/** A profile's trial settings (settings.ts: FULL, SMOKE). */
+export function sweepSettings(profile: Profile = settings().profile): SweepSettings {
+  const { maxEpochs, patience, seed } = profile.sweep;
+  return { maxEpochs, patience, seed };
+}
+
+export const DEFAULT_SETTINGS: SweepSettings = sweepSettings(FULL);
 
 export interface SweepOptions extends Partial<SweepSettings> {
   task: Task;
@@ -154,7 +172,7 @@ export async function runSweep(data: SweepData, options: SweepOptions): Promise<
     const started = performance.now();
     const result = await trainHead(data.train, data.val, hp, {
       signal: options.signal,
-      onEpoch: options.onEpoch ? (log) => options.onEpoch!(trial, log) : undefined,
+      onEpoch: options.onEpoch ? (log) => options.onEpoch?.(trial, log) : undefined,
     });
     try {
       if (result.bestEpoch === 0) break; // interrupted inside the first epoch: nothing to score
@@ -166,7 +184,7 @@ export async function runSweep(data: SweepData, options: SweepOptions): Promise<
         hidden: trial.hidden,
         dropout: trial.dropout,
         batchSize: trial.batchSize,
-        valLoss: result.history[result.bestEpoch - 1].valLoss!,
+        valLoss: result.history[result.bestEpoch - 1].valLoss ?? NaN,
         valAccuracy: val.accuracy,
         valBalancedAccuracy: val.balancedAccuracy,
         bestEpoch: result.bestEpoch,
@@ -248,7 +266,7 @@ export async function seedCheck(
     for (const seed of options.seeds) {
       const trained = await trainHead(data.train, data.val, trialHyperparams(base, row, { ...result.settings, seed }));
       const valAccuracy = evaluateHead(trained.model, data.val).accuracy;
-      const valLoss = trained.history[trained.bestEpoch - 1].valLoss!;
+      const valLoss = trained.history[trained.bestEpoch - 1].valLoss ?? NaN;
       trained.model.dispose();
       check.seeds.push(seed);
       check.valLoss.push(valLoss);

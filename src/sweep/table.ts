@@ -3,19 +3,18 @@
 // danfojs's own readCSV fetches through XMLHttpRequest even for local paths (its Node entry point
 // is the browser build), so reading goes through csv-parse and builds the DataFrame from the rows.
 
+import { promises as fs } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 // node10 module resolution ignores package.json "exports": the types by path, the module by name.
 import type * as Danfo from 'danfojs/dist/danfojs-browser/src/index';
-import { promises as fs } from 'node:fs';
-import { writeFileAtomic } from '../fsutil';
+import { writeFileAtomic } from '../util/fs';
 import { SWEEP_COLUMNS, type SweepRow } from './sweep';
 
 export type DataFrame = Danfo.DataFrame;
 
 /** The danfojs module (required lazily). */
 export function danfo(): typeof Danfo {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('danfojs') as typeof Danfo;
 }
 

@@ -23,7 +23,7 @@ import {
   walk,
   wave,
 } from '../body';
-import type { Rng } from '../random';
+import { type Rng, randInt, range } from '../util/random';
 import type { Camera } from './room';
 
 export type AmbiguousMode = 'exclude' | 'action' | 'other';
@@ -37,8 +37,6 @@ export interface ClipPlan {
   frames: number;
 }
 
-const range = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng();
-const randInt = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
 const sideOf = (rng: Rng): Side => (rng() < 0.5 ? 'L' : 'R');
 

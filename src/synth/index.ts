@@ -1,13 +1,13 @@
-// Built-in synthetic webcam recordings: subjects s01..sNN, several clips each, rendered in worker
-// threads (one per core), written as <out>/recordings/<subject>_<clip>.avi + .labels.csv + subjects.json.
-import * as os from 'node:os';
+// Built-in synthetic webcam recordings: subjects s01..sNN, several clips each, rendered one clip
+// per task on the worker pool, written as <out>/recordings/<subject>_<clip>.avi + .labels.csv +
+// subjects.json.
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { randomSubjects, type Subject } from '../body';
-import { writeJsonAtomic } from '../fsutil';
-import { mulberry32 } from '../random';
+import { mapInWorkers, poolSize } from '../pool/workers';
+import { writeJsonAtomic } from '../util/fs';
+import { mulberry32 } from '../util/random';
 import { type AmbiguousMode, type Label, planClip } from './clip';
-import { type ClipJob, type ClipResult, renderClip } from './render';
+import { type ClipJob, type ClipResult, clipBaseName } from './render';
 
 export type { AmbiguousMode, Label, LabelRange } from './clip';
 export { AMBIGUOUS_MODES, frameRanges, LABELS, labelOf, labelsCsv, planClip } from './clip';
@@ -35,7 +35,7 @@ export interface RenderOptions {
   fps?: number;
   size?: { width: number; height: number };
   ambiguous?: AmbiguousMode;
-  /** Worker threads; 0 renders in this thread. Default: min(2, cores). */
+  /** Worker threads; 0 or 1 renders in this thread. Default: the pool's (poolSize). */
   workers?: number;
   /** Cap each clip's length in seconds (quick tests). */
   maxSeconds?: number;
@@ -99,50 +99,6 @@ export function jobFrames(job: ClipJob): number {
   return Math.max(1, Math.floor(Math.min(plan.duration, job.maxSeconds ?? Infinity) * job.fps));
 }
 
-function startWorker(): Worker {
-  // dist/synth/worker.js when compiled; src/synth/worker.ts under tsx (tests, notebooks).
-  const script = path.join(__dirname, `worker${path.extname(__filename)}`);
-  if (script.endsWith('.js')) return new Worker(script);
-  const tsx = require.resolve('tsx/cjs');
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(script)});`, { eval: true });
-}
-
-async function runInWorkers(jobs: ClipJob[], workers: number, onFrame: () => void): Promise<ClipResult[]> {
-  const results: ClipResult[] = new Array(jobs.length);
-  let next = 0;
-  const pool = Array.from({ length: Math.min(workers, jobs.length) }, () => startWorker());
-  try {
-    await Promise.all(
-      pool.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            let current = -1;
-            const feed = () => {
-              if (next >= jobs.length) return resolve();
-              current = next++;
-              worker.postMessage(jobs[current]);
-            };
-            worker.on('message', (msg: { type: string; result?: ClipResult; message?: string }) => {
-              if (msg.type === 'frame') onFrame();
-              else if (msg.type === 'done' && msg.result) {
-                results[current] = msg.result;
-                feed();
-              } else if (msg.type === 'error') reject(new Error(msg.message));
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) => {
-              if (code !== 0) reject(new Error(`synth worker exited with code ${code}`));
-            });
-            feed();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
-  return results;
-}
-
 /**
  * Renders the synthetic recordings. Same options, same bytes: every clip has its own seed, and no
  * file holds a timestamp. Files are written atomically (temporary name, then rename).
@@ -155,14 +111,13 @@ export async function renderRecordings(options: RenderOptions): Promise<Recordin
     done++;
     options.onProgress?.(done, total);
   };
-  const workers = options.workers ?? Math.min(2, os.availableParallelism());
-  let results: ClipResult[];
-  if (workers <= 0 || jobs.length === 1) {
-    results = [];
-    for (const job of jobs) results.push(await renderClip(job, onFrame));
-  } else {
-    results = await runInWorkers(jobs, workers, onFrame);
-  }
+  const results = await mapInWorkers<undefined, ClipJob, ClipResult>(jobs, {
+    module: path.join(__dirname, 'worker'),
+    setup: undefined,
+    workers: poolSize(jobs.length, { requested: options.workers }),
+    label: (job) => clipBaseName(job.subject.id, job.clip),
+    onProgress: onFrame,
+  });
   const seed = options.seed ?? DEFAULT_SYNTH.seed;
   const subjects = randomSubjects(options.subjects ?? DEFAULT_SYNTH.subjects, seed);
   const totals: Record<Label, number> = { punch: 0, kick: 0, other: 0, ambiguous: 0 };

@@ -6,8 +6,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { drawBody, type Subject } from '../body';
-import { temporarySibling, writeFileAtomic } from '../fsutil';
-import { mulberry32, type Rng } from '../random';
+import { temporarySibling, writeFileAtomic } from '../util/fs';
+import { mulberry32, range } from '../util/random';
 import { type AmbiguousMode, frameRanges, type Label, labelOf, labelsCsv, planClip } from './clip';
 import { type RoomKind, roomSvg } from './room';
 
@@ -43,8 +43,6 @@ export interface ClipResult {
   /** Frames per action name (e.g. "punch-R-high"), for the dataset card. */
   actions: Record<string, number>;
 }
-
-const range = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng();
 
 export function clipBaseName(subject: string, clip: string): string {
   return `${subject}_${clip}`;

@@ -1,6 +1,6 @@
 // Procedural indoor backgrounds: a back wall, a floor in perspective, an optional side wall, and
 // furniture, doors, windows and posters picked per room kind. Returned as one SVG document.
-import type { Rng } from '../random';
+import { type Rng, range } from '../util/random';
 
 export const ROOM_KINDS = [
   'living',
@@ -31,7 +31,6 @@ export interface Room {
 }
 
 const f1 = (n: number): string => (Math.round(n * 10) / 10).toString();
-const range = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng();
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
 
 function shade(hex: string, t: number): string {

@@ -1,12 +1,7 @@
-// Worker thread: renders the clip jobs it is sent, reporting each frame and each finished clip.
-import { parentPort } from 'node:worker_threads';
-import { type ClipJob, renderClip } from './render';
+// The pool's task module for synthesis (pool/workers.ts): renders one clip, reporting each frame.
+import type { TaskFunction } from '../pool/workers';
+import { type ClipJob, type ClipResult, renderClip } from './render';
 
-if (!parentPort) throw new Error('synth/worker must run in a worker thread');
-const port = parentPort;
-port.on('message', (job: ClipJob) => {
-  renderClip(job, () => port.postMessage({ type: 'frame' })).then(
-    (result) => port.postMessage({ type: 'done', result }),
-    (err: Error) => port.postMessage({ type: 'error', message: err.stack ?? err.message }),
-  );
-});
+export function setup(): TaskFunction<ClipJob, ClipResult> {
+  return (job, context) => renderClip(job, () => context.progress('frame'));
+}

@@ -4,27 +4,22 @@
 // article's) -> an exported classifier folder, written atomically.
 import * as path from 'node:path';
 import { type AugmentDatasetResult, type AugmentProgress, augmentDataset } from '../augment/dataset';
+import { type ProjectConfig, readConfig } from '../config';
 import { splitPath } from '../data/split';
+import { labelIndex, parseTask, TASK_CLASSES, type Task } from '../data/tasks';
 import { exportClassifier } from '../export/classifier';
-import type { WeightFormat } from '../export/model-io';
-import { type ExampleSet, labelIndex, loadExamples, TASK_CLASSES, TASKS, type Task } from '../features/sets';
-import { exists } from '../fsutil';
+import type { WeightFormat } from '../export/quantise';
+import { type ExampleSet, loadExamples } from '../features/sets';
 import type { InputSize } from '../preprocess';
-import { type ProjectConfig, readConfig } from './config';
-import { articleHyperparams } from './configs';
+import { exists } from '../util/fs';
 import { type TrainRun, trainRun } from './run';
+import { articleHyperparams } from './setups';
 import type { Hyperparams, TrainCallbacks } from './train';
 
 /** Where the augmented copy of `data` lives by default: `<data>-aug` next to it. */
 export function defaultAugmentedDir(data: string): string {
   const abs = path.resolve(data);
   return path.join(path.dirname(abs), `${path.basename(abs)}-aug`);
-}
-
-export function parseTask(text: string): Task {
-  if (!(TASKS as readonly string[]).includes(text))
-    throw new Error(`unknown task "${text}" (tasks are ${TASKS.join(', ')})`);
-  return text as Task;
 }
 
 /** "WxH" (as the CLI takes it) -> [height, width] (as MobileNet takes it). */
@@ -112,7 +107,8 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
   ];
   if (trainClasses.length < 2) {
     throw new Error(
-      `${data}: the training split (subjects ${examples.split.train.join(', ')}) holds only one ${task} class (${trainClasses[0]}); a classifier needs at least two`,
+      `${data}: the training split (subjects ${examples.split.train.join(', ')}) holds only one ${task} class ` +
+        `(${trainClasses[0]}); a classifier needs at least two`,
     );
   }
 
@@ -122,7 +118,8 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
     const hasSplit = await exists(splitPath(data));
     if (!hasSplit)
       log(
-        `${splitPath(data)} is missing: using a seeded subject split (train ${examples.split.train.join(', ')}); augmenting every frame, training on the training split's variants only`,
+        `${splitPath(data)} is missing: using a seeded subject split (train ${examples.split.train.join(', ')}); ` +
+          "augmenting every frame, training on the training split's variants only",
       );
     const result = await augmentDataset({
       data,
@@ -134,10 +131,12 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
     });
     if (result.bad.length > 0)
       throw new Error(
-        `${path.join(data, result.bad[0].file)}: ${result.bad[0].reason} (augmentation skipped ${result.bad.length} file(s))`,
+        `${path.join(data, result.bad[0].file)}: ${result.bad[0].reason} ` +
+          `(augmentation skipped ${result.bad.length} file(s))`,
       );
     log(
-      `augmented: ${result.variants} variants in ${dir} (${result.written} written, ${result.reused} reused, ${result.seconds.toFixed(1)} s)`,
+      `augmented: ${result.variants} variants in ${dir} ` +
+        `(${result.written} written, ${result.reused} reused, ${result.seconds.toFixed(1)} s)`,
     );
     augmented = { dir, result };
     examples = await examplesOf(data, dir);

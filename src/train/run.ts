@@ -1,22 +1,14 @@
 // One experiment, end to end: dataset folder -> cached MobileNet features per split -> a trained
 // head -> metrics on train, validation and test. `kombat train`, the chapters and the export all
 // go through here.
-import { createHash } from 'node:crypto';
 import { type Environment, initBackend } from '../backend';
+import type { Task } from '../data/tasks';
 import { evaluateHead } from '../eval/evaluate';
 import type { Metrics } from '../eval/metrics';
-import { type ExampleSet, loadExamples, type SplitFeatures, splitFeatures, type Task } from '../features/sets';
-import { type FeatureExtractor, loadMobileNet, type MobileNet } from '../mobilenet/model';
-import type { FeatureSpec } from './config';
+import { type ExampleSet, loadExamples, type SplitFeatures, splitFeatures } from '../features/sets';
+import { extractorFor, type FeatureSpec } from '../features/spec';
+import { sha256 } from '../util/hash';
 import { type Hyperparams, type TrainCallbacks, type TrainResult, trainHead } from './train';
-
-/** A MobileNet feature extractor for a spec; the MobileNet is loaded once per (alpha, input size). */
-const loaded = new Map<string, Promise<MobileNet>>();
-export async function extractorFor(spec: FeatureSpec): Promise<FeatureExtractor> {
-  const key = `${spec.alpha}/${spec.inputSize.join('x')}`;
-  if (!loaded.has(key)) loaded.set(key, loadMobileNet({ alpha: spec.alpha, inputSize: spec.inputSize }));
-  return (await loaded.get(key)!).truncate(spec.layer, spec.fit);
-}
 
 /** Identifies the training data: the bytes, labels and split of every training example. */
 export function trainingDataHash(set: ExampleSet): string {
@@ -24,7 +16,7 @@ export function trainingDataHash(set: ExampleSet): string {
     .filter((e) => e.split === 'train')
     .map((e) => `${e.sha256} ${e.label}`)
     .sort();
-  return createHash('sha256').update(lines.join('\n')).digest('hex');
+  return sha256(lines.join('\n'));
 }
 
 export interface RunMetrics {
@@ -68,8 +60,8 @@ function withoutOutputs(m: Metrics & { outputs: Float32Array }): Metrics {
 export async function trainRun(options: RunOptions): Promise<TrainRun> {
   const environment = await initBackend();
   const log = options.log ?? (() => {});
-  if (!options.examples && !options.data) throw new Error('trainRun needs a dataset folder or examples');
-  const examples = options.examples ?? (await loadExamples(options.data!, options.augmented));
+  const examples = options.examples ?? (options.data ? await loadExamples(options.data, options.augmented) : undefined);
+  if (!examples) throw new Error('trainRun needs a dataset folder or examples');
   const extractor = await extractorFor(options.features);
 
   let t0 = performance.now();
@@ -79,7 +71,8 @@ export async function trainRun(options: RunOptions): Promise<TrainRun> {
   });
   const featureSeconds = (performance.now() - t0) / 1000;
   log(
-    `features: ${data.train.y.length} train, ${data.val.y.length} val, ${data.test.y.length} test (${featureSeconds.toFixed(1)} s)`,
+    `features: ${data.train.y.length} train, ${data.val.y.length} val, ${data.test.y.length} test ` +
+      `(${featureSeconds.toFixed(1)} s)`,
   );
 
   t0 = performance.now();
@@ -92,7 +85,8 @@ export async function trainRun(options: RunOptions): Promise<TrainRun> {
     test: withoutOutputs(test),
   };
   log(
-    `trained ${result.history.length} epochs (${result.stoppedBy}, best ${result.bestEpoch}) in ${trainingSeconds.toFixed(1)} s; test accuracy ${metrics.test.accuracy.toFixed(3)}`,
+    `trained ${result.history.length} epochs (${result.stoppedBy}, best ${result.bestEpoch}) in ` +
+      `${trainingSeconds.toFixed(1)} s; test accuracy ${metrics.test.accuracy.toFixed(3)}`,
   );
   return {
     ...result,

@@ -3,7 +3,8 @@
 // backend give identical weights. Early stopping keeps the best weights; an abort signal (Ctrl-C in
 // the CLI) stops after the current batch and keeps them too.
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32, shuffle } from '../random';
+import type { FeatureSet } from '../features/sets';
+import { mulberry32, shuffle } from '../util/random';
 import { buildHead } from './head';
 
 export type LossName = 'sigmoidCrossEntropy' | 'binaryCrossentropy' | 'categoricalCrossentropy';
@@ -20,14 +21,6 @@ export interface Hyperparams {
   /** Weight samples inversely to class frequency. */
   balanceClasses: boolean;
   seed: number;
-}
-
-/** Features with class indices. One output unit (binary) when `classes` has two entries. */
-export interface FeatureSet {
-  x: Float32Array;
-  featureSize: number;
-  y: Int32Array;
-  classes: string[];
 }
 
 export interface EpochLog {
@@ -75,7 +68,7 @@ function targets(set: FeatureSet, idx: number[]): tf.Tensor2D {
 function rows(set: FeatureSet, idx: number[]): tf.Tensor2D {
   const d = set.featureSize;
   const buf = new Float32Array(idx.length * d);
-  idx.forEach((r, i) => buf.set(set.x.subarray(r * d, (r + 1) * d), i * d));
+  for (const [i, r] of idx.entries()) buf.set(set.x.subarray(r * d, (r + 1) * d), i * d);
   return tf.tensor2d(buf, [idx.length, d]);
 }
 
@@ -100,7 +93,7 @@ function correct(y: tf.Tensor2D, p: tf.Tensor2D): tf.Tensor1D {
 function classWeights(set: FeatureSet, balance: boolean): Float32Array {
   const k = set.classes.length;
   const counts = new Array<number>(k).fill(0);
-  set.y.forEach((c) => counts[c]++);
+  for (const c of set.y) counts[c]++;
   return Float32Array.from(counts, (n) => (balance && n > 0 ? set.y.length / (k * n) : 1));
 }
 

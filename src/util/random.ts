@@ -15,7 +15,7 @@ export function mulberry32(seed: number): Rng {
 }
 
 /** Uniform in [lo, hi). */
-export function uniform(rng: Rng, lo: number, hi: number): number {
+export function range(rng: Rng, lo: number, hi: number): number {
   return lo + (hi - lo) * rng();
 }
 

@@ -7,9 +7,7 @@
 // closeNotebookRenderer()).
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { displayBundle, type MimeBundle } from '../notebook/display';
-import { displayPath, reportsDir } from '../paths';
-import type { Figure } from './figures';
+import type { Figure } from '../report/figures';
 import {
   escapeAttr,
   type FigureFiles,
@@ -19,9 +17,14 @@ import {
   resolveSize,
   scriptJson,
   writeFigures,
-} from './render';
+} from '../report/render';
+import { displayPath, settings } from '../settings';
+import { displayBundle, type MimeBundle } from './display';
 
-export const figuresDir = path.join(reportsDir, 'figures');
+/** <reports>/figures: where the chapters' figures go. */
+export function figuresDir(): string {
+  return path.join(settings().reportsDir, 'figures');
+}
 const IDLE_MS = 10_000;
 
 /**
@@ -116,7 +119,7 @@ export async function notebookFigure(
   opts: { dir?: string; size?: ImageSize } = {},
 ): Promise<FigureFiles & { bytes: Buffer }> {
   const files = await withRenderer((renderer) =>
-    writeFigures(opts.dir ?? figuresDir, name, figure, { renderer, size: opts.size }),
+    writeFigures(opts.dir ?? figuresDir(), name, figure, { renderer, size: opts.size }),
   );
   displayBundle(figureBundle(figure, files.bytes, { file: files.png, size: opts.size }));
   return files;

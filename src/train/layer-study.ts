@@ -1,8 +1,10 @@
-// Comparisons the experiment chapters make: which MobileNet layer and input size (chapter 03), and
-// the article's training set-up against the corrected one (chapters 04, 05). Everything here
-// returns plain data (JSON for reports/results/, rows for tables); the notebooks only display it.
+// The layer study (chapter 03): which MobileNet layer and input size to cut at. For each input size
+// every candidate layer's features come from one forward pass; the same head trains on each and is
+// scored on every split, next to the layer's cost (counted multiply-adds, measured ms per frame).
+// chooseFeatures then applies a rule stated in advance.
+
+import type { Task } from '../data/tasks';
 import { evaluateHead } from '../eval/evaluate';
-import type { Metrics } from '../eval/metrics';
 import {
   CANDIDATE_LAYERS,
   embedLatency,
@@ -11,17 +13,15 @@ import {
   MultiLayerExtractor,
   multiplyAdds,
 } from '../features/layers';
-import type { ExampleSet, Task } from '../features/sets';
+import type { ExampleSet } from '../features/sets';
+import type { FeatureSpec } from '../features/spec';
 import type { RgbImage } from '../image/decode';
 import { DEFAULT_LAYER, loadMobileNet } from '../mobilenet/model';
 import type { Alpha } from '../mobilenet/source';
 import { DEFAULT_ALPHA } from '../mobilenet/source';
 import type { Fit, InputSize } from '../preprocess';
-import type { FeatureSpec } from './config';
-import type { TrainRun } from './run';
+import { standardError } from '../util/stats';
 import { type EpochLog, type Hyperparams, trainHead } from './train';
-
-// ---------------------------------------------------------------- chapter 03: layer and input size
 
 export interface InputChoice {
   /** [height, width]. */
@@ -75,6 +75,16 @@ export interface LayerStudy {
   trainExamples: number;
 }
 
+/**
+ * The inputs chapter 03 compares: 224x224 stretched (the article's), the frames' 16:9 shape at
+ * 126x224, and the same shape at less than a fifth of the pixels.
+ */
+export const CANDIDATE_INPUTS: readonly InputChoice[] = [
+  { inputSize: [224, 224], fit: 'stretch' },
+  { inputSize: [126, 224], fit: 'letterbox' },
+  { inputSize: [70, 126], fit: 'letterbox' },
+];
+
 export function inputLabel(c: InputChoice): string {
   return `${c.inputSize[0]}x${c.inputSize[1]} ${c.fit}`;
 }
@@ -101,7 +111,8 @@ export async function layerStudy(options: LayerStudyOptions): Promise<LayerStudy
       });
       features.push({ input, computed: f.computed, fromCache: f.fromCache, seconds: f.seconds });
       log(
-        `${input}: features of ${f.computed + f.fromCache} images (${f.computed} computed, ${f.fromCache} cached) in ${f.seconds.toFixed(1)} s`,
+        `${input}: features of ${f.computed + f.fromCache} images (${f.computed} computed, ` +
+          `${f.fromCache} cached) in ${f.seconds.toFixed(1)} s`,
       );
       const ms = await embedLatency(multi.extractors, options.latencyImage, options.latency);
       for (const [k, extractor] of multi.extractors.entries()) {
@@ -137,7 +148,9 @@ export async function layerStudy(options: LayerStudyOptions): Promise<LayerStudy
         };
         rows.push(row);
         log(
-          `${input} ${extractor.layer}: ${ms[k].toFixed(1)} ms/image, val ${val.accuracy.toFixed(3)} (balanced ${val.balancedAccuracy.toFixed(3)}), test ${test.accuracy.toFixed(3)}, ${result.history.length} epochs`,
+          `${input} ${extractor.layer}: ${ms[k].toFixed(1)} ms/image, val ${val.accuracy.toFixed(3)} ` +
+            `(balanced ${val.balancedAccuracy.toFixed(3)}), test ${test.accuracy.toFixed(3)}, ` +
+            `${result.history.length} epochs`,
         );
       }
     } finally {
@@ -151,12 +164,6 @@ export type CostMeasure = 'megaMultiplyAdds' | 'msPerImage';
 
 /** A fixed band (0.01 = one point), or a number of standard errors of the best score on n frames. */
 export type Tolerance = number | { standardErrors: number; n: number };
-
-/** Standard error of an accuracy p measured on n independent frames: sqrt(p (1 - p) / n). */
-export function standardError(p: number, n: number): number {
-  if (!(n > 0)) throw new Error(`standardError: n must be > 0, got ${n}`);
-  return Math.sqrt((p * (1 - p)) / n);
-}
 
 export interface FeatureChoice {
   chosen: LayerStudyRow;
@@ -197,141 +204,10 @@ export function chooseFeatures(
   const band =
     typeof within === 'number'
       ? ''
-      : ` (${within.standardErrors} standard error${within.standardErrors === 1 ? '' : 's'} of it on ${within.n} frames)`;
-  const rule = `the ${costName} among configurations within ${(tolerance * 100).toFixed(1)} points${band} of the best validation balanced accuracy`;
+      : ` (${within.standardErrors} standard error${within.standardErrors === 1 ? '' : 's'} of it on ` +
+        `${within.n} frames)`;
+  const rule =
+    `the ${costName} among configurations within ${(tolerance * 100).toFixed(1)} points${band} ` +
+    'of the best validation balanced accuracy';
   return { chosen, best, candidates, tolerance, cost, rule };
-}
-
-// ---------------------------------------------------------------- chapters 04-05: article vs corrected
-
-/** Metrics without the confusion matrix's bulk: what a results JSON and a table need. */
-export interface SplitScores {
-  accuracy: number;
-  balancedAccuracy: number;
-  perClass: Metrics['perClass'];
-  confusionMatrix: number[][];
-}
-
-export interface RunSummary {
-  name: string;
-  task: Task;
-  features: TrainRun['features'];
-  hyperparams: Hyperparams;
-  epochs: number;
-  bestEpoch: number;
-  stoppedBy: TrainRun['stoppedBy'];
-  examples: { train: number; val: number; test: number };
-  metrics: { train: SplitScores; val: SplitScores; test: SplitScores };
-  /** Accuracy and loss per epoch on the training split (as trained) and on validation. */
-  history: EpochLog[];
-  seconds: { features: number; training: number; perEpoch: number };
-}
-
-const scores = (m: Metrics): SplitScores => ({
-  accuracy: m.accuracy,
-  balancedAccuracy: m.balancedAccuracy,
-  perClass: m.perClass,
-  confusionMatrix: m.confusionMatrix,
-});
-
-export function runSummary(name: string, run: TrainRun): RunSummary {
-  return {
-    name,
-    task: run.task,
-    features: run.features,
-    hyperparams: run.hyperparams,
-    epochs: run.history.length,
-    bestEpoch: run.bestEpoch,
-    stoppedBy: run.stoppedBy,
-    examples: { train: run.data.train.y.length, val: run.data.val.y.length, test: run.data.test.y.length },
-    metrics: { train: scores(run.metrics.train), val: scores(run.metrics.val), test: scores(run.metrics.test) },
-    history: run.history,
-    seconds: { ...run.seconds, perEpoch: run.history.length ? run.seconds.training / run.history.length : 0 },
-  };
-}
-
-/**
- * One row per run: the training-split accuracy the article reported next to the held-out ones.
- * "last epoch, as trained" is the running accuracy of the final epoch (what fit() logs); the
- * train / validation / test columns score the returned model afterwards.
- */
-export function comparisonRows(runs: readonly RunSummary[]): (string | number)[][] {
-  return runs.map((r) => [
-    r.name,
-    `${r.epochs} (${r.stoppedBy}, weights of ${r.bestEpoch})`,
-    fixed(r.history.at(-1)?.acc ?? NaN),
-    fixed(r.metrics.train.accuracy),
-    fixed(r.metrics.val.accuracy),
-    fixed(r.metrics.test.accuracy),
-    fixed(r.metrics.test.balancedAccuracy),
-    r.seconds.training.toFixed(0),
-  ]);
-}
-
-export const COMPARISON_HEADERS = [
-  'set-up',
-  'epochs',
-  'last epoch acc. (as trained)',
-  'train acc.',
-  'val acc.',
-  'test acc.',
-  'test balanced acc.',
-  'training s',
-];
-
-/** Precision, recall, F1 and support per class of one split, one row per class. */
-export function perClassRows(scores: SplitScores): (string | number)[][] {
-  return Object.entries(scores.perClass).map(([cls, m]) => [
-    cls,
-    fixed(m.precision),
-    fixed(m.recall),
-    fixed(m.f1),
-    m.support,
-  ]);
-}
-
-export const PER_CLASS_HEADERS = ['class', 'precision', 'recall', 'F1', 'support'];
-
-/** Least-squares slope per epoch of `key` over the last `lastN` epochs that have it. */
-export function trend(
-  history: readonly EpochLog[],
-  key: 'loss' | 'acc' | 'valLoss' | 'valAcc',
-  lastN = 10,
-): { slope: number; last: number; epochs: number } {
-  const pts = history.filter((h) => h[key] !== undefined).slice(-lastN);
-  const n = pts.length;
-  if (n === 0) return { slope: NaN, last: NaN, epochs: 0 };
-  const last = pts[n - 1][key] as number;
-  if (n < 2) return { slope: 0, last, epochs: n };
-  const mx = pts.reduce((s, p) => s + p.epoch, 0) / n;
-  const my = pts.reduce((s, p) => s + (p[key] as number), 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (const p of pts) {
-    sxy += (p.epoch - mx) * ((p[key] as number) - my);
-    sxx += (p.epoch - mx) ** 2;
-  }
-  return { slope: sxx === 0 ? 0 : sxy / sxx, last, epochs: n };
-}
-
-// ---------------------------------------------------------------- tables
-
-function fixed(v: number, digits = 3): string {
-  return Number.isFinite(v) ? v.toFixed(digits) : '–';
-}
-
-/** A GitHub-flavoured markdown table; numbers are printed as given (format them first). */
-export function markdownTable(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const cell = (v: string | number) => String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  for (const [i, r] of rows.entries()) {
-    if (r.length !== headers.length)
-      throw new Error(`markdownTable: row ${i} has ${r.length} cells for ${headers.length} columns`);
-  }
-  const line = (cells: readonly (string | number)[]) => `| ${cells.map(cell).join(' | ')} |`;
-  const align = headers.map((_, j) =>
-    rows.length > 0 && rows.every((r) => typeof r[j] === 'number' || /^-?[\d.]+%?$/.test(String(r[j])))
-      ? '---:'
-      : '---',
-  );
-  return [line(headers), `|${align.map((a) => ` ${a} `).join('|')}|`, ...rows.map(line)].join('\n');
 }

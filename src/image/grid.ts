@@ -1,8 +1,8 @@
 // Contact sheets: compose images into a grid (augmentation figures, dataset contact sheets).
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { writeFileAtomic } from '../fsutil';
-import type { RgbImage } from '../image/decode';
+import { writeFileAtomic } from '../util/fs';
+import type { RgbImage } from './decode';
 
 export interface GridOptions {
   /** Images per row (default: ceil(sqrt(n)), so 16 images make 4x4). */

@@ -1,0 +1,67 @@
+// The project's chosen set-up, in one file that the chapters fill in and later steps read:
+// <models>/config.json holds the feature layer and input (chapter 03), the head's hyper-parameters
+// (chapter 06) and the game's thresholds (chapter 07). Without the file, the article's features
+// with the corrected training and the article's thresholds apply. Every chapter, the CLI and the
+// export read and write it through this module only.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Task } from './data/tasks';
+import { ARTICLE_FEATURES, type FeatureSpec } from './features/spec';
+import { ARTICLE_THRESHOLDS, type Thresholds } from './game/decision';
+import { type Profile, settings } from './settings';
+import { CORRECTED } from './train/setups';
+import type { Hyperparams } from './train/train';
+import { writeJsonAtomic } from './util/fs';
+
+export interface ProjectConfig {
+  features: FeatureSpec;
+  hyperparams: Record<Task, Hyperparams>;
+  thresholds: Thresholds;
+}
+
+export const DEFAULT_CONFIG: ProjectConfig = {
+  features: ARTICLE_FEATURES,
+  hyperparams: CORRECTED,
+  thresholds: ARTICLE_THRESHOLDS,
+};
+
+/** <models>/config.json (KOMBAT_MODELS_DIR moves it with the models). */
+export function configPath(modelsDir = settings().modelsDir): string {
+  return path.join(modelsDir, 'config.json');
+}
+
+/** The saved configuration, completed with defaults for what it does not set yet. */
+export async function readConfig(file = configPath()): Promise<ProjectConfig> {
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return DEFAULT_CONFIG;
+  let saved: Partial<ProjectConfig>;
+  try {
+    saved = JSON.parse(text) as Partial<ProjectConfig>;
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  return {
+    features: { ...DEFAULT_CONFIG.features, ...saved.features },
+    hyperparams: {
+      binary: { ...DEFAULT_CONFIG.hyperparams.binary, ...saved.hyperparams?.binary },
+      ternary: { ...DEFAULT_CONFIG.hyperparams.ternary, ...saved.hyperparams?.ternary },
+    },
+    thresholds: { ...DEFAULT_CONFIG.thresholds, ...saved.thresholds },
+  };
+}
+
+/** Replaces one part of the saved configuration, keeping the rest. */
+export async function updateConfig(patch: Partial<ProjectConfig>, file = configPath()): Promise<ProjectConfig> {
+  const next = { ...(await readConfig(file)), ...patch };
+  await writeJsonAtomic(file, next);
+  return next;
+}
+
+/** The hyper-parameters of the corrected and final runs: the configured ones, capped by the profile. */
+export function runHyperparams(
+  config: ProjectConfig,
+  profile: Profile = settings().profile,
+): Record<Task, Hyperparams> {
+  const cap = (hp: Hyperparams) => (profile.maxEpochs === undefined ? hp : { ...hp, maxEpochs: profile.maxEpochs });
+  return { binary: cap(config.hyperparams.binary), ternary: cap(config.hyperparams.ternary) };
+}

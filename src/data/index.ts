@@ -1,0 +1,20 @@
+// Datasets: the one indexer, layout and naming, manifest, labels, frames from video, validation,
+// cleaning, subject split, balancing, numbering, the dataset card and the built-in dataset.
+
+export * from './balance';
+export * from './builtin';
+export * from './card';
+export * from './clean';
+export * from './contact';
+export * from './entries';
+export * from './frames';
+export * from './labels';
+export * from './layout';
+export * from './manifest';
+export * from './naming';
+export * from './number';
+export * from './split';
+export * from './tasks';
+export * from './validate';
+export * from './video';
+export * from './write';

@@ -1,0 +1,6 @@
+// Evaluation: metrics, the game's decision rule as a classifier, thresholds, scoring a folder.
+
+export * from './evaluate';
+export * from './folder';
+export * from './metrics';
+export * from './thresholds';

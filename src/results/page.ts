@@ -1,0 +1,506 @@
+// The results page, <reports>/README.md: what a reader opens first. Built from what the chapters
+// left in the reports folder: the dataset card, the typed results of every chapter (./files.ts),
+// figures/*.png (+ .html), augmentation/*.jpg, contact-sheets/*.jpg and sweep.csv. It works at any
+// stage: a section whose chapter has not run is left out. Images are relative links (PNG/JPEG), so
+// the page renders on any Git host; each figure links to its interactive HTML version when there
+// is one.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { Environment } from '../backend';
+import type { DatasetCard } from '../data/card';
+import { SPLITS } from '../data/split';
+import type { Task } from '../data/tasks';
+import type { MetricsSummary } from '../eval/metrics';
+import type { Thresholds } from '../game/decision';
+import { settings } from '../settings';
+import { readJsonIfPresent, writeFileAtomic } from '../util/fs';
+import { markdownTable } from '../util/markdown';
+import { CHAPTERS, type Chapter } from './common';
+import { type ChapterResults, type ResultsByChapter, readResults } from './files';
+import type { SetupComparison } from './setups';
+
+export interface PageInputs {
+  dir: string;
+  dataset?: DatasetCard;
+  results: Partial<ResultsByChapter>;
+  /** Figure names (without extension) that have a PNG in figures/. */
+  figures: string[];
+  htmlFigures: Set<string>;
+  augmentation: string[];
+  contactSheets: string[];
+  /** reports/sweep.csv: header and rows as text. */
+  sweep?: { header: string[]; rows: string[][] };
+}
+
+export interface Page {
+  markdown: string;
+  /** Section titles in page order. */
+  sections: string[];
+}
+
+async function listFiles(dir: string, pattern: RegExp): Promise<string[]> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  return names.filter((n) => pattern.test(n) && !n.startsWith('.')).sort();
+}
+
+export async function readPageInputs(dir: string): Promise<PageInputs> {
+  const figureFiles = await listFiles(path.join(dir, 'figures'), /\.(png|html)$/);
+  const figures = figureFiles.filter((f) => f.endsWith('.png')).map((f) => f.replace(/\.png$/, ''));
+  const htmlFigures = new Set(figureFiles.filter((f) => f.endsWith('.html')).map((f) => f.replace(/\.html$/, '')));
+  const sweepText = await fs.readFile(path.join(dir, 'sweep.csv'), 'utf8').catch(() => undefined);
+  const sweepRows = sweepText ? (parse(sweepText, { skip_empty_lines: true }) as string[][]) : [];
+  return {
+    dir,
+    dataset: await readJsonIfPresent<DatasetCard>(path.join(dir, 'dataset.json')),
+    results: await readResults(dir),
+    figures,
+    htmlFigures,
+    augmentation: await listFiles(path.join(dir, 'augmentation'), /\.(jpe?g|png)$/i),
+    contactSheets: await listFiles(path.join(dir, 'contact-sheets'), /\.(jpe?g|png)$/i),
+    sweep: sweepRows.length > 1 ? { header: sweepRows[0], rows: sweepRows.slice(1) } : undefined,
+  };
+}
+
+// ---- formatting -------------------------------------------------------------------------------
+
+const pct = (v: number | null | undefined) =>
+  typeof v === 'number' && Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '–';
+const fixed = (v: number | null | undefined, digits = 3) =>
+  typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '–';
+const model = (task: Task) => (task === 'ternary' ? '3-way' : 'binary');
+const link = (...parts: string[]) => parts.map(encodeURIComponent).join('/');
+
+function duration(s: number): string {
+  if (s < 90) return `${s.toFixed(1)} s`;
+  if (s < 5400) return `${(s / 60).toFixed(1)} min`;
+  return `${(s / 3600).toFixed(2)} h`;
+}
+
+function bytes(b: number | null): string {
+  if (b === null) return '–';
+  return b >= 1e6 ? `${(b / 1e6).toFixed(2)} MB` : `${(b / 1e3).toFixed(0)} kB`;
+}
+
+const thresholdText = (t: Thresholds) => `any ${t.any}, action ${t.action}`;
+
+// ---- the page ---------------------------------------------------------------------------------
+
+interface Section {
+  title: string;
+  body: string;
+}
+
+class Builder {
+  readonly sections: Section[] = [];
+  readonly usedFigures = new Set<string>();
+  constructor(readonly inputs: PageInputs) {}
+
+  add(title: string, body: string | undefined): void {
+    if (body?.trim()) this.sections.push({ title, body: body.trim() });
+  }
+
+  figure(name: string): string | undefined {
+    if (!this.inputs.figures.includes(name)) return undefined;
+    this.usedFigures.add(name);
+    const img = `![${name}](${link('figures', `${name}.png`)})`;
+    return this.inputs.htmlFigures.has(name) ? `[${img}](${link('figures', `${name}.html`)})` : img;
+  }
+
+  /** Figures of a chapter: those its results name first, then any other `NN-*` figure not shown yet. */
+  chapterFigures(chapter: Chapter, only?: (name: string) => boolean): string {
+    const named = this.inputs.results[chapter]?.figures ?? [];
+    const prefixed = this.inputs.figures.filter((f) => f.startsWith(`${chapter.slice(0, 2)}-`));
+    const names = [...new Set([...named, ...prefixed])].filter((n) => !this.usedFigures.has(n) && (!only || only(n)));
+    return names
+      .map((n) => this.figure(n))
+      .filter(Boolean)
+      .join('\n\n');
+  }
+}
+
+const source = (chapter: Chapter) => `(from [results/${chapter}.json](${link('results', `${chapter}.json`)}))`;
+
+function datasetSection(b: Builder): string | undefined {
+  const d = b.inputs.dataset;
+  if (!d) return undefined;
+  const lines = [
+    `**${d.name}** (${d.dir}): ${d.source}.`,
+    `${d.total} frames of ${d.classes.join(' / ')}, ${d.subjects.length} subjects, split by subject. ` +
+      'Full card: [dataset.md](dataset.md).',
+  ];
+  const splits = d.splits;
+  if (splits) {
+    const rows = SPLITS.map((s) => [
+      s,
+      splits[s].subjects.join(', '),
+      ...d.classes.map((c) => splits[s].counts[c]),
+      splits[s].total,
+    ]);
+    lines.push('', markdownTable(['split', 'subjects', ...d.classes, 'total'], rows));
+  }
+  const x = d.extraction;
+  if (x)
+    lines.push(
+      '',
+      `Extraction: ${x.recordings} recordings at ${x.fps ?? '?'} fps gave ${x.frames} labelled frames ` +
+        `(${x.ambiguous} ambiguous frames left out).`,
+    );
+  const c = d.cleaning;
+  if (c) {
+    const reasons = Object.entries(c.byReason)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    lines.push(
+      `Cleaning dropped ${c.dropped} of ${c.before} (${reasons}); balancing then kept the same number of frames ` +
+        'per class in each split.',
+    );
+  }
+  if (d.smoke) lines.push('', '*Smoke run: a tiny dataset; the numbers on this page are not results.*');
+  return lines.join('\n');
+}
+
+function imagesSection(folder: string, files: string[], intro: string): string | undefined {
+  if (files.length === 0) return undefined;
+  const images = files.map((f) => `**${f.replace(/\.[a-z]+$/i, '')}**\n\n![${f}](${link(folder, f)})\n`);
+  return [intro, '', ...images].join('\n');
+}
+
+function layerSection(b: Builder): string | undefined {
+  const r = b.inputs.results['03-layer-choice'];
+  if (!r) return undefined;
+  const table = markdownTable(
+    ['input', 'layer', 'features', 'M mult-adds', 'ms/image', 'train acc.', 'val acc.', 'val bal. acc.', 'test acc.'],
+    r.rows.map((x) => [
+      x.input,
+      x.layer,
+      x.featureSize,
+      x.megaMultiplyAdds.toFixed(0),
+      x.msPerImage.toFixed(1),
+      pct(x.trainAccuracy),
+      pct(x.valAccuracy),
+      pct(x.valBalancedAccuracy),
+      pct(x.testAccuracy),
+    ]),
+  );
+  const chosen = r.choice.chosen;
+  const choice =
+    `Chosen: **${chosen.inputSize[0]}x${chosen.inputSize[1]} ${chosen.fit}, ${chosen.layer}** ` +
+    `(best on validation: ${r.choice.best.input} ${r.choice.best.layer}) — rule: *${r.choice.rule}*`;
+  return [table, choice, source(r.chapter), b.chapterFigures(r.chapter)].join('\n\n');
+}
+
+function comparisonSection(b: Builder): string | undefined {
+  const comparisons = [b.inputs.results['04-binary'], b.inputs.results['05-ternary']].filter(
+    (r): r is SetupComparison => r !== undefined,
+  );
+  const rows: (string | number)[][] = comparisons.flatMap((r) =>
+    r.runs.map((x) => [
+      model(x.task),
+      `${x.name} (${x.epochs} epochs)`,
+      pct(x.metrics.train.accuracy),
+      pct(x.metrics.val.accuracy),
+      pct(x.metrics.test.accuracy),
+    ]),
+  );
+  const e = b.inputs.results['07-evaluation'];
+  if (e) {
+    for (const task of ['binary', 'ternary'] as const) {
+      const m = e.models[task];
+      rows.push([model(task), 'final (chapter 07)', pct(m.accuracy.train), pct(m.accuracy.val), pct(m.accuracy.test)]);
+    }
+  }
+  if (rows.length === 0) return undefined;
+  const intro =
+    'The article reported about 92% — accuracy on its own **training** data, read off the training log. ' +
+    'Here every set-up is measured on training frames and on subjects it never saw (validation, test):';
+  return [
+    intro,
+    markdownTable(['model', 'set-up', 'training accuracy', 'validation accuracy', 'test accuracy'], rows),
+    ...comparisons.map((r) => source(r.chapter)),
+    b.chapterFigures('04-binary'),
+    b.chapterFigures('05-ternary'),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+function sweepSection(b: Builder): string | undefined {
+  const parts: string[] = [];
+  const s = b.inputs.sweep;
+  if (s) {
+    // The chapter's own ranking (rank 1 first) when the table has one, else the file's order.
+    const rank = s.header.indexOf('rank');
+    const rows = rank < 0 ? s.rows : [...s.rows].sort((a, c) => Number(a[rank]) - Number(c[rank]));
+    const columns = s.header.slice(0, 12);
+    const cell = (v = '') => {
+      const n = Number(v);
+      return v !== '' && Number.isFinite(n) && !Number.isInteger(n) ? n.toFixed(4) : v;
+    };
+    parts.push(`${s.rows.length} runs in [sweep.csv](sweep.csv)${rank < 0 ? '; the first 10' : '; the best 10'}:`);
+    parts.push(
+      markdownTable(
+        columns,
+        rows.slice(0, 10).map((r) => columns.map((_, i) => cell(r[i]))),
+      ),
+    );
+  }
+  const r = b.inputs.results['06-sweeps'];
+  if (r) {
+    const h = r.chosen.hyperparams;
+    parts.push(
+      `Chosen (trial ${r.chosen.trial}): learning rate ${h.learningRate}, ${h.hidden} hidden units, dropout ` +
+        `${h.dropout}, batches of ${h.batchSize} — rule: *${r.rule.description}*; then *${r.chosen.rule}*.`,
+      source(r.chapter),
+    );
+  }
+  if (parts.length === 0) return undefined;
+  return [...parts, b.chapterFigures('06-sweeps')].filter(Boolean).join('\n\n');
+}
+
+function evaluationSection(b: Builder): string | undefined {
+  const e = b.inputs.results['07-evaluation'];
+  if (!e) return undefined;
+  const tasks = ['ternary', 'binary'] as const;
+  const rows = tasks.map((task) => {
+    const m = e.models[task];
+    return [
+      model(task),
+      pct(m.accuracy.train),
+      pct(m.accuracy.val),
+      pct(m.accuracy.test),
+      pct(m.balancedAccuracy.test),
+      `${m.epochs.trained} (best ${m.epochs.best}, ${m.epochs.stoppedBy})`,
+    ];
+  });
+  const perClass = tasks.flatMap((task) =>
+    Object.entries(e.models[task].test.perClass).map(([c, v]) => [
+      model(task),
+      c,
+      pct(v.precision),
+      pct(v.recall),
+      fixed(v.f1),
+      v.support,
+    ]),
+  );
+  const f = e.features;
+  return [
+    'Trained once on the training split (original frames + augmented variants) with the chosen set-up: ' +
+      `MobileNet v1 alpha ${f.alpha}, ${f.inputSize[0]}x${f.inputSize[1]} ${f.fit}, ${f.layer}.`,
+    markdownTable(
+      ['model', 'training accuracy', 'validation accuracy', 'test accuracy', 'test balanced accuracy', 'epochs'],
+      rows,
+    ),
+    markdownTable(['model', 'class', 'precision', 'recall', 'F1', 'test frames'], perClass),
+    b.chapterFigures(e.chapter, (n) => /confusion/.test(n)),
+    b.chapterFigures(e.chapter, (n) => /curve/.test(n)),
+    source(e.chapter),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+function thresholdsSection(b: Builder): string | undefined {
+  const e = b.inputs.results['07-evaluation'];
+  if (!e) return undefined;
+  const t = e.thresholds;
+  const rows: (string | number)[][] = [];
+  const actionRow = (name: string, setting: string, split: string, m: MetricsSummary, actions: string[]) => {
+    const f1 = actions.map((a) => m.perClass[a].f1);
+    rows.push([
+      name,
+      setting,
+      split,
+      ...['punch', 'kick'].flatMap((a) =>
+        actions.includes(a) ? [pct(m.perClass[a].precision), pct(m.perClass[a].recall)] : ['–', '–'],
+      ),
+      fixed(f1.reduce((x, y) => x + y, 0) / f1.length),
+    ]);
+  };
+  for (const split of ['val', 'test'] as const) {
+    actionRow('3-way', `article (${thresholdText(t.article)})`, split, t.ternary[split].article, ['punch', 'kick']);
+    actionRow('3-way', `chosen (${thresholdText(t.chosen)})`, split, t.ternary[split].chosen, ['punch', 'kick']);
+    actionRow('binary', `article (${t.binary.article})`, split, t.binaryActions[split].article, ['punch']);
+    actionRow('binary', `chosen (${t.binary.chosen})`, split, t.binaryActions[split].chosen, ['punch']);
+  }
+  return [
+    `The game acts on thresholds, not on the arg-max. Chosen on the validation split by the rule: *${t.rule}*.` +
+      (t.constrained ? '' : ' (No grid point met the constraint; the best F1 was taken.)'),
+    `**3-way: ${thresholdText(t.chosen)}** (article: ${thresholdText(t.article)}); ` +
+      `**binary: punch at ${t.binary.chosen}** (article: ${t.binary.article}).`,
+    markdownTable(
+      ['model', 'thresholds', 'split', 'punch precision', 'punch recall', 'kick precision', 'kick recall', 'action F1'],
+      rows,
+    ),
+    b.chapterFigures(e.chapter, (n) => /threshold/.test(n)),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+function exportSection(b: Builder): string | undefined {
+  const x = b.inputs.results['08-export'];
+  if (!x) return undefined;
+  const tasks = ['ternary', 'binary'] as const;
+  const rows = tasks.flatMap((task) => {
+    const m = x.models[task];
+    return m.variants.map((v) => [
+      model(task),
+      v.format + (m.shipped.format === v.format ? ' (ships)' : ''),
+      bytes(v.weightBytes),
+      pct(v.accuracy.val),
+      pct(v.accuracy.test),
+      fixed(v.actionF1),
+      pct(v.classAgreement),
+      pct(v.actionAgreement),
+      v.maxAbsDiff.toExponential(1),
+    ]);
+  });
+  const ships = tasks.map((task) => {
+    const { shipped, reload } = x.models[task];
+    return (
+      `- \`${shipped.dir}\`: ${shipped.format}, ${bytes(shipped.folderBytes)} in all; reloaded = measured: ` +
+      `${reload.identical}; end to end from JPEG vs cached features: max |Δp| ` +
+      `${reload.endToEnd.maxAbsDiff.toExponential(1)}.`
+    );
+  });
+  const mn = x.mobilenet;
+  return [
+    'TensorFlow.js layers format (`model.json` + `weights.bin`) plus `metadata.json` (classes, MobileNet alpha / ' +
+      'layer / input size, preprocessing, thresholds, training-data hash, metrics, backend). Each weight format was ' +
+      'saved, loaded back and measured against the float32 model:',
+    markdownTable(
+      [
+        'model',
+        'weights',
+        'size',
+        'validation accuracy',
+        'test accuracy',
+        'action F1 (test)',
+        'same class',
+        'same action',
+        'max |Δp|',
+      ],
+      rows,
+    ),
+    `Rule: *${x.rule}*.`,
+    ships.join('\n'),
+    `For scale: the game also loads MobileNet v1 alpha ${mn.alpha} (${mn.inputSize.join('x')}, cut at ${mn.layer})` +
+      (mn.bytes === null ? '.' : `, ${bytes(mn.bytes)}.`),
+    b.chapterFigures(x.chapter),
+    source(x.chapter),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** Results in chapter order. */
+function allResults(b: Builder): ChapterResults[] {
+  return CHAPTERS.flatMap((c) => {
+    const r = b.inputs.results[c];
+    return r ? [r] : [];
+  });
+}
+
+function environmentSection(b: Builder): string | undefined {
+  const latest = allResults(b).at(-1);
+  if (!latest) return undefined;
+  const env: Environment = latest.environment;
+  const versions = Object.entries(env.versions)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const table = markdownTable(
+    ['', ''],
+    [
+      ['backend', env.backend],
+      ['versions', versions],
+      ['node', env.node],
+      ['platform', env.platform],
+      ['CPU', `${env.cpu} (${env.cores} cores)`],
+      ['memory', `${env.memoryGiB.toFixed(0)} GiB`],
+    ],
+  );
+  return [table, `(as recorded by ${latest.chapter})`].join('\n\n');
+}
+
+function timingsSection(b: Builder): string | undefined {
+  const results = allResults(b);
+  if (results.length === 0) return undefined;
+  const rows = results.map((r) => {
+    const parts = Object.entries(r.seconds)
+      .filter(([k]) => k !== 'total')
+      .map(([k, v]) => `${k} ${duration(v)}`)
+      .join(', ');
+    return [r.chapter, duration(r.seconds.total), parts || '–'];
+  });
+  const total = results.reduce((s, r) => s + r.seconds.total, 0);
+  rows.push(['**all**', `**${duration(total)}**`, '']);
+  return markdownTable(['stage', 'time', 'parts'], rows);
+}
+
+function otherFigures(b: Builder): string | undefined {
+  const rest = b.inputs.figures.filter((f) => !b.usedFigures.has(f));
+  if (rest.length === 0) return undefined;
+  return rest
+    .map((f) => {
+      const html = b.inputs.htmlFigures.has(f) ? ` ([interactive](${link('figures', `${f}.html`)}))` : '';
+      return `- [${f}](${link('figures', `${f}.png`)})${html}`;
+    })
+    .join('\n');
+}
+
+const anchor = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-');
+
+export function renderPage(inputs: PageInputs): Page {
+  const b = new Builder(inputs);
+  b.add('Dataset', datasetSection(b));
+  b.add(
+    'Frames per class',
+    imagesSection('contact-sheets', inputs.contactSheets, 'Contact sheets of the dataset, one per class:'),
+  );
+  b.add(
+    'Augmentation',
+    imagesSection(
+      'augmentation',
+      inputs.augmentation,
+      "The article's augmentation pipeline (chapter 02): each augmenter alone, and 16 variants of one frame per class:",
+    ),
+  );
+  b.add('Layer choice', layerSection(b));
+  b.add('Article vs corrected', comparisonSection(b));
+  b.add('Hyper-parameter sweep', sweepSection(b));
+  b.add('Final models on the test split', evaluationSection(b));
+  b.add('Game thresholds', thresholdsSection(b));
+  b.add('Exported models', exportSection(b));
+  b.add('Environment', environmentSection(b));
+  b.add('Timings', timingsSection(b));
+  b.add('Other figures', otherFigures(b));
+  const header = [
+    '# kombat: results',
+    '',
+    'Generated by `npx kombat report` from the files in this folder (chapters write them; see the ' +
+      '[notebooks](../notebooks)). Figures link to interactive versions. Sections appear as the chapters that ' +
+      'produce them have run.',
+  ];
+  if (b.sections.length === 0) header.push('', 'No results yet: run the notebooks (`make all`).');
+  else header.push('', b.sections.map((s) => `- [${s.title}](#${anchor(s.title)})`).join('\n'));
+  const markdown = `${[...header, ...b.sections.map((s) => `\n## ${s.title}\n\n${s.body}`)].join('\n')}\n`;
+  return { markdown, sections: b.sections.map((s) => s.title) };
+}
+
+export async function buildResultsPage(dir: string = settings().reportsDir): Promise<Page> {
+  return renderPage(await readPageInputs(dir));
+}
+
+/** Writes `<dir>/README.md` atomically; returns its path and sections. */
+export async function writeResultsPage(dir: string = settings().reportsDir): Promise<Page & { file: string }> {
+  const page = await buildResultsPage(dir);
+  const file = path.join(dir, 'README.md');
+  await writeFileAtomic(file, page.markdown);
+  return { ...page, file };
+}
