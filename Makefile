@@ -9,7 +9,10 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 # ffmpeg (video), Chromium (figures, browser tests).
 APT_PACKAGES := jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel ffmpeg chromium
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
-EXECUTED := $(patsubst notebooks/%,reports/notebooks/%,$(NOTEBOOKS))
+# The executed chapters go to <reports>/notebooks: reports/, or KOMBAT_REPORTS_DIR as the chapters see it (give
+# an absolute path: the kernels run in notebooks/).
+REPORTS := $(or $(KOMBAT_REPORTS_DIR),reports)
+EXECUTED := $(patsubst notebooks/%,$(REPORTS)/notebooks/%,$(NOTEBOOKS))
 SOURCES := $(shell find src -name '*.ts') tsconfig.json
 NBCONVERT := jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab \
 	--ExecutePreprocessor.timeout=3600
@@ -73,10 +76,21 @@ notebooks: $(EXECUTED)
 previous = $(word $(shell expr $(1) - 1),$(EXECUTED))
 $(foreach i,$(shell seq 2 $(words $(EXECUTED))),$(eval $(word $(i),$(EXECUTED)): $(call previous,$(i))))
 
-# Chapters run in order; each executed copy (with its outputs) lands in reports/notebooks/.
-reports/notebooks/%.ipynb: notebooks/%.ipynb dist/.built
+# Chapters run in order; each executed copy (with its outputs) lands in <reports>/notebooks/, and its wall
+# time with the machine's load (1-minute load average at start and end) in <reports>/notebooks/timings.csv:
+# what each chapter's first cell quotes.
+$(REPORTS)/notebooks/%.ipynb: notebooks/%.ipynb dist/.built
 	@mkdir -p $(@D)
-	$(NBCONVERT) $< --output-dir $(@D)
+	@read -r load0 _ </proc/loadavg; start=$$(date +%s); \
+	echo "$(NBCONVERT) $< --output-dir $(@D)"; \
+	$(NBCONVERT) $< --output-dir $(@D); \
+	read -r load1 _ </proc/loadavg; \
+	line="$*,$$(( $$(date +%s) - start )),$$load0,$$load1,$$(nproc),$$(date -u +%FT%TZ)"; \
+	f="$(@D)/timings.csv"; \
+	{ echo 'chapter,seconds,load_start,load_end,cores,finished'; \
+	  { if [ -f "$$f" ]; then tail -n +2 "$$f" | grep -v '^$*,' || true; fi; echo "$$line"; } | sort; } >"$$f.tmp"; \
+	mv "$$f.tmp" "$$f"; \
+	echo "$*: $$line"
 
 test: setup lint unit smoke
 

@@ -1,7 +1,9 @@
 // A reader's path, in a real browser: the notebook server as `kombat notebook` starts it (127.0.0.1,
-// a token) over a scratch copy of chapters 00 and 04 in smoke mode, every cell run through the page
-// (Cell → Run All) in Debian's Chromium driven by playwright-core. Chapter 04 reads the dataset and
-// its augmented copy of chapters 01-02, built first with the CLI into the scratch folder.
+// a token) over a scratch copy of chapters 00 and 05 in smoke mode, every cell run through the page
+// (Cell → Run All) in Debian's Chromium driven by playwright-core; then, as a reader would, the learning
+// rate changed in chapter 05's knobs cell and the chapter run again from there (Cell → Run All Below).
+// Chapter 05 reads the dataset and its augmented copy of chapters 01-02, built first with the CLI into
+// the scratch folder.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -13,8 +15,11 @@ import { findChromium } from '../src/report/render';
 import { projectRoot } from '../src/settings';
 import { tempDir } from './helpers';
 
-const CHAPTERS = ['00-setup', '04-binary'] as const;
-const TRAINING_CHAPTER = '04-binary';
+const CHAPTERS = ['00-setup', '05-ternary'] as const;
+const TRAINING_CHAPTER = '05-ternary';
+/** Chapter 05's figures: the training curves and the confusion matrix of each of its three runs. */
+const TRAINING_FIGURES = 6;
+const TRAINING_CELLS = 3;
 const RUN_TIMEOUT_MS = 5 * 60_000;
 
 // The part of the classic Notebook's page object (window.Jupyter) that the test reads.
@@ -30,6 +35,8 @@ interface PageCell {
   cell_type: string;
   input_prompt_number: unknown;
   output_area: { outputs: PageOutput[] };
+  get_text(): string;
+  set_text(text: string): void;
 }
 interface KernelMessage {
   msg_type: string;
@@ -50,6 +57,7 @@ interface PageNotebook {
     ): void;
   };
   get_cells(): PageCell[];
+  select(index: number): void;
   save_notebook(): Promise<void>;
 }
 declare global {
@@ -66,6 +74,7 @@ interface OutputSummary {
 }
 interface CellSummary {
   prompt: unknown;
+  source: string;
   outputs: OutputSummary[];
 }
 interface Run {
@@ -94,6 +103,11 @@ async function offlinePage(browser: Browser, server: NotebookServer, external: s
 
 async function openNotebook(page: Page, server: NotebookServer, file: string): Promise<void> {
   await page.goto(`${server.baseUrl}notebooks/${file}?token=${server.token}`);
+  await notebookLoaded(page);
+}
+
+/** Waits for the page's notebook to load and its kernel to connect. */
+async function notebookLoaded(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
       const nb = window.Jupyter?.notebook;
@@ -104,6 +118,87 @@ async function openNotebook(page: Page, server: NotebookServer, file: string): P
   );
 }
 
+/** Runs cells from the Cell menu (`item`: its element id) and waits until the kernel has finished them. */
+async function runFromMenu(page: Page, item: 'run_all_cells' | 'run_all_cells_below'): Promise<void> {
+  await page.click('#celllink');
+  await page.click(`#${item}`);
+  // The menu queues the cells ('*'); each reply sets its execution count, or none for the cells
+  // tslab skips after a failure. Done when no cell waits any more and the kernel is idle.
+  await page.waitForFunction(
+    () => window.Jupyter.notebook.get_cells().some((c) => c.input_prompt_number === '*'),
+    null,
+    { timeout: 10_000 },
+  );
+  await page.waitForFunction(
+    () => {
+      const nb = window.Jupyter.notebook;
+      return !nb.kernel_busy && !nb.get_cells().some((c) => c.input_prompt_number === '*');
+    },
+    null,
+    { timeout: RUN_TIMEOUT_MS, polling: 500 },
+  );
+}
+
+/** The code cells as the page shows them, the kernel, and the figures drawn. */
+function readPage(page: Page) {
+  return page.evaluate(() => {
+    const nb = window.Jupyter.notebook;
+    const text = (o: PageOutput) => {
+      const t = o.text ?? o.data?.['text/plain'] ?? '';
+      return Array.isArray(t) ? t.join('') : String(t);
+    };
+    const info = nb.kernel.info_reply;
+    return {
+      cells: nb
+        .get_cells()
+        .filter((c) => c.cell_type === 'code')
+        .map((c) => ({
+          prompt: c.input_prompt_number,
+          source: c.get_text(),
+          outputs: c.output_area.outputs.map((o) => ({
+            type: o.output_type,
+            name: o.name,
+            mimes: Object.keys(o.data ?? {}),
+            text: o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : text(o),
+          })),
+        })),
+      kernel: { name: nb.kernel.name, language: info.language_info.name, implementation: info.implementation },
+      figures: {
+        outputs: document.querySelectorAll('.kombat-figure').length,
+        plots: document.querySelectorAll('.kombat-figure .kombat-plot .plot-container').length,
+        svgs: document.querySelectorAll('.kombat-figure .kombat-plot svg.main-svg').length,
+        images: document.querySelectorAll('.kombat-figure img').length,
+      },
+    };
+  });
+}
+
+/** The process the page's kernel runs in (so that a test can tell one kernel from another, or from none). */
+function kernelPid(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        let out = '';
+        setTimeout(() => reject(new Error(`no reply to process.pid (output so far: ${out})`)), 30_000);
+        window.Jupyter.notebook.kernel.execute(
+          'console.log(process.pid)',
+          {
+            iopub: { output: (msg) => (out += msg.content.text ?? '') },
+            shell: { reply: (msg) => (msg.content.status === 'ok' ? resolve(Number(out)) : reject(out)) },
+          },
+          { silent: false, store_history: false },
+        );
+      }),
+  );
+}
+
+/** Progress outputs: a display of plain text alone (figures carry HTML and PNG too). */
+function progressOf(cells: CellSummary[]): string[] {
+  return cells.flatMap((c) =>
+    c.outputs.filter((o) => o.type === 'display_data' && o.mimes.join() === 'text/plain').map((o) => o.text),
+  );
+}
+
 /** Opens a chapter, runs every cell from the Cell menu, waits for the kernel to finish, reads the page. */
 async function runChapter(browser: Browser, server: NotebookServer, chapter: string): Promise<Run> {
   const externalRequests: string[] = [];
@@ -111,82 +206,20 @@ async function runChapter(browser: Browser, server: NotebookServer, chapter: str
   const page = await offlinePage(browser, server, externalRequests, pageErrors);
   try {
     await openNotebook(page, server, `${chapter}.ipynb`);
-    await page.click('#celllink');
-    await page.click('#run_all_cells');
-    // Run All queues every cell ('*'); each reply sets its execution count, or none for the cells
-    // tslab skips after a failure. Done when no cell waits any more and the kernel is idle.
-    await page.waitForFunction(
-      () => window.Jupyter.notebook.get_cells().some((c) => c.input_prompt_number === '*'),
-      null,
-      { timeout: 10_000 },
-    );
-    await page.waitForFunction(
-      () => {
-        const nb = window.Jupyter.notebook;
-        return !nb.kernel_busy && !nb.get_cells().some((c) => c.input_prompt_number === '*');
-      },
-      null,
-      { timeout: RUN_TIMEOUT_MS, polling: 500 },
-    );
-    const read = await page.evaluate(() => {
-      const nb = window.Jupyter.notebook;
-      const text = (o: PageOutput) => {
-        const t = o.text ?? o.data?.['text/plain'] ?? '';
-        return Array.isArray(t) ? t.join('') : String(t);
-      };
-      const info = nb.kernel.info_reply;
-      return {
-        cells: nb
-          .get_cells()
-          .filter((c) => c.cell_type === 'code')
-          .map((c) => ({
-            prompt: c.input_prompt_number,
-            outputs: c.output_area.outputs.map((o) => ({
-              type: o.output_type,
-              name: o.name,
-              mimes: Object.keys(o.data ?? {}),
-              text: o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : text(o),
-            })),
-          })),
-        kernel: { name: nb.kernel.name, language: info.language_info.name, implementation: info.implementation },
-        figures: {
-          outputs: document.querySelectorAll('.kombat-figure').length,
-          plots: document.querySelectorAll('.kombat-figure .kombat-plot .plot-container').length,
-          svgs: document.querySelectorAll('.kombat-figure .kombat-plot svg.main-svg').length,
-          images: document.querySelectorAll('.kombat-figure img').length,
-        },
-      };
-    });
+    await runFromMenu(page, 'run_all_cells');
+    const read = await readPage(page);
     // The process the cells ran in: the test checks it is gone once the server stops.
-    const kernelPid = await page.evaluate(
-      () =>
-        new Promise<number>((resolve, reject) => {
-          let out = '';
-          setTimeout(() => reject(new Error(`no reply to process.pid (output so far: ${out})`)), 30_000);
-          window.Jupyter.notebook.kernel.execute(
-            'console.log(process.pid)',
-            {
-              iopub: { output: (msg) => (out += msg.content.text ?? '') },
-              shell: { reply: (msg) => (msg.content.status === 'ok' ? resolve(Number(out)) : reject(out)) },
-            },
-            { silent: false, store_history: false },
-          );
-        }),
-    );
+    const pid = await kernelPid(page);
     await page.evaluate(() => window.Jupyter.notebook.save_notebook());
-    const progress = read.cells.flatMap((c) =>
-      c.outputs.filter((o) => o.type === 'display_data' && o.mimes.join() === 'text/plain').map((o) => o.text),
-    );
-    return { ...read, kernelPid, progress, pageErrors, externalRequests };
+    return { ...read, kernelPid: pid, progress: progressOf(read.cells), pageErrors, externalRequests };
   } finally {
     await page.close();
   }
 }
 
-function assertRanClean(chapter: string, run: Run): void {
-  const codeCells = run.cells.length;
-  assert.ok(codeCells > 0, `${chapter}: no code cells`);
-  const errors = run.cells.flatMap((c, i) =>
+/** No error output in any cell. */
+function assertNoErrors(chapter: string, cells: CellSummary[]): void {
+  const errors = cells.flatMap((c, i) =>
     c.outputs
       .filter(
         (o) =>
@@ -196,6 +229,11 @@ function assertRanClean(chapter: string, run: Run): void {
       .map((o) => `cell ${i + 1}: ${o.text.slice(0, 500)}`),
   );
   assert.deepEqual(errors, [], `${chapter}: error output`);
+}
+
+function assertRanClean(chapter: string, run: Run): void {
+  assert.ok(run.cells.length > 0, `${chapter}: no code cells`);
+  assertNoErrors(chapter, run.cells);
   assert.deepEqual(
     run.cells.map((c) => c.prompt),
     run.cells.map((_, i) => i + 1),
@@ -272,19 +310,19 @@ describe('chapters in the notebook UI (classic Jupyter, TypeScript kernel, Chrom
   test(`${TRAINING_CHAPTER}: figures are interactive plotly, progress lines show the finished training`, () => {
     const run = runs.get(TRAINING_CHAPTER);
     assert.ok(run, `${TRAINING_CHAPTER} did not run`);
-    // Two curves and two confusion matrices, each drawn by plotly.js in place of its PNG.
-    assert.equal(run.figures.outputs, 4, JSON.stringify(run.figures));
-    assert.equal(run.figures.plots, 4, JSON.stringify(run.figures));
-    assert.ok(run.figures.svgs >= 4, JSON.stringify(run.figures));
+    // Each figure drawn by plotly.js in place of its PNG.
+    assert.equal(run.figures.outputs, TRAINING_FIGURES, JSON.stringify(run.figures));
+    assert.equal(run.figures.plots, TRAINING_FIGURES, JSON.stringify(run.figures));
+    assert.ok(run.figures.svgs >= TRAINING_FIGURES, JSON.stringify(run.figures));
     assert.equal(run.figures.images, 0, 'no static image left where plotly drew');
     const figureOutputs = run.cells.flatMap((c) => c.outputs).filter((o) => o.mimes.includes('text/html'));
     for (const o of figureOutputs) assert.deepEqual(o.mimes.sort(), ['image/png', 'text/html', 'text/plain']);
     // One progress output per training cell, replaced in place: its last state is the finished run.
-    assert.equal(run.progress.length, 2, run.progress.join('\n'));
+    assert.equal(run.progress.length, TRAINING_CELLS, run.progress.join('\n'));
     for (const text of run.progress) assert.match(text, /epoch 2\/2 {2}loss \d/);
   });
 
-  test(`${TRAINING_CHAPTER} saved and reopened without trust (as an executed copy): static figures`, async () => {
+  test(`${TRAINING_CHAPTER} reopened without trust (as an executed copy): static figures, until trusted`, async () => {
     assert.ok(server && browser && runs.has(TRAINING_CHAPTER));
     // Any change breaks the notebook's signature, so the server no longer trusts its outputs.
     const saved = JSON.parse(readFileSync(path.join(notebooksDir, `${TRAINING_CHAPTER}.ipynb`), 'utf8'));
@@ -303,7 +341,66 @@ describe('chapters in the notebook UI (classic Jupyter, TypeScript kernel, Chrom
         ).length,
         plots: document.querySelectorAll('.kombat-plot').length,
       }));
-      assert.deepEqual(seen, { trusted: false, figures: 4, images: 4, plots: 0 });
+      assert.deepEqual(seen, { trusted: false, figures: TRAINING_FIGURES, images: TRAINING_FIGURES, plots: 0 });
+      // File → Trust Notebook, as README tells a reader: the page reloads and the same outputs draw plots.
+      await page.click('#filelink');
+      await page.click('#trust_notebook');
+      // The classic Notebook's menu opens this dialog twice, one over the other: the top one answers.
+      const trust = page.locator('.modal-dialog button.btn-danger', { hasText: 'Trust' }).last();
+      await Promise.all([page.waitForEvent('load'), trust.click()]);
+      await notebookLoaded(page);
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('.kombat-figure .kombat-plot .plot-container').length === n,
+        TRAINING_FIGURES,
+        { timeout: 30_000 },
+      );
+      assert.equal(await page.evaluate(() => window.Jupyter.notebook.trusted), true);
+      assert.deepEqual(errors, []);
+      assert.deepEqual(external, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test(`${TRAINING_CHAPTER}: the learning rate edited in the knobs cell, the chapter re-run from there`, async () => {
+    const first = runs.get(TRAINING_CHAPTER);
+    assert.ok(server && browser && first, `${TRAINING_CHAPTER} did not run`);
+    const external: string[] = [];
+    const errors: string[] = [];
+    const page = await offlinePage(browser, server, external, errors);
+    try {
+      // Reopened, the chapter is back in its session: the kernel that ran it, with its state.
+      await openNotebook(page, server, `${TRAINING_CHAPTER}.ipynb`);
+      assert.equal(await kernelPid(page), first.kernelPid, 'the same kernel');
+      const knobs = await page.evaluate(() => {
+        const nb = window.Jupyter.notebook;
+        const index = nb.get_cells().findIndex((c) => /^const LEARNING_RATE = /m.test(c.get_text()));
+        const cell = nb.get_cells()[index];
+        cell.set_text(cell.get_text().replace(/^const LEARNING_RATE = .*$/m, 'const LEARNING_RATE = 3e-4;'));
+        nb.select(index);
+        return nb.get_cells().filter((c, i) => i < index && c.cell_type === 'code').length;
+      });
+      assert.ok(knobs > 0, 'the knobs cell comes after the imports');
+      await runFromMenu(page, 'run_all_cells_below');
+      const { cells } = await readPage(page);
+      assertNoErrors(TRAINING_CHAPTER, cells);
+      // The cells above the knobs kept their state and did not run again; the rest ran once more, in order.
+      // (The kernel counts every execution, so the new numbers start somewhere after the first run's.)
+      const again = Number(cells[knobs].prompt);
+      assert.ok(again > first.cells.length, `knobs cell prompt ${again}`);
+      assert.deepEqual(
+        cells.map((c) => c.prompt),
+        [...first.cells.slice(0, knobs).map((c) => c.prompt), ...cells.slice(knobs).map((_, i) => again + i)],
+      );
+      assert.match(cells[knobs].source, /^const LEARNING_RATE = 3e-4;$/m);
+      assert.equal(progressOf(cells).length, TRAINING_CELLS);
+      // What the chapter trained and wrote: the corrected set-up at the new rate, the article's unchanged.
+      const written = JSON.parse(
+        readFileSync(path.join(env.KOMBAT_REPORTS_DIR, 'results', `${TRAINING_CHAPTER}.json`), 'utf8'),
+      ) as { runs: { name: string; hyperparams: { learningRate: number } }[] };
+      const rates = Object.fromEntries(written.runs.map((r) => [r.name, r.hyperparams.learningRate]));
+      assert.equal(rates.corrected, 3e-4, JSON.stringify(rates));
+      assert.equal(rates.article, 1e-6, JSON.stringify(rates));
       assert.deepEqual(errors, []);
       assert.deepEqual(external, []);
     } finally {

@@ -118,6 +118,9 @@ test('results of every chapter, from the chapter functions, render every section
     binary: await k.trainRun({ task: 'binary', features, examples, hyperparams: hyperparams.binary }),
   };
   const thresholds = k.thresholdStudy(runs);
+  // A coarser grid (chapter 07's knob) is the one the results record.
+  const coarse = { any: [0.4, 0.6], action: [0.35, 0.5] };
+  assert.deepEqual(k.thresholdStudy(runs, coarse).sweep.length, 4);
   await k.updateConfig({ thresholds: thresholds.chosen });
   const exported = {} as Record<'binary' | 'ternary', { dir: string; weightBytes: number }>;
   for (const run of [runs.ternary, runs.binary]) {
@@ -140,9 +143,10 @@ test('results of every chapter, from the chapter functions, render every section
     ternary: await k.shipFinalModel('ternary', masters.ternary),
   };
   const reload = {
-    binary: await k.reloadCheck('binary', masters.binary, shipped.binary.variants[0]),
+    binary: await k.reloadCheck('binary', masters.binary, shipped.binary.variants[0], { frames: 2 }),
     ternary: await k.reloadCheck('ternary', masters.ternary, shipped.ternary.variants[0]),
   };
+  assert.equal(reload.binary.endToEnd.images, 2);
   const exportResults = k.exportResults({ environment, started, config, examples, masters, shipped, reload });
 
   for (const results of [layerChoice, binary, ternary, sweepResults, evaluation, exportResults])
@@ -157,6 +161,8 @@ test('results of every chapter, from the chapter functions, render every section
     '08-export',
   ]);
   assert.deepEqual(read['07-evaluation']?.thresholds.chosen, thresholds.chosen);
+  assert.deepEqual(read['07-evaluation']?.thresholds.grid, k.THRESHOLD_GRID);
+  assert.equal(read['08-export']?.rule, k.formatRule(k.MAX_PROBABILITY_CHANGE));
 
   const page = await k.writeResultsPage();
   assert.deepEqual(page.sections, [

@@ -77,12 +77,14 @@ export interface ThresholdPoint extends Thresholds {
   actionF1: number;
 }
 
+/** The threshold pairs a sweep scores: every `any` with every `action`. */
+export interface ThresholdGrid {
+  any: number[];
+  action: number[];
+}
+
 /** Precision and recall of punch and kick actions over a grid of (any, action) thresholds. */
-export function thresholdSweep(
-  outputs: Float32Array,
-  labels: string[],
-  grid: { any: number[]; action: number[] },
-): ThresholdPoint[] {
+export function thresholdSweep(outputs: Float32Array, labels: string[], grid: ThresholdGrid): ThresholdPoint[] {
   const points: ThresholdPoint[] = [];
   for (const any of grid.any) {
     for (const action of grid.action) {

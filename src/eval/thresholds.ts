@@ -5,7 +5,7 @@
 // good points prefers the higher (more cautious) thresholds.
 import type { Task } from '../data/tasks';
 import { type Action, decideBinary, type Thresholds } from '../game/decision';
-import { actionMetrics, actionOf, type ThresholdPoint, thresholdSweep } from './evaluate';
+import { actionMetrics, actionOf, type ThresholdGrid, type ThresholdPoint, thresholdSweep } from './evaluate';
 import { computeMetrics, type Metrics } from './metrics';
 
 /** Threshold values from `from` to `to` in `step`s, rounded to 2 decimals. */
@@ -15,7 +15,10 @@ export function thresholdRange(from: number, to: number, step: number): number[]
 }
 
 /** The grid searched for the 3-way rule: below 1/3 `any` changes nothing for a softmax. */
-export const THRESHOLD_GRID = { any: thresholdRange(0.35, 0.9, 0.05), action: thresholdRange(0.3, 0.9, 0.05) };
+export const THRESHOLD_GRID: ThresholdGrid = {
+  any: thresholdRange(0.35, 0.9, 0.05),
+  action: thresholdRange(0.3, 0.9, 0.05),
+};
 /** The binary rule has one threshold. */
 export const BINARY_GRID = thresholdRange(0.1, 0.9, 0.05);
 

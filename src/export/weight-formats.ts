@@ -110,13 +110,23 @@ export async function exportVariants(
   return results;
 }
 
-export const FORMAT_RULE =
-  'ship the smallest weight format whose reloaded model gives the same predicted class and the same game action ' +
-  'as float32 on every validation and test frame, with no probability more than 0.01 away from float32; ' +
-  'otherwise float32';
+/**
+ * How far a quantised model's probability may move from float32's on any frame: well below the
+ * 0.05 steps of the threshold grid, so that no threshold the game uses is crossed by rounding alone.
+ */
+export const MAX_PROBABILITY_CHANGE = 0.01;
 
-/** The format to ship by FORMAT_RULE. */
-export function chooseFormat(results: VariantResult[], maxDiff = 0.01): VariantResult {
+/** The rule chooseFormat applies, in words. */
+export function formatRule(maxDiff = MAX_PROBABILITY_CHANGE): string {
+  return (
+    'ship the smallest weight format whose reloaded model gives the same predicted class and the same game ' +
+    `action as float32 on every validation and test frame, with no probability more than ${maxDiff} away from ` +
+    'float32; otherwise float32'
+  );
+}
+
+/** The format to ship by formatRule(maxDiff). */
+export function chooseFormat(results: VariantResult[], maxDiff = MAX_PROBABILITY_CHANGE): VariantResult {
   const float32 = results.find((r) => r.format === 'float32');
   if (!float32) throw new Error('chooseFormat needs the float32 variant');
   const fine = results.filter((r) => r.classAgreement === 1 && r.actionAgreement === 1 && r.maxAbsDiff <= maxDiff);

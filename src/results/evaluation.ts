@@ -2,7 +2,7 @@
 // are chosen on the validation split by the rule in eval/thresholds.ts and reported once on test,
 // next to the article's. thresholdStudy computes it all; evaluationResults is the results file.
 import { TASKS, type Task } from '../data/tasks';
-import { actionMetrics, predict, type ThresholdPoint, thresholdSweep } from '../eval/evaluate';
+import { actionMetrics, predict, type ThresholdGrid, type ThresholdPoint, thresholdSweep } from '../eval/evaluate';
 import type { Metrics, SplitScores } from '../eval/metrics';
 import { splitScores } from '../eval/metrics';
 import {
@@ -28,7 +28,8 @@ export interface ThresholdStudy {
   labels: Record<Split, string[]>;
   /** Each model's outputs on validation and test. */
   outputs: Record<Task, Record<Split, Float32Array>>;
-  /** The 3-way rule's grid on validation, the choice, and the chosen thresholds. */
+  /** The 3-way rule's grid, its points scored on validation, the choice, and the chosen thresholds. */
+  grid: ThresholdGrid;
   sweep: ThresholdPoint[];
   choice: Choice<ThresholdPoint>;
   chosen: Thresholds;
@@ -45,15 +46,18 @@ export function modelThresholds(study: ThresholdStudy, task: Task): Thresholds {
   return task === 'ternary' ? study.chosen : { any: study.binaryChosen, action: study.binaryChosen };
 }
 
-/** Outputs, threshold sweeps on validation, the choices, and the actions on both splits. */
-export function thresholdStudy(runs: Record<Task, TrainRun>): ThresholdStudy {
+/**
+ * Outputs, threshold sweeps on validation, the choices, and the actions on both splits; `grid` is
+ * the (any, action) pairs the 3-way rule may choose from.
+ */
+export function thresholdStudy(runs: Record<Task, TrainRun>, grid: ThresholdGrid = THRESHOLD_GRID): ThresholdStudy {
   const rows = runs.ternary.data.rows;
   const labels = { val: rows.val.map((e) => e.label), test: rows.test.map((e) => e.label) };
   const outputs = {
     ternary: { val: predict(runs.ternary.model, runs.ternary.data.val), test: runs.ternary.testOutputs },
     binary: { val: predict(runs.binary.model, runs.binary.data.val), test: runs.binary.testOutputs },
   };
-  const sweep = thresholdSweep(outputs.ternary.val, labels.val, THRESHOLD_GRID);
+  const sweep = thresholdSweep(outputs.ternary.val, labels.val, grid);
   const choice = chooseThresholds(sweep);
   const chosen = { any: choice.point.any, action: choice.point.action };
   const binarySweep = binaryThresholdSweep(outputs.binary.val, labels.val);
@@ -73,6 +77,7 @@ export function thresholdStudy(runs: Record<Task, TrainRun>): ThresholdStudy {
   return {
     labels,
     outputs,
+    grid,
     sweep,
     choice,
     chosen,
@@ -106,7 +111,7 @@ export interface EvaluationResults extends ResultsBase<'07-evaluation'> {
   exported: Record<Task, { dir: string; weightBytes: number }>;
   thresholds: {
     rule: string;
-    grid: { any: number[]; action: number[] };
+    grid: ThresholdGrid;
     article: Thresholds;
     chosen: Thresholds;
     /** False when no grid point met the rule's constraint and the best F1 was taken. */
@@ -156,7 +161,7 @@ export function evaluationResults(
     exported: input.exported,
     thresholds: {
       rule: THRESHOLD_RULE,
-      grid: THRESHOLD_GRID,
+      grid: study.grid,
       article: ARTICLE_THRESHOLDS,
       chosen: study.chosen,
       constrained: study.choice.constrained,

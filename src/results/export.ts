@@ -22,7 +22,8 @@ import type { WeightFormat } from '../export/quantise';
 import {
   chooseFormat,
   exportVariants,
-  FORMAT_RULE,
+  formatRule,
+  MAX_PROBABILITY_CHANGE,
   maxAbsDifference,
   shipVariant,
   type VariantResult,
@@ -122,13 +123,25 @@ export interface Shipped {
   folderBytes: number;
 }
 
-/** Every weight format of a master, measured after reloading; the one FORMAT_RULE picks, shipped. */
+/** A master's weight formats as measured, the one that ships, and the rule that chose it. */
+export interface ShipResult {
+  variants: VariantResult[];
+  shipped: Shipped;
+  rule: string;
+}
+
+/**
+ * Every weight format of a master (`formats`, float32 among them), measured after reloading; the one
+ * the rule picks (no probability moved more than `maxProbabilityChange`, see chooseFormat), shipped.
+ */
 export async function shipFinalModel(
   task: Task,
   master: Master,
-): Promise<{ variants: VariantResult[]; shipped: Shipped }> {
-  const variants = await exportVariants(master.model, master.metadata, master.data, variantsDir());
-  const pick = chooseFormat(variants);
+  options: { formats?: readonly WeightFormat[]; maxProbabilityChange?: number } = {},
+): Promise<ShipResult> {
+  const maxChange = options.maxProbabilityChange ?? MAX_PROBABILITY_CHANGE;
+  const variants = await exportVariants(master.model, master.metadata, master.data, variantsDir(), options.formats);
+  const pick = chooseFormat(variants, maxChange);
   const target = finalModelDir(task);
   await shipVariant(pick, target);
   const shipped = {
@@ -137,7 +150,7 @@ export async function shipFinalModel(
     weightBytes: pick.weightBytes,
     folderBytes: await folderBytes(target),
   };
-  return { variants, shipped };
+  return { variants, shipped, rule: formatRule(maxChange) };
 }
 
 export interface ReloadCheck {
@@ -156,13 +169,18 @@ export interface EndToEndFrame {
   action: Action;
 }
 
-/** The two checks on a shipped folder (see ReloadCheck); `onFrame` sees each end-to-end frame. */
+/**
+ * The two checks on a shipped folder (see ReloadCheck): end to end on `frames` test frames spread over
+ * the split (default 6); `onFrame` sees each of them.
+ */
 export async function reloadCheck(
   task: Task,
   master: Master,
   variant: VariantResult,
-  onFrame: (frame: EndToEndFrame) => void = () => {},
+  options: { frames?: number; onFrame?: (frame: EndToEndFrame) => void } = {},
 ): Promise<ReloadCheck> {
+  const frames = options.frames ?? 6;
+  if (!(Number.isInteger(frames) && frames >= 1)) throw new Error(`frames ${frames} is not a whole number >= 1`);
   const { data } = master;
   const clf = await loadClassifier(finalModelDir(task));
   const again = await loadSavedModel(variant.dir);
@@ -171,8 +189,8 @@ export async function reloadCheck(
     const measured = predict(again.model, data.test);
     const float32 = predict(master.model, data.test);
     const units = task === 'ternary' ? 3 : 1;
-    const step = Math.max(1, Math.floor(data.rows.test.length / 6));
-    const picks = data.rows.test.filter((_, i) => i % step === 0).slice(0, 6);
+    const step = Math.max(1, Math.floor(data.rows.test.length / frames));
+    const picks = data.rows.test.filter((_, i) => i % step === 0).slice(0, frames);
     let endToEnd = 0;
     for (const e of picks) {
       const row = data.rows.test.indexOf(e);
@@ -182,7 +200,12 @@ export async function reloadCheck(
         return (clf.head.predict(features) as tf.Tensor).dataSync() as Float32Array;
       });
       endToEnd = Math.max(endToEnd, maxAbsDifference(outputs, shipped.subarray(row * units, (row + 1) * units)));
-      onFrame({ file: e.file, label: e.label, outputs, action: actionsOf(task, outputs, clf.metadata.thresholds)[0] });
+      options.onFrame?.({
+        file: e.file,
+        label: e.label,
+        outputs,
+        action: actionsOf(task, outputs, clf.metadata.thresholds)[0],
+      });
     }
     return {
       identical: maxAbsDifference(shipped, measured) === 0,
@@ -221,7 +244,7 @@ export function exportResults(
     config: ProjectConfig;
     examples: ExampleSet;
     masters: Record<Task, Master>;
-    shipped: Record<Task, { variants: VariantResult[]; shipped: Shipped }>;
+    shipped: Record<Task, ShipResult>;
     reload: Record<Task, ReloadCheck>;
     mobilenetBytes?: number;
   },
@@ -244,7 +267,7 @@ export function exportResults(
       ...input,
       parts: { training: TASKS.reduce((s, t) => s + masters[t].trainingSeconds, 0) },
     }),
-    rule: FORMAT_RULE,
+    rule: input.shipped.ternary.rule,
     mobilenet: {
       alpha: config.features.alpha,
       inputSize: config.features.inputSize,
