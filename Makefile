@@ -14,13 +14,14 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 REPORTS := $(or $(KOMBAT_REPORTS_DIR),reports)
 EXECUTED := $(patsubst notebooks/%,$(REPORTS)/notebooks/%,$(NOTEBOOKS))
 SOURCES := $(shell find src -name '*.ts') tsconfig.json
+WEB := $(shell find web -type f) web/tsconfig.json
 NBCONVERT := jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab \
 	--ExecutePreprocessor.timeout=3600
 
-.PHONY: all setup install system kernel build notebook data augment notebooks test lint unit smoke bench clean
+.PHONY: all setup install system kernel build notebook data augment notebooks test lint unit smoke bench serve clean
 .DELETE_ON_ERROR:
 
-all: setup notebooks
+all: setup notebooks reports/game.png
 
 setup: install build kernel
 
@@ -52,7 +53,7 @@ kernel: node_modules/.installed system
 	@python=$$(head -1 "$$(command -v jupyter)" | sed 's/^#! *//'); \
 	tslab install --python="$$python" --binary="$(CURDIR)/node_modules/.bin/tslab" >/dev/null
 
-build: dist/.built
+build: dist/.built dist/.web-checked
 
 dist/.built: $(SOURCES) node_modules/.installed
 	tsc -p tsconfig.json
@@ -61,6 +62,11 @@ dist/.built: $(SOURCES) node_modules/.installed
 # The chapters in Jupyter (classic Notebook, TypeScript kernel) on 127.0.0.1; prints the URL with its token.
 notebook: setup
 	node bin/kombat.js notebook
+
+# The game page (web/) type-checked with the library modules it bundles; `kombat serve` bundles it.
+dist/.web-checked: $(WEB) $(SOURCES) node_modules/.installed
+	tsc -p web/tsconfig.json
+	touch $@
 
 # The built-in dataset alone (notebook 01 walks the same steps): data/builtin + reports/dataset.*
 data: setup
@@ -91,6 +97,15 @@ $(REPORTS)/notebooks/%.ipynb: notebooks/%.ipynb dist/.built
 	  { if [ -f "$$f" ]; then tail -n +2 "$$f" | grep -v '^$*,' || true; fi; echo "$$line"; } | sort; } >"$$f.tmp"; \
 	mv "$$f.tmp" "$$f"; \
 	echo "$*: $$line"
+
+# The game in headless Chromium with a rendered test-split person as the webcam: 2 minutes of play
+# (numTensors must not move), the README's screenshot and its numbers (reports/game.json).
+reports/game.png: $(EXECUTED) $(WEB) dist/.built dist/.web-checked
+	node bin/kombat.js serve --screenshot $@ --seconds 120
+
+# The game page on http://127.0.0.1:8642/; MKJS=<mk-tfjs>/mk also serves the article's MK.js.
+serve: setup
+	node bin/kombat.js serve $(if $(MKJS),--mkjs "$(MKJS)")
 
 test: setup lint unit smoke
 

@@ -11,6 +11,7 @@ import { registerFrames } from './frames';
 import { registerInfo } from './info';
 import { registerNotebook } from './notebook';
 import { registerReport } from './report';
+import { registerServe } from './serve';
 import { registerSweep } from './sweep';
 import { registerSynth } from './synth';
 import { registerTrain } from './train';
@@ -35,6 +36,7 @@ registerTrain(program);
 registerEvaluate(program);
 registerExport(program);
 registerNotebook(program);
+registerServe(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`kombat: ${(err as Error).message}`);

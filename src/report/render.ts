@@ -30,7 +30,7 @@ export function resolveSize(figure: Figure, size: ImageSize = {}): Required<Imag
   };
 }
 
-const LAUNCH_ARGS = [
+export const LAUNCH_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
