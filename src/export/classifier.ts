@@ -5,10 +5,10 @@
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Environment } from '../backend';
-import type { Task } from '../data/tasks';
+import { TASKS, type Task } from '../data/tasks';
 import { type MetricsSummary, summariseMetrics } from '../eval/metrics';
 import { extractorFor, type FeatureSpec } from '../features/spec';
-import type { Thresholds } from '../game/decision';
+import { type ModelRule, modelRule, parseThresholds, type ThresholdsByTask } from '../game/decision';
 import type { FeatureExtractor } from '../mobilenet/model';
 import { settings } from '../settings';
 import type { TrainRun } from '../train/run';
@@ -26,21 +26,20 @@ export function finalModelDir(task: Task, modelsDir = settings().modelsDir): str
   return path.join(modelsDir, finalModelName(task));
 }
 
-export interface ClassifierMetadata {
+/** metadata.json. `task` and `thresholds` (ModelRule): the 3-way model's {other, action}, the binary's {punch}. */
+export type ClassifierMetadata = ModelRule & {
   name: string;
-  task: Task;
   /** Output order; the binary model has one sigmoid unit for the second class (punch). */
   classes: string[];
   features: FeatureSpec & { featureSize: number };
   preprocessing: string;
-  thresholds: Thresholds;
   weights: WeightFormat;
   trainingDataHash: string;
   hyperparams: Hyperparams;
   epochs: { trained: number; best: number; stoppedBy: string };
   metrics: { train: MetricsSummary; val: MetricsSummary; test: MetricsSummary };
   environment: Environment;
-}
+};
 
 export function describePreprocessing(spec: FeatureSpec): string {
   const [h, w] = spec.inputSize;
@@ -52,19 +51,19 @@ export function describePreprocessing(spec: FeatureSpec): string {
   );
 }
 
+/** The metadata of a trained run; it keeps the thresholds of its own task. */
 export function classifierMetadata(
   run: TrainRun,
   name: string,
-  thresholds: Thresholds,
+  thresholds: ThresholdsByTask,
   weights: WeightFormat = 'float32',
 ): ClassifierMetadata {
   return {
     name,
-    task: run.task,
+    ...modelRule(run.task, thresholds),
     classes: run.data.train.classes,
     features: run.features,
     preprocessing: describePreprocessing(run.features),
-    thresholds,
     weights,
     trainingDataHash: run.trainingDataHash,
     hyperparams: run.hyperparams,
@@ -83,7 +82,7 @@ export function exportClassifier(
   run: TrainRun,
   dir: string,
   name: string,
-  thresholds: Thresholds,
+  thresholds: ThresholdsByTask,
   weights: WeightFormat = 'float32',
 ): Promise<number> {
   return saveModel(run.model, dir, classifierMetadata(run, name, thresholds, weights), weights);
@@ -97,8 +96,14 @@ export interface Classifier {
 
 export async function loadClassifier(dir: string): Promise<Classifier> {
   const { model, metadata } = await loadSavedModel<ClassifierMetadata>(dir);
+  const where = `${dir}/metadata.json`;
   for (const field of ['task', 'classes', 'features', 'thresholds'] as const) {
-    if (metadata[field] === undefined) throw new Error(`${dir}/metadata.json: missing "${field}"`);
+    if (metadata[field] === undefined) throw new Error(`${where}: missing "${field}"`);
   }
-  return { head: model, metadata, extractor: await extractorFor(metadata.features) };
+  if (!TASKS.includes(metadata.task)) {
+    throw new Error(`${where}: "task" is ${JSON.stringify(metadata.task)}, expected one of ${TASKS.join(', ')}`);
+  }
+  // Checked, and files of the earlier rule read or refused with what to do (parseThresholds).
+  const checked = { ...metadata, thresholds: parseThresholds(metadata.task, metadata.thresholds, where) };
+  return { head: model, metadata: checked as ClassifierMetadata, extractor: await extractorFor(metadata.features) };
 }

@@ -30,7 +30,7 @@ import {
 } from '../export/weight-formats';
 import { type ExampleSet, type SplitFeatures, splitFeatures } from '../features/sets';
 import { extractorFor } from '../features/spec';
-import { type Action, ARTICLE_THRESHOLDS } from '../game/decision';
+import { type Action, modelRule } from '../game/decision';
 import { readImage } from '../image/decode';
 import { rgbTensor } from '../preprocess';
 import { displayPath } from '../settings';
@@ -53,14 +53,12 @@ export interface Master {
 /**
  * The float32 master of each task: the first export whose provenance matches (the final folder,
  * then the float32 variant kept in the scratch folder), else trained again with the configured
- * set-up. A trained binary master gets `binaryThreshold` (chapter 07's choice), the 3-way one the
- * configured thresholds.
+ * set-up. Either way it carries the configured thresholds (chapter 07's choice).
  */
 export async function finalMasters(input: {
   config: ProjectConfig;
   hyperparams: Record<Task, Hyperparams>;
   examples: ExampleSet;
-  binaryThreshold?: number;
   log?: (line: string) => void;
 }): Promise<Record<Task, Master>> {
   const log = input.log ?? (() => {});
@@ -76,7 +74,8 @@ export async function finalMasters(input: {
       const data = await splitFeatures(extractor, examples, task);
       masters[task] = {
         model: reused.model,
-        metadata: reused.metadata,
+        // Thresholds are the configuration's choice, not part of the weights' provenance.
+        metadata: { ...reused.metadata, ...modelRule(task, config.thresholds) },
         data,
         source: displayPath(reused.dir),
         trained: false,
@@ -93,11 +92,9 @@ export async function finalMasters(input: {
       hyperparams: input.hyperparams[task],
       log: (l) => log(`  ${l}`),
     });
-    const binary = input.binaryThreshold ?? ARTICLE_THRESHOLDS.any;
-    const thresholds = task === 'ternary' ? config.thresholds : { any: binary, action: binary };
     masters[task] = {
       model: run.model,
-      metadata: classifierMetadata(run, finalModelName(task), thresholds),
+      metadata: classifierMetadata(run, finalModelName(task), config.thresholds),
       data: run.data,
       source: 'trained in this chapter',
       trained: true,
@@ -175,7 +172,7 @@ export async function reloadCheck(
         return (clf.head.predict(features) as tf.Tensor).dataSync() as Float32Array;
       });
       endToEnd = Math.max(endToEnd, maxAbsDifference(outputs, shipped.subarray(row * units, (row + 1) * units)));
-      onFrame({ file: e.file, label: e.label, outputs, action: actionsOf(task, outputs, clf.metadata.thresholds)[0] });
+      onFrame({ file: e.file, label: e.label, outputs, action: actionsOf(clf.metadata, outputs)[0] });
     }
     return {
       identical: maxAbsDifference(shipped, measured) === 0,
