@@ -53,7 +53,15 @@ test('a clip judged: hits, answers in the movement, delays, wrong actions, actio
   assert.deepEqual(kick.motion, { start: 3, end: 3.4 });
   assert.ok(Math.abs((kick.delay ?? 0) - 0.3) < 1e-9);
   assert.deepEqual(j.otherActions, { punch: 1, kick: 1 });
+  assert.deepEqual(j.otherMoves, { punch: 1, kick: 1 });
   assert.equal(j.elsewhereActions, 0);
+
+  // A run of punches in "other" is one move; a run that began in a strike's return and outlasts it is none.
+  const runs = judgeClip(
+    RANGES,
+    actions({ '1.7': 'punch', '1.8': 'punch', '1.9': 'punch', '4.0': 'punch', '4.1': 'punch' }),
+  );
+  assert.deepEqual([runs.otherActions.punch, runs.otherMoves.punch], [4, 1]);
 
   // Only in the return: answered but not hit; nothing fired: neither, and no delay.
   const late = judgeClip(RANGES, actions({ '1.7': 'punch' }));
@@ -87,6 +95,7 @@ test('scores added up over clips', () => {
   assert.equal(s.strikes.kick.delay?.median, 0);
   assert.equal(s.otherActions.kick, 1);
   assert.ok(Math.abs(s.actionsPerOtherMinute - 1 / ((2 * 3.8) / 60)) < 1e-9);
+  assert.equal(s.movesPerOtherMinute, s.actionsPerOtherMinute);
   assert.equal(playScore([]).strikes.all.delay, null);
 });
 

@@ -59,6 +59,11 @@ export interface ClipJudgement {
   /** Seconds labelled "other", and the actions fired in them: the fighter moving on its own. */
   otherSeconds: number;
   otherActions: Record<StrikeKind, number>;
+  /**
+   * Of those, the ones that start a run (the frame before fired something else): moves the fighter
+   * starts by itself. A run that began during a strike's movement and outlasts it is not counted.
+   */
+  otherMoves: Record<StrikeKind, number>;
   /** Actions neither in a strike's movement nor in "other" (ambiguous time away from strikes, unlabelled time). */
   elsewhereActions: number;
 }
@@ -103,16 +108,19 @@ export function judgeClip(ranges: readonly LabelRange[], actions: readonly Timed
     };
   });
   const otherActions: Record<StrikeKind, number> = { punch: 0, kick: 0 };
+  const otherMoves: Record<StrikeKind, number> = { punch: 0, kick: 0 };
   let elsewhereActions = 0;
-  for (const a of actions) {
+  for (const [i, a] of actions.entries()) {
     if (a.action === 'none' || strikes.some((s) => inside(a.time, s.motion.start, s.motion.end))) continue;
-    if (rangeAt(ranges, a.time + NUDGE)?.label === 'other') otherActions[a.action]++;
-    else elsewhereActions++;
+    if (rangeAt(ranges, a.time + NUDGE)?.label === 'other') {
+      otherActions[a.action]++;
+      if (actions[i - 1]?.action !== a.action) otherMoves[a.action]++;
+    } else elsewhereActions++;
   }
   const otherSeconds = ranges
     .filter((r) => r.label === 'other')
     .reduce((sum, r) => sum + Math.max(0, Math.min(r.end, seconds) - r.start), 0);
-  return { seconds, frames: actions.length, strikes, otherSeconds, otherActions, elsewhereActions };
+  return { seconds, frames: actions.length, strikes, otherSeconds, otherActions, otherMoves, elsewhereActions };
 }
 
 export interface StrikeScore {
@@ -136,8 +144,11 @@ export interface PlayScore {
   strikes: Record<StrikeKind, StrikeScore> & { all: StrikeScore };
   otherMinutes: number;
   otherActions: Record<StrikeKind, number>;
-  /** Punches and kicks fired per minute of "other": the fighter moving while the player does not strike. */
+  otherMoves: Record<StrikeKind, number>;
+  /** Punches and kicks fired per minute of "other" (one per frame, as the page calls the game). */
   actionsPerOtherMinute: number;
+  /** Runs of them started per minute of "other": moves the fighter starts while the player does not strike. */
+  movesPerOtherMinute: number;
   elsewhereActions: number;
 }
 
@@ -159,10 +170,14 @@ function strikeScore(strikes: readonly StrikeJudgement[]): StrikeScore {
 export function playScore(clips: readonly ClipJudgement[]): PlayScore {
   const strikes = clips.flatMap((c) => c.strikes);
   const otherMinutes = clips.reduce((sum, c) => sum + c.otherSeconds, 0) / 60;
-  const otherActions = {
-    punch: clips.reduce((sum, c) => sum + c.otherActions.punch, 0),
-    kick: clips.reduce((sum, c) => sum + c.otherActions.kick, 0),
-  };
+  const total = (counts: (c: ClipJudgement) => Record<StrikeKind, number>) => ({
+    punch: clips.reduce((sum, c) => sum + counts(c).punch, 0),
+    kick: clips.reduce((sum, c) => sum + counts(c).kick, 0),
+  });
+  const otherActions = total((c) => c.otherActions);
+  const otherMoves = total((c) => c.otherMoves);
+  const perMinute = (counts: Record<StrikeKind, number>) =>
+    otherMinutes > 0 ? (counts.punch + counts.kick) / otherMinutes : 0;
   return {
     clips: clips.length,
     frames: clips.reduce((sum, c) => sum + c.frames, 0),
@@ -174,7 +189,9 @@ export function playScore(clips: readonly ClipJudgement[]): PlayScore {
     },
     otherMinutes,
     otherActions,
-    actionsPerOtherMinute: otherMinutes > 0 ? (otherActions.punch + otherActions.kick) / otherMinutes : 0,
+    otherMoves,
+    actionsPerOtherMinute: perMinute(otherActions),
+    movesPerOtherMinute: perMinute(otherMoves),
     elsewhereActions: clips.reduce((sum, c) => sum + c.elsewhereActions, 0),
   };
 }

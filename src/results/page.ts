@@ -424,6 +424,7 @@ function playingSection(b: Builder): string | undefined {
         delay,
         fixed(s.all.wrongPerStrike, 2),
         fixed(score.actionsPerOtherMinute, 1),
+        fixed(score.movesPerOtherMinute, 1),
       ];
     }),
   );
@@ -441,6 +442,7 @@ function playingSection(b: Builder): string | undefined {
         'median delay',
         'wrong actions per strike',
         'actions per minute of "other"',
+        'moves started per minute of "other"',
       ],
       rows,
     ),

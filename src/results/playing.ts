@@ -146,7 +146,9 @@ export const PLAYING_DEFINITIONS = [
     'right action in the movement (negative: in the wind-up)',
   'wrong actions: the other action fired during the movement (a binary model cannot kick: every kick strike is ' +
     'missed, and its punches there are wrong)',
-  'actions per minute of "other": punches and kicks fired in time labelled "other", per minute of that time',
+  'actions per minute of "other": punches and kicks fired in time labelled "other" (one per frame, as the page ' +
+    'calls the game), per minute of it; moves per minute: the runs of them that start there (the frame before ' +
+    'fired something else), the moves the fighter starts by itself',
 ];
 
 export function playingResults(input: BaseInput & { study: PlayingStudy }): PlayingResults {
