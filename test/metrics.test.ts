@@ -1,14 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ARTICLE_THRESHOLDS, decide, decideBinary, decideOutputs, modelRule, parseThresholds } from '../src/decision';
 import { computeMetrics, confusionMatrix, normaliseRows } from '../src/eval/metrics';
-import {
-  ARTICLE_THRESHOLDS,
-  decide,
-  decideBinary,
-  decideOutputs,
-  modelRule,
-  parseThresholds,
-} from '../src/game/decision';
 
 test('confusion matrix counts (true row, predicted column)', () => {
   // truth:     0 0 0 1 1 2 2 2 2

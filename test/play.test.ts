@@ -7,9 +7,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { LabelRange, RangeLabel } from '../src/data/labels';
+import type { Action } from '../src/decision';
 import { clipFrames } from '../src/eval/clips';
 import { judgeClip, PLAY_FPS, playScore, type TimedAction, timeline } from '../src/eval/play';
-import type { Action } from '../src/game/decision';
 import { playRule } from '../src/results/playing';
 import { tempDir } from './helpers';
 

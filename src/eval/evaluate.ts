@@ -1,14 +1,8 @@
 // Evaluating a trained head on a feature set: class metrics, and the game's decision rule as an
 // action classifier (punch / kick / none) with a sweep over its two thresholds (other, action).
 import * as tf from '@tensorflow/tfjs';
+import { type Action, decideOutputs, type ModelRule, type Probabilities, type TernaryThresholds } from '../decision';
 import type { FeatureSet } from '../features/sets';
-import {
-  type Action,
-  decideOutputs,
-  type ModelRule,
-  type Probabilities,
-  type TernaryThresholds,
-} from '../game/decision';
 import { computeMetrics, type Metrics } from './metrics';
 
 /** Row-major [n, units] outputs of the model (sigmoid or softmax). */

@@ -6,7 +6,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { indexDataset } from '../data/entries';
 import { labelIndex, type Task } from '../data/tasks';
 import { cachedFeatures } from '../features/cache';
-import type { FeatureExtractor } from '../mobilenet/model';
+import type { FeatureExtractor } from '../mobilenet/network';
 import { predict, predictedClasses } from './evaluate';
 import { computeMetrics, type Metrics } from './metrics';
 

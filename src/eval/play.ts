@@ -4,7 +4,7 @@
 // else fired during it, and how often the fighter moved while the player did something else.
 // Anything that yields timed actions can be judged: the offline chapters, or a page in a browser.
 import { type LabelRange, rangeAt } from '../data/labels';
-import { type Action, decideOutputs, type ModelRule } from '../game/decision';
+import { type Action, decideOutputs, type ModelRule } from '../decision';
 import { type Spread, spread } from '../util/stats';
 
 /** The page predicts once every 100 ms. */

@@ -1,19 +1,18 @@
 // A trained head exported for the game and for `kombat evaluate`: the layers-format model plus
-// metadata.json saying everything needed to use it (classes, MobileNet variant, layer, input size,
-// preprocessing, thresholds) and where it came from (training-data hash, metrics, backend).
+// metadata.json (./metadata.ts) saying everything needed to use it and where it came from.
 
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import type { Environment } from '../backend';
-import { TASKS, type Task } from '../data/tasks';
-import { type MetricsSummary, summariseMetrics } from '../eval/metrics';
-import { extractorFor, type FeatureSpec } from '../features/spec';
-import { type ModelRule, modelRule, parseThresholds, type ThresholdsByTask } from '../game/decision';
-import type { FeatureExtractor } from '../mobilenet/model';
+import { initBackend } from '../backend';
+import type { Task } from '../data/tasks';
+import type { ThresholdsByTask } from '../decision';
+import { extractorFor } from '../features/spec';
+import type { FeatureExtractor } from '../mobilenet/network';
 import { settings } from '../settings';
 import type { TrainRun } from '../train/run';
-import type { Hyperparams } from '../train/train';
-import { loadSavedModel, saveModel } from './model-io';
+import { checkEncoder, loadHead } from './load';
+import { type ClassifierMetadata, classifierMetadata } from './metadata';
+import { localFolder, saveModel } from './model-io';
 import type { WeightFormat } from './quantise';
 
 /** The final models, as the game loads them: kombat-binary, kombat-ternary. */
@@ -24,57 +23,6 @@ export function finalModelName(task: Task): string {
 /** <models>/kombat-<task> (KOMBAT_MODELS_DIR moves it). */
 export function finalModelDir(task: Task, modelsDir = settings().modelsDir): string {
   return path.join(modelsDir, finalModelName(task));
-}
-
-/** metadata.json. `task` and `thresholds` (ModelRule): the 3-way model's {other, action}, the binary's {punch}. */
-export type ClassifierMetadata = ModelRule & {
-  name: string;
-  /** Output order; the binary model has one sigmoid unit for the second class (punch). */
-  classes: string[];
-  features: FeatureSpec & { featureSize: number };
-  preprocessing: string;
-  weights: WeightFormat;
-  trainingDataHash: string;
-  hyperparams: Hyperparams;
-  epochs: { trained: number; best: number; stoppedBy: string };
-  metrics: { train: MetricsSummary; val: MetricsSummary; test: MetricsSummary };
-  environment: Environment;
-};
-
-export function describePreprocessing(spec: FeatureSpec): string {
-  const [h, w] = spec.inputSize;
-  return (
-    `RGB 0..255 -> x/127.5-1 -> bilinear resize (aligned corners) to ${w}x${h}` +
-    (spec.fit === 'letterbox' ? ', letterboxed with mid-grey where the aspect differs' : ', stretched') +
-    ` -> MobileNet v1 alpha ${spec.alpha} -> ${spec.layer}` +
-    (spec.layer.startsWith('conv') ? ' (average-pooled)' : '')
-  );
-}
-
-/** The metadata of a trained run; it keeps the thresholds of its own task. */
-export function classifierMetadata(
-  run: TrainRun,
-  name: string,
-  thresholds: ThresholdsByTask,
-  weights: WeightFormat = 'float32',
-): ClassifierMetadata {
-  return {
-    name,
-    ...modelRule(run.task, thresholds),
-    classes: run.data.train.classes,
-    features: run.features,
-    preprocessing: describePreprocessing(run.features),
-    weights,
-    trainingDataHash: run.trainingDataHash,
-    hyperparams: run.hyperparams,
-    epochs: { trained: run.history.length, best: run.bestEpoch, stoppedBy: run.stoppedBy },
-    metrics: {
-      train: summariseMetrics(run.metrics.train),
-      val: summariseMetrics(run.metrics.val),
-      test: summariseMetrics(run.metrics.test),
-    },
-    environment: run.environment,
-  };
 }
 
 /** Writes the model folder atomically; returns the size of its weights in bytes. */
@@ -95,15 +43,9 @@ export interface Classifier {
 }
 
 export async function loadClassifier(dir: string): Promise<Classifier> {
-  const { model, metadata } = await loadSavedModel<ClassifierMetadata>(dir);
-  const where = `${dir}/metadata.json`;
-  for (const field of ['task', 'classes', 'features', 'thresholds'] as const) {
-    if (metadata[field] === undefined) throw new Error(`${where}: missing "${field}"`);
-  }
-  if (!TASKS.includes(metadata.task)) {
-    throw new Error(`${where}: "task" is ${JSON.stringify(metadata.task)}, expected one of ${TASKS.join(', ')}`);
-  }
-  // Checked, and files of the earlier rule read or refused with what to do (parseThresholds).
-  const checked = { ...metadata, thresholds: parseThresholds(metadata.task, metadata.thresholds, where) };
-  return { head: model, metadata: checked as ClassifierMetadata, extractor: await extractorFor(metadata.features) };
+  await initBackend();
+  const loaded = await loadHead(localFolder(dir));
+  const extractor = await extractorFor(loaded.metadata.features);
+  checkEncoder(loaded, extractor, dir);
+  return { ...loaded, extractor };
 }

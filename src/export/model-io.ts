@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { folderHandler } from '../mobilenet/io';
 import { writeDirAtomic } from '../util/fs';
+import type { ModelFolder } from './load';
 import { quantise, type WeightFormat } from './quantise';
 
 export interface SavedModel<M> {
@@ -73,4 +74,13 @@ export async function loadSavedModel<M>(dir: string): Promise<SavedModel<M>> {
   const metadata = JSON.parse(await fs.readFile(path.join(dir, 'metadata.json'), 'utf8')) as M;
   const model = await tf.loadLayersModel(folderHandler(dir));
   return { model, metadata };
+}
+
+/** An exported model folder on disk, for the shared loader in ./load. */
+export function localFolder(dir: string): ModelFolder {
+  return {
+    location: dir,
+    readText: (file) => fs.readFile(path.join(dir, file), 'utf8').catch(() => undefined),
+    handler: () => folderHandler(dir),
+  };
 }

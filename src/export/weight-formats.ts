@@ -10,7 +10,7 @@ import { computeMetrics, type MetricsSummary, summariseMetrics } from '../eval/m
 import type { SplitFeatures } from '../features/sets';
 import { settings } from '../settings';
 import { folderBytes, writeDirAtomic } from '../util/fs';
-import type { ClassifierMetadata } from './classifier';
+import type { ClassifierMetadata } from './metadata';
 import { loadSavedModel, saveModel } from './model-io';
 import { WEIGHT_FORMATS, type WeightFormat } from './quantise';
 

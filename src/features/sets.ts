@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { type DatasetEntry, validIndex } from '../data/entries';
 import { readSplitIfPresent, SPLITS, type Split, type SplitName, splitBySubject, splitOf } from '../data/split';
 import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
-import type { FeatureExtractor } from '../mobilenet/model';
+import type { FeatureExtractor } from '../mobilenet/network';
 import { cachedFeatures } from './cache';
 
 /** Features with class indices: what a head trains and is scored on (one output unit when `classes` has two). */

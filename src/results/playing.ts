@@ -6,6 +6,7 @@
 import type { Recording } from '../data/builtin';
 import { readSplit } from '../data/split';
 import { TASKS, type Task } from '../data/tasks';
+import { ARTICLE_THRESHOLDS, type ModelRule, modelRule } from '../decision';
 import { type ClipFrames, clipFrames } from '../eval/clips';
 import { fileOutputs } from '../eval/folder';
 import {
@@ -19,8 +20,8 @@ import {
   type TimedAction,
   timeline,
 } from '../eval/play';
-import { type ClassifierMetadata, finalModelDir, loadClassifier } from '../export/classifier';
-import { ARTICLE_THRESHOLDS, type ModelRule, modelRule } from '../game/decision';
+import { finalModelDir, loadClassifier } from '../export/classifier';
+import type { ClassifierMetadata } from '../export/metadata';
 import { displayPath } from '../settings';
 import { type BaseInput, type ResultsBase, resultsBase } from './common';
 
