@@ -17,6 +17,26 @@ export interface ScoredModel {
   metadata: { task: Task; classes: string[] };
 }
 
+/** The model's outputs for image files (features from the cache where present), row-major. */
+export async function fileOutputs(
+  classifier: ScoredModel,
+  files: string[],
+  options: { hashes?: string[]; onBatch?: (done: number, total: number) => void } = {},
+): Promise<Float32Array> {
+  const { classes } = classifier.metadata;
+  const result = await cachedFeatures(classifier.extractor, files, options);
+  if (result.failed.length > 0)
+    throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
+  const expected = classifier.head.inputs[0].shape[1];
+  if (expected !== result.featureSize) {
+    throw new Error(
+      `the model expects ${expected} features but ${classifier.extractor.layer} gives ${result.featureSize}`,
+    );
+  }
+  const y = new Int32Array(files.length);
+  return predict(classifier.head, { x: result.features, featureSize: result.featureSize, y, classes });
+}
+
 export async function evaluateFolder(
   classifier: ScoredModel,
   dir: string,
@@ -26,19 +46,7 @@ export async function evaluateFolder(
   if (index.entries.length === 0) throw new Error(`${dir}: no images in the class folders`);
   const { task, classes } = classifier.metadata;
   const files = index.entries.map((e) => path.join(dir, e.file));
-  const result = await cachedFeatures(classifier.extractor, files, {
-    hashes: index.entries.map((e) => e.sha256),
-    onBatch,
-  });
-  if (result.failed.length > 0)
-    throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
-  const expected = classifier.head.inputs[0].shape[1];
-  if (expected !== result.featureSize) {
-    throw new Error(
-      `the model expects ${expected} features but ${classifier.extractor.layer} gives ${result.featureSize}`,
-    );
-  }
+  const outputs = await fileOutputs(classifier, files, { hashes: index.entries.map((e) => e.sha256), onBatch });
   const y = Int32Array.from(index.entries, (e) => labelIndex(task, e.label));
-  const outputs = predict(classifier.head, { x: result.features, featureSize: result.featureSize, y, classes });
   return computeMetrics(y, predictedClasses(outputs, classes.length === 2 ? 1 : classes.length), classes);
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import type { Task } from '../data/tasks';
-import type { Thresholds } from '../decision';
+import type { ThresholdsByTask } from '../decision';
 import { extractorFor } from '../features/spec';
 import type { FeatureExtractor } from '../mobilenet/network';
 import { settings } from '../settings';
@@ -30,7 +30,7 @@ export function exportClassifier(
   run: TrainRun,
   dir: string,
   name: string,
-  thresholds: Thresholds,
+  thresholds: ThresholdsByTask,
   weights: WeightFormat = 'float32',
 ): Promise<number> {
   return saveModel(run.model, dir, classifierMetadata(run, name, thresholds, weights), weights);

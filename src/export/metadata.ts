@@ -3,7 +3,7 @@
 // the one check a model passes before the page or `kombat evaluate` uses it.
 import type { Environment } from '../backend';
 import { TASK_CLASSES, TASKS, type Task } from '../data/tasks';
-import type { Thresholds } from '../decision';
+import { type ModelRule, modelRule, parseThresholds, type ThresholdsByTask } from '../decision';
 import { type MetricsSummary, summariseMetrics } from '../eval/metrics';
 import { type DeclaredFeatures, featureKind } from '../features/encoder';
 import type { FeatureSpec } from '../features/spec';
@@ -12,21 +12,20 @@ import type { TrainRun } from '../train/run';
 import type { Hyperparams } from '../train/train';
 import type { WeightFormat } from './quantise';
 
-export interface ClassifierMetadata {
+/** `task` and `thresholds` (ModelRule): the 3-way model's {other, action}, the binary's {punch}. */
+export type ClassifierMetadata = ModelRule & {
   name: string;
-  task: Task;
   /** Output order; the binary model has one sigmoid unit for the second class (punch). */
   classes: string[];
   features: FeatureSpec & { featureSize: number };
   preprocessing: string;
-  thresholds: Thresholds;
   weights: WeightFormat;
   trainingDataHash: string;
   hyperparams: Hyperparams;
   epochs: { trained: number; best: number; stoppedBy: string };
   metrics: { train: MetricsSummary; val: MetricsSummary; test: MetricsSummary };
   environment: Environment;
-}
+};
 
 export function describePreprocessing(spec: FeatureSpec): string {
   const [h, w] = spec.inputSize;
@@ -38,19 +37,19 @@ export function describePreprocessing(spec: FeatureSpec): string {
   );
 }
 
+/** The metadata of a trained run; it keeps the thresholds of its own task. */
 export function classifierMetadata(
   run: TrainRun,
   name: string,
-  thresholds: Thresholds,
+  thresholds: ThresholdsByTask,
   weights: WeightFormat = 'float32',
 ): ClassifierMetadata {
   return {
     name,
-    task: run.task,
+    ...modelRule(run.task, thresholds),
     classes: run.data.train.classes,
     features: run.features,
     preprocessing: describePreprocessing(run.features),
-    thresholds,
     weights,
     trainingDataHash: run.trainingDataHash,
     hyperparams: run.hyperparams,
@@ -100,9 +99,7 @@ export function checkMetadata(value: unknown, where: string): ClassifierMetadata
   if (typeof f.layer !== 'string') fail('"features.layer" must name a MobileNet layer');
   if (f.fit !== 'stretch' && f.fit !== 'letterbox')
     fail(`"features.fit" is ${JSON.stringify(f.fit)}, expected stretch or letterbox`);
-  const t = m.thresholds as unknown as Record<string, unknown> | undefined;
-  if (!t || typeof t !== 'object' || !Object.values(t).every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    fail('"thresholds" must be an object of numbers (the decision rule\'s thresholds)');
-  }
-  return m as ClassifierMetadata;
+  // The task's named thresholds, each in [0, 1]; files of the earlier rule read or refused with what to do.
+  const thresholds = parseThresholds(m.task as Task, m.thresholds, where);
+  return { ...m, thresholds } as ClassifierMetadata;
 }

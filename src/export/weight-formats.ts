@@ -5,9 +5,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { actionsOf, predict, predictedClasses } from '../eval/evaluate';
+import { actionMetrics, actionsOf, predict, predictedClasses } from '../eval/evaluate';
 import { computeMetrics, type MetricsSummary, summariseMetrics } from '../eval/metrics';
-import { gameActions } from '../eval/thresholds';
 import type { SplitFeatures } from '../features/sets';
 import { settings } from '../settings';
 import { folderBytes, writeDirAtomic } from '../util/fs';
@@ -62,8 +61,8 @@ export async function exportVariants(
   const reference: EvaluatedOutputs = { val: predict(model, data.val), test: predict(model, data.test) };
   const refClasses = { val: predictedClasses(reference.val, units), test: predictedClasses(reference.test, units) };
   const refActions = {
-    val: actionsOf(task, reference.val, metadata.thresholds),
-    test: actionsOf(task, reference.test, metadata.thresholds),
+    val: actionsOf(metadata, reference.val),
+    test: actionsOf(metadata, reference.test),
   };
   const results: VariantResult[] = [];
   for (const format of formats) {
@@ -79,15 +78,14 @@ export async function exportVariants(
     for (const split of ['val', 'test'] as const) {
       const classes = predictedClasses(out[split], units);
       for (const [i, c] of classes.entries()) if (c === refClasses[split][i]) same++;
-      for (const [i, a] of actionsOf(task, out[split], metadata.thresholds).entries())
-        if (a === refActions[split][i]) sameAction++;
+      for (const [i, a] of actionsOf(metadata, out[split]).entries()) if (a === refActions[split][i]) sameAction++;
       maxAbsDiff = Math.max(maxAbsDiff, maxAbsDifference(out[split], reference[split]));
       const set = data[split];
       const m = computeMetrics(set.y, classes, set.classes);
       metrics[split] = summariseMetrics(m);
     }
     const rows = labels.val.length + labels.test.length;
-    const testAction = gameActions(task, out.test, labels.test, metadata.thresholds);
+    const testAction = actionMetrics(metadata, out.test, labels.test);
     const actionF1 =
       task === 'ternary'
         ? (testAction.perClass.punch.f1 + testAction.perClass.kick.f1) / 2
@@ -137,15 +135,10 @@ export function chooseFormat(results: VariantResult[], maxDiff = MAX_PROBABILITY
  * Copies a measured variant folder to `target` (atomically), with metadata.json updated: the
  * variant's weight format and the metrics measured on the reloaded weights.
  */
-export async function shipVariant(
-  variant: VariantResult,
-  target: string,
-  patch: Partial<ClassifierMetadata> = {},
-): Promise<ClassifierMetadata> {
+export async function shipVariant(variant: VariantResult, target: string): Promise<ClassifierMetadata> {
   const metadata = JSON.parse(await fs.readFile(path.join(variant.dir, 'metadata.json'), 'utf8')) as ClassifierMetadata;
   const next: ClassifierMetadata = {
     ...metadata,
-    ...patch,
     weights: variant.format,
     metrics: { ...metadata.metrics, val: variant.metrics.val, test: variant.metrics.test },
   };

@@ -8,7 +8,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { tf as tfjs } from '../backend';
 import type { ProjectConfig } from '../config';
 import { TASKS, type Task } from '../data/tasks';
-import { type Action, ARTICLE_THRESHOLDS } from '../decision';
+import { type Action, modelRule } from '../decision';
 import { actionsOf, predict } from '../eval/evaluate';
 import { finalModelDir, finalModelName, loadClassifier } from '../export/classifier';
 import { type ClassifierMetadata, classifierMetadata } from '../export/metadata';
@@ -49,14 +49,12 @@ export interface Master {
 /**
  * The float32 master of each task: the first export whose provenance matches (the final folder,
  * then the float32 variant kept in the scratch folder), else trained again with the configured
- * set-up. A trained binary master gets `binaryThreshold` (chapter 07's choice), the 3-way one the
- * configured thresholds.
+ * set-up. Either way it carries the configured thresholds (chapter 07's choice).
  */
 export async function finalMasters(input: {
   config: ProjectConfig;
   hyperparams: Record<Task, Hyperparams>;
   examples: ExampleSet;
-  binaryThreshold?: number;
   /** Images through MobileNet (those not cached yet) for a task's features. */
   onFeatures?: (task: Task, done: number, total: number) => void;
   /** Each epoch of a master trained again. */
@@ -77,7 +75,8 @@ export async function finalMasters(input: {
       const data = await splitFeatures(extractor, examples, task, { onBatch });
       masters[task] = {
         model: reused.model,
-        metadata: reused.metadata,
+        // Thresholds are the configuration's choice, not part of the weights' provenance.
+        metadata: { ...reused.metadata, ...modelRule(task, config.thresholds) },
         data,
         source: displayPath(reused.dir),
         trained: false,
@@ -96,11 +95,9 @@ export async function finalMasters(input: {
       onEpoch: input.onEpoch && ((epoch) => input.onEpoch?.(task, epoch)),
       log: (l) => log(`  ${l}`),
     });
-    const binary = input.binaryThreshold ?? ARTICLE_THRESHOLDS.any;
-    const thresholds = task === 'ternary' ? config.thresholds : { any: binary, action: binary };
     masters[task] = {
       model: run.model,
-      metadata: classifierMetadata(run, finalModelName(task), thresholds),
+      metadata: classifierMetadata(run, finalModelName(task), config.thresholds),
       data: run.data,
       source: 'trained in this chapter',
       trained: true,
@@ -195,12 +192,7 @@ export async function reloadCheck(
         return (clf.head.predict(features) as tf.Tensor).dataSync() as Float32Array;
       });
       endToEnd = Math.max(endToEnd, maxAbsDifference(outputs, shipped.subarray(row * units, (row + 1) * units)));
-      options.onFrame?.({
-        file: e.file,
-        label: e.label,
-        outputs,
-        action: actionsOf(task, outputs, clf.metadata.thresholds)[0],
-      });
+      options.onFrame?.({ file: e.file, label: e.label, outputs, action: actionsOf(clf.metadata, outputs)[0] });
     }
     return {
       identical: maxAbsDifference(shipped, measured) === 0,
