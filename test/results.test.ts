@@ -119,7 +119,7 @@ test('results of every chapter, from the chapter functions, render every section
   };
   const thresholds = k.thresholdStudy(runs);
   // A coarser grid (chapter 07's knob) is the one the results record.
-  const coarse = { any: [0.4, 0.6], action: [0.35, 0.5] };
+  const coarse = { other: [0.4, 0.6], action: [0.35, 0.5] };
   assert.deepEqual(k.thresholdStudy(runs, coarse).sweep.length, 4);
   await k.updateConfig({ thresholds: thresholds.chosen });
   const exported = {} as Record<'binary' | 'ternary', { dir: string; weightBytes: number }>;
