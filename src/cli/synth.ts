@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { AMBIGUOUS_MODES, type AmbiguousMode, DEFAULT_SYNTH, renderRecordings } from '../synth';
-import { nonNegativeInt, positiveInt, seedOption } from './options';
+import { forceHelp, nonNegativeInt, positiveInt, seedOption } from './options';
 import { progressBar } from './progress';
 
 function ambiguousOption(text: string): AmbiguousMode {
@@ -26,7 +26,8 @@ export function registerSynth(program: Command): void {
       'render the built-in synthetic webcam recordings (videos + labels) of people punching, kicking and doing ' +
         'other things',
     )
-    .requiredOption('--out <dir>', 'dataset folder; files go to <dir>/recordings')
+    .requiredOption('--out <dir>', 'dataset folder; files go to <dir>/recordings (new, empty, or recordings)')
+    .option('--force', forceHelp('write into <dir>/recordings'))
     .option('--subjects <n>', 'number of people (s01..sNN)', positiveInt, DEFAULT_SYNTH.subjects)
     .option('--clips <n>', 'clips per person', positiveInt, DEFAULT_SYNTH.clips)
     .option('--seed <n>', 'random seed (same seed, same bytes)', seedOption, DEFAULT_SYNTH.seed)
@@ -53,6 +54,7 @@ export function registerSynth(program: Command): void {
         size: { width: number; height: number };
         ambiguous: AmbiguousMode;
         workers?: number;
+        force?: boolean;
       }) => {
         const bar = progressBar('synth', 'frames');
         const summary = await renderRecordings({
@@ -64,6 +66,7 @@ export function registerSynth(program: Command): void {
           size: opts.size,
           ambiguous: opts.ambiguous,
           workers: opts.workers,
+          force: opts.force,
           onProgress: (done, total) => bar.update(done, total),
         }).finally(() => bar.stop());
         const t = summary.totals;

@@ -13,7 +13,8 @@ import type { FeatureExtractor } from '../mobilenet/model';
 import { settings } from '../settings';
 import type { TrainRun } from '../train/run';
 import type { Hyperparams } from '../train/train';
-import { loadSavedModel, saveModel } from './model-io';
+import type { OutputRule } from '../util/fs';
+import { loadSavedModel, modelOutput, saveModel } from './model-io';
 import type { WeightFormat } from './quantise';
 
 /** The final models, as the game loads them: kombat-binary, kombat-ternary. */
@@ -85,8 +86,9 @@ export function exportClassifier(
   name: string,
   thresholds: Thresholds,
   weights: WeightFormat = 'float32',
+  output: OutputRule = modelOutput(),
 ): Promise<number> {
-  return saveModel(run.model, dir, classifierMetadata(run, name, thresholds, weights), weights);
+  return saveModel(run.model, dir, classifierMetadata(run, name, thresholds, weights), weights, output);
 }
 
 export interface Classifier {

@@ -8,10 +8,11 @@ import { type ProjectConfig, readConfig } from '../config';
 import { splitPath } from '../data/split';
 import { labelIndex, parseTask, TASK_CLASSES, type Task } from '../data/tasks';
 import { exportClassifier } from '../export/classifier';
+import { modelOutput } from '../export/model-io';
 import type { WeightFormat } from '../export/quantise';
 import { type ExampleSet, loadExamples } from '../features/sets';
 import type { InputSize } from '../preprocess';
-import { exists } from '../util/fs';
+import { claimOutput, exists } from '../util/fs';
 import { type TrainRun, trainRun } from './run';
 import { articleHyperparams } from './setups';
 import type { Hyperparams, TrainCallbacks } from './train';
@@ -75,6 +76,8 @@ export interface TrainFolderOptions extends TrainCallbacks {
   weights?: WeightFormat;
   /** Model name in metadata.json; default the out folder's name. */
   name?: string;
+  /** Replace an `out` folder that is not a model (never a file or a folder holding a dataset). */
+  force?: boolean;
   onAugment?: (p: AugmentProgress) => void;
   onFeatures?: (done: number, total: number) => void;
   /** Called once, when the examples are known and training is about to start (features included). */
@@ -92,6 +95,16 @@ export interface TrainFolderResult {
 }
 
 export async function trainFolder(options: TrainFolderOptions): Promise<TrainFolderResult> {
+  // Refused before any work when `out` is not the model's to replace; held until the model is written.
+  const release = await claimOutput(options.out, modelOutput(options.force));
+  try {
+    return await train(options);
+  } finally {
+    release();
+  }
+}
+
+async function train(options: TrainFolderOptions): Promise<TrainFolderResult> {
   const log = options.log ?? (() => {});
   const data = path.resolve(options.data);
   const config = options.config ?? (await readConfig());
@@ -168,6 +181,7 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
     options.name ?? path.basename(out),
     config.thresholds,
     options.weights,
+    modelOutput(options.force),
   );
   return { run, hyperparams, augmented, modelDir: out, weightBytes };
 }
