@@ -10,13 +10,14 @@ APT_PACKAGES := jupyter-nbconvert python3-nbclient jupyter-client python3-ipyker
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 EXECUTED := $(patsubst notebooks/%,reports/notebooks/%,$(NOTEBOOKS))
 SOURCES := $(shell find src -name '*.ts') tsconfig.json
+WEB := $(shell find web -type f) web/tsconfig.json
 NBCONVERT := jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab \
 	--ExecutePreprocessor.timeout=3600
 
-.PHONY: all setup install system kernel build data augment notebooks test lint unit smoke bench clean
+.PHONY: all setup install system kernel build data augment notebooks test lint unit smoke bench serve clean
 .DELETE_ON_ERROR:
 
-all: setup notebooks
+all: setup notebooks reports/game.png
 
 setup: install build kernel
 
@@ -47,10 +48,15 @@ kernel: node_modules/.installed system
 	@python=$$(head -1 "$$(command -v jupyter)" | sed 's/^#! *//'); \
 	tslab install --python="$$python" --binary="$(CURDIR)/node_modules/.bin/tslab" >/dev/null
 
-build: dist/.built
+build: dist/.built dist/.web-checked
 
 dist/.built: $(SOURCES) node_modules/.installed
 	tsc -p tsconfig.json
+	touch $@
+
+# The game page (web/) type-checked with the library modules it bundles; `kombat serve` bundles it.
+dist/.web-checked: $(WEB) $(SOURCES) node_modules/.installed
+	tsc -p web/tsconfig.json
 	touch $@
 
 # The built-in dataset alone (notebook 01 walks the same steps): data/builtin + reports/dataset.*
@@ -71,6 +77,15 @@ $(foreach i,$(shell seq 2 $(words $(EXECUTED))),$(eval $(word $(i),$(EXECUTED)):
 reports/notebooks/%.ipynb: notebooks/%.ipynb dist/.built
 	@mkdir -p $(@D)
 	$(NBCONVERT) $< --output-dir $(@D)
+
+# The game in headless Chromium with a rendered test-split person as the webcam: 2 minutes of play
+# (numTensors must not move), the README's screenshot and its numbers (reports/game.json).
+reports/game.png: $(EXECUTED) $(WEB) dist/.built dist/.web-checked
+	node bin/kombat.js serve --screenshot $@ --seconds 120
+
+# The game page on http://127.0.0.1:8642/; MKJS=<mk-tfjs>/mk also serves the article's MK.js.
+serve: setup
+	node bin/kombat.js serve $(if $(MKJS),--mkjs "$(MKJS)")
 
 test: setup lint unit smoke
 

@@ -1,5 +1,6 @@
 // The two speeds that decide how long `make all` takes: MobileNet feature extraction per image
-// (decode and resize included) and one epoch of dense-head training.
+// (decode and resize included) and one epoch of dense-head training; and the one that decides
+// whether the game is playable: the page's milliseconds per frame in headless Chromium.
 
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -9,6 +10,8 @@ import sharp from 'sharp';
 import { type BackendName, initBackend } from './backend';
 import { extractFiles } from './features';
 import { type Alpha, loadMobileNet } from './mobilenet';
+import { findChromium } from './report';
+import { type BrowserBench, benchBrowser, type PageBackend } from './serve';
 import { buildHead } from './train';
 import { mulberry32, type Spread, spread } from './util';
 
@@ -24,6 +27,11 @@ export interface BenchResult {
     train: { samples: number; features: number; hidden: number; classes: number; batchSize: number };
     runs: number;
   };
+  /** The page on the backend it picks by itself; absent when not measured. */
+  browserMsPerFrame?: Spread;
+  browser?: BrowserBench['browser'];
+  /** Why the page was not measured although asked for (no Chromium). */
+  browserSkipped?: string;
 }
 
 export interface BenchOptions {
@@ -31,6 +39,8 @@ export interface BenchOptions {
   runs?: number;
   images?: number;
   trainSamples?: number;
+  /** Also play the game page in headless Chromium for `seconds` on its own backend, then on each of `backends`. */
+  browser?: { seconds?: number; backends?: PageBackend[] };
   log?: (line: string) => void;
 }
 
@@ -55,6 +65,7 @@ export async function runBench({
   runs = 5,
   images = 64,
   trainSamples = 10_000,
+  browser,
   log = () => {},
 }: BenchOptions = {}): Promise<BenchResult> {
   const env = await initBackend();
@@ -104,10 +115,15 @@ export async function runBench({
   tf.dispose([xs, ys]);
   head.dispose();
 
-  return {
+  const result: BenchResult = {
     featureMsPerImage: spread(featureMs),
     trainSecondsPerEpoch: spread(epochSeconds),
     backend: env.backend,
     setup: { alpha, inputSize: [224, 224], images, batchSize, train, runs },
   };
+  if (!browser) return result;
+  if (!findChromium()) {
+    return { ...result, browserSkipped: 'no Chromium (make setup installs it, or set CHROMIUM_PATH)' };
+  }
+  return { ...result, ...(await benchBrowser(browser.seconds, browser.backends, {}, log)) };
 }

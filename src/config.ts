@@ -6,8 +6,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Task } from './data/tasks';
+import { ARTICLE_THRESHOLDS, type Thresholds } from './decision';
 import { ARTICLE_FEATURES, type FeatureSpec } from './features/spec';
-import { ARTICLE_THRESHOLDS, type Thresholds } from './game/decision';
 import { type Profile, settings } from './settings';
 import { CORRECTED } from './train/setups';
 import type { Hyperparams } from './train/train';

@@ -1,6 +1,6 @@
 // The kombat library's public API: what the notebooks (`import { ... } from '../dist'`), the CLI
-// and the tests use, by concept and from the bottom layer up (src/README.md). The game page imports
-// the browser-safe part, ./browser.ts.
+// and the tests use, by concept (src/README.md has the layers). The game page imports the
+// browser-safe part, ./browser.ts.
 
 export * from './augment';
 export * from './backend';
@@ -10,16 +10,18 @@ export * from './config';
 // Two modules name a LabelRange: a video's label ranges (data) are the ones a user meets.
 export type { LabelRange } from './data';
 export * from './data';
+export * from './decision';
 export * from './eval';
 export * from './export';
 export * from './features';
-export * from './game/decision';
+export * from './game';
 export * from './image';
 export * from './mobilenet';
 export * from './pool';
 export * from './preprocess';
 export * from './report';
 export * from './results';
+export * from './serve';
 export * from './settings';
 export * from './sweep';
 export * from './synth';

@@ -11,14 +11,16 @@
 //   KOMBAT_BACKEND      tensorflow | wasm | cpu (default: the fastest that loads)
 //   KOMBAT_WORKERS      worker threads of every map over files (default: see pool/workers.ts)
 //   KOMBAT_SAMPLE_IMAGE the photo chapter 00 classifies
+//   KOMBAT_PORT         the port `kombat serve` listens on, on 127.0.0.1 (default 8642; 0: any free one)
 //   MOBILENET_URL       where MobileNet comes from before the cache (see mobilenet/source.ts)
-//   CHROMIUM_PATH       the browser that renders figures
+//   CHROMIUM_PATH       the browser that renders figures and plays the game page headless
 import * as path from 'node:path';
 
 /** src/ and dist/ both sit one level below the project root. */
 export const projectRoot = path.resolve(__dirname, '..');
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export const DEFAULT_PORT = 8642;
 export type BackendName = (typeof BACKENDS)[number];
 
 /** A sweep's search space as plain numbers (sweep/space.ts names and checks it). */
@@ -94,6 +96,11 @@ export interface Settings {
   modelsDir: string;
   /** The MobileNet download cache: <root>/models/mobilenet whatever moves the rest. */
   mobilenetCacheDir: string;
+  /** The game page's sources (<root>/web) and where `kombat serve` builds it (<root>/dist/web). */
+  webDir: string;
+  pageDir: string;
+  /** The port `kombat serve` listens on (127.0.0.1 only). */
+  port: number;
   /** The dataset folder the chapters read. */
   dataset: string;
   smoke: boolean;
@@ -139,12 +146,19 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, root = projec
   const workers = workersText === undefined ? undefined : Number(workersText);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
     throw new Error(`KOMBAT_WORKERS=${workersText} is not a whole number >= 1`);
+  const portText = nonEmpty(env.KOMBAT_PORT);
+  const port = portText === undefined ? DEFAULT_PORT : Number(portText);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
+    throw new Error(`KOMBAT_PORT=${portText} is not a port number 0..65535`);
   return {
     root,
     dataDir,
     reportsDir: dir('KOMBAT_REPORTS_DIR', path.join(base, 'reports')),
     modelsDir: dir('KOMBAT_MODELS_DIR', path.join(base, 'models')),
     mobilenetCacheDir: path.join(root, 'models', 'mobilenet'),
+    webDir: path.join(root, 'web'),
+    pageDir: path.join(root, 'dist', 'web'),
+    port,
     dataset: dir('KOMBAT_DATASET', path.join(dataDir, 'builtin')),
     smoke,
     profile: smoke ? SMOKE : FULL,

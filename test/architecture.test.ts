@@ -1,5 +1,6 @@
 // The layers of src/, bottom to top (src/README.md describes them): a module imports only from its
-// own layer or the ones below, and no chain of imports comes back to where it started.
+// own layer or the ones below, and no chain of imports comes back to where it started; the page
+// (web/) reaches the library only through src/browser.ts.
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -10,7 +11,7 @@ const SRC = path.join(__dirname, '..', 'src');
 /** Layers bottom to top; each lists the folders and top-level modules (without .ts) it holds. */
 export const LAYERS: readonly (readonly string[])[] = [
   ['util', 'settings'],
-  ['pool', 'backend', 'preprocess', 'image', 'game'],
+  ['pool', 'backend', 'preprocess', 'image', 'decision'],
   ['mobilenet', 'body'],
   ['synth'],
   ['data'],
@@ -18,6 +19,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['features'],
   ['eval', 'report'],
   ['train', 'config', 'export', 'sweep'],
+  ['game'],
+  ['serve'],
   ['results'],
   ['cli', 'bench', 'index', 'browser'],
 ];
@@ -99,4 +102,17 @@ test('no import cycles', () => {
   };
   for (const v of graph.keys()) if (!index.has(v)) visit(v);
   assert.deepEqual(cycles, []);
+});
+
+test('the page (web/) imports the library only through src/browser.ts', () => {
+  const web = path.join(__dirname, '..', 'web');
+  const other = readdirSync(web)
+    .filter((f) => f.endsWith('.ts'))
+    .flatMap((f) =>
+      [...readFileSync(path.join(web, f), 'utf8').matchAll(/from\s*'(\.\.\/src\/[^']*)'/g)]
+        .map((m) => m[1])
+        .filter((spec) => spec !== '../src/browser')
+        .map((spec) => `web/${f} imports ${spec}`),
+    );
+  assert.deepEqual(other, []);
 });

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { cachedFeatures } from '../src/features/cache';
 import { extractFiles, featureWorkers } from '../src/features/extract';
-import { type FeatureExtractor, loadMobileNet, type MobileNet } from '../src/mobilenet/model';
+import { loadMobileNet, type MobileNet } from '../src/mobilenet/model';
+import type { FeatureExtractor } from '../src/mobilenet/network';
 import { liveWorkers } from '../src/pool/workers';
 import { needsShared, sharedMobileNet, tempDir } from './helpers';
 

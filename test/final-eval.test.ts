@@ -14,7 +14,7 @@ import {
   chooseThresholds,
   thresholdRange,
 } from '../src/eval/thresholds';
-import type { ClassifierMetadata } from '../src/export/classifier';
+import type { ClassifierMetadata } from '../src/export/metadata';
 import { saveModel } from '../src/export/model-io';
 import { findReusable, provenanceMismatch } from '../src/export/provenance';
 import { chooseFormat, exportVariants, shipVariant } from '../src/export/weight-formats';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { decide } from '../src/decision';
 import { computeMetrics, confusionMatrix, normaliseRows } from '../src/eval/metrics';
-import { decide } from '../src/game/decision';
 
 test('confusion matrix counts (true row, predicted column)', () => {
   // truth:     0 0 0 1 1 2 2 2 2

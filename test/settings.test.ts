@@ -15,6 +15,7 @@ test('defaults: data, reports and models below the project, the full profile', (
   assert.equal(s.modelsDir, '/project/models');
   assert.equal(s.mobilenetCacheDir, '/project/models/mobilenet');
   assert.equal(s.dataset, '/project/data/builtin');
+  assert.deepEqual([s.webDir, s.pageDir, s.port], ['/project/web', '/project/dist/web', 8642]);
   assert.equal(s.smoke, false);
   assert.equal(s.profile, FULL);
   assert.equal(s.backend, undefined);
@@ -47,10 +48,11 @@ test('a smoke run moves every output together, and explicit folders win', () => 
 
 test('backend, workers and the other variables are read and checked', () => {
   const s = readSettings(
-    { KOMBAT_BACKEND: 'cpu', KOMBAT_WORKERS: '3', MOBILENET_URL: 'http://x/m', CHROMIUM_PATH: '/c' },
+    { KOMBAT_BACKEND: 'cpu', KOMBAT_WORKERS: '3', MOBILENET_URL: 'http://x/m', CHROMIUM_PATH: '/c', KOMBAT_PORT: '0' },
     root,
   );
-  assert.deepEqual([s.backend, s.workers, s.mobilenetUrl, s.chromium], ['cpu', 3, 'http://x/m', '/c']);
+  assert.deepEqual([s.backend, s.workers, s.mobilenetUrl, s.chromium, s.port], ['cpu', 3, 'http://x/m', '/c', 0]);
+  assert.throws(() => readSettings({ KOMBAT_PORT: '70000' }, root), /KOMBAT_PORT=70000 is not a port number 0..65535/);
   assert.equal(readSettings({ KOMBAT_WORKERS: ' ' }, root).workers, undefined, 'blank is unset');
   assert.throws(
     () => readSettings({ KOMBAT_BACKEND: 'gpu' }, root),

@@ -1,19 +1,42 @@
 import type { Command } from 'commander';
 import { runBench } from '../bench';
 import { DEFAULT_ALPHA } from '../mobilenet';
-import type { Spread } from '../util';
-import { alphaOption, positiveInt } from './options';
+import { PAGE_BACKENDS, type PageBackend } from '../serve';
+import { formatSpread } from '../util';
+import { alphaOption, choiceOption, positiveInt } from './options';
+
+const pageBackend = choiceOption<PageBackend>(PAGE_BACKENDS);
+const backendList = (text: string): PageBackend[] => text.split(',').map(pageBackend);
+
+interface BenchOpts {
+  alpha: typeof DEFAULT_ALPHA;
+  runs: number;
+  images: number;
+  browser: boolean;
+  browserSeconds: number;
+  browserBackends: PageBackend[];
+  json?: boolean;
+}
 
 export function registerBench(program: Command): void {
   program
     .command('bench')
-    .description('measure MobileNet feature extraction (ms/image) and dense-head training (s/epoch)')
+    .description(
+      'measure MobileNet feature extraction (ms/image), dense-head training (s/epoch) ' +
+        'and the game page (ms/frame in Chromium)',
+    )
     .option('--alpha <alpha>', 'MobileNet v1 width multiplier', alphaOption, DEFAULT_ALPHA)
     .option('--runs <n>', 'repetitions of each measurement', positiveInt, 5)
     .option('--images <n>', 'images per feature-extraction run', positiveInt, 64)
+    .option('--no-browser', 'skip the game page in headless Chromium')
+    .option('--browser-seconds <n>', 'seconds of play per browser measurement', positiveInt, 20)
+    .option('--browser-backends <list>', 'also measure these page backends, e.g. wasm,webgl,cpu', backendList, [])
     .option('--json', 'print the result as JSON only')
-    .action(async (opts: { alpha: typeof DEFAULT_ALPHA; runs: number; images: number; json?: boolean }) => {
-      const result = await runBench({ ...opts, log: opts.json ? undefined : (line) => console.error(line) });
+    .action(async (opts: BenchOpts) => {
+      const log = opts.json ? undefined : (line: string) => console.error(line);
+      const browser = opts.browser ? { seconds: opts.browserSeconds, backends: opts.browserBackends } : undefined;
+      const result = await runBench({ ...opts, browser, log });
+      if (result.browserSkipped) console.error(`kombat: the browser measurement is skipped: ${result.browserSkipped}`);
       if (opts.json) {
         console.log(JSON.stringify(result));
         return;
@@ -21,9 +44,14 @@ export function registerBench(program: Command): void {
       const f = result.featureMsPerImage;
       const t = result.trainSecondsPerEpoch;
       console.log(`backend ${result.backend}`);
-      const line = (s: Spread, digits: number) =>
-        `min ${s.min.toFixed(digits)}  median ${s.median.toFixed(digits)}  max ${s.max.toFixed(digits)}`;
-      console.log(`feature extraction  ms/image   ${line(f, 1)}`);
-      console.log(`head training       s/epoch    ${line(t, 2)}`);
+      console.log(`feature extraction  ms/image   ${formatSpread(f, 1)}`);
+      console.log(`head training       s/epoch    ${formatSpread(t, 2)}`);
+      const b = result.browserMsPerFrame;
+      if (b && result.browser) {
+        console.log(
+          `browser (${result.browser.backend}) ms/frame  ${formatSpread(b, 1)}; ` +
+            `ticks in time ${(100 * result.browser.ticksInTime).toFixed(1)}%`,
+        );
+      }
     });
 }

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import { initBackend } from '../backend';
 import { type DatasetIssue, issueText } from '../data';
@@ -54,15 +53,6 @@ export function registerEvaluate(program: Command): void {
     .action(async (opts: { model: string; data: string; json?: boolean; skipInvalid?: boolean }) => {
       await initBackend();
       const classifier = await loadClassifier(opts.model);
-      const expected = classifier.head.inputs[0].shape[1];
-      const { features } = classifier.metadata;
-      if (expected !== classifier.extractor.featureSize) {
-        throw new Error(
-          `${path.join(opts.model, 'model.json')} expects ${expected} features, but the features its ` +
-            `metadata.json names (${features.layer}, ${features.inputSize[1]}x${features.inputSize[0]}, ` +
-            `alpha ${features.alpha}) have ${classifier.extractor.featureSize}`,
-        );
-      }
       const bar = progressBar('features', 'images');
       let metrics: Metrics;
       let skipped: DatasetIssue[];

@@ -11,6 +11,7 @@ import { registerFeatures } from './features';
 import { registerFrames } from './frames';
 import { registerInfo } from './info';
 import { registerReport } from './report';
+import { registerServe } from './serve';
 import { registerSweep } from './sweep';
 import { registerSynth } from './synth';
 import { registerTrain } from './train';
@@ -37,6 +38,7 @@ registerFeatures(program);
 registerTrain(program);
 registerEvaluate(program);
 registerExport(program);
+registerServe(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`kombat: ${(err as Error).message}`);

@@ -7,13 +7,23 @@ import type { InputSize } from '../preprocess';
 import { parseInputSize } from '../train';
 
 /** A library parser as a commander one: its error message becomes commander's. */
-function parser<T>(parse: (text: string) => T): (text: string) => T {
+export function parser<T>(parse: (text: string) => T): (text: string) => T {
   return (text) => {
     try {
       return parse(text);
     } catch (err) {
       throw new InvalidArgumentError((err as Error).message);
     }
+  };
+}
+
+/** One of a fixed list of names; the error lists them. */
+export function choiceOption<T extends string>(choices: readonly T[]): (text: string) => T {
+  return (text) => {
+    if (!(choices as readonly string[]).includes(text)) {
+      throw new InvalidArgumentError(`${text} is not one of ${choices.join(', ')}`);
+    }
+    return text as T;
   };
 }
 

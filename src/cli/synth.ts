@@ -1,14 +1,20 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { AMBIGUOUS_MODES, type AmbiguousMode, DEFAULT_SYNTH, renderRecordings } from '../synth';
-import { forceHelp, nonNegativeInt, positiveInt, seedOption } from './options';
+import {
+  AMBIGUOUS_MODES,
+  type AmbiguousMode,
+  type ClipPart,
+  DEFAULT_SYNTH,
+  parseScript,
+  renderRecordings,
+  VIDEO_FORMATS,
+  type VideoFormat,
+} from '../synth';
+import { choiceOption, forceHelp, nonNegativeInt, parser, positiveInt, seedOption } from './options';
 import { progressBar } from './progress';
 
-function ambiguousOption(text: string): AmbiguousMode {
-  if (!(AMBIGUOUS_MODES as readonly string[]).includes(text)) {
-    throw new InvalidArgumentError(`${text} is not one of ${AMBIGUOUS_MODES.join(', ')}`);
-  }
-  return text as AmbiguousMode;
-}
+const ambiguousOption = choiceOption<AmbiguousMode>(AMBIGUOUS_MODES);
+const scriptOption = parser<ClipPart[]>(parseScript);
+const formatOption = choiceOption<VideoFormat>(VIDEO_FORMATS);
 
 /** "320x180" as WIDTHxHEIGHT. */
 function sizeOption(text: string): { width: number; height: number } {
@@ -39,6 +45,18 @@ export function registerSynth(program: Command): void {
       ambiguousOption,
       DEFAULT_SYNTH.ambiguous,
     )
+    .option('--only <ids>', 'render only these people, e.g. s05,s11 (the test split)', (t: string) => t.split(','))
+    .option(
+      '--script <parts>',
+      'scripted clips: parts in order, e.g. punch,kick,other (default: random recordings)',
+      scriptOption,
+    )
+    .option(
+      '--format <format>',
+      `video format: ${VIDEO_FORMATS.join(' or ')} (y4m feeds Chromium's fake webcam)`,
+      formatOption,
+      'avi',
+    )
     .option(
       '--workers <n>',
       'worker threads (0 or 1: this thread; default KOMBAT_WORKERS, else up to 2)',
@@ -53,6 +71,9 @@ export function registerSynth(program: Command): void {
         fps: number;
         size: { width: number; height: number };
         ambiguous: AmbiguousMode;
+        only?: string[];
+        script?: ClipPart[];
+        format: VideoFormat;
         workers?: number;
         force?: boolean;
       }) => {
@@ -65,6 +86,9 @@ export function registerSynth(program: Command): void {
           fps: opts.fps,
           size: opts.size,
           ambiguous: opts.ambiguous,
+          only: opts.only,
+          script: opts.script,
+          format: opts.format,
           workers: opts.workers,
           force: opts.force,
           onProgress: (done, total) => bar.update(done, total),

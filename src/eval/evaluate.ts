@@ -2,8 +2,8 @@
 // action classifier (punch / kick / none) with a sweep over its two thresholds.
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../data/tasks';
+import { type Action, decide, decideBinary, type Probabilities, type Thresholds } from '../decision';
 import type { FeatureSet } from '../features/sets';
-import { type Action, decide, decideBinary, type Probabilities, type Thresholds } from '../game/decision';
 import { computeMetrics, type Metrics } from './metrics';
 
 /** Row-major [n, units] outputs of the model (sigmoid or softmax). */

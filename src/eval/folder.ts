@@ -9,7 +9,7 @@ import { assertValid, type DatasetIssue, indexDataset } from '../data/entries';
 import { labelIndex, type Task } from '../data/tasks';
 import { cachedFeatures } from '../features/cache';
 import { unreadableImages } from '../image/decode';
-import type { FeatureExtractor } from '../mobilenet/model';
+import type { FeatureExtractor } from '../mobilenet/network';
 import { predict, predictedClasses } from './evaluate';
 import { computeMetrics, type Metrics } from './metrics';
 

@@ -4,7 +4,7 @@
 // maximises the F1 of the actions subject to precision >= recall for each action, and among equally
 // good points prefers the higher (more cautious) thresholds.
 import type { Task } from '../data/tasks';
-import { type Action, decideBinary, type Thresholds } from '../game/decision';
+import { type Action, decideBinary, type Thresholds } from '../decision';
 import { actionMetrics, actionOf, type ThresholdPoint, thresholdSweep } from './evaluate';
 import { computeMetrics, type Metrics } from './metrics';
 

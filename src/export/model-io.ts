@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DATASET } from '../data/layout';
 import { folderHandler } from '../mobilenet/io';
 import { exists, type FolderKind, type OutputRule, readJsonIfPresent, writeDirAtomic } from '../util/fs';
+import type { ModelFolder } from './load';
 import { quantise, type WeightFormat } from './quantise';
 
 /** An exported model folder: model.json, and the metadata.json that kombat writes beside it. */
@@ -98,4 +99,13 @@ export async function loadSavedModel<M>(dir: string): Promise<SavedModel<M>> {
   const metadata = (await readJsonIfPresent<M>(path.join(dir, 'metadata.json'))) as M;
   const model = await tf.loadLayersModel(folderHandler(dir));
   return { model, metadata };
+}
+
+/** An exported model folder on disk, for the shared loader in ./load. */
+export function localFolder(dir: string): ModelFolder {
+  return {
+    location: dir,
+    readText: (file) => fs.readFile(path.join(dir, file), 'utf8').catch(() => undefined),
+    handler: () => folderHandler(dir),
+  };
 }

@@ -9,7 +9,7 @@ import type { FeatureSpec } from '../features/spec';
 import { displayPath } from '../settings';
 import type { Hyperparams } from '../train/train';
 import { exists } from '../util/fs';
-import type { ClassifierMetadata } from './classifier';
+import type { ClassifierMetadata } from './metadata';
 import { loadSavedModel } from './model-io';
 
 /** Stable JSON (sorted keys) for comparing specs. */

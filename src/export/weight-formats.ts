@@ -11,7 +11,7 @@ import { gameActions } from '../eval/thresholds';
 import type { SplitFeatures } from '../features/sets';
 import { settings } from '../settings';
 import { folderBytes, writeDirAtomic } from '../util/fs';
-import type { ClassifierMetadata } from './classifier';
+import type { ClassifierMetadata } from './metadata';
 import { loadSavedModel, modelOutput, saveModel } from './model-io';
 import { WEIGHT_FORMATS, type WeightFormat } from './quantise';
 

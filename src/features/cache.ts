@@ -11,8 +11,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ImageError } from '../image/decode';
-import type { FeatureExtractor } from '../mobilenet/model';
-import { modelName } from '../mobilenet/source';
+import { modelName } from '../mobilenet/names';
+import type { FeatureExtractor } from '../mobilenet/network';
 import type { Fit } from '../preprocess';
 import { settings } from '../settings';
 import { removeStaleTemporaries, writeFileAtomic } from '../util/fs';

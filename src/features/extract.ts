@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../backend';
 import { ImageError, type ReadImage, readImage } from '../image/decode';
-import type { FeatureExtractor } from '../mobilenet/model';
-import type { Alpha } from '../mobilenet/source';
+import type { Alpha } from '../mobilenet/names';
+import type { FeatureExtractor } from '../mobilenet/network';
 import { mapInWorkers, poolSize, type TaskFunction } from '../pool/workers';
 import { type Fit, rgbTensor } from '../preprocess';
 

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../data/tasks';
 import { ImageError, type ReadImage, type RgbImage, unreadableImages } from '../image/decode';
-import { DEFAULT_LAYER, type FeatureExtractor, type MobileNet } from '../mobilenet/model';
+import type { MobileNet } from '../mobilenet/model';
+import { DEFAULT_LAYER, type FeatureExtractor } from '../mobilenet/network';
 import { type Fit, rgbTensor, toModelInput } from '../preprocess';
 import { median } from '../util/stats';
 import { cacheKeys, FeatureCache, keyOf } from './cache';

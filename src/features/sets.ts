@@ -6,7 +6,7 @@ import { type DatasetEntry, validIndex } from '../data/entries';
 import { SPLITS, type Split, type SplitName, splitBySubject, splitOf } from '../data/split';
 import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
 import { unreadableImages } from '../image/decode';
-import type { FeatureExtractor } from '../mobilenet/model';
+import type { FeatureExtractor } from '../mobilenet/network';
 import { cachedFeatures } from './cache';
 
 /** Features with class indices: what a head trains and is scored on (one output unit when `classes` has two). */

@@ -1,14 +1,9 @@
 // What a feature vector is: the MobileNet variant, its input size, the layer it is cut at and how
 // images of another aspect are fitted. Features of different specs never mix (the cache keys on
 // the spec), and an exported classifier records the spec it was trained on.
-import {
-  DEFAULT_INPUT_SIZE,
-  DEFAULT_LAYER,
-  type FeatureExtractor,
-  loadMobileNet,
-  type MobileNet,
-} from '../mobilenet/model';
-import { type Alpha, DEFAULT_ALPHA } from '../mobilenet/source';
+import { DEFAULT_INPUT_SIZE, loadMobileNet, type MobileNet } from '../mobilenet/model';
+import { type Alpha, DEFAULT_ALPHA } from '../mobilenet/names';
+import { DEFAULT_LAYER, type FeatureExtractor } from '../mobilenet/network';
 import type { Fit, InputSize } from '../preprocess';
 
 export interface FeatureSpec {

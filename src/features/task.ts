@@ -2,7 +2,8 @@
 // extractor its ExtractorSpec describes (its own backend, its own copy of MobileNet) once, then
 // embeds the batches of files it is sent (./extract.ts, embedFiles).
 import { initBackend } from '../backend';
-import { type FeatureExtractor, loadMobileNet } from '../mobilenet/model';
+import { loadMobileNet } from '../mobilenet/model';
+import type { FeatureExtractor } from '../mobilenet/network';
 import type { TaskFunction } from '../pool/workers';
 import { type BatchOutput, type ExtractorSpec, embedFiles } from './extract';
 

@@ -4,7 +4,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { InputSize } from '../preprocess';
 
 export function folderHandler(dir: string): tf.io.IOHandler {
   return {
@@ -59,28 +58,4 @@ interface WeightSpec {
 function bytesPerValue(w: WeightSpec): number {
   const dtype = w.quantization?.dtype ?? w.dtype;
   return dtype === 'uint8' || dtype === 'bool' ? 1 : dtype === 'uint16' || dtype === 'float16' ? 2 : 4;
-}
-
-/**
- * MobileNet's layers are all convolutional up to the global pooling, so any input size works
- * once the declared input shape is changed; the published model declares 224x224.
- */
-export function withInputSize(handler: tf.io.IOHandler, size: InputSize): tf.io.IOHandler {
-  return {
-    async load() {
-      if (!handler.load) throw new Error('the model handler cannot load');
-      const artifacts = await handler.load();
-      const topology = artifacts.modelTopology as { model_config?: { config?: { layers?: KerasLayer[] } } };
-      const layers = topology?.model_config?.config?.layers ?? [];
-      const inputs = layers.filter((l) => l.class_name === 'InputLayer');
-      if (inputs.length !== 1) throw new Error(`expected one InputLayer in the model, found ${inputs.length}`);
-      inputs[0].config.batch_input_shape = [null, size[0], size[1], 3];
-      return artifacts;
-    },
-  };
-}
-
-interface KerasLayer {
-  class_name: string;
-  config: { batch_input_shape?: (number | null)[] };
 }

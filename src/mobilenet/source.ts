@@ -7,11 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { displayPath, settings } from '../settings';
 import { writeDirAtomic } from '../util/fs';
 import { weightBytes } from './io';
-
-export type Alpha = 0.25 | 0.5 | 0.75 | 1.0;
-export const ALPHAS: readonly Alpha[] = [0.25, 0.5, 0.75, 1.0];
-export const DEFAULT_ALPHA: Alpha = 0.75;
-export const OFFICIAL_BASE_URL = 'https://storage.googleapis.com/tfjs-models/tfjs';
+import { type Alpha, DEFAULT_ALPHA, modelName, officialUrl } from './names';
 
 export interface SourceOptions {
   alpha?: Alpha;
@@ -24,29 +20,14 @@ export interface SourceOptions {
 }
 
 export interface ModelSource {
-  kind: 'explicit' | 'cache' | 'download';
+  /** 'official': read straight from Google's URL, without the cache (the game page on a user's machine). */
+  kind: 'explicit' | 'cache' | 'download' | 'official';
   /** A local folder, or an http(s) URL of model.json. */
   location: string;
 }
 
-/** The official folder name: mobilenet_v1_0.75_224, mobilenet_v1_1.0_224, ... */
-export function modelName(alpha: Alpha): string {
-  const a = alpha === 1 ? '1.0' : alpha.toFixed(2);
-  return `mobilenet_v1_${a}_224`;
-}
-
-export function parseAlpha(text: string): Alpha {
-  const alpha = Number(text) as Alpha;
-  if (!ALPHAS.includes(alpha)) throw new Error(`alpha ${text} is not one of ${ALPHAS.join(', ')}`);
-  return alpha;
-}
-
 export function cachePath(alpha: Alpha, cacheDir = settings().mobilenetCacheDir): string {
   return path.join(cacheDir, modelName(alpha));
-}
-
-export function officialUrl(alpha: Alpha, baseUrl = OFFICIAL_BASE_URL): string {
-  return `${baseUrl}/${modelName(alpha)}/model.json`;
 }
 
 /**
@@ -93,7 +74,8 @@ export async function resolveSource(options: SourceOptions = {}): Promise<ModelS
   return { kind: 'download', location: dir };
 }
 
-function normaliseExplicit(url: string): string {
+/** An explicit location as the loader reads it: the URL of model.json, or a local folder. */
+export function normaliseExplicit(url: string): string {
   if (/^https?:\/\//.test(url)) return url.endsWith('.json') ? url : `${url.replace(/\/$/, '')}/model.json`;
   const local = url.startsWith('file://') ? fileURLToPath(url) : path.resolve(url);
   return local.endsWith('model.json') ? path.dirname(local) : local;

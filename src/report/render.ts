@@ -30,7 +30,7 @@ function resolveSize(figure: Figure, size: ImageSize = {}): Required<ImageSize> 
   };
 }
 
-const LAUNCH_ARGS = [
+export const LAUNCH_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',

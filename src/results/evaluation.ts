@@ -2,6 +2,7 @@
 // are chosen on the validation split by the rule in eval/thresholds.ts and reported once on test,
 // next to the article's. thresholdStudy computes it all; evaluationResults is the results file.
 import { TASKS, type Task } from '../data/tasks';
+import { ARTICLE_THRESHOLDS, type Thresholds } from '../decision';
 import { actionMetrics, predict, type ThresholdPoint, thresholdSweep } from '../eval/evaluate';
 import type { Metrics, SplitScores } from '../eval/metrics';
 import { splitScores } from '../eval/metrics';
@@ -16,7 +17,6 @@ import {
   THRESHOLD_RULE,
 } from '../eval/thresholds';
 import type { FeatureSpec } from '../features/spec';
-import { ARTICLE_THRESHOLDS, type Thresholds } from '../game/decision';
 import type { TrainRun } from '../train/run';
 import type { Hyperparams } from '../train/train';
 import { type BaseInput, type ResultsBase, resultsBase } from './common';

@@ -8,14 +8,10 @@ import type * as tf from '@tensorflow/tfjs';
 import { tf as tfjs } from '../backend';
 import type { ProjectConfig } from '../config';
 import { TASKS, type Task } from '../data/tasks';
+import { type Action, ARTICLE_THRESHOLDS } from '../decision';
 import { actionsOf, predict } from '../eval/evaluate';
-import {
-  type ClassifierMetadata,
-  classifierMetadata,
-  finalModelDir,
-  finalModelName,
-  loadClassifier,
-} from '../export/classifier';
+import { finalModelDir, finalModelName, loadClassifier } from '../export/classifier';
+import { type ClassifierMetadata, classifierMetadata } from '../export/metadata';
 import { loadSavedModel } from '../export/model-io';
 import { findReusable } from '../export/provenance';
 import type { WeightFormat } from '../export/quantise';
@@ -30,7 +26,6 @@ import {
 } from '../export/weight-formats';
 import { type ExampleSet, type SplitFeatures, splitFeatures } from '../features/sets';
 import { extractorFor } from '../features/spec';
-import { type Action, ARTICLE_THRESHOLDS } from '../game/decision';
 import { readImage } from '../image/decode';
 import { rgbTensor } from '../preprocess';
 import { displayPath } from '../settings';

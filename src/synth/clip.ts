@@ -41,7 +41,7 @@ const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.leng
 const sideOf = (rng: Rng): Side => (rng() < 0.5 ? 'L' : 'R');
 
 /** Facing for strikes: mostly three-quarter or profile so the limb shows; sometimes frontal. */
-function strikeYaw(rng: Rng): number {
+export function strikeYaw(rng: Rng): number {
   const s = rng() < 0.5 ? -1 : 1;
   const r = rng();
   return s * (r < 0.1 ? range(rng, 0, 20) : r < 0.65 ? range(rng, 25, 60) : range(rng, 65, 95));
@@ -66,6 +66,20 @@ export function planCamera(rng: Rng, W: number, H: number, heightM: number): Cam
     distance,
     height: range(rng, 0.85, 1.35),
   };
+}
+
+/** Everyday movements that look like strikes or not at all (the "other" class), each appending to `seq`. */
+export function negativeMoves(seq: Sequence, rng: Rng): (() => void)[] {
+  return [
+    () => point(seq, rng, sideOf(rng)),
+    () => reach(seq, rng, sideOf(rng)),
+    () => wave(seq, rng, sideOf(rng)),
+    () => stretch(seq, rng),
+    () => crouch(seq, rng),
+    () => kneeLift(seq, rng, randInt(rng, 2, 4)),
+    () => guardBounce(seq, rng, range(rng, 0.8, 1.8)),
+    () => idle(seq, rng, range(rng, 0.8, 2)),
+  ];
 }
 
 export function planClip(rng: Rng, W: number, H: number, heightM: number): ClipPlan & { duration: number } {
@@ -115,16 +129,7 @@ export function planClip(rng: Rng, W: number, H: number, heightM: number): ClipP
     blocks.push(b);
     strikes.add(b);
   }
-  const negatives: Block[] = [
-    () => point(seq, rng, sideOf(rng)),
-    () => reach(seq, rng, sideOf(rng)),
-    () => wave(seq, rng, sideOf(rng)),
-    () => stretch(seq, rng),
-    () => crouch(seq, rng),
-    () => kneeLift(seq, rng, randInt(rng, 2, 4)),
-    () => guardBounce(seq, rng, range(rng, 0.8, 1.8)),
-    () => idle(seq, rng, range(rng, 0.8, 2)),
-  ];
+  const negatives: Block[] = negativeMoves(seq, rng);
   const nNeg = randInt(rng, 2, 4);
   for (let i = 0; i < nNeg; i++) blocks.push(pick(rng, negatives));
   for (let i = blocks.length - 1; i > 0; i--) {

@@ -7,15 +7,17 @@ import { randomSubjects, type Subject } from '../body';
 import { mapInWorkers, poolSize } from '../pool/workers';
 import { claimOutput, type FolderKind, writeJsonAtomic } from '../util/fs';
 import { mulberry32 } from '../util/random';
-import { type AmbiguousMode, type Label, planClip } from './clip';
-import { type ClipJob, type ClipResult, clipBaseName } from './render';
+import type { AmbiguousMode, Label } from './clip';
+import { type ClipJob, type ClipResult, clipBaseName, type VideoFormat } from './render';
+import { type ClipPart, planFor } from './script';
 
 export type { AmbiguousMode, Label, LabelRange } from './clip';
 export { AMBIGUOUS_MODES, frameRanges, LABELS, labelOf, labelsCsv, planClip } from './clip';
 export type { ClipJob, ClipResult } from './render';
-export { clipBaseName, renderClip, VIDEO_EXTENSION } from './render';
+export { clipBaseName, renderClip, VIDEO_EXTENSION, VIDEO_FORMATS, type VideoFormat } from './render';
 export type { RoomKind } from './room';
 export { ROOM_KINDS, roomSvg } from './room';
+export { CLIP_PARTS, type ClipPart, parseScript } from './script';
 
 export const DEFAULT_SYNTH = {
   subjects: 12,
@@ -40,6 +42,11 @@ export interface RenderOptions {
   workers?: number;
   /** Cap each clip's length in seconds (quick tests). */
   maxSeconds?: number;
+  /** Render only these people (ids such as s05) of the seeded set. */
+  only?: string[];
+  /** Scripted clips (e.g. punches only) instead of random recordings. */
+  script?: ClipPart[];
+  format?: VideoFormat;
   /** Write into a recordings folder that holds other files (never into a plain file). */
   force?: boolean;
   onProgress?: (framesDone: number, framesTotal: number) => void;
@@ -89,9 +96,14 @@ export function planJobs(options: RenderOptions): ClipJob[] {
   const clips = options.clipsPerSubject ?? DEFAULT_SYNTH.clips;
   const seed = options.seed ?? DEFAULT_SYNTH.seed;
   const subjects = randomSubjects(n, seed);
+  const unknown = (options.only ?? []).filter((id) => !subjects.some((s) => s.id === id));
+  if (unknown.length > 0) {
+    throw new Error(`no person ${unknown.join(', ')} among the ${n} people (${subjects[0].id}..${subjects[n - 1].id})`);
+  }
   const dir = recordingsDir(options.out);
   const jobs: ClipJob[] = [];
   subjects.forEach((subject, si) => {
+    if (options.only && !options.only.includes(subject.id)) return;
     for (let c = 0; c < clips; c++) {
       jobs.push({
         dir,
@@ -103,6 +115,8 @@ export function planJobs(options: RenderOptions): ClipJob[] {
         height: options.size?.height ?? DEFAULT_SYNTH.height,
         ambiguous: options.ambiguous ?? DEFAULT_SYNTH.ambiguous,
         maxSeconds: options.maxSeconds,
+        script: options.script,
+        format: options.format,
       });
     }
   });
@@ -111,7 +125,7 @@ export function planJobs(options: RenderOptions): ClipJob[] {
 
 /** Frames a job will render (replays the clip plan, which is the first use of the clip's rng). */
 export function jobFrames(job: ClipJob): number {
-  const plan = planClip(mulberry32(job.seed), job.width, job.height, job.subject.height);
+  const plan = planFor(mulberry32(job.seed), job);
   return Math.max(1, Math.floor(Math.min(plan.duration, job.maxSeconds ?? Infinity) * job.fps));
 }
 
@@ -144,7 +158,9 @@ async function render(options: RenderOptions): Promise<RecordingsSummary> {
     onProgress: onFrame,
   });
   const seed = options.seed ?? DEFAULT_SYNTH.seed;
-  const subjects = randomSubjects(options.subjects ?? DEFAULT_SYNTH.subjects, seed);
+  const subjects = randomSubjects(options.subjects ?? DEFAULT_SYNTH.subjects, seed).filter(
+    (s) => !options.only || options.only.includes(s.id),
+  );
   const totals: Record<Label, number> = { punch: 0, kick: 0, other: 0, ambiguous: 0 };
   for (const r of results) for (const k of Object.keys(totals) as Label[]) totals[k] += r.counts[k];
   const dir = recordingsDir(options.out);

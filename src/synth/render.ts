@@ -8,10 +8,14 @@ import sharp from 'sharp';
 import { drawBody, type Subject } from '../body';
 import { settleTemporary, temporarySibling, writeFileAtomic } from '../util/fs';
 import { mulberry32, range } from '../util/random';
-import { type AmbiguousMode, frameRanges, type Label, labelOf, labelsCsv, planClip } from './clip';
+import { type AmbiguousMode, frameRanges, type Label, labelOf, labelsCsv } from './clip';
 import { type RoomKind, roomSvg } from './room';
+import { type ClipPart, planFor } from './script';
 
 export const VIDEO_EXTENSION = '.avi';
+/** avi: MJPEG like a webcam recording (the datasets); y4m: raw frames for Chromium's fake webcam. */
+export const VIDEO_FORMATS = ['avi', 'y4m'] as const;
+export type VideoFormat = (typeof VIDEO_FORMATS)[number];
 
 export interface ClipJob {
   /** Folder the video and labels go to. */
@@ -28,6 +32,10 @@ export interface ClipJob {
   room?: RoomKind;
   /** Cap on the clip length in seconds (tests). */
   maxSeconds?: number;
+  /** Scripted parts (only punches, kicks or other movements) instead of a random recording. */
+  script?: ClipPart[];
+  /** Default avi. */
+  format?: VideoFormat;
 }
 
 export interface ClipResult {
@@ -48,23 +56,12 @@ export function clipBaseName(subject: string, clip: string): string {
   return `${subject}_${clip}`;
 }
 
-function ffmpegArgs(width: number, height: number, fps: number, quality: number, out: string): string[] {
+function ffmpegArgs(width: number, height: number, fps: number, quality: number, out: string, format: VideoFormat) {
+  const input = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0'];
+  const common = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...input];
+  if (format === 'y4m') return [...common, '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', out];
   return [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    '-y',
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    'rgb24',
-    '-s',
-    `${width}x${height}`,
-    '-r',
-    String(fps),
-    '-i',
-    'pipe:0',
+    ...common,
     '-c:v',
     'mjpeg',
     '-q:v',
@@ -93,7 +90,7 @@ export async function renderClip(job: ClipJob, onFrame?: () => void): Promise<Cl
   const M = Math.max(2, Math.round(W / 100)); // jitter margin
   const W2 = W + 2 * M;
   const H2 = H + 2 * M;
-  const plan = planClip(rng, W, H, job.subject.height);
+  const plan = planFor(rng, job);
   const cam = { ...plan.camera, x: plan.camera.x + M, y: plan.camera.y + M };
   const room = roomSvg(rng, W2, H2, cam, job.room);
   const duration = Math.min(plan.duration, job.maxSeconds ?? Infinity);
@@ -134,9 +131,10 @@ export async function renderClip(job: ClipJob, onFrame?: () => void): Promise<Cl
 
   const base = clipBaseName(job.subject.id, job.clip);
   await fs.mkdir(job.dir, { recursive: true });
-  const videoPath = path.join(job.dir, base + VIDEO_EXTENSION);
+  const format = job.format ?? 'avi';
+  const videoPath = path.join(job.dir, `${base}.${format}`);
   const tmp = temporarySibling(videoPath);
-  const ff = spawn('ffmpeg', ffmpegArgs(W, H, job.fps, quality, tmp), { stdio: ['pipe', 'ignore', 'pipe'] });
+  const ff = spawn('ffmpeg', ffmpegArgs(W, H, job.fps, quality, tmp, format), { stdio: ['pipe', 'ignore', 'pipe'] });
   let ffErr = '';
   ff.stderr.on('data', (d: Buffer) => (ffErr += d.toString()));
   const done = new Promise<number>((resolve, reject) => {

@@ -16,9 +16,9 @@ import {
 import type { ExampleSet } from '../features/sets';
 import type { FeatureSpec } from '../features/spec';
 import type { RgbImage } from '../image/decode';
-import { DEFAULT_LAYER, loadMobileNet } from '../mobilenet/model';
-import type { Alpha } from '../mobilenet/source';
-import { DEFAULT_ALPHA } from '../mobilenet/source';
+import { loadMobileNet } from '../mobilenet/model';
+import { type Alpha, DEFAULT_ALPHA } from '../mobilenet/names';
+import { DEFAULT_LAYER } from '../mobilenet/network';
 import type { Fit, InputSize } from '../preprocess';
 import { standardError } from '../util/stats';
 import { type Hyperparams, trainHead } from './train';

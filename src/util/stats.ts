@@ -30,6 +30,11 @@ export function spread(values: readonly number[]): Spread {
   return { min: Math.min(...values), median: median(values), max: Math.max(...values) };
 }
 
+/** "min 1.0  median 2.0  max 3.0", for the benchmark's and the play's lines. */
+export function formatSpread(s: Spread, digits: number): string {
+  return `min ${s.min.toFixed(digits)}  median ${s.median.toFixed(digits)}  max ${s.max.toFixed(digits)}`;
+}
+
 /** Standard error of an accuracy p measured on n independent frames: sqrt(p (1 - p) / n). */
 export function standardError(p: number, n: number): number {
   if (!(n > 0)) throw new Error(`standardError: n must be > 0, got ${n}`);

@@ -1,0 +1,108 @@
+// metadata.json of an exported classifier: what it says (classes, MobileNet variant, layer, input
+// size, preprocessing, thresholds, where the model came from), how a training run fills it in, and
+// the one check a model passes before the page or `kombat evaluate` uses it.
+import type { Environment } from '../backend';
+import { TASK_CLASSES, TASKS, type Task } from '../data/tasks';
+import type { Thresholds } from '../decision';
+import { type MetricsSummary, summariseMetrics } from '../eval/metrics';
+import { type DeclaredFeatures, featureKind } from '../features/encoder';
+import type { FeatureSpec } from '../features/spec';
+import { ALPHAS } from '../mobilenet/names';
+import type { TrainRun } from '../train/run';
+import type { Hyperparams } from '../train/train';
+import type { WeightFormat } from './quantise';
+
+export interface ClassifierMetadata {
+  name: string;
+  task: Task;
+  /** Output order; the binary model has one sigmoid unit for the second class (punch). */
+  classes: string[];
+  features: FeatureSpec & { featureSize: number };
+  preprocessing: string;
+  thresholds: Thresholds;
+  weights: WeightFormat;
+  trainingDataHash: string;
+  hyperparams: Hyperparams;
+  epochs: { trained: number; best: number; stoppedBy: string };
+  metrics: { train: MetricsSummary; val: MetricsSummary; test: MetricsSummary };
+  environment: Environment;
+}
+
+export function describePreprocessing(spec: FeatureSpec): string {
+  const [h, w] = spec.inputSize;
+  return (
+    `RGB 0..255 -> x/127.5-1 -> bilinear resize (aligned corners) to ${w}x${h}` +
+    (spec.fit === 'letterbox' ? ', letterboxed with mid-grey where the aspect differs' : ', stretched') +
+    ` -> MobileNet v1 alpha ${spec.alpha} -> ${spec.layer}` +
+    (spec.layer.startsWith('conv') ? ' (average-pooled)' : '')
+  );
+}
+
+export function classifierMetadata(
+  run: TrainRun,
+  name: string,
+  thresholds: Thresholds,
+  weights: WeightFormat = 'float32',
+): ClassifierMetadata {
+  return {
+    name,
+    task: run.task,
+    classes: run.data.train.classes,
+    features: run.features,
+    preprocessing: describePreprocessing(run.features),
+    thresholds,
+    weights,
+    trainingDataHash: run.trainingDataHash,
+    hyperparams: run.hyperparams,
+    epochs: { trained: run.history.length, best: run.bestEpoch, stoppedBy: run.stoppedBy },
+    metrics: {
+      train: summariseMetrics(run.metrics.train),
+      val: summariseMetrics(run.metrics.val),
+      test: summariseMetrics(run.metrics.test),
+    },
+    environment: run.environment,
+  };
+}
+
+/** metadata.json checked for what inference needs; each problem names the file and the field. */
+export function checkMetadata(value: unknown, where: string): ClassifierMetadata {
+  const m = value as Partial<ClassifierMetadata> | null;
+  const fail = (what: string): never => {
+    throw new Error(`${where}: ${what}`);
+  };
+  if (!m || typeof m !== 'object') return fail('not a JSON object');
+  if (m.task === undefined || !TASKS.includes(m.task))
+    fail(`"task" is ${JSON.stringify(m.task)}, expected one of ${TASKS.join(', ')}`);
+  const classes = m.classes;
+  if (!Array.isArray(classes) || !classes.every((c) => typeof c === 'string'))
+    fail('"classes" must be a list of names');
+  const want = m.task === 'ternary' ? TASK_CLASSES.ternary : ['punch'];
+  for (const c of want) if (!classes?.includes(c)) fail(`"classes" ${JSON.stringify(classes)} lacks "${c}"`);
+  if (m.task === 'binary' && (classes?.length !== 2 || classes[1] !== 'punch')) {
+    fail(`a binary model's "classes" are [not-punch, punch] (its one output is punch), got ${JSON.stringify(classes)}`);
+  }
+  // The decision rule reads a ternary head's outputs in training's order.
+  if (m.task === 'ternary' && JSON.stringify(classes) !== JSON.stringify(TASK_CLASSES.ternary)) {
+    fail(
+      `a ternary model's "classes" are [${TASK_CLASSES.ternary.join(', ')}] in this order, ` +
+        `got ${JSON.stringify(classes)}`,
+    );
+  }
+  const f = m.features as DeclaredFeatures | undefined;
+  if (!f || typeof f !== 'object') return fail('missing "features" (which MobileNet layer the head reads)');
+  featureKind(f);
+  if (!ALPHAS.includes(f.alpha))
+    fail(`"features.alpha" is ${JSON.stringify(f.alpha)}, expected one of ${ALPHAS.join(', ')}`);
+  const size = f.inputSize;
+  if (!Array.isArray(size) || size.length !== 2 || !size.every((n) => Number.isInteger(n) && n >= 32)) {
+    fail(`"features.inputSize" must be [height, width] of at least 32, got ${JSON.stringify(size)}`);
+  }
+  if (typeof f.layer !== 'string') fail('"features.layer" must name a MobileNet layer');
+  if (f.fit !== 'stretch' && f.fit !== 'letterbox')
+    fail(`"features.fit" is ${JSON.stringify(f.fit)}, expected stretch or letterbox`);
+  const t = m.thresholds as unknown as Record<string, unknown> | undefined;
+  if (!t || typeof t !== 'object' || !Object.values(t).every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    fail('"thresholds" must be an object of numbers (the decision rule\'s thresholds)');
+  }
+  return m as ClassifierMetadata;
+}

@@ -1,0 +1,77 @@
+// A trained model ready for the game: its frame encoder (chosen by the model's metadata), its head,
+// and the library's one decision rule with the thresholds the model was exported with, through the
+// very function chapter 07 scored (eval/evaluate.ts, actionsOf).
+import * as tf from '@tensorflow/tfjs';
+import type { Action } from '../decision';
+import { actionsOf } from '../eval/evaluate';
+import { checkEncoder, loadHead, type ModelFolder } from '../export/load';
+import type { ClassifierMetadata } from '../export/metadata';
+import { type EncoderSources, type FrameEncoder, loadEncoder } from '../features/encoder';
+import { rgbTensor } from '../preprocess';
+import type { RgbFrame } from './frame';
+
+/** Class name -> probability, in the model's class order. */
+export type ClassProbabilities = Record<string, number>;
+
+export interface Verdict {
+  probabilities: ClassProbabilities;
+  action: Action;
+}
+
+/** The model's outputs for one frame as named probabilities (a binary model's one output is punch). */
+export function probabilitiesOf(metadata: ClassifierMetadata, output: ArrayLike<number>): ClassProbabilities {
+  if (metadata.task === 'binary') return { [metadata.classes[0]]: 1 - output[0], [metadata.classes[1]]: output[0] };
+  return Object.fromEntries(metadata.classes.map((c, i) => [c, output[i]]));
+}
+
+export class GameModel {
+  constructor(
+    readonly location: string,
+    readonly metadata: ClassifierMetadata,
+    readonly head: tf.LayersModel,
+    readonly encoder: FrameEncoder,
+  ) {}
+
+  /** One frame through encoder and head; every tensor made here is disposed before returning. */
+  async classify(frame: RgbFrame): Promise<Verdict> {
+    const out = tf.tidy(() => {
+      const pixels = rgbTensor(frame.rgb, frame.width, frame.height);
+      return this.head.predict(this.encoder.embed([pixels])) as tf.Tensor;
+    });
+    try {
+      const outputs = await out.data<'float32'>();
+      const { task, thresholds } = this.metadata;
+      return {
+        probabilities: probabilitiesOf(this.metadata, outputs),
+        action: actionsOf(task, outputs, thresholds)[0],
+      };
+    } finally {
+      out.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.head.dispose();
+    this.encoder.dispose();
+  }
+}
+
+/** Loads head and encoder, checking that the encoder gives what the head was trained on. */
+export async function loadGameModel(folder: ModelFolder, sources: EncoderSources): Promise<GameModel> {
+  const loaded = await loadHead(folder);
+  let encoder: FrameEncoder;
+  try {
+    encoder = await loadEncoder(loaded.metadata.features, sources);
+  } catch (err) {
+    loaded.head.dispose();
+    throw new Error(`${folder.location}: ${(err as Error).message}`);
+  }
+  try {
+    checkEncoder(loaded, encoder, folder.location);
+  } catch (err) {
+    loaded.head.dispose();
+    encoder.dispose();
+    throw err;
+  }
+  return new GameModel(folder.location, loaded.metadata, loaded.head, encoder);
+}

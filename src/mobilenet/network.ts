@@ -1,0 +1,90 @@
+// The browser-safe half of the MobileNet code (tfjs only): the input-size rewrite, loading from
+// any IOHandler, and truncation at a named layer. The Node loader (model.ts) and the game page
+// both go through these, so a feature vector is computed the same way in both.
+import * as tf from '@tensorflow/tfjs';
+import { type Fit, type InputSize, toModelInput } from '../preprocess';
+import type { Alpha } from './names';
+import type { ModelSource } from './source';
+
+/** The article's feature layer: 768 values for alpha 0.75, 1024 for alpha 1.0. */
+export const DEFAULT_LAYER = 'global_average_pooling2d_1';
+
+export interface MobileNetInfo {
+  alpha: Alpha;
+  inputSize: InputSize;
+  source: ModelSource;
+}
+
+/**
+ * MobileNet's layers are all convolutional up to the global pooling, so any input size works
+ * once the declared input shape is changed; the published model declares 224x224.
+ */
+export function withInputSize(handler: tf.io.IOHandler, size: InputSize): tf.io.IOHandler {
+  return {
+    async load() {
+      if (!handler.load) throw new Error('the model handler cannot load');
+      const artifacts = await handler.load();
+      const topology = artifacts.modelTopology as { model_config?: { config?: { layers?: KerasLayer[] } } };
+      const layers = topology?.model_config?.config?.layers ?? [];
+      const inputs = layers.filter((l) => l.class_name === 'InputLayer');
+      if (inputs.length !== 1) throw new Error(`expected one InputLayer in the model, found ${inputs.length}`);
+      inputs[0].config.batch_input_shape = [null, size[0], size[1], 3];
+      return artifacts;
+    },
+  };
+}
+
+interface KerasLayer {
+  class_name: string;
+  config: { batch_input_shape?: (number | null)[] };
+}
+
+/** The full layers model from `handler`, declared for `inputSize`; errors name `source`. */
+export async function loadMobileNetModel(
+  handler: tf.io.IOHandler,
+  inputSize: InputSize,
+  source: ModelSource,
+): Promise<tf.LayersModel> {
+  try {
+    return await tf.loadLayersModel(withInputSize(handler, inputSize));
+  } catch (err) {
+    throw new Error(`cannot load MobileNet from ${source.location} (${source.kind}): ${(err as Error).message}`);
+  }
+}
+
+/** A feature extractor sharing `model`'s weights, cut at `layer`. */
+export function truncate(model: tf.LayersModel, info: MobileNetInfo, layer = DEFAULT_LAYER, fit: Fit = 'stretch') {
+  let output: tf.SymbolicTensor;
+  try {
+    output = model.getLayer(layer).output as tf.SymbolicTensor;
+  } catch {
+    throw new Error(
+      `MobileNet has no layer "${layer}"; feature layers include conv_pw_11_relu .. conv_pw_13_relu, ${DEFAULT_LAYER}`,
+    );
+  }
+  return new FeatureExtractor(tf.model({ inputs: model.inputs, outputs: output }), layer, info, fit);
+}
+
+export class FeatureExtractor {
+  /** Length of one feature vector. */
+  readonly featureSize: number;
+
+  constructor(
+    readonly model: tf.LayersModel,
+    readonly layer: string,
+    readonly info: MobileNetInfo,
+    readonly fit: Fit = 'stretch',
+  ) {
+    const shape = model.outputs[0].shape;
+    this.featureSize = shape[shape.length - 1] as number;
+  }
+
+  /** Pixels [h, w, 3] in 0..255, any size -> features [n, featureSize]. */
+  embed(images: tf.Tensor3D[]): tf.Tensor2D {
+    return tf.tidy(() => {
+      const batch = tf.stack(images.map((im) => toModelInput(im, this.info.inputSize, this.fit))) as tf.Tensor4D;
+      const out = this.model.predict(batch) as tf.Tensor;
+      return (out.rank === 4 ? tf.mean(out, [1, 2]) : out) as tf.Tensor2D;
+    });
+  }
+}
