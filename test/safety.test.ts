@@ -17,12 +17,19 @@ import {
   truncateSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
+import { initBackend } from '../src/backend';
 import { indexDataset } from '../src/data/entries';
 import { readManifest, writeManifest } from '../src/data/manifest';
+import { loadHead, urlFolder } from '../src/export/load';
+import { type ClassifierMetadata, describePreprocessing } from '../src/export/metadata';
+import { localFolder } from '../src/export/model-io';
+import { featureLayerSize } from '../src/mobilenet/names';
 import { resolveSource } from '../src/mobilenet/source';
 import { mulberry32 } from '../src/util/random';
 import {
@@ -358,6 +365,76 @@ test('3. evaluate refuses data that features and train refuse; --skip-invalid sk
   assert.match(skipped.stderr, /skipped 3 problem\(s\); scored the other 34 images/);
   assert.match(skipped.stderr, /punch\/s1_c1_00001\.png/);
   assert.match(skipped.stdout, /34 images, ternary model/);
+});
+
+test('4. metadata.json is checked against its model on every load, with the same message in Node and the page', {
+  skip: needsShared,
+}, async () => {
+  const m = await model();
+  const data = await dataset('meta-data');
+  const good = JSON.parse(readFileSync(path.join(m, 'metadata.json'), 'utf8')) as ClassifierMetadata;
+  const f = good.features;
+  const sameSize = ['conv_pw_13_relu', 'conv_pw_12_relu'].find(
+    (l) => l !== f.layer && featureLayerSize(l, f.alpha) === f.featureSize,
+  );
+  assert.ok(sameSize, `a layer of ${f.featureSize} values other than ${f.layer}`);
+  const described = (features: ClassifierMetadata['features']) => ({
+    features,
+    preprocessing: describePreprocessing(features),
+  });
+  const cases: [string, Partial<ClassifierMetadata>, RegExp][] = [
+    ['permuted', { classes: ['kick', 'punch', 'other'] }, /"classes" are \[punch, kick, other\] in this order/],
+    ['binary-on-3', { task: 'binary', classes: ['not-punch', 'punch'] }, /the head has 3 outputs, a binary model/],
+    ['two-classes', { classes: ['punch', 'kick'] }, /"classes" \["punch","kick"\] lacks "other"/],
+    ['size-0', { features: { ...f, inputSize: [0, 0] } }, /"features\.inputSize" must be .* 32\.\.1024, got \[0,0\]/],
+    ['size-2000', described({ ...f, inputSize: [2000, 2000] }), /"features\.inputSize" .* got \[2000,2000\]/],
+    ['no-layer', described({ ...f, layer: 'conv_pw_14_relu' }), /"conv_pw_14_relu", not a MobileNet v1 layer/],
+    [
+      'other-size',
+      described({ ...f, layer: 'conv_pw_11_relu', featureSize: undefined as unknown as number }),
+      new RegExp(`the head reads ${f.featureSize} features, but the layer .* \\(conv_pw_11_relu .*\\) gives 384`),
+    ],
+    [
+      'same-size',
+      { features: { ...f, layer: sameSize } },
+      /"features" \(conv_pw_1\d_relu.* disagree with "preprocessing"/,
+    ],
+  ];
+  await initBackend();
+  const models = path.join(root, 'meta-models');
+  const server = createServer((req, res) => {
+    const file = path.join(models, decodeURIComponent(req.url ?? '/'));
+    if (!file.startsWith(models) || !existsSync(file)) return void res.writeHead(404).end();
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    for (const [name, change, pattern] of cases) {
+      const dir = path.join(models, name);
+      cpSync(m, dir, { recursive: true });
+      writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify({ ...good, ...change }, null, 2));
+      const cacheEnv = envIn(path.join(root, 'meta-cache', name));
+      const r = runKombat(cacheEnv, 'evaluate', '--model', dir, '--data', data);
+      refused(r, pattern);
+      assert.match(r.stderr, new RegExp(`${literal(dir)}`), `${name}: names the model`);
+      assert.equal(r.stdout, '', `${name}: no metrics`);
+      assert.equal(existsSync(path.join(root, 'meta-cache', name, 'data', 'features')), false, `${name}: no cache`);
+      // The page's loader, over HTTP: the same refusal, the same words but for where the model is.
+      const inNode = await loadHead(localFolder(dir)).then(
+        () => assert.fail(`${name}: accepted in Node`),
+        (err: Error) => err.message,
+      );
+      const inPage = await loadHead(urlFolder(`${base}/${name}`)).then(
+        () => assert.fail(`${name}: accepted by the page's loader`),
+        (err: Error) => err.message,
+      );
+      assert.match(inNode, pattern);
+      assert.equal(inPage.replaceAll(`${base}/${name}`, dir), inNode, name);
+    }
+  } finally {
+    server.close();
+  }
 });
 
 test('5. split.json: unplaced subjects, a subject in two splits, impossible fractions, bad files', async () => {

@@ -11,6 +11,7 @@ import { exportClassifier } from '../export/classifier';
 import { modelOutput } from '../export/model-io';
 import type { WeightFormat } from '../export/quantise';
 import { type ExampleSet, loadExamples } from '../features/sets';
+import { INPUT_SIDE } from '../mobilenet/names';
 import type { InputSize } from '../preprocess';
 import { claimOutput, exists } from '../util/fs';
 import { type TrainRun, trainRun } from './run';
@@ -28,8 +29,9 @@ export function parseInputSize(text: string): InputSize {
   const m = /^(\d+)x(\d+)$/.exec(text.trim());
   if (!m) throw new Error(`input size "${text}" is not WIDTHxHEIGHT, e.g. 224x224 or 224x126`);
   const [w, h] = [Number(m[1]), Number(m[2])];
-  if (w < 32 || h < 32 || w > 1024 || h > 1024)
-    throw new Error(`input size "${text}": width and height must be in 32..1024 (MobileNet downsamples 32x)`);
+  const { min, max } = INPUT_SIDE;
+  if (w < min || h < min || w > max || h > max)
+    throw new Error(`input size "${text}": width and height must be in ${min}..${max} (MobileNet downsamples 32x)`);
   return [h, w];
 }
 
