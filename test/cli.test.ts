@@ -319,8 +319,8 @@ test('bad input: one clear message naming the file or value, non-zero exit', { s
   fails(
     kombat('evaluate', '--model', otherLayer, '--data', data),
     new RegExp(
-      'model\\.json expects 768 features, but the features its metadata\\.json names ' +
-        '\\(conv_pw_11_relu, 64x64, alpha 0\\.75\\) have 384',
+      `${otherLayer}/metadata\\.json: "features" \\(conv_pw_11_relu, 64x64, .*\\) disagree with "preprocessing" ` +
+        '\\(.*global_average_pooling2d_1"\\), which training wrote from the same settings',
     ),
   );
   fails(

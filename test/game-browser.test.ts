@@ -117,7 +117,7 @@ describe('the game page in Chromium with a fake webcam', { skip }, () => {
       {
         model: 'wrong-layer',
         message:
-          /feature layer does not match: model\.json expects 768 .*\(conv_pw_11_relu, 224x224, alpha 0\.75\) have 384/,
+          /wrong-layer\/metadata\.json: "features" \(conv_pw_11_relu, 224x224, .*\) disagree with "preprocessing"/,
       },
     ];
     for (const c of cases) {

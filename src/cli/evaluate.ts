@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { initBackend } from '../backend';
+import { type DatasetIssue, issueText } from '../data';
 import { evaluateFolder, type Metrics } from '../eval';
 import { loadClassifier } from '../export';
 import { progressBar } from './progress';
@@ -44,21 +45,34 @@ export function registerEvaluate(program: Command): void {
     .requiredOption('--model <dir>', 'model folder with model.json, weights.bin and metadata.json')
     .requiredOption('--data <dir>', 'dataset folder: <class>/ image folders (every image counts, whatever its split)')
     .option('--json', 'print {classes, accuracy, balancedAccuracy, confusionMatrix, perClass} as JSON only')
-    .action(async (opts: { model: string; data: string; json?: boolean }) => {
+    .option(
+      '--skip-invalid',
+      'score the images the dataset check accepts and list the problems skipped (default: refuse such a dataset, ' +
+        'as features and train do)',
+    )
+    .action(async (opts: { model: string; data: string; json?: boolean; skipInvalid?: boolean }) => {
       await initBackend();
       const classifier = await loadClassifier(opts.model);
       const bar = progressBar('features', 'images');
       let metrics: Metrics;
+      let skipped: DatasetIssue[];
       try {
-        metrics = await evaluateFolder(classifier, opts.data, (done, total) => bar.update(done, total));
+        ({ metrics, skipped } = await evaluateFolder(classifier, opts.data, {
+          onBatch: (done, total) => bar.update(done, total),
+          skipInvalid: opts.skipInvalid,
+        }));
       } finally {
         bar.stop();
+      }
+      const n = metrics.confusionMatrix.flat().reduce((a, b) => a + b, 0);
+      if (skipped.length > 0) {
+        console.error(`kombat evaluate: skipped ${skipped.length} problem(s); scored the other ${n} images:`);
+        for (const issue of skipped) console.error(`  ${issueText(issue)}`);
       }
       if (opts.json) {
         console.log(metricsJson(metrics));
         return;
       }
-      const n = metrics.confusionMatrix.flat().reduce((a, b) => a + b, 0);
       console.log(`${opts.data}: ${n} images, ${classifier.metadata.task} model ${opts.model}`);
       console.log(metricsTable(metrics));
     });

@@ -1,5 +1,6 @@
 // `kombat <command>`: one thin command per file, each calling the library in src/.
 import { Command } from 'commander';
+import { cleanUpOnExit } from '../util';
 import { registerAugment } from './augment';
 import { registerBench } from './bench';
 import { registerClassify } from './classify';
@@ -15,6 +16,9 @@ import { registerServe } from './serve';
 import { registerSweep } from './sweep';
 import { registerSynth } from './synth';
 import { registerTrain } from './train';
+
+// Temporaries and locks go with the process, whatever ends it (a signal included).
+cleanUpOnExit();
 
 const program = new Command('kombat')
   .description(

@@ -7,7 +7,7 @@ import type { Recording } from '../data/builtin';
 import { type LabelRange, readLabels } from '../data/labels';
 import { extractJpegs, probeVideo } from '../data/video';
 import { settings } from '../settings';
-import { writeDirAtomic } from '../util/fs';
+import { type FolderKind, writeDirAtomic } from '../util/fs';
 import { PLAY_FPS } from './play';
 
 export interface ClipFrames {
@@ -23,13 +23,27 @@ export function playFramesDir(dataDir = settings().dataDir): string {
   return path.join(dataDir, 'play');
 }
 
+/** A clip's frames as clipFrames writes them, which it may replace: numbered JPEGs and nothing else. */
+const CLIP_FRAMES: FolderKind = {
+  name: "a clip's frames",
+  sign: 'only numbered JPEGs (0.jpg, 1.jpg, ...)',
+  async is(dir) {
+    const names = await fs.readdir(dir);
+    return names.length > 0 && names.every((f) => /^\d+\.jpg$/.test(f));
+  },
+};
+
 /** The recording's frames at `fps` and its label ranges (checked against the video's length). */
 export async function clipFrames(recording: Recording, root = playFramesDir(), fps = PLAY_FPS): Promise<ClipFrames> {
   const info = await probeVideo(recording.video);
   // Half a frame of slack for containers that round the duration down (as data/frames.ts).
   const ranges = await readLabels(recording.labels, { duration: info.duration, tolerance: 0.5 / info.fps + 0.01 });
   const dir = path.join(root, `${recording.subject}_${recording.clip}`);
-  await writeDirAtomic(dir, (tmp) => extractJpegs(recording.video, tmp, fps));
+  await writeDirAtomic(dir, (tmp) => extractJpegs(recording.video, tmp, fps), {
+    kind: CLIP_FRAMES,
+    forceable: false,
+    instead: 'delete it (chapter 09 extracts it again)',
+  });
   const names = (await fs.readdir(dir)).filter((f) => /^\d+\.jpg$/.test(f)).sort();
   if (names.length === 0) throw new Error(`${recording.video}: ffmpeg extracted no frames`);
   return {

@@ -1,11 +1,14 @@
 // Scoring an exported classifier on every image of a dataset folder (any split, any layout the
-// data tools accept): what `kombat evaluate` prints.
+// data tools accept): what `kombat evaluate` prints. A dataset that features and train refuse is
+// refused here too (validIndex): a score of part of the data would pass for a score of all of it.
+// Only when asked (`skipInvalid`) are the bad parts left out, and then they are returned by name.
 
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { indexDataset } from '../data/entries';
+import { assertValid, type DatasetIssue, indexDataset } from '../data/entries';
 import { labelIndex, type Task } from '../data/tasks';
 import { cachedFeatures } from '../features/cache';
+import { unreadableImages } from '../image/decode';
 import type { FeatureExtractor } from '../mobilenet/network';
 import { predict, predictedClasses } from './evaluate';
 import { computeMetrics, type Metrics } from './metrics';
@@ -21,12 +24,11 @@ export interface ScoredModel {
 export async function fileOutputs(
   classifier: ScoredModel,
   files: string[],
-  options: { hashes?: string[]; onBatch?: (done: number, total: number) => void } = {},
+  options: { onBatch?: (done: number, total: number) => void } = {},
 ): Promise<Float32Array> {
   const { classes } = classifier.metadata;
   const result = await cachedFeatures(classifier.extractor, files, options);
-  if (result.failed.length > 0)
-    throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
+  if (result.failed.length > 0) throw unreadableImages(result.failed);
   const expected = classifier.head.inputs[0].shape[1];
   if (expected !== result.featureSize) {
     throw new Error(
@@ -37,16 +39,24 @@ export async function fileOutputs(
   return predict(classifier.head, { x: result.features, featureSize: result.featureSize, y, classes });
 }
 
+export interface FolderEvaluation {
+  metrics: Metrics;
+  /** With skipInvalid: the errors the dataset check found, whose files were not scored. */
+  skipped: DatasetIssue[];
+}
+
 export async function evaluateFolder(
   classifier: ScoredModel,
   dir: string,
-  onBatch?: (done: number, total: number) => void,
-): Promise<Metrics> {
-  const index = await indexDataset(dir);
-  if (index.entries.length === 0) throw new Error(`${dir}: no images in the class folders`);
+  { onBatch, skipInvalid = false }: { onBatch?: (done: number, total: number) => void; skipInvalid?: boolean } = {},
+): Promise<FolderEvaluation> {
+  const found = await indexDataset(dir);
+  const skipped = skipInvalid ? found.issues.filter((i) => i.severity === 'error') : [];
+  const index = assertValid({ ...found, issues: found.issues.filter((i) => !skipped.includes(i)) });
   const { task, classes } = classifier.metadata;
   const files = index.entries.map((e) => path.join(dir, e.file));
-  const outputs = await fileOutputs(classifier, files, { hashes: index.entries.map((e) => e.sha256), onBatch });
+  const outputs = await fileOutputs(classifier, files, { onBatch });
   const y = Int32Array.from(index.entries, (e) => labelIndex(task, e.label));
-  return computeMetrics(y, predictedClasses(outputs, classes.length === 2 ? 1 : classes.length), classes);
+  const metrics = computeMetrics(y, predictedClasses(outputs, classes.length === 2 ? 1 : classes.length), classes);
+  return { metrics, skipped };
 }

@@ -7,7 +7,7 @@ import { type ModelRule, modelRule, parseThresholds, type ThresholdsByTask } fro
 import { type MetricsSummary, summariseMetrics } from '../eval/metrics';
 import { type DeclaredFeatures, featureKind } from '../features/encoder';
 import type { FeatureSpec } from '../features/spec';
-import { ALPHAS } from '../mobilenet/names';
+import { ALPHAS, FEATURE_LAYERS, featureLayerSize, INPUT_SIDE } from '../mobilenet/names';
 import type { TrainRun } from '../train/run';
 import type { Hyperparams } from '../train/train';
 import type { WeightFormat } from './quantise';
@@ -93,12 +93,23 @@ export function checkMetadata(value: unknown, where: string): ClassifierMetadata
   if (!ALPHAS.includes(f.alpha))
     fail(`"features.alpha" is ${JSON.stringify(f.alpha)}, expected one of ${ALPHAS.join(', ')}`);
   const size = f.inputSize;
-  if (!Array.isArray(size) || size.length !== 2 || !size.every((n) => Number.isInteger(n) && n >= 32)) {
-    fail(`"features.inputSize" must be [height, width] of at least 32, got ${JSON.stringify(size)}`);
+  const { min, max } = INPUT_SIDE;
+  if (!Array.isArray(size) || size.length !== 2 || !size.every((n) => Number.isInteger(n) && n >= min && n <= max)) {
+    fail(`"features.inputSize" must be [height, width], each in ${min}..${max}, got ${JSON.stringify(size)}`);
   }
-  if (typeof f.layer !== 'string') fail('"features.layer" must name a MobileNet layer');
+  if (typeof f.layer !== 'string' || featureLayerSize(f.layer, f.alpha) === undefined)
+    fail(`"features.layer" is ${JSON.stringify(f.layer)}, not a MobileNet v1 layer; expected one of ${FEATURE_LAYERS}`);
   if (f.fit !== 'stretch' && f.fit !== 'letterbox')
     fail(`"features.fit" is ${JSON.stringify(f.fit)}, expected stretch or letterbox`);
+  // Training writes both from one spec: where they disagree, one was edited by hand, and the head
+  // (trained on the features "preprocessing" describes) would read another layer's values.
+  if (m.preprocessing !== undefined && m.preprocessing !== describePreprocessing(f as FeatureSpec)) {
+    fail(
+      `"features" (${f.layer}, ${size[1]}x${size[0]}, ${f.fit}, alpha ${f.alpha}) disagree with "preprocessing" ` +
+        `(${JSON.stringify(m.preprocessing)}), which training wrote from the same settings: the file was edited; ` +
+        'export the model again',
+    );
+  }
   // The task's named thresholds, each in [0, 1]; files of the earlier rule read or refused with what to do.
   const thresholds = parseThresholds(m.task as Task, m.thresholds, where);
   return { ...m, thresholds } as ClassifierMetadata;

@@ -11,7 +11,7 @@ import type { SplitFeatures } from '../features/sets';
 import { settings } from '../settings';
 import { folderBytes, writeDirAtomic } from '../util/fs';
 import type { ClassifierMetadata } from './metadata';
-import { loadSavedModel, saveModel } from './model-io';
+import { loadSavedModel, modelOutput, saveModel } from './model-io';
 import { WEIGHT_FORMATS, type WeightFormat } from './quantise';
 
 /** Scratch folder of the measured variants, <data>/export (data/ is not committed). */
@@ -142,10 +142,14 @@ export async function shipVariant(variant: VariantResult, target: string): Promi
     weights: variant.format,
     metrics: { ...metadata.metrics, val: variant.metrics.val, test: variant.metrics.test },
   };
-  await writeDirAtomic(target, async (tmp) => {
-    for (const f of ['model.json', 'weights.bin']) await fs.copyFile(path.join(variant.dir, f), path.join(tmp, f));
-    await fs.writeFile(path.join(tmp, 'metadata.json'), `${JSON.stringify(next, null, 2)}\n`);
-  });
+  await writeDirAtomic(
+    target,
+    async (tmp) => {
+      for (const f of ['model.json', 'weights.bin']) await fs.copyFile(path.join(variant.dir, f), path.join(tmp, f));
+      await fs.writeFile(path.join(tmp, 'metadata.json'), `${JSON.stringify(next, null, 2)}\n`);
+    },
+    modelOutput(),
+  );
   return next;
 }
 
