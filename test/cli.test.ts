@@ -107,7 +107,7 @@ test('train -> evaluate; same seed, same model; export --weights uint8', { skip:
   assert.equal(meta.weights, 'float32');
   assert.equal(meta.hyperparams.hidden, 16);
   assert.equal(meta.hyperparams.seed, 7);
-  assert.deepEqual(meta.thresholds, { any: 0.4, action: 0.35 });
+  assert.deepEqual(meta.thresholds, { other: 0.4, action: 0.35 }, "the article's 3-way thresholds");
 
   const e = kombat('evaluate', '--model', m1, '--data', data, '--json');
   assert.equal(e.status, 0, e.stderr);
@@ -127,6 +127,17 @@ test('train -> evaluate; same seed, same model; export --weights uint8', { skip:
   assert.equal(table.status, 0, table.stderr);
   assert.match(table.stdout, /36 images, ternary model/);
   assert.match(table.stdout, /confusion matrix/);
+
+  // A model exported before the rule followed the article ({any, action}) is refused with what to do.
+  const stale = path.join(root, 'models', 'stale');
+  cpSync(m1, stale, { recursive: true });
+  writeFileSync(
+    path.join(stale, 'metadata.json'),
+    JSON.stringify({ ...meta, thresholds: { any: 0.45, action: 0.45 } }),
+  );
+  const refused = kombat('evaluate', '--model', stale, '--data', data);
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /stale[/\\]metadata\.json: "thresholds" .* belong to an earlier decision rule/);
 
   // The same seed again (features now from the cache, augmentation reused): the same bytes.
   const m2 = path.join(root, 'models', 'b');
@@ -309,8 +320,8 @@ test('bad input: one clear message naming the file or value, non-zero exit', { s
   fails(
     kombat('evaluate', '--model', otherLayer, '--data', data),
     new RegExp(
-      'model\\.json expects 768 features, but the features its metadata\\.json names ' +
-        '\\(mobilenet conv_pw_11_relu 64x64 letterbox\\) have 384',
+      `${otherLayer}/metadata\\.json: "features" \\(mobilenet conv_pw_11_relu 64x64 .*\\) disagree with ` +
+        '"preprocessing" \\(.*\\), which training wrote from the same settings',
     ),
   );
   fails(

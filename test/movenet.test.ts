@@ -174,7 +174,7 @@ test('webcam framings: each crop goes through MoveNet as its own frame; the same
     files.push(file);
   }
   const hashes = files.map((f) => createHash('sha256').update(readFileSync(f)).digest('hex'));
-  const whole = (await frameFeatures(pose, files, { hashes, cacheRoot: path.join(root, 'framed-cache') })).keypoints!;
+  const whole = (await frameFeatures(pose, files, { cacheRoot: path.join(root, 'framed-cache') })).keypoints!;
   const settings = { variants: 2, seed: 1 };
   const one = await framedKeypoints(pose, files, hashes, whole, settings, {
     workers: 1,

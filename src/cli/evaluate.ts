@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { initBackend } from '../backend';
+import { issueText } from '../data';
 import { evaluateFolder, type FolderEvaluation, type Metrics } from '../eval';
 import { loadClassifier } from '../export';
 import { featureLabel } from '../features';
@@ -51,15 +52,29 @@ export function registerEvaluate(program: Command): void {
     .requiredOption('--model <dir>', 'model folder with model.json, weights.bin and metadata.json')
     .requiredOption('--data <dir>', 'dataset folder: <class>/ image folders (every image counts, whatever its split)')
     .option('--json', 'print {classes, accuracy, balancedAccuracy, confusionMatrix, perClass} as JSON only')
-    .action(async (opts: { model: string; data: string; json?: boolean }) => {
+    .option(
+      '--skip-invalid',
+      'score the images the dataset check accepts and list the problems skipped (default: refuse such a dataset, ' +
+        'as features and train do)',
+    )
+    .action(async (opts: { model: string; data: string; json?: boolean; skipInvalid?: boolean }) => {
       await initBackend();
       const classifier = await loadClassifier(opts.model);
       const bar = progressBar('features', 'images');
       let result: FolderEvaluation;
       try {
-        result = await evaluateFolder(classifier, opts.data, (done, total) => bar.update(done, total));
+        result = await evaluateFolder(classifier, opts.data, {
+          onBatch: (done, total) => bar.update(done, total),
+          skipInvalid: opts.skipInvalid,
+        });
       } finally {
         bar.stop();
+      }
+      const { metrics, skipped } = result;
+      const n = metrics.confusionMatrix.flat().reduce((a, b) => a + b, 0);
+      if (skipped.length > 0) {
+        console.error(`kombat evaluate: skipped ${skipped.length} problem(s); scored the other ${n} images:`);
+        for (const issue of skipped) console.error(`  ${issueText(issue)}`);
       }
       if (opts.json) {
         console.log(metricsJson(result.metrics, result.folded));
@@ -67,7 +82,7 @@ export function registerEvaluate(program: Command): void {
       }
       const { task } = classifier.metadata;
       const features = featureLabel(classifier.encoder.features);
-      console.log(`${opts.data}: ${result.images} images, ${task} model ${opts.model} (${features})`);
+      console.log(`${opts.data}: ${n} images, ${task} model ${opts.model} (${features})`);
       console.log(metricsTable(result.metrics));
       if (result.folded) {
         console.log('\nno kick images: 3-way predictions folded to punch vs. not punch (kick or other)');

@@ -5,7 +5,7 @@ import type { Task } from '../data';
 import { featureLabel } from '../features';
 import { type EpochLog, trainFolder } from '../train';
 import { trainingFeatures } from '../transfer';
-import { exists, recoverTemporaries } from '../util';
+import { exists } from '../util';
 import { positiveInt, taskOption } from './options';
 import { progressBar } from './progress';
 
@@ -20,6 +20,7 @@ interface TrainCliOptions {
   epochs?: number;
   article?: boolean;
   features?: string;
+  force?: boolean;
 }
 
 function epochLine(log: EpochLog, maxEpochs: number, best: boolean): string {
@@ -43,7 +44,11 @@ export function registerTrain(program: Command): void {
       'dataset folder: <class>/ image folders, optionally manifest.csv and split.json (else a seeded subject split)',
     )
     .requiredOption('--task <task>', 'binary (punch vs. not-punch) or ternary (punch, kick, other)', taskOption)
-    .requiredOption('--out <dir>', 'model folder to write (model.json, weights.bin, metadata.json)')
+    .requiredOption(
+      '--out <dir>',
+      'model folder to write (model.json, weights.bin, metadata.json): new, empty, or an exported model',
+    )
+    .option('--force', 'replace an --out folder that is not a model (never a file or a folder holding a dataset)')
     .option(
       '--config <file>',
       'a config file like models/config.json (features, hyperparams, thresholds); default models/config.json',
@@ -86,7 +91,6 @@ export function registerTrain(program: Command): void {
         interrupts++;
         stopBars();
         if (!training || interrupts > 1) {
-          recoverTemporaries(out);
           console.error(
             `kombat train: interrupted ${training ? 'again' : 'before training'}; no model written to ${opts.out}`,
           );
@@ -112,6 +116,7 @@ export function registerTrain(program: Command): void {
           variants: opts.variants,
           epochs: opts.epochs,
           article: opts.article,
+          force: opts.force,
           signal: controller.signal,
           log: (line) => {
             stopBars();

@@ -1,13 +1,16 @@
 // Scoring an exported model of any feature kind on every image of a dataset folder (any split, any
-// layout the data tools accept): what `kombat evaluate` prints. A 3-way model on a folder without
-// kicks (the article's first dataset, real recordings of punches) is also scored as punch vs. not
-// punch, its predictions folded.
+// layout the data tools accept): what `kombat evaluate` prints. A dataset that features and train
+// refuse is refused here too (validIndex): a score of part of the data would pass for a score of all
+// of it. Only when asked (`skipInvalid`) are the bad parts left out, and then they are returned by
+// name. A 3-way model on a folder without kicks (the article's first dataset, real recordings of
+// punches) is also scored as punch vs. not punch, its predictions folded.
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { indexDataset } from '../data/entries';
+import { assertValid, type DatasetIssue, indexDataset } from '../data/entries';
 import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
 import type { FrameEncoder } from '../features/encoder';
 import { frameFeatures } from '../features/frames';
+import { unreadableImages } from '../image/decode';
 import { predict, predictedClasses } from './evaluate';
 import { computeMetrics, type Metrics } from './metrics';
 
@@ -19,11 +22,32 @@ export interface ScoredModel {
   metadata: { task: Task; classes: string[] };
 }
 
+/** The model's outputs for image files (features from the caches where present), row-major. */
+export async function fileOutputs(
+  model: ScoredModel,
+  files: string[],
+  options: { onBatch?: (done: number, total: number) => void } = {},
+): Promise<Float32Array> {
+  const { classes } = model.metadata;
+  const result = await frameFeatures(model.encoder.features, files, options);
+  if (result.failed.length > 0) throw unreadableImages(result.failed);
+  const expected = model.head.inputs[0].shape[1];
+  if (expected !== result.featureSize) {
+    throw new Error(
+      `the model expects ${expected} features but its ${model.encoder.features.kind} features have ` +
+        `${result.featureSize}`,
+    );
+  }
+  const y = new Int32Array(files.length);
+  return predict(model.head, { x: result.features, featureSize: result.featureSize, y, classes });
+}
+
 export interface FolderEvaluation {
   metrics: Metrics;
   /** Punch vs. not punch from a 3-way model's arg-max, where the folder has no kick images. */
   folded?: Metrics;
-  images: number;
+  /** With skipInvalid: the errors the dataset check found, whose files were not scored. */
+  skipped: DatasetIssue[];
 }
 
 /** Arg-max classes of a model's outputs folded to punch (1) / not punch (0); binary outputs as they are. */
@@ -37,28 +61,16 @@ export function foldToPunch(outputs: Float32Array, units: number): Int32Array {
 export async function evaluateFolder(
   model: ScoredModel,
   dir: string,
-  onBatch?: (done: number, total: number) => void,
+  { onBatch, skipInvalid = false }: { onBatch?: (done: number, total: number) => void; skipInvalid?: boolean } = {},
 ): Promise<FolderEvaluation> {
-  const index = await indexDataset(dir);
-  if (index.entries.length === 0) throw new Error(`${dir}: no images in the class folders`);
+  const found = await indexDataset(dir);
+  const skipped = skipInvalid ? found.issues.filter((i) => i.severity === 'error') : [];
+  const index = assertValid({ ...found, issues: found.issues.filter((i) => !skipped.includes(i)) });
   const { task, classes } = model.metadata;
   const files = index.entries.map((e) => path.join(dir, e.file));
-  const result = await frameFeatures(model.encoder.features, files, {
-    hashes: index.entries.map((e) => e.sha256),
-    onBatch,
-  });
-  if (result.failed.length > 0)
-    throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
-  const expected = model.head.inputs[0].shape[1];
-  if (expected !== result.featureSize) {
-    throw new Error(
-      `the model expects ${expected} features but its ${model.encoder.features.kind} features have ` +
-        `${result.featureSize}`,
-    );
-  }
-  const y = Int32Array.from(index.entries, (e) => labelIndex(task, e.label));
+  const outputs = await fileOutputs(model, files, { onBatch });
   const units = classes.length === 2 ? 1 : classes.length;
-  const outputs = predict(model.head, { x: result.features, featureSize: result.featureSize, y, classes });
+  const y = Int32Array.from(index.entries, (e) => labelIndex(task, e.label));
   const metrics = computeMetrics(y, predictedClasses(outputs, units), classes);
   const noKicks = !index.entries.some((e) => e.label === 'kick');
   const folded =
@@ -69,5 +81,5 @@ export async function evaluateFolder(
           TASK_CLASSES.binary,
         )
       : undefined;
-  return { metrics, folded, images: index.entries.length };
+  return { metrics, folded, skipped };
 }

@@ -5,15 +5,16 @@ import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import type { Task } from '../data/tasks';
-import type { Thresholds } from '../decision';
+import type { ThresholdsByTask } from '../decision';
 import type { FrameEncoder } from '../features/encoder';
 import { undeclared } from '../features/kinds';
 import { encoderFor } from '../features/local-encoder';
 import { settings } from '../settings';
 import type { TrainRun } from '../train/run';
+import type { OutputRule } from '../util/fs';
 import { checkEncoder, loadHead } from './load';
 import { type CheckedMetadata, classifierMetadata } from './metadata';
-import { localFolder, saveModel } from './model-io';
+import { localFolder, modelOutput, saveModel } from './model-io';
 import type { WeightFormat } from './quantise';
 
 /** The final models, as the game loads them: kombat-binary, kombat-ternary. */
@@ -31,10 +32,11 @@ export function exportClassifier(
   run: TrainRun,
   dir: string,
   name: string,
-  thresholds: Thresholds,
+  thresholds: ThresholdsByTask,
   weights: WeightFormat = 'float32',
+  output: OutputRule = modelOutput(),
 ): Promise<number> {
-  return saveModel(run.model, dir, classifierMetadata(run, name, thresholds, weights), weights);
+  return saveModel(run.model, dir, classifierMetadata(run, name, thresholds, weights), weights, output);
 }
 
 /** An exported model in Node: its head, its checked metadata, and the encoder its features name. */

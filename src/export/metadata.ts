@@ -13,27 +13,31 @@
 // with `thresholds` turns the head's output into an action.
 import type { Environment } from '../backend';
 import { TASK_CLASSES, TASKS, type Task } from '../data/tasks';
-import type { Thresholds } from '../decision';
+import { type ModelRule, modelRule, parseThresholds, type ThresholdsByTask } from '../decision';
 import { type MetricsSummary, summariseMetrics } from '../eval/metrics';
-import { type DeclaredFeatures, describePreprocessing, parseDeclaredFeatures, undeclared } from '../features/kinds';
+import {
+  type DeclaredFeatures,
+  describePreprocessing,
+  featureLabel,
+  parseDeclaredFeatures,
+  undeclared,
+} from '../features/kinds';
 import type { TrainRun } from '../train/run';
 import type { Hyperparams } from '../train/train';
 import { WEIGHT_FORMATS, type WeightFormat } from './quantise';
 
-/** What a loader relies on; checkMetadata checks every field. */
-export interface ModelContract {
+/** What a loader relies on; checkMetadata checks every field. `task` and `thresholds` (ModelRule): the 3-way
+ * model's {other, action}, the binary's {punch}. */
+export type ModelContract = ModelRule & {
   name: string;
-  task: Task;
   /** Output order; the binary model has one sigmoid unit for the second class (punch). */
   classes: string[];
   /** How a frame becomes the head's input, and the length of that input. */
   features: DeclaredFeatures;
   /** The same in words, for people. */
   preprocessing: string;
-  /** The decision rule's thresholds chosen for this model (binary: punch when p >= any). */
-  thresholds: Thresholds;
   weights: WeightFormat;
-}
+};
 
 /** Where a model came from: written by every export, read by chapter 08's reuse check, not needed to play. */
 export interface ModelOrigin {
@@ -54,19 +58,19 @@ export function headUnits(task: Task): number {
   return task === 'binary' ? 1 : TASK_CLASSES.ternary.length;
 }
 
+/** The metadata of a trained run; it keeps the thresholds of its own task. */
 export function classifierMetadata(
   run: TrainRun,
   name: string,
-  thresholds: Thresholds,
+  thresholds: ThresholdsByTask,
   weights: WeightFormat = 'float32',
 ): ClassifierMetadata {
   return {
     name,
-    task: run.task,
+    ...modelRule(run.task, thresholds),
     classes: run.data.train.classes,
     features: run.features,
     preprocessing: describePreprocessing(undeclared(run.features)),
-    thresholds,
     weights,
     trainingDataHash: run.trainingDataHash,
     hyperparams: run.hyperparams,
@@ -78,12 +82,6 @@ export function classifierMetadata(
     },
     environment: run.environment,
   };
-}
-
-function unitInterval(value: unknown, what: string, fail: (what: string) => never): number {
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1))
-    fail(`"${what}" is ${JSON.stringify(value)}, not in 0..1`);
-  return value as number;
 }
 
 /**
@@ -111,11 +109,19 @@ export function checkMetadata(value: unknown, where: string): CheckedMetadata {
         `got ${JSON.stringify(classes)}`,
     );
   }
-  const t = (m.thresholds ?? {}) as Record<string, unknown>;
-  const thresholds: Thresholds = {
-    any: unitInterval(t.any, 'thresholds.any', fail),
-    action: unitInterval(t.action, 'thresholds.action', fail),
-  };
+  const features = parseDeclaredFeatures(m.features, `${where}: features`);
+  // Training writes both from one spec: where they disagree, one was edited by hand, and the head
+  // (trained on the features "preprocessing" describes) would read other values than it learned from.
+  const described = describePreprocessing(undeclared(features));
+  if (m.preprocessing !== undefined && m.preprocessing !== described) {
+    fail(
+      `"features" (${featureLabel(undeclared(features))}) disagree with "preprocessing" ` +
+        `(${JSON.stringify(m.preprocessing)}), which training wrote from the same settings: the file was edited; ` +
+        'export the model again',
+    );
+  }
+  // The task's named thresholds, each in [0, 1]; files of the earlier rule read or refused with what to do.
+  const thresholds = parseThresholds(task, m.thresholds, where);
   const weights = (m.weights ?? 'float32') as WeightFormat;
   if (!WEIGHT_FORMATS.includes(weights))
     fail(`"weights" is ${JSON.stringify(m.weights)}, expected one of ${WEIGHT_FORMATS.join(', ')}`);
@@ -124,8 +130,8 @@ export function checkMetadata(value: unknown, where: string): CheckedMetadata {
     name: typeof m.name === 'string' ? m.name : '',
     task,
     classes: [...TASK_CLASSES[task]],
-    features: parseDeclaredFeatures(m.features, `${where}: features`),
-    preprocessing: typeof m.preprocessing === 'string' ? m.preprocessing : '',
+    features,
+    preprocessing: described,
     thresholds,
     weights,
   } as CheckedMetadata;

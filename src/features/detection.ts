@@ -173,12 +173,13 @@ export interface DetectedFeatures {
 
 /**
  * Keypoints and person-crop features of every file, from the caches where present, else computed
- * on the pool and stored. `hashes` are the files' sha256 (the cache keys).
+ * on the pool and stored. `hashes` are the sha256 of the files' bytes (the cache keys; undefined for a
+ * file that cannot be read, which then fails with a message naming it).
  */
 export async function detectedFeatures(
   spec: FrameFeatures,
   files: string[],
-  hashes: string[],
+  hashes: readonly (string | undefined)[],
   options: DetectOptions & { cacheRoot?: string; onBatch?: (done: number, total: number) => void } = {},
 ): Promise<DetectedFeatures> {
   const detector = detectorOf(spec);
@@ -196,14 +197,15 @@ export async function detectedFeatures(
   const known: (Float32Array | null)[] = new Array(n).fill(null);
   const todo: number[] = [];
   for (let i = 0; i < n; i++) {
-    const kp = await kpCache.get(hashes[i]);
+    const key = hashes[i];
+    const kp = key === undefined ? undefined : await kpCache.get(key);
     if (kp) {
       known[i] = kp;
       keypoints.set(kp, i * KEYPOINT_ROW);
     }
     let complete = kp !== undefined;
     for (const { part, size, cache } of caches) {
-      const row = await cache.get(hashes[i]);
+      const row = key === undefined ? undefined : await cache.get(key);
       if (row) crops.get(part)?.values.set(row, i * size);
       else complete = false;
     }
@@ -231,15 +233,16 @@ export async function detectedFeatures(
     const bad = new Set(result.failed.map((f) => f.index));
     for (const f of result.failed) failed.push(new ImageError(f.file, f.reason));
     for (let j = 0; j < rows.length; j++) {
-      if (bad.has(j)) continue;
       const i = rows[j];
+      const key = hashes[i];
+      if (bad.has(j) || key === undefined) continue;
       const kp = result.keypoints.subarray(j * KEYPOINT_ROW, (j + 1) * KEYPOINT_ROW);
       keypoints.set(kp, i * KEYPOINT_ROW);
-      if (!known[i]) await kpCache.put(hashes[i], kp);
+      if (!known[i]) await kpCache.put(key, kp);
       for (const [c, { part, size, cache }] of caches.entries()) {
         const row = result.crops[c].subarray(j * size, (j + 1) * size);
         crops.get(part)?.values.set(row, i * size);
-        await cache.put(hashes[i], row);
+        await cache.put(key, row);
       }
     }
   }

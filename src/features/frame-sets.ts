@@ -43,8 +43,7 @@ export async function frameSplitFeatures(
     });
   const examples = set.examples.filter((e) => !e.augmented);
   const files = examples.map((e) => e.file);
-  const hashes = examples.map((e) => e.sha256);
-  const result = await frameFeatures(spec, files, { hashes, onBatch: options.onBatch });
+  const result = await frameFeatures(spec, files, { onBatch: options.onBatch });
   if (result.failed.length > 0)
     throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
   const mirror = options.mirrorTrain ?? canMirror(spec);
@@ -54,7 +53,7 @@ export async function frameSplitFeatures(
     ? await frameFeatures(
         spec,
         train.map((e) => e.file),
-        { hashes: train.map((e) => e.sha256), mirrored: true },
+        { mirrored: true },
       )
     : undefined;
   if (options.framing && spec.kind !== 'pose') throw new Error('webcam framings exist only for the pose kind');

@@ -14,8 +14,6 @@ import { type FrameFeatures, featureParts, type SingleFeatures } from './kinds';
 import { extractorFor } from './spec';
 
 export interface FrameFeatureOptions extends DetectOptions {
-  /** sha256 of each file (e.g. from the manifest; trusted); computed when absent. */
-  hashes?: string[];
   onBatch?: (done: number, total: number) => void;
   /** Features of the mirrored frame instead (pose only: keypoints flipped left-right). */
   mirrored?: boolean;
@@ -41,14 +39,15 @@ export async function frameFeatures(
   options: FrameFeatureOptions = {},
 ): Promise<FrameFeatureResult> {
   await initBackend();
-  const hashes = await cacheKeys(files, options.hashes);
+  // The caches' keys: the sha256 of the bytes read now (./cache.ts), never a manifest's.
+  const hashes = await cacheKeys(files);
   const parts = featureParts(spec);
   if (options.mirrored && parts.some((p) => p.kind !== 'pose'))
     throw new Error('mirrored features exist only for the pose kind (keypoints flipped left-right)');
   const detected = detectorOf(spec) ? await detectedFeatures(spec, files, hashes, options) : undefined;
   const failed = [...(detected?.failed ?? [])];
   const matrices: { values: Float32Array; size: number }[] = [];
-  for (const part of parts) matrices.push(await partMatrix(part, files, hashes, detected, options, failed));
+  for (const part of parts) matrices.push(await partMatrix(part, files, detected, options, failed));
   const featureSize = matrices.reduce((s, p) => s + p.size, 0);
   const features = new Float32Array(files.length * featureSize);
   for (let i = 0; i < files.length; i++) {
@@ -62,7 +61,6 @@ export async function frameFeatures(
 async function partMatrix(
   part: SingleFeatures,
   files: string[],
-  hashes: string[],
   detected: DetectedFeatures | undefined,
   options: FrameFeatureOptions,
   failed: ImageError[],
@@ -71,7 +69,6 @@ async function partMatrix(
     case 'mobilenet': {
       const extractor = await extractorFor(part);
       const r = await cachedFeatures(extractor, files, {
-        hashes,
         onBatch: options.onBatch,
         workers: options.workers,
         cacheRoot: options.cacheRoot,

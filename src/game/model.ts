@@ -49,10 +49,9 @@ export class GameModel {
     const out = tf.tidy(() => this.head.predict(tf.tensor2d(features, [1, features.length])) as tf.Tensor);
     try {
       const outputs = await out.data<'float32'>();
-      const { task, thresholds } = this.metadata;
       return {
         probabilities: probabilitiesOf(this.metadata, outputs),
-        action: actionsOf(task, outputs, thresholds)[0],
+        action: actionsOf(this.metadata, outputs)[0],
         keypoints,
       };
     } finally {

@@ -4,7 +4,7 @@
 // exist, once on those; the rule's choice; the default models it exported; and what the detector
 // sees on each kind of frame (the diagnosis).
 import type { Task } from '../data/tasks';
-import type { Thresholds } from '../decision';
+import type { ModelRule } from '../decision';
 import type { Metrics } from '../eval/metrics';
 import type { WeightFormat } from '../export/quantise';
 import type { FramingSettings } from '../features/framings';
@@ -58,7 +58,7 @@ export interface ShippedDefault {
   dir: string;
   format: WeightFormat;
   weightBytes: number;
-  thresholds: Thresholds;
+  thresholds: ModelRule['thresholds'];
   features: DeclaredFeatures;
   syntheticTest: number;
   /** With the game's rule on the real frames: punch frames that fire a punch, other frames that fire anything. */

@@ -8,13 +8,15 @@ import { type AugmentDatasetResult, type AugmentProgress, augmentDataset } from 
 import { type ProjectConfig, readConfig } from '../config';
 import { splitPath } from '../data/split';
 import { labelIndex, parseTask, TASK_CLASSES, type Task } from '../data/tasks';
-import type { Thresholds } from '../decision';
+import type { ThresholdsByTask } from '../decision';
 import { exportClassifier } from '../export/classifier';
+import { modelOutput } from '../export/model-io';
 import type { WeightFormat } from '../export/quantise';
 import { type FrameFeatures, needsDetector } from '../features/kinds';
 import { type ExampleSet, loadExamples } from '../features/sets';
+import { INPUT_SIDE } from '../mobilenet/names';
 import type { InputSize } from '../preprocess';
-import { exists } from '../util/fs';
+import { claimOutput, exists } from '../util/fs';
 import { type TrainRun, trainRun } from './run';
 import { articleHyperparams, hyperparamsFor } from './setups';
 import type { Hyperparams, TrainCallbacks } from './train';
@@ -30,8 +32,9 @@ export function parseInputSize(text: string): InputSize {
   const m = /^(\d+)x(\d+)$/.exec(text.trim());
   if (!m) throw new Error(`input size "${text}" is not WIDTHxHEIGHT, e.g. 224x224 or 224x126`);
   const [w, h] = [Number(m[1]), Number(m[2])];
-  if (w < 32 || h < 32 || w > 1024 || h > 1024)
-    throw new Error(`input size "${text}": width and height must be in 32..1024 (MobileNet downsamples 32x)`);
+  const { min, max } = INPUT_SIDE;
+  if (w < min || h < min || w > max || h > max)
+    throw new Error(`input size "${text}": width and height must be in ${min}..${max} (MobileNet downsamples 32x)`);
   return [h, w];
 }
 
@@ -70,8 +73,8 @@ export interface TrainFolderOptions extends TrainCallbacks {
   config?: ProjectConfig;
   /** The feature kind (default: the config's whole-frame MobileNet features). */
   features?: FrameFeatures;
-  /** The game's thresholds saved with the model (default: the config's). */
-  thresholds?: Thresholds;
+  /** The game's thresholds saved with the model, per task (default: the config's). */
+  thresholds?: Partial<ThresholdsByTask>;
   /** Augment the training split first (default true); false trains on the original frames only. */
   augment?: boolean;
   /** The augmented copy (default `<data>-aug`); created or brought up to date when augmenting. */
@@ -84,6 +87,8 @@ export interface TrainFolderOptions extends TrainCallbacks {
   weights?: WeightFormat;
   /** Model name in metadata.json; default the out folder's name. */
   name?: string;
+  /** Replace an `out` folder that is not a model (never a file or a folder holding a dataset). */
+  force?: boolean;
   onAugment?: (p: AugmentProgress) => void;
   onFeatures?: (done: number, total: number) => void;
   /** Called once, when the examples are known and training is about to start (features included). */
@@ -101,6 +106,16 @@ export interface TrainFolderResult {
 }
 
 export async function trainFolder(options: TrainFolderOptions): Promise<TrainFolderResult> {
+  // Refused before any work when `out` is not the model's to replace; held until the model is written.
+  const release = await claimOutput(options.out, modelOutput(options.force));
+  try {
+    return await train(options);
+  } finally {
+    release();
+  }
+}
+
+async function train(options: TrainFolderOptions): Promise<TrainFolderResult> {
   const log = options.log ?? (() => {});
   const data = path.resolve(options.data);
   const config = options.config ?? (await readConfig());
@@ -180,8 +195,9 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
     run,
     out,
     options.name ?? path.basename(out),
-    options.thresholds ?? config.thresholds,
+    { ...config.thresholds, ...options.thresholds },
     options.weights,
+    modelOutput(options.force),
   );
   return { run, hyperparams, augmented, modelDir: out, weightBytes };
 }

@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectConfig } from '../config';
-import type { Thresholds } from '../decision';
+import type { ThresholdsByTask } from '../decision';
 import { checkMetadata } from '../export/metadata';
 import { FEATURE_KINDS, type FrameFeatures, undeclared } from '../features/kinds';
 import { candidateMethods, POSE_FEATURES, personCropFeatures } from './methods';
@@ -13,8 +13,8 @@ export interface TrainingFeatures {
   features: FrameFeatures;
   /** Where the choice came from, for messages. */
   from: string;
-  /** The thresholds of the model the features were taken from. */
-  thresholds?: Thresholds;
+  /** The thresholds of the model the features were taken from (for its task). */
+  thresholds?: Partial<ThresholdsByTask>;
 }
 
 /** A feature kind by name, with the MobileNet settings of `config`. */
@@ -59,5 +59,9 @@ export async function trainingFeatures(choice: string | undefined, config: Proje
     throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
   }
   const metadata = checkMetadata(json, file);
-  return { features: undeclared(metadata.features), from: `the model in ${choice}`, thresholds: metadata.thresholds };
+  return {
+    features: undeclared(metadata.features),
+    from: `the model in ${choice}`,
+    thresholds: { [metadata.task]: metadata.thresholds },
+  };
 }

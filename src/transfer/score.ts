@@ -29,7 +29,7 @@ export async function scoreFrames(
   frames: { files: string[]; hashes: string[]; punch: Int32Array },
   onBatch?: (done: number, total: number) => void,
 ): Promise<FramesScore> {
-  const r = await frameFeatures(undeclared(run.features), frames.files, { hashes: frames.hashes, onBatch });
+  const r = await frameFeatures(undeclared(run.features), frames.files, { onBatch });
   if (r.failed.length > 0) throw new Error(`cannot read ${r.failed.length} image(s): ${r.failed[0].message}`);
   const units = run.task === 'ternary' ? 3 : 1;
   const outputs = predict(run.model, { x: r.features, featureSize: r.featureSize, y: frames.punch, classes: [] });
@@ -47,7 +47,7 @@ export async function scoreFramings(
 ): Promise<(FramesScore & { framings: number }) | undefined> {
   const spec = undeclared(run.features);
   if (spec.kind !== 'pose') return undefined;
-  const whole = await frameFeatures(spec, frames.files, { hashes: frames.hashes });
+  const whole = await frameFeatures(spec, frames.files);
   if (whole.failed.length > 0 || !whole.keypoints)
     throw new Error(`cannot read ${whole.failed.length} image(s): ${whole.failed[0]?.message}`);
   const f = await framedKeypoints(spec, frames.files, frames.hashes, whole.keypoints, settings);
