@@ -8,10 +8,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { displayPath, settings } from '../settings';
-import { renderRecordings } from '../synth';
-import { writeJsonAtomic } from '../util/fs';
+import { RECORDINGS, renderRecordings } from '../synth';
+import { claimOutput, writeJsonAtomic } from '../util/fs';
 import { mulberry32, shuffle } from '../util/random';
-import { cleanFrames, extractRecordings, listRecordings } from './builtin';
+import { buildOutput, builtFrom, cleanFrames, extractRecordings, listRecordings } from './builtin';
 import type { DatasetEntry } from './entries';
 import { SPLITS, type Split, splitBySubject, splitOf } from './split';
 import { writeDataset } from './write';
@@ -86,6 +86,23 @@ export function selectFrames(entries: DatasetEntry[], split: Split, seed: number
 
 export async function buildWebcamDataset(options: WebcamDatasetOptions = {}): Promise<WebcamDatasetResult> {
   const s = webcamSettings(options);
+  // Every folder the build replaces is checked (and locked) before anything is deleted or rendered,
+  // as the built-in dataset's build does: only this build's own folders, never another dataset.
+  const releases: (() => void)[] = [];
+  try {
+    releases.push(await claimOutput(s.recordingsDir, buildOutput(RECORDINGS)));
+    for (const dir of [s.framesDir, s.datasetDir])
+      releases.push(await claimOutput(dir, buildOutput(builtFrom(s.recordingsDir))));
+    return await build(s, options);
+  } finally {
+    for (const release of releases) release();
+  }
+}
+
+async function build(
+  s: ReturnType<typeof webcamSettings>,
+  options: WebcamDatasetOptions,
+): Promise<WebcamDatasetResult> {
   const log = options.log ?? (() => undefined);
   const seconds = { synth: 0, frames: 0, clean: 0, write: 0 };
   const clock = () => performance.now() / 1000;
@@ -140,7 +157,7 @@ export async function buildWebcamDataset(options: WebcamDatasetOptions = {}): Pr
     s.seed,
   );
   const kept = selectFrames(cleaning.kept, split, s.seed);
-  await writeDataset(s.framesDir, s.datasetDir, kept, { split });
+  await writeDataset(s.framesDir, s.datasetDir, kept, { split, output: buildOutput(builtFrom(s.recordingsDir)) });
   await writeJsonAtomic(path.join(s.syntheticDir, 'dataset.json'), { ...stamp, fps: s.fps, split });
   seconds.write = clock() - t;
   const counts = Object.fromEntries(
