@@ -432,7 +432,8 @@ function playingSection(b: Builder): string | undefined {
   return [
     `The exported models drive the game over whole recordings of the test split's people (${p.subjects.join(', ')}): ` +
       `${p.clips.length} clips, ${minutes.toFixed(1)} minutes, ${strikes('punch')} punches and ${strikes('kick')} ` +
-      `kicks, every frame at ${p.fps} per second through MobileNet, the head and the decision rule. How it is counted:`,
+      `kicks, every frame at ${p.fps} per second through the features each model's metadata declares, the head and ` +
+      'the decision rule. How it is counted:',
     p.definitions.map((d) => `- ${d}`).join('\n'),
     markdownTable(
       [

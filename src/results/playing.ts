@@ -1,6 +1,6 @@
-// Chapter 09: playing. The exported models, as chapters 07 and 08 left them in models/, drive the
+// Chapter 09: playing. The exported models, as the chapters before it left them in models/, drive the
 // game over whole held-out recordings (the test split's people): every clip's frames at the page's
-// rate through MobileNet, the head and the decision rule, at the article's thresholds and at the
+// rate through the features each model declares, the head and the decision rule, at the article's thresholds and at the
 // models' own, judged per strike and per minute of "other" (eval/play.ts). playRule is the step
 // another chapter reuses with its own model's outputs; playingStudy and playingResults are chapter 09.
 import type { Recording } from '../data/builtin';
