@@ -130,7 +130,7 @@ describe('the game page in Chromium with a fake webcam', { skip }, () => {
       { model: 'no-metadata', message: /no-metadata\/metadata\.json is missing/ },
       {
         model: 'wrong-layer',
-        message: /wrong-layer\/metadata\.json: "features" .* disagree with "preprocessing"/,
+        message: /wrong-layer\/metadata\.json: features\.featureSize: \d+ declared, but .* gives \d+ values/,
       },
     ];
     for (const c of cases) {

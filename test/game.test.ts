@@ -258,7 +258,7 @@ describe('exported models, as the page loads them', () => {
     assert.equal(parseFrameFeatures(good.features).kind, 'mobilenet', 'metadata without a kind: whole-frame MobileNet');
   });
 
-  it('a head whose size disagrees with its metadata is refused', { skip: needsShared }, async () => {
+  it('a declared size that disagrees with the declared features is refused', { skip: needsShared }, async () => {
     await initBackend();
     const dir = tempDir();
     await fs.cp(exported, dir, { recursive: true });
@@ -268,7 +268,7 @@ describe('exported models, as the page loads them', () => {
     await fs.writeFile(path.join(dir, 'metadata.json'), JSON.stringify(metadata));
     await assert.rejects(
       loadHead(localFolder(dir)),
-      new RegExp(`the head reads ${reads} features but metadata.json declares 1024`),
+      new RegExp(`features\\.featureSize: 1024 declared, but .* gives ${reads} values`),
     );
     await fs.rm(path.join(dir, 'metadata.json'));
     await assert.rejects(loadHead(localFolder(dir)), /metadata\.json is missing: .* is not an exported kombat model/);

@@ -7,7 +7,7 @@
 //   mobilenet-crop  the same features of a square around the person, found by MoveNet.
 //   pose            a descriptor of MoveNet's keypoints (pose/descriptor.ts): no pixels at all.
 //   combined        several of the above, concatenated in the order given.
-import { ALPHAS, type Alpha } from '../mobilenet/names';
+import { ALPHAS, type Alpha, FEATURE_LAYERS, featureLayerSize } from '../mobilenet/names';
 import { DESCRIPTORS, type DescriptorSpec } from '../pose/descriptor';
 import type { DetectorSpec } from '../pose/detect';
 import type { Fit, InputSize } from '../preprocess';
@@ -157,9 +157,15 @@ function inputSize(value: unknown, where: string): [number, number] {
   return [value[0] as number, value[1] as number];
 }
 
-function layerName(value: unknown, where: string): string {
-  if (typeof value !== 'string' || value === '') fail(where, 'expected a MobileNet layer name, e.g. "conv_pw_12_relu"');
-  return value;
+function layerName(value: unknown, alpha: Alpha, where: string): string {
+  if (typeof value !== 'string' || featureLayerSize(value, alpha) === undefined)
+    fail(where, `${JSON.stringify(value)} is not a MobileNet v1 layer; expected one of ${FEATURE_LAYERS}`);
+  return value as string;
+}
+
+/** The length of the vector a kind gives: a MobileNet layer's channels (pooled), or the descriptor's values. */
+function partSize(part: SingleFeatures): number {
+  return part.kind === 'pose' ? part.descriptor.size : (featureLayerSize(part.layer, part.alpha) as number);
 }
 
 function detector(value: unknown, where: string): DetectorSpec {
@@ -190,23 +196,26 @@ function single(value: unknown, where: string): SingleFeatures {
   // Metadata written before feature kinds existed describes whole-frame MobileNet features.
   const kind = s.kind === undefined ? 'mobilenet' : oneOf(s.kind, FEATURE_KINDS, `${where}.kind`);
   switch (kind) {
-    case 'mobilenet':
+    case 'mobilenet': {
+      const alpha = oneOf(s.alpha, ALPHAS, `${where}.alpha`);
       return {
         kind,
-        alpha: oneOf(s.alpha, ALPHAS, `${where}.alpha`),
+        alpha,
         inputSize: inputSize(s.inputSize, `${where}.inputSize`),
-        layer: layerName(s.layer, `${where}.layer`),
+        layer: layerName(s.layer, alpha, `${where}.layer`),
         fit: oneOf(s.fit ?? 'stretch', FITS, `${where}.fit`),
       };
+    }
     case 'mobilenet-crop': {
       const side = inputSize(s.inputSize, `${where}.inputSize`);
       if (side[0] !== side[1]) fail(`${where}.inputSize`, 'a person crop is square: use [side, side]');
       const crop = object(s.crop, `${where}.crop`);
+      const alpha = oneOf(s.alpha, ALPHAS, `${where}.alpha`);
       return {
         kind,
-        alpha: oneOf(s.alpha, ALPHAS, `${where}.alpha`),
+        alpha,
         inputSize: side,
-        layer: layerName(s.layer, `${where}.layer`),
+        layer: layerName(s.layer, alpha, `${where}.layer`),
         detector: detector(s.detector, `${where}.detector`),
         crop: {
           scale: positive(crop.scale, `${where}.crop.scale`),
@@ -238,5 +247,10 @@ export function parseDeclaredFeatures(value: unknown, where = 'features'): Decla
   const featureSize = object(value, where).featureSize;
   if (!Number.isInteger(featureSize) || (featureSize as number) < 1)
     fail(`${where}.featureSize`, `${JSON.stringify(featureSize)} is not a whole number >= 1`);
-  return { ...parseFrameFeatures(value, where), featureSize: featureSize as number };
+  const spec = parseFrameFeatures(value, where);
+  // The head reads exactly what the declared kinds give: a size that disagrees names other features.
+  const gives = featureParts(spec).reduce((sum, p) => sum + partSize(p), 0);
+  if (featureSize !== gives)
+    fail(`${where}.featureSize`, `${featureSize} declared, but ${featureLabel(spec)} gives ${gives} values`);
+  return { ...spec, featureSize: featureSize as number };
 }
