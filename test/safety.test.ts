@@ -412,7 +412,7 @@ test('4. metadata.json is checked against its model on every load, with the same
     [
       'same-size',
       { features: { ...f, layer: sameSize } },
-      /"features" \(conv_pw_1\d_relu.* disagree with "preprocessing"/,
+      /"features" \(mobilenet conv_pw_1\d_relu.* disagree with "preprocessing"/,
     ],
   ];
   await initBackend();
