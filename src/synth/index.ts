@@ -75,8 +75,11 @@ export function recordingsDir(out: string): string {
   return path.join(out, 'recordings');
 }
 
-/** What synth writes: s01_c01.avi, s01_c01.labels.csv, ..., subjects.json (other video types: recorded by hand). */
-const SYNTH_FILE = /^(s\d+_c\d+\.(labels\.csv|[a-z0-9]+)|subjects\.json)$/;
+/**
+ * What synth writes: s01_c01.avi, s01_c01.labels.csv, ..., subjects.json (other video types: recorded by
+ * hand); the subjects' prefix is "s" for the built-in style, "w" for the webcam renders (subjectPrefix).
+ */
+const SYNTH_FILE = /^([a-z]\d+_c\d+\.(labels\.csv|[a-z0-9]+)|subjects\.json)$/;
 
 /** A recordings folder synth wrote: nothing but its own files (an interrupted run's included). */
 export const RECORDINGS: FolderKind = {
