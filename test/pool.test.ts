@@ -129,8 +129,9 @@ test('a WorkerPool keeps its threads between maps, with the same results; a fail
 
 test('a pool left open does not keep a finished command running', () => {
   // A command that forgets close(): its idle threads must not hold the process open.
+  const workers = path.join(__dirname, '..', 'src', 'pool', 'workers');
   const script = `
-    const { mapInWorkers, WorkerPool } = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'pool', 'workers'))});
+    const { mapInWorkers, WorkerPool } = require(${JSON.stringify(workers)});
     const module = ${JSON.stringify(module)};
     const pool = new WorkerPool(module, {}, 2);
     mapInWorkers([1, 2, 3, 4], { module, setup: {}, workers: 2, pool, label: String })
