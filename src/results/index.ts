@@ -8,3 +8,4 @@ export * from './layer-choice';
 export * from './page';
 export * from './setups';
 export * from './sweep';
+export * from './timings';
