@@ -14,6 +14,7 @@ interface BenchOpts {
   images: number;
   batchSize: number;
   workers?: number;
+  trainSamples: number;
   torch: boolean;
   browser: boolean;
   browserSeconds: number;
@@ -37,24 +38,23 @@ export function registerBench(program: Command): void {
     .option('--no-browser', 'skip the game page in headless Chromium')
     .option('--browser-seconds <n>', 'seconds of play per browser measurement', positiveInt, 20)
     .option('--browser-backends <list>', 'also measure these page backends, e.g. wasm,webgl,cpu', backendList, [])
-    .option('--json', 'print only the figures, as JSON')
+    .option('--train-samples <n>', 'samples per training epoch', positiveInt, 10_000)
+    .option('--json', 'print the figures as JSON on stdout (the summary goes to stderr)')
     .action(async (opts: BenchOpts) => {
-      const log = opts.json ? undefined : (line: string) => console.error(line);
+      // Progress and the summary go to stderr; with --json, stdout holds only the JSON.
+      const log = (line: string) => console.error(line);
+      const say = opts.json ? log : (line: string) => console.log(line);
       const browser = opts.browser ? { seconds: opts.browserSeconds, backends: opts.browserBackends } : undefined;
       const { result, details } = await runBench({ ...opts, browser, log });
       if (details.browserSkipped)
         console.error(`kombat: the browser measurement is skipped: ${details.browserSkipped}`);
-      if (opts.json) {
-        console.log(JSON.stringify(result));
-        return;
-      }
       const row = (name: string, unit: string, s: Spread | null, digits: number, why?: string) => {
         const figure = s ? formatSpread(s, digits) : `not measured${why ? `: ${why}` : ''}`;
-        console.log(`${name.padEnd(22)} ${unit.padEnd(9)} ${figure}`);
+        say(`${name.padEnd(22)} ${unit.padEnd(9)} ${figure}`);
       };
       const f = result.featureMsPerImage;
       const torch = result.pytorchMsPerImage;
-      console.log(
+      say(
         `backend ${result.backend}, ${result.workers} thread(s); MobileNet v1 ${details.alpha} at 224x224, ` +
           `batch ${details.batchSize}, ${details.images} images x ${details.runs} runs; ` +
           `load average ${details.load[0].toFixed(1)} -> ${details.load[1].toFixed(1)}`,
@@ -70,10 +70,11 @@ export function registerBench(program: Command): void {
         1,
         'skipped' in pt ? pt.skipped : undefined,
       );
-      if (torch) console.log(`  kombat / PyTorch      ratio     ${(f.median / torch.median).toFixed(2)} (medians)`);
+      if (torch) say(`  kombat / PyTorch      ratio     ${(f.median / torch.median).toFixed(2)} (medians)`);
       row('head training', 's/epoch', result.trainSecondsPerEpoch, 2);
       const b = result.browserMsPerFrame;
       row(`browser${details.browser ? ` (${details.browser.backend})` : ''}`, 'ms/frame', b, 1, details.browserSkipped);
-      if (details.browser) console.log(`  ticks in time ${(100 * details.browser.ticksInTime).toFixed(1)}%`);
+      if (details.browser) say(`  ticks in time ${(100 * details.browser.ticksInTime).toFixed(1)}%`);
+      if (opts.json) console.log(JSON.stringify(result));
     });
 }
