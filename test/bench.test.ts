@@ -1,44 +1,11 @@
-// `kombat bench`: the network's arithmetic, the JSON's exact keys with both threads busy, the
+// `kombat bench`: the JSON's exact keys with both threads busy, the
 // PyTorch peer where a Python has it (else the reason), and no thread left behind.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runBench } from '../src/bench';
-import { modelFlops } from '../src/bench/flops';
 import { startTorch } from '../src/bench/torch';
-import { loadMobileNet } from '../src/mobilenet/model';
 import { liveWorkers } from '../src/pool/workers';
 import { needsShared, sharedMobileNet } from './helpers';
-
-test('MobileNet v1 0.75 at 224x224 to global average pooling: 325 million multiply-adds', {
-  skip: needsShared,
-}, async () => {
-  const mobilenet = await loadMobileNet({ url: sharedMobileNet });
-  try {
-    // Independently: the 3x3 stem, then per block a 3x3 depthwise and a 1x1 pointwise convolution.
-    const blocks: [number, number][] = [
-      [64, 1],
-      [128, 2],
-      [128, 1],
-      [256, 2],
-      [256, 1],
-      [512, 2],
-    ];
-    blocks.push(...Array.from({ length: 5 }, (): [number, number] => [512, 1]), [1024, 2], [1024, 1]);
-    let size = 112;
-    let cin = 24;
-    let macs = size * size * 3 * 3 * 3 * cin;
-    for (const [c, stride] of blocks) {
-      size /= stride;
-      const cout = c * 0.75;
-      macs += size * size * 9 * cin + size * size * cin * cout;
-      cin = cout;
-    }
-    assert.ok(Math.abs(macs / 1e6 - 325) < 3, `the paper's 325 million, got ${macs / 1e6}`);
-    assert.equal(modelFlops(mobilenet.truncate().model), 2 * macs);
-  } finally {
-    mobilenet.dispose();
-  }
-});
 
 test('the JSON has exactly its keys; two threads for features and peak; none left after', {
   skip: needsShared,

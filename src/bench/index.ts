@@ -12,13 +12,12 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { type BackendName, initBackend } from '../backend';
-import { extractFiles, featurePool, featureWorkers } from '../features';
+import { extractFiles, featurePool, featureWorkers, multiplyAdds } from '../features';
 import { type Alpha, loadMobileNet } from '../mobilenet';
 import { findChromium } from '../report';
 import { type BrowserBench, benchBrowser, type PageBackend } from '../serve';
 import { buildHead } from '../train';
 import { mulberry32, type Spread, spread } from '../util';
-import { modelFlops } from './flops';
 import { matmulPeak } from './peak';
 import { startTorch } from './torch';
 
@@ -43,7 +42,7 @@ export interface BenchDetails {
   batchSize: number;
   runs: number;
   train: { samples: number; features: number; hidden: number; classes: number; batchSize: number };
-  /** The network's arithmetic per image (convolutions, 2 FLOPs per multiply-add). */
+  /** The network's arithmetic per image: its convolutions' multiply-adds (features/layers.ts), 2 FLOPs each. */
   gflopPerImage: number;
   /** Achieved by the feature runs: gflopPerImage / featureMsPerImage. */
   featureGflops: Spread;
@@ -107,7 +106,7 @@ export async function runBench({
   const threads = featureWorkers(images, { workers, batchSize });
   const mobilenet = await loadMobileNet({ alpha, url: mobilenetUrl });
   const extractor = mobilenet.truncate();
-  const gflopPerImage = modelFlops(extractor.model) / 1e9;
+  const gflopPerImage = (2 * multiplyAdds(mobilenet, extractor.layer)) / 1e9; // 2 FLOPs per multiply-add
   const peer = torch
     ? await startTorch({ alpha, batchSize, images, threads: os.availableParallelism() })
     : { skipped: 'not asked for (--no-torch)' };
