@@ -124,7 +124,7 @@ test('a WorkerPool keeps its threads between maps, with the same results; a fail
     await pool.close();
   }
   assert.equal(liveWorkers(), 0);
-  assert.throws(() => new WorkerPool(module, {}, 1), /a worker pool needs 2 or more threads, got 1/);
+  assert.throws(() => new WorkerPool(module, {}, 0), /a worker pool needs 1 or more threads, got 0/);
 });
 
 test('a pool left open does not keep a finished command running', () => {

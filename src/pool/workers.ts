@@ -121,10 +121,10 @@ export class WorkerPool<S> {
   constructor(
     readonly module: string,
     readonly setup: S,
-    /** Threads; at least 2 (one thread maps in this thread, without a pool). */
+    /** Threads, 1 or more (a map of a 1-thread pool runs in a worker thread only when the map itself needs one). */
     readonly size: number,
   ) {
-    if (!Number.isInteger(size) || size < 2) throw new Error(`a worker pool needs 2 or more threads, got ${size}`);
+    if (!Number.isInteger(size) || size < 1) throw new Error(`a worker pool needs 1 or more threads, got ${size}`);
   }
 
   /** `count` running threads (started where missing), held by the caller's map. */
