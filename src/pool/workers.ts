@@ -121,7 +121,7 @@ export class WorkerPool<S> {
   constructor(
     readonly module: string,
     readonly setup: S,
-    /** Threads, 1 or more (a map of a 1-thread pool runs in a worker thread only when the map itself needs one). */
+    /** Threads, 1 or more. */
     readonly size: number,
   ) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`a worker pool needs 1 or more threads, got ${size}`);
