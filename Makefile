@@ -18,7 +18,7 @@ WEB := $(shell find web -type f) web/tsconfig.json
 NBCONVERT := jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab \
 	--ExecutePreprocessor.timeout=3600
 
-.PHONY: all setup install system kernel build notebook data augment notebooks test lint unit smoke bench serve clean
+.PHONY: all setup install system kernel build notebook data augment notebooks test lint unit smoke bench bench-torch serve clean
 .DELETE_ON_ERROR:
 
 all: setup notebooks reports/game.png
@@ -31,8 +31,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci
 	touch $@
 
-# Installs the Debian packages that are missing: directly as root, through sudo otherwise; where
-# neither works, prints the exact command and stops.
+# apt-get install of $(1): directly as root, through sudo otherwise; where neither works, prints the
+# exact command and stops.
+apt_install = echo "Installing Debian packages:$(1)"; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo"; \
+	else echo "Cannot install system packages (not root, no sudo). Run:"; \
+	     echo "  sudo apt-get update && sudo apt-get install -y$(1)"; exit 1; fi; \
+	$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $(1)
+
+# Installs the Debian packages that are missing (apt_install).
 system:
 	@missing=""; \
 	command -v jupyter-nbconvert >/dev/null || \
@@ -41,12 +49,7 @@ system:
 	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
 	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="$$missing chromium"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
-	echo "Installing Debian packages:$$missing"; \
-	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
-	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo"; \
-	else echo "Cannot install system packages (not root, no sudo). Run:"; \
-	     echo "  sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; fi; \
-	$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing
+	$(call apt_install,$$missing)
 
 # The kernel spec runs the tslab of this checkout, on the Python that runs Jupyter.
 kernel: node_modules/.installed system
@@ -131,6 +134,12 @@ smoke:
 	echo "smoke: $(words $(NOTEBOOKS)) passed, 0 failed"
 
 bench: setup
+	node bin/kombat.js bench --json | tee bench/latest.json
+
+# The same, with Debian's PyTorch installed first (optional, large; never part of `make test`): `kombat bench`
+# then times the same network in PyTorch in the same run (bench/torch_mobilenet.py).
+bench-torch: setup
+	@/usr/bin/python3 -c 'import torch' 2>/dev/null || { $(call apt_install, python3-torch); }
 	node bin/kombat.js bench --json | tee bench/latest.json
 
 clean:

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { runBench } from '../bench';
 import { DEFAULT_ALPHA } from '../mobilenet';
 import { PAGE_BACKENDS, type PageBackend } from '../serve';
-import { formatSpread } from '../util';
+import { formatSpread, type Spread } from '../util';
 import { alphaOption, choiceOption, positiveInt } from './options';
 
 const pageBackend = choiceOption<PageBackend>(PAGE_BACKENDS);
@@ -12,6 +12,10 @@ interface BenchOpts {
   alpha: typeof DEFAULT_ALPHA;
   runs: number;
   images: number;
+  batchSize: number;
+  workers?: number;
+  trainSamples: number;
+  torch: boolean;
   browser: boolean;
   browserSeconds: number;
   browserBackends: PageBackend[];
@@ -22,36 +26,55 @@ export function registerBench(program: Command): void {
   program
     .command('bench')
     .description(
-      'measure MobileNet feature extraction (ms/image), dense-head training (s/epoch) ' +
-        'and the game page (ms/frame in Chromium)',
+      'measure MobileNet feature extraction (ms/image, GFLOP/s against the matmul peak, PyTorch side by side ' +
+        'where installed), dense-head training (s/epoch) and the game page (ms/frame in Chromium)',
     )
     .option('--alpha <alpha>', 'MobileNet v1 width multiplier', alphaOption, DEFAULT_ALPHA)
     .option('--runs <n>', 'repetitions of each measurement', positiveInt, 5)
-    .option('--images <n>', 'images per feature-extraction run', positiveInt, 64)
+    .option('--images <n>', 'images per feature-extraction run', positiveInt, 128)
+    .option('--batch-size <n>', 'images per MobileNet batch', positiveInt, 16)
+    .option('--workers <n>', "threads for the features (default: the pool's choice, KOMBAT_WORKERS)", positiveInt)
+    .option('--no-torch', 'skip the same network in PyTorch')
     .option('--no-browser', 'skip the game page in headless Chromium')
     .option('--browser-seconds <n>', 'seconds of play per browser measurement', positiveInt, 20)
     .option('--browser-backends <list>', 'also measure these page backends, e.g. wasm,webgl,cpu', backendList, [])
-    .option('--json', 'print the result as JSON only')
+    .option('--train-samples <n>', 'samples per training epoch', positiveInt, 10_000)
+    .option('--json', 'print the figures as JSON on stdout (the summary goes to stderr)')
     .action(async (opts: BenchOpts) => {
-      const log = opts.json ? undefined : (line: string) => console.error(line);
+      // Progress and the summary go to stderr; with --json, stdout holds only the JSON.
+      const log = (line: string) => console.error(line);
+      const say = opts.json ? log : (line: string) => console.log(line);
       const browser = opts.browser ? { seconds: opts.browserSeconds, backends: opts.browserBackends } : undefined;
-      const result = await runBench({ ...opts, browser, log });
-      if (result.browserSkipped) console.error(`kombat: the browser measurement is skipped: ${result.browserSkipped}`);
-      if (opts.json) {
-        console.log(JSON.stringify(result));
-        return;
-      }
+      const { result, details } = await runBench({ ...opts, browser, log });
+      if (details.browserSkipped)
+        console.error(`kombat: the browser measurement is skipped: ${details.browserSkipped}`);
+      const row = (name: string, unit: string, s: Spread | null, digits: number, why?: string) => {
+        const figure = s ? formatSpread(s, digits) : `not measured${why ? `: ${why}` : ''}`;
+        say(`${name.padEnd(22)} ${unit.padEnd(9)} ${figure}`);
+      };
       const f = result.featureMsPerImage;
-      const t = result.trainSecondsPerEpoch;
-      console.log(`backend ${result.backend}`);
-      console.log(`feature extraction  ms/image   ${formatSpread(f, 1)}`);
-      console.log(`head training       s/epoch    ${formatSpread(t, 2)}`);
+      const torch = result.pytorchMsPerImage;
+      say(
+        `backend ${result.backend}, ${result.workers} thread(s); MobileNet v1 ${details.alpha} at 224x224, ` +
+          `batch ${details.batchSize}, ${details.images} images x ${details.runs} runs; ` +
+          `load average ${details.load[0].toFixed(1)} -> ${details.load[1].toFixed(1)}`,
+      );
+      row('feature extraction', 'ms/image', f, 1);
+      row('  achieved', 'GFLOP/s', details.featureGflops, 1);
+      row('  matmul peak', 'GFLOP/s', result.peakGflops, 1);
+      const pt = details.pytorch;
+      row(
+        `PyTorch${'version' in pt ? ` ${pt.version}` : ''}`,
+        'ms/image',
+        torch,
+        1,
+        'skipped' in pt ? pt.skipped : undefined,
+      );
+      if (torch) say(`  kombat / PyTorch      ratio     ${(f.median / torch.median).toFixed(2)} (medians)`);
+      row('head training', 's/epoch', result.trainSecondsPerEpoch, 2);
       const b = result.browserMsPerFrame;
-      if (b && result.browser) {
-        console.log(
-          `browser (${result.browser.backend}) ms/frame  ${formatSpread(b, 1)}; ` +
-            `ticks in time ${(100 * result.browser.ticksInTime).toFixed(1)}%`,
-        );
-      }
+      row(`browser${details.browser ? ` (${details.browser.backend})` : ''}`, 'ms/frame', b, 1, details.browserSkipped);
+      if (details.browser) say(`  ticks in time ${(100 * details.browser.ticksInTime).toFixed(1)}%`);
+      if (opts.json) console.log(JSON.stringify(result));
     });
 }

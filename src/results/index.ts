@@ -9,3 +9,4 @@ export * from './page';
 export * from './playing';
 export * from './setups';
 export * from './sweep';
+export * from './timings';
