@@ -18,7 +18,8 @@ WEB := $(shell find web -type f) web/tsconfig.json
 NBCONVERT := jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab \
 	--ExecutePreprocessor.timeout=3600
 
-.PHONY: all setup install system kernel build notebook data augment notebooks test lint unit smoke bench bench-torch serve clean
+.PHONY: all setup install system kernel build notebook data augment notebooks test lint unit smoke bench bench-torch \
+	serve clean
 .DELETE_ON_ERROR:
 
 all: setup notebooks reports/game.png
