@@ -184,7 +184,7 @@ test('results of every chapter, from the chapter functions, render every section
     '09-playing',
   ]);
   assert.deepEqual(read['07-evaluation']?.thresholds.chosen, thresholds.chosen);
-  assert.deepEqual(read['07-evaluation']?.thresholds.grid, k.THRESHOLD_GRID);
+  assert.deepEqual(read['07-evaluation']?.thresholds.grid, { ...k.THRESHOLD_GRID, binary: k.BINARY_GRID });
   assert.equal(read['08-export']?.rule, k.formatRule(k.MAX_PROBABILITY_CHANGE));
 
   const page = await k.writeResultsPage();
