@@ -1,6 +1,7 @@
 // Evaluation: metrics, the game's decision rule as a classifier, thresholds, scoring a folder.
 
 export * from './evaluate';
+export * from './fold';
 export * from './folder';
 export * from './metrics';
 export * from './thresholds';
