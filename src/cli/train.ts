@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { readConfig } from '../config';
 import type { Task } from '../data';
-import { CvInterrupted, type EpochAt, type EpochLog, trainFolder } from '../train';
+import { CvInterrupted, type EpochAt, type EpochLog, type FolderPreset, parsePreset, trainFolder } from '../train';
 import { exists, recoverTemporaries } from '../util';
 import { cvLines } from './cv';
 import { positiveInt, taskOption } from './options';
@@ -20,6 +20,7 @@ interface TrainCliOptions {
   article?: boolean;
   cv: boolean;
   subjectsFrom?: string;
+  preset: FolderPreset;
 }
 
 export function epochLine(log: EpochLog, at: EpochAt): string {
@@ -60,7 +61,13 @@ export function registerTrain(program: Command): void {
       '--augmented <dir>',
       'where the augmented variants go (default: data/augmented/<folder>-<content hash>; never inside --data)',
     )
-    .option('--variants <n>', 'augmented variants per frame', positiveInt, 16)
+    .option(
+      '--preset <preset>',
+      "full (16 variants, the config's features and epochs) or quick (the page's one-minute set-up: README)",
+      parsePreset,
+      'full',
+    )
+    .option('--variants <n>', "augmented variants per frame (default the preset's)", positiveInt)
     .option('--epochs <n>', 'epoch budget (overrides the config); cross-validation chooses within it', positiveInt)
     .option('--subjects-from <csv>', 'who is in each frame, where names and manifest do not say: file,subject rows')
     .option('--no-cv', "no cross-validation: train every epoch of the budget, with the config's thresholds")
@@ -105,6 +112,7 @@ export function registerTrain(program: Command): void {
           config,
           augment: opts.augment,
           augmented: opts.augmented,
+          preset: opts.preset,
           variants: opts.variants,
           epochs: opts.epochs,
           article: opts.article,
