@@ -30,7 +30,12 @@ const env: NodeJS.ProcessEnv = {
   MOBILENET_URL: sharedMobileNet,
 };
 delete env.KOMBAT_SMOKE;
-after(() => rmSync(root, { recursive: true, force: true }));
+/** Trainings started in the background: a failed assertion must not leave them running. */
+const children = new Set<ChildProcess>();
+after(() => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(root, { recursive: true, force: true });
+});
 
 interface Run {
   status: number | null;
@@ -417,6 +422,7 @@ function startTrain(
     ],
     { env },
   );
+  children.add(child);
   const seen = { text: '' };
   const stdout = { text: '' };
   child.stderr?.on('data', (b: Buffer) => (seen.text += b.toString()));
