@@ -129,7 +129,7 @@ describe('capture: the page records into data/captured/', () => {
     assert.deepEqual(await tree(captured).catch(() => []), []);
   });
 
-  it('refuses person and recording names that are not letters and digits (path traversal, absolute paths)', async () => {
+  it('refuses person and recording names other than letters and digits (path traversal, absolute paths)', async () => {
     const bad = ['../../etc', '..', '/etc/passwd', 'C:\\x', 'a_b', 'a-b', 'a b', 'a/b', 'é', 'x'.repeat(33), ''];
     for (const name of bad) {
       const person = await post(`label=punch&person=${encodeURIComponent(name)}&recording=r1`, await jpeg());

@@ -49,7 +49,7 @@ export function augmentVariants(img: RgbImage, count: number, opts: VariantOptio
  */
 export type SizePolicy = Size | { shortSide: number };
 
-/** The default: each frame's own aspect at the article's 56 px, so a 16:9 frame becomes its 100x56, a 9:16 one 56x100. */
+/** The default: each frame's own aspect at the article's 56 px (16:9 becomes its 100x56, 9:16 becomes 56x100). */
 export const KEEP_ASPECT: SizePolicy = { shortSide: DEFAULT_SIZE.height };
 
 /** The size a `width` x `height` frame is resized to under `policy`. */

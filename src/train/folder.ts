@@ -271,7 +271,7 @@ export function datasetProvenance(prepared: PreparedFolder, trainedAt: Date): Da
 export interface TrainFolderOptions extends FolderOptions {
   /** The model folder to write. */
   out: string;
-  /** Cross-validate to choose epochs and thresholds (default); false trains the full budget with the config's thresholds. */
+  /** Cross-validate to choose epochs and thresholds (default); false: the whole budget, the config's thresholds. */
   cv?: boolean;
   weights?: WeightFormat;
   /** Model name in metadata.json; default the out folder's name. */
