@@ -112,7 +112,7 @@ describe('capture, train and play in Chromium with a fake webcam', { skip }, () 
       // The key goes to the page, not to the name field.
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await page.keyboard.down('r');
-      await page.waitForTimeout(800);
+      await page.waitForTimeout(2000);
       await page.keyboard.up('r');
       await page.waitForFunction(
         (label) =>
