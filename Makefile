@@ -5,16 +5,20 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-# Debian packages: Jupyter + nbconvert (headless notebooks), ffmpeg (video), Chromium (browser tests, figures).
-APT_PACKAGES := jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel ffmpeg chromium
+# Debian packages: Jupyter's classic Notebook (reading the chapters) and nbconvert (running them headless),
+# ffmpeg (video), Chromium (figures, browser tests).
+APT_PACKAGES := jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel ffmpeg chromium
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
-EXECUTED := $(patsubst notebooks/%,reports/notebooks/%,$(NOTEBOOKS))
+# The executed chapters go to <reports>/notebooks: reports/, or KOMBAT_REPORTS_DIR as the chapters see it (give
+# an absolute path: the kernels run in notebooks/).
+REPORTS := $(or $(KOMBAT_REPORTS_DIR),reports)
+EXECUTED := $(patsubst notebooks/%,$(REPORTS)/notebooks/%,$(NOTEBOOKS))
 SOURCES := $(shell find src -name '*.ts') tsconfig.json
 WEB := $(shell find web -type f) web/tsconfig.json
 NBCONVERT := jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab \
 	--ExecutePreprocessor.timeout=3600
 
-.PHONY: all setup install system kernel build data augment notebooks test lint unit smoke bench serve clean
+.PHONY: all setup install system kernel build notebook data augment notebooks test lint unit smoke bench serve clean
 .DELETE_ON_ERROR:
 
 all: setup notebooks reports/game.png
@@ -33,6 +37,7 @@ system:
 	@missing=""; \
 	command -v jupyter-nbconvert >/dev/null || \
 	  missing="$$missing jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel"; \
+	command -v jupyter-notebook >/dev/null || missing="$$missing jupyter-notebook"; \
 	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
 	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="$$missing chromium"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -54,6 +59,10 @@ dist/.built: $(SOURCES) node_modules/.installed
 	tsc -p tsconfig.json
 	touch $@
 
+# The chapters in Jupyter (classic Notebook, TypeScript kernel) on 127.0.0.1; prints the URL with its token.
+notebook: setup
+	node bin/kombat.js notebook
+
 # The game page (web/) type-checked with the library modules it bundles; `kombat serve` bundles it.
 dist/.web-checked: $(WEB) $(SOURCES) node_modules/.installed
 	tsc -p web/tsconfig.json
@@ -73,10 +82,21 @@ notebooks: $(EXECUTED)
 previous = $(word $(shell expr $(1) - 1),$(EXECUTED))
 $(foreach i,$(shell seq 2 $(words $(EXECUTED))),$(eval $(word $(i),$(EXECUTED)): $(call previous,$(i))))
 
-# Chapters run in order; each executed copy (with its outputs) lands in reports/notebooks/.
-reports/notebooks/%.ipynb: notebooks/%.ipynb dist/.built
+# Chapters run in order; each executed copy (with its outputs) lands in <reports>/notebooks/, and its wall
+# time with the machine's load (1-minute load average at start and end) in <reports>/notebooks/timings.csv:
+# what each chapter's first cell quotes.
+$(REPORTS)/notebooks/%.ipynb: notebooks/%.ipynb dist/.built
 	@mkdir -p $(@D)
-	$(NBCONVERT) $< --output-dir $(@D)
+	@read -r load0 _ </proc/loadavg; start=$$(date +%s); \
+	echo "$(NBCONVERT) $< --output-dir $(@D)"; \
+	$(NBCONVERT) $< --output-dir $(@D); \
+	read -r load1 _ </proc/loadavg; \
+	line="$*,$$(( $$(date +%s) - start )),$$load0,$$load1,$$(nproc),$$(date -u +%FT%TZ)"; \
+	f="$(@D)/timings.csv"; \
+	{ echo 'chapter,seconds,load_start,load_end,cores,finished'; \
+	  { if [ -f "$$f" ]; then tail -n +2 "$$f" | grep -v '^$*,' || true; fi; echo "$$line"; } | sort; } >"$$f.tmp"; \
+	mv "$$f.tmp" "$$f"; \
+	echo "$*: $$line"
 
 # The game in headless Chromium with a rendered test-split person as the webcam: 2 minutes of play
 # (numTensors must not move), the README's screenshot and its numbers (reports/game.json).

@@ -5,8 +5,8 @@
 // export read and write it through this module only.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { Task } from './data/tasks';
-import { ARTICLE_THRESHOLDS, type Thresholds } from './decision';
+import { TASKS, type Task } from './data/tasks';
+import { ARTICLE_THRESHOLDS, parseThresholds, type ThresholdsByTask } from './decision';
 import { ARTICLE_FEATURES, type FeatureSpec } from './features/spec';
 import { type Profile, settings } from './settings';
 import { CORRECTED } from './train/setups';
@@ -16,7 +16,8 @@ import { writeJsonAtomic } from './util/fs';
 export interface ProjectConfig {
   features: FeatureSpec;
   hyperparams: Record<Task, Hyperparams>;
-  thresholds: Thresholds;
+  /** The decision rule's thresholds of each model: 3-way {other, action}, binary {punch}. */
+  thresholds: ThresholdsByTask;
 }
 
 export const DEFAULT_CONFIG: ProjectConfig = {
@@ -46,8 +47,30 @@ export async function readConfig(file = configPath()): Promise<ProjectConfig> {
       binary: { ...DEFAULT_CONFIG.hyperparams.binary, ...saved.hyperparams?.binary },
       ternary: { ...DEFAULT_CONFIG.hyperparams.ternary, ...saved.hyperparams?.ternary },
     },
-    thresholds: { ...DEFAULT_CONFIG.thresholds, ...saved.thresholds },
+    thresholds: savedThresholds(saved.thresholds, file),
   };
+}
+
+/** The saved thresholds per task, the article's for a task without any. */
+function savedThresholds(value: unknown, file: string): ThresholdsByTask {
+  if (value === undefined) return DEFAULT_CONFIG.thresholds;
+  const saved = (value ?? {}) as Record<string, unknown>;
+  const unknown = Object.keys(saved).filter((k) => !TASKS.includes(k as Task));
+  if (typeof value !== 'object' || Array.isArray(value) || unknown.length > 0) {
+    const earlier = typeof value === 'object' && 'any' in saved;
+    throw new Error(
+      `${file}: "thresholds" ${JSON.stringify(value)} ` +
+        (earlier
+          ? 'belong to an earlier decision rule (no action unless some class reached "any"): remove them ' +
+            "(the article's apply until chapter 07 chooses new ones)"
+          : `must be {"ternary": {"other", "action"}, "binary": {"punch"}} (unknown: ${unknown.join(', ')})`),
+    );
+  }
+  const part = <T extends Task>(task: T) =>
+    saved[task] === undefined
+      ? DEFAULT_CONFIG.thresholds[task]
+      : parseThresholds(task, saved[task], `${file}: ${task}`);
+  return { ternary: part('ternary'), binary: part('binary') };
 }
 
 /** Replaces one part of the saved configuration, keeping the rest. */

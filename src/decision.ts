@@ -1,16 +1,32 @@
-// The game's decision rule from the article: turn one frame's class probabilities into an action.
-// Browser-safe (no Node imports): the page and the evaluation use this same function.
+// The game's decision rule, exactly as the article wrote it: turn one frame's class probabilities
+// into an action. Browser-safe (no Node imports): the page and every evaluation use these functions.
 
 export type Action = 'punch' | 'kick' | 'none';
 
-export interface Thresholds {
-  /** No action unless some class reaches this probability (article: 0.4). */
-  any: number;
-  /** A punch or kick needs at least this much and more than the other action (article: 0.35). */
+/** The 3-way model's thresholds. */
+export interface TernaryThresholds {
+  /** No action at all when the model gives "other" at least this (article: 0.4). */
+  other: number;
+  /** A punch or kick must reach this and beat the other action (article: 0.35). */
   action: number;
 }
 
-export const ARTICLE_THRESHOLDS: Thresholds = { any: 0.4, action: 0.35 };
+/** The binary model's threshold. */
+export interface BinaryThresholds {
+  /** Punch when the one output (the probability of punch) reaches this (article: 0.4). */
+  punch: number;
+}
+
+/** The thresholds of each model (keys are the tasks of data/tasks.ts). */
+export interface ThresholdsByTask {
+  ternary: TernaryThresholds;
+  binary: BinaryThresholds;
+}
+
+export const ARTICLE_THRESHOLDS: ThresholdsByTask = {
+  ternary: { other: 0.4, action: 0.35 },
+  binary: { punch: 0.4 },
+};
 
 export interface Probabilities {
   punch: number;
@@ -18,14 +34,70 @@ export interface Probabilities {
   other: number;
 }
 
-export function decide(p: Probabilities, t: Thresholds = ARTICLE_THRESHOLDS): Action {
-  if (Math.max(p.punch, p.kick, p.other) < t.any) return 'none';
+/** The article's 3-way rule: "other" vetoes first; then the likelier of kick and punch, if it is sure enough. */
+export function decide(p: Probabilities, t: TernaryThresholds = ARTICLE_THRESHOLDS.ternary): Action {
+  if (p.other >= t.other) return 'none';
   if (p.kick > p.punch && p.kick >= t.action) return 'kick';
   if (p.punch > p.kick && p.punch >= t.action) return 'punch';
   return 'none';
 }
 
-/** The article's binary model: punch when its one output reaches `any` (0.4), else nothing. */
-export function decideBinary(punch: number, t: Thresholds = ARTICLE_THRESHOLDS): Action {
-  return punch >= t.any ? 'punch' : 'none';
+/** The article's binary rule: punch when the one output reaches the threshold, else nothing. */
+export function decideBinary(punch: number, t: BinaryThresholds = ARTICLE_THRESHOLDS.binary): Action {
+  return punch >= t.punch ? 'punch' : 'none';
+}
+
+const NAMES: { [T in keyof ThresholdsByTask]: readonly (keyof ThresholdsByTask[T])[] } = {
+  ternary: ['other', 'action'],
+  binary: ['punch'],
+};
+
+/**
+ * A model's thresholds read from JSON (metadata.json, config.json), checked: each named field a
+ * number in [0, 1]. Files written before the rule followed the article hold `{any, action}`: for a
+ * binary model `any` was already its punch threshold and is read as such; a 3-way pair belonged to
+ * another rule (no action unless *some* class reached `any`) and is refused with what to do.
+ */
+export function parseThresholds<T extends keyof ThresholdsByTask>(
+  task: T,
+  value: unknown,
+  where: string,
+): ThresholdsByTask[T] {
+  const fields = NAMES[task] as readonly string[];
+  const shape = `{${fields.map((f) => `"${f}": number`).join(', ')}}`;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`${where}: "thresholds" must be an object ${shape}, got ${JSON.stringify(value)}`);
+  }
+  const t = value as Record<string, unknown>;
+  if ('any' in t && !('other' in t) && !('punch' in t)) {
+    if (task === 'binary') return parseThresholds(task, { punch: t.any }, where);
+    throw new Error(
+      `${where}: "thresholds" ${JSON.stringify(value)} belong to an earlier decision rule (no action unless some ` +
+        `class reached "any"); the article's rule needs ${shape}: choose them again (chapter 07) or set the ` +
+        `article's ${JSON.stringify(ARTICLE_THRESHOLDS.ternary)}`,
+    );
+  }
+  for (const f of fields) {
+    const v = t[f];
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
+      throw new Error(`${where}: "thresholds.${f}" must be a number from 0 to 1 (${shape}), got ${JSON.stringify(v)}`);
+    }
+  }
+  return Object.fromEntries(fields.map((f) => [f, t[f]])) as unknown as ThresholdsByTask[T];
+}
+
+/** A model's decision rule: its task picks the rule, and the thresholds are that rule's. */
+export type ModelRule =
+  | { task: 'ternary'; thresholds: TernaryThresholds }
+  | { task: 'binary'; thresholds: BinaryThresholds };
+
+/** The rule of a model of `task`, with its thresholds taken from a set for both tasks. */
+export function modelRule(task: keyof ThresholdsByTask, thresholds: ThresholdsByTask): ModelRule {
+  return task === 'ternary' ? { task, thresholds: thresholds.ternary } : { task, thresholds: thresholds.binary };
+}
+
+/** One frame's action from a model's raw outputs: [punch, kick, other] (3-way) or [punch] (binary). */
+export function decideOutputs(rule: ModelRule, outputs: ArrayLike<number>): Action {
+  if (rule.task === 'binary') return decideBinary(outputs[0], rule.thresholds);
+  return decide({ punch: outputs[0], kick: outputs[1], other: outputs[2] }, rule.thresholds);
 }

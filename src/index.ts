@@ -17,6 +17,7 @@ export * from './features';
 export * from './game';
 export * from './image';
 export * from './mobilenet';
+export * from './notebook';
 export * from './pool';
 export * from './preprocess';
 export * from './report';

@@ -14,6 +14,8 @@
 //   KOMBAT_PORT         the port `kombat serve` listens on, on 127.0.0.1 (default 8642; 0: any free one)
 //   MOBILENET_URL       where MobileNet comes from before the cache (see mobilenet/source.ts)
 //   CHROMIUM_PATH       the browser that renders figures and plays the game page headless
+//   KOMBAT_NOTEBOOK_PORT the port `kombat notebook` asks for (default 8888, or a free one when it is taken)
+//   JUPYTER_TOKEN       the notebook server's token (default: a random one); Jupyter's own name for it
 import * as path from 'node:path';
 
 /** src/ and dist/ both sit one level below the project root. */
@@ -114,6 +116,10 @@ export interface Settings {
   sampleImage?: string;
   /** PATH's folders, where executables (chromium) are looked for. */
   searchPath: string[];
+  /** The chapters: <root>/notebooks. */
+  notebooksDir: string;
+  /** The notebook server's port and token, when set (`kombat notebook`). */
+  notebook: { port?: number; token?: string };
 }
 
 /** Variables that were renamed: reading the old name would silently do nothing. */
@@ -146,6 +152,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, root = projec
   const workers = workersText === undefined ? undefined : Number(workersText);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
     throw new Error(`KOMBAT_WORKERS=${workersText} is not a whole number >= 1`);
+  const notebookPortText = nonEmpty(env.KOMBAT_NOTEBOOK_PORT);
+  const notebookPort = notebookPortText === undefined ? undefined : Number(notebookPortText);
+  if (notebookPort !== undefined && !(Number.isInteger(notebookPort) && notebookPort >= 1 && notebookPort <= 65535))
+    throw new Error(`KOMBAT_NOTEBOOK_PORT=${notebookPortText} is not a port number (1-65535)`);
   const portText = nonEmpty(env.KOMBAT_PORT);
   const port = portText === undefined ? DEFAULT_PORT : Number(portText);
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
@@ -168,6 +178,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, root = projec
     chromium: nonEmpty(env.CHROMIUM_PATH),
     sampleImage: nonEmpty(env.KOMBAT_SAMPLE_IMAGE),
     searchPath: (env.PATH ?? '').split(path.delimiter).filter(Boolean),
+    notebooksDir: path.join(root, 'notebooks'),
+    notebook: { port: notebookPort, token: nonEmpty(env.JUPYTER_TOKEN) },
   };
 }
 
@@ -182,6 +194,14 @@ export function settings(): Settings {
 /** This process's settings as a smoke run (KOMBAT_SMOKE=1) would have them: `--smoke` options. */
 export function smokeSettings(): Settings {
   return readSettings({ ...process.env, KOMBAT_SMOKE: '1' });
+}
+
+/**
+ * The environment of a child process (the notebook server and its kernels): this process's, with
+ * `extra` on top. The library hands it on; what it means is read above.
+ */
+export function childEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
 }
 
 /** A path relative to the project root when it lies inside it, for messages and manifests. */

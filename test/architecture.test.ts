@@ -22,7 +22,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['game'],
   ['serve'],
   ['results'],
-  ['cli', 'bench', 'index', 'browser'],
+  ['cli', 'notebook', 'bench', 'index', 'browser'],
 ];
 
 function modules(dir = SRC): string[] {

@@ -22,6 +22,7 @@ import {
 import { readManifest } from '../src/data/manifest';
 import type { RgbImage } from '../src/image/decode';
 import { makeGrid } from '../src/image/grid';
+import { sha256File } from '../src/util/hash';
 import { mulberry32 } from '../src/util/random';
 import { tempDir } from './helpers';
 
@@ -433,7 +434,10 @@ describe('augmentDataset', () => {
     const lines = ['file,label,subject,clip,frame,source,sha256'];
     for (const cls of ['punch', 'kick', 'other']) {
       for (const s of ['s1', 's2', 's3'])
-        for (const n of [1, 2]) lines.push(`${cls}/${s}_${n}.jpg,${cls},${s === 's3' ? 'alice' : 'bob'},c1,${n},cam,`);
+        for (const n of [1, 2]) {
+          const hash = await sha256File(path.join(data, cls, `${s}_${n}.jpg`));
+          lines.push(`${cls}/${s}_${n}.jpg,${cls},${s === 's3' ? 'alice' : 'bob'},c1,${n},cam,${hash}`);
+        }
     }
     await fs.writeFile(path.join(data, 'manifest.csv'), `${lines.join('\n')}\n`);
     await fs.writeFile(

@@ -139,7 +139,11 @@ test('train -> evaluate; same seed, same model; export --weights uint8', { skip:
   assert.equal(meta.hyperparams.seed, 7);
   assert.deepEqual(meta.crossValidation.folds, [['s1'], ['s2'], ['s3']]);
   assert.equal(meta.epochs.trained, meta.crossValidation.epochs);
-  assert.deepEqual(meta.thresholds, meta.crossValidation.thresholds ?? meta.thresholds);
+  // The article's rule, its 3-way thresholds chosen on the held-out people's frames (printed as chosen).
+  assert.equal(meta.task, 'ternary');
+  assert.deepEqual(Object.keys(meta.thresholds), ['other', 'action']);
+  const { other, action } = meta.thresholds;
+  assert.match(t1.stdout, new RegExp(`thresholds chosen on the held-out frames: other ${other}, action ${action}\\b`));
   assert.deepEqual(Object.keys(meta.metrics), ['train', 'crossValidated']);
   assert.equal(meta.dataset.frames, 36);
   assert.equal(meta.dataset.augmentedVariants, 72);
@@ -163,6 +167,17 @@ test('train -> evaluate; same seed, same model; export --weights uint8', { skip:
   assert.equal(table.status, 0, table.stderr);
   assert.match(table.stdout, /36 images, ternary model/);
   assert.match(table.stdout, /confusion matrix/);
+
+  // A model exported before the rule followed the article ({any, action}) is refused with what to do.
+  const stale = path.join(root, 'models', 'stale');
+  cpSync(m1, stale, { recursive: true });
+  writeFileSync(
+    path.join(stale, 'metadata.json'),
+    JSON.stringify({ ...meta, thresholds: { any: 0.45, action: 0.45 } }),
+  );
+  const refused = kombat('evaluate', '--model', stale, '--data', data);
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /stale[/\\]metadata\.json: "thresholds" .* belong to an earlier decision rule/);
 
   // The same seed again (features now from the cache, augmentation reused): the same bytes.
   const m2 = path.join(root, 'models', 'b');
@@ -375,8 +390,8 @@ test('bad input: one clear message naming the file or value, non-zero exit', { s
   fails(
     kombat('evaluate', '--model', otherLayer, '--data', data),
     new RegExp(
-      'model\\.json expects 768 features, but the features its metadata\\.json names ' +
-        '\\(conv_pw_11_relu, 64x64, alpha 0\\.75\\) have 384',
+      `${otherLayer}/metadata\\.json: "features" \\(conv_pw_11_relu, 64x64, .*\\) disagree with "preprocessing" ` +
+        '\\(.*global_average_pooling2d_1"\\), which training wrote from the same settings',
     ),
   );
   fails(
@@ -446,6 +461,7 @@ test('Ctrl-C during training: stops after the batch, keeps the best epoch, write
   const meta = metadataOf(out);
   assert.equal(meta.epochs.stoppedBy, 'interrupted');
   assert.ok(meta.epochs.trained >= 3 && meta.epochs.trained < 100000, `trained ${meta.epochs.trained}`);
+  assert.deepEqual(meta.thresholds, { other: 0.4, action: 0.35 }, "--no-cv: the config's (the article's) thresholds");
   assert.match(run.stdout.text, /\d+ epochs \(interrupted\)/);
   assert.deepEqual(leftovers(parent), []);
   const e = kombat('evaluate', '--model', out, '--data', data, '--json');

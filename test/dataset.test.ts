@@ -28,6 +28,7 @@ import { validateDataset } from '../src/data/validate';
 import { writeDataset } from '../src/data/write';
 import { loadExamples } from '../src/features/sets';
 import { settings } from '../src/settings';
+import { sha256 } from '../src/util/hash';
 import { mulberry32 } from '../src/util/random';
 import { tempDir } from './helpers';
 
@@ -133,7 +134,11 @@ describe('index and validate', () => {
     rows.push({ file: 'jab/a_9.jpg', label: 'jab', subject: 'a', clip: '', frame: 9, source: 'x', sha256: 'x' });
     await writeManifest(dir, rows);
     await writeImage(path.join(dir, 'punch', 'a_2.jpg'), noisy(99), 64, 36, 'jpg'); // changed after listing
-    await writeImage(path.join(dir, 'punch', 'a_3.jpg'), noisy(5, 80, 40), 80, 40, 'jpg'); // other size (and changed)
+    await writeImage(path.join(dir, 'punch', 'a_3.jpg'), noisy(5, 80, 40), 80, 40, 'jpg'); // other size, listed so
+    const a3 = rows.find((r) => r.file === 'punch/a_3.jpg');
+    assert.ok(a3);
+    a3.sha256 = sha256(readFileSync(path.join(dir, 'punch', 'a_3.jpg')));
+    await writeManifest(dir, rows);
     writeFileSync(path.join(dir, 'kick', 'notes.txt'), 'hello');
     // not in the manifest, and corrupt
     writeFileSync(path.join(dir, 'kick', 'b_2.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
@@ -152,7 +157,7 @@ describe('index and validate', () => {
     has(/^error 6 other\/c_1\.jpg: listed in the manifest but missing on disk/);
     has(/^error 7 punch\/gone_1\.jpg: listed in the manifest but missing on disk/);
     has(/^error 8 jab\/a_9\.jpg: unknown class "jab"/);
-    has(/^error - punch\/a_2\.jpg: sha256 differs from manifest/);
+    has(/^error 3 punch\/a_2\.jpg: sha256 in manifest\.csv does not match the file .*--rehash/);
     has(/^error - punch\/a_3\.jpg: is 80x40, most of punch\/ is 64x36/);
     has(/^error - kick\/b_2\.jpg: truncated or corrupt image|^error - kick\/b_2\.jpg: cannot decode/);
     has(/^warning - kick\/b_2\.jpg: not in manifest\.csv/);
@@ -493,9 +498,12 @@ describe('dataset card and atomic writes', () => {
     assert.deepEqual(await readSplit(out), split);
     assert.equal((await validateDataset(out)).errors, 0);
 
+    // Another dataset is never written over; the dataset itself is rewritten in place, atomically.
+    await assert.rejects(writeDataset(src, out, index.entries), /holds a dataset \(the folder itself\)/);
     const before = readFileSync(path.join(out, 'manifest.csv'), 'utf8');
-    const broken = [...index.entries, { ...index.entries[0], file: 'punch/missing.png' }];
-    await assert.rejects(writeDataset(src, out, broken), /ENOENT/);
+    const entries = (await indexDataset(out)).entries;
+    const broken = [...entries, { ...entries[0], file: 'punch/missing.png' }];
+    await assert.rejects(writeDataset(out, out, broken), /ENOENT/);
     assert.equal(readFileSync(path.join(out, 'manifest.csv'), 'utf8'), before);
     assert.deepEqual(readdirSync(path.join(out, 'punch')).sort(), ['1.png', '2.png']);
     assert.deepEqual(

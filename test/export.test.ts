@@ -5,7 +5,7 @@ import { promises as fs, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { initBackend, tf } from '../src/backend';
-import { loadSavedModel, saveModel } from '../src/export/model-io';
+import { loadSavedModel, modelOutput, saveModel } from '../src/export/model-io';
 import { buildHead } from '../src/train/head';
 import { tempDir } from './helpers';
 
@@ -47,7 +47,9 @@ test('a model folder missing weights or metadata is a clear error; a failed expo
   await fs.rm(path.join(dir, 'metadata.json'));
   await assert.rejects(loadSavedModel(dir), /metadata\.json is missing/);
 
-  await saveModel(model, dir, { v: 3 });
+  // Without metadata.json the folder is no longer recognisably a model: replaced only when forced.
+  await assert.rejects(saveModel(model, dir, { v: 3 }), /model: not empty and not an exported kombat model/);
+  await saveModel(model, dir, { v: 3 }, 'float32', modelOutput(true));
   const circular: Record<string, unknown> = {};
   circular.self = circular;
   await assert.rejects(saveModel(model, dir, circular));

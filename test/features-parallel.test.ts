@@ -87,6 +87,7 @@ test('2 workers give bitwise the single-thread features; a bad file is reported 
   assert.deepEqual(await extractFiles(other, [], { workers: 2 }), {
     features: new Float32Array(0),
     featureSize: 768,
+    hashes: [],
     failed: [],
   });
 });

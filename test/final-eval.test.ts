@@ -5,19 +5,14 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { initBackend } from '../src/backend';
-import { DEFAULT_CONFIG, runHyperparams } from '../src/config';
-import { actionsOf, thresholdSweep } from '../src/eval/evaluate';
-import {
-  binaryActionMetrics,
-  binaryThresholdSweep,
-  chooseBinaryThreshold,
-  chooseThresholds,
-  thresholdRange,
-} from '../src/eval/thresholds';
+import { DEFAULT_CONFIG, readConfig, runHyperparams, updateConfig } from '../src/config';
+import { ARTICLE_THRESHOLDS } from '../src/decision';
+import { actionMetrics, actionsOf, thresholdSweep } from '../src/eval/evaluate';
+import { binaryThresholdSweep, chooseBinaryThreshold, chooseThresholds, thresholdRange } from '../src/eval/thresholds';
 import type { ClassifierMetadata } from '../src/export/metadata';
 import { saveModel } from '../src/export/model-io';
 import { findReusable, provenanceMismatch } from '../src/export/provenance';
-import { chooseFormat, exportVariants, shipVariant } from '../src/export/weight-formats';
+import { chooseFormat, exportVariants, formatRule, shipVariant } from '../src/export/weight-formats';
 import type { SplitFeatures } from '../src/features/sets';
 import { ARTICLE_FEATURES } from '../src/features/spec';
 import { FULL, SMOKE } from '../src/settings';
@@ -29,7 +24,7 @@ test('thresholds: ranges, binary rule, and the precision >= recall choice', () =
   // Binary: outputs for punch, punch, kick, other.
   const labels = ['punch', 'punch', 'kick', 'other'];
   const out = Float32Array.from([0.9, 0.45, 0.5, 0.1]);
-  const m = binaryActionMetrics(out, labels, 0.4);
+  const m = actionMetrics({ task: 'binary', thresholds: { punch: 0.4 } }, out, labels);
   assert.deepEqual(m.confusionMatrix, [
     [2, 0],
     [1, 1],
@@ -39,19 +34,49 @@ test('thresholds: ranges, binary rule, and the precision >= recall choice', () =
   const choice = chooseBinaryThreshold(sweep);
   assert.equal(choice.point.threshold, 0.6);
   assert.equal(choice.constrained, true);
-  // 3-way: rows punch, kick, other, other; one kick-ish "other" frame at 0.45.
-  const ternary = Float32Array.from([0.8, 0.1, 0.1, 0.1, 0.7, 0.2, 0.1, 0.45, 0.45, 0.34, 0.33, 0.33]);
-  const points = thresholdSweep(ternary, ['punch', 'kick', 'other', 'other'], {
-    any: [0.35, 0.5],
-    action: [0.4, 0.5, 0.6],
-  });
+  // 3-way: rows punch, kick, other, other; one kick-ish "other" frame (kick 0.5, other 0.45).
+  const ternary = Float32Array.from([0.8, 0.1, 0.1, 0.1, 0.7, 0.2, 0.05, 0.5, 0.45, 0.34, 0.33, 0.33]);
+  const labels3 = ['punch', 'kick', 'other', 'other'];
+  const points = thresholdSweep(ternary, labels3, { other: [0.4, 0.5], action: [0.4, 0.5, 0.6] });
   const best = chooseThresholds(points);
   assert.equal(best.constrained, true);
-  assert.ok(best.point.action >= 0.5, `the 0.45 kick must not fire: ${JSON.stringify(best.point)}`);
   assert.equal(best.point.actionF1, 1);
-  assert.equal(best.point.action, 0.6, 'ties go to the higher threshold');
-  assert.deepEqual(actionsOf('ternary', ternary, { any: 0.4, action: 0.35 }), ['punch', 'kick', 'kick', 'none']);
-  assert.deepEqual(actionsOf('binary', out, { any: 0.5, action: 0.5 }), ['punch', 'none', 'punch', 'none']);
+  // Both vetoes stop the "other" frame at 0.4 (0.45 >= 0.4) and only 0.4 does: 0.5 lets its kick through
+  // unless the action threshold is above 0.5. Ties go to the higher action threshold, then the lower veto.
+  assert.deepEqual({ other: best.point.other, action: best.point.action }, { other: 0.4, action: 0.6 });
+  assert.ok(
+    points.some((p) => p.other === 0.5 && p.action === 0.5 && p.actionF1 < 1),
+    'veto 0.5, action 0.5 kicks',
+  );
+  assert.deepEqual(actionsOf({ task: 'ternary', thresholds: { other: 0.4, action: 0.35 } }, ternary), [
+    'punch',
+    'kick',
+    'none',
+    'none',
+  ]);
+  assert.deepEqual(actionsOf({ task: 'binary', thresholds: { punch: 0.5 } }, out), ['punch', 'none', 'punch', 'none']);
+});
+
+test("config.json thresholds: per model, the article's where absent, the earlier rule's refused", async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'config.json');
+  assert.deepEqual((await readConfig(file)).thresholds, ARTICLE_THRESHOLDS);
+  await updateConfig({ thresholds: { ternary: { other: 0.5, action: 0.45 }, binary: { punch: 0.6 } } }, file);
+  assert.deepEqual((await readConfig(file)).thresholds.ternary, { other: 0.5, action: 0.45 });
+  await fs.writeFile(file, JSON.stringify({ thresholds: { binary: { punch: 0.6 } } }));
+  assert.deepEqual((await readConfig(file)).thresholds, {
+    ternary: ARTICLE_THRESHOLDS.ternary,
+    binary: { punch: 0.6 },
+  });
+  await fs.writeFile(file, JSON.stringify({ thresholds: { any: 0.45, action: 0.45 } }));
+  await assert.rejects(
+    readConfig(file),
+    /config\.json: "thresholds" .* belong to an earlier decision rule.*remove them/,
+  );
+  await fs.writeFile(file, JSON.stringify({ thresholds: { ternary: { other: 'high', action: 0.4 } } }));
+  await assert.rejects(readConfig(file), /config\.json: ternary: "thresholds\.other" must be a number from 0 to 1/);
+  await fs.writeFile(file, JSON.stringify({ thresholds: { ternery: {} } }));
+  await assert.rejects(readConfig(file), /must be \{"ternary": .*\(unknown: ternery\)/);
 });
 
 test('provenance: data hash, features and hyper-parameters must all match', () => {
@@ -113,7 +138,7 @@ test('variants: every format reloaded and measured; shipping copies the measured
     classes: ['punch', 'kick', 'other'],
     features: { ...ARTICLE_FEATURES, featureSize: d },
     preprocessing: '',
-    thresholds: { any: 0.4, action: 0.35 },
+    thresholds: { other: 0.4, action: 0.35 },
     weights: 'float32',
     trainingDataHash: 'h',
     hyperparams: DEFAULT_CONFIG.hyperparams.ternary,
@@ -141,6 +166,15 @@ test('variants: every format reloaded and measured; shipping copies the measured
     chooseFormat(results.map((r) => (r.format === 'uint8' ? { ...r, maxAbsDiff: 0.05 } : r))).format,
     'uint16',
   );
+  // A looser tolerance (chapter 08's knob) lets that uint8 ship, and the rule in words says so.
+  assert.equal(
+    chooseFormat(
+      results.map((r) => (r.format === 'uint8' ? { ...r, maxAbsDiff: 0.05 } : r)),
+      0.1,
+    ).format,
+    'uint8',
+  );
+  assert.match(formatRule(0.1), /no probability more than 0\.1 away from float32/);
   const target = path.join(dir, 'models', 'kombat-ternary');
   const shipped = await shipVariant(results[1], target);
   assert.equal(shipped.weights, 'uint16');

@@ -3,13 +3,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { extractFrames } from '../src/data/frames';
 import { parseLabels, rangeAt } from '../src/data/labels';
 import { readManifest } from '../src/data/manifest';
-import { tempDir } from './helpers';
+import { snapshot, tempDir } from './helpers';
 
 /** A 320x180 MJPEG video of `seconds` at `fps`, every frame different (testsrc draws a counter). */
 function makeVideo(file: string, seconds = 3, fps = 10, source = 'testsrc'): string {
@@ -36,20 +36,6 @@ function makeVideo(file: string, seconds = 3, fps = 10, source = 'testsrc'): str
 function write(file: string, text: string): string {
   writeFileSync(file, text);
   return file;
-}
-
-/** Every file under dir with its sha256, for "nothing changed" checks. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
 }
 
 const LABELS = 'start,end,label\n0,1,punch\n1,1.5,ambiguous\n1.5,2.5,kick\n';

@@ -7,23 +7,27 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { initBackend } from '../src/backend';
+import type { Action } from '../src/decision';
+import { judgeClip, playScore, STRIKE_KINDS, type TimedAction } from '../src/eval/play';
 import { loadHead } from '../src/export/load';
+import { type ClassifierMetadata, checkMetadata } from '../src/export/metadata';
 import { localFolder } from '../src/export/model-io';
 import { probabilitiesOf } from '../src/game/model';
 import { loadMobileNet } from '../src/mobilenet/model';
 import { rgbTensor } from '../src/preprocess';
 import { findChromium } from '../src/report/render';
+import { readChapterResults, resultsFile } from '../src/results/files';
 import type { LogEntry } from '../src/serve/api';
 import { buildPage } from '../src/serve/build';
 import { type GameClip, launchChromium, type OpenedPage, openPage, renderGameClip } from '../src/serve/headless';
 import { type RunningServer, startServer } from '../src/serve/server';
 import { settings } from '../src/settings';
 import { needsShared, sharedDir, sharedMobileNet, tempDir } from './helpers';
-import { judgePlay } from './play';
 
 const mkjsDir = path.join(sharedDir, 'vendor', 'mk-tfjs', 'mk');
 const model = path.join(settings().modelsDir, 'kombat-ternary');
@@ -43,8 +47,29 @@ async function pressUntil(page: Page, key: string, move: string): Promise<void> 
   assert.fail(`pressing ${key} never made player 1 ${move}`);
 }
 
-/** Provisional bound on actions fired during "other" movements, per minute; chapter 09 measures the real rate. */
-const MAX_OTHER_ACTIONS_PER_MINUTE = 12;
+/**
+ * The bound on moves the fighter starts by itself per minute of "other": what chapter 09 measured for
+ * this model at its own thresholds over the test split's recordings, counted by the same judge
+ * (eval/play.ts). The page may not be jumpier than the library was offline.
+ */
+/**
+ * The page predicts 10 times a second; below this rate a strike's movement (under a second) gets too few
+ * frames to be judged. A machine whose load is above OVERLOAD per core cannot give the page that rate.
+ */
+const MIN_PREDICTIONS_PER_SECOND = 5;
+const OVERLOAD = 2;
+
+async function otherMovesBound(metadata: ClassifierMetadata): Promise<number> {
+  const results = await readChapterResults('09-playing');
+  if (!results) assert.fail(`${resultsFile('09-playing')} is missing: run chapter 09 (make all writes it)`);
+  const chosen = results.models.ternary.played.chosen;
+  assert.deepEqual(
+    chosen.rule.thresholds,
+    metadata.thresholds,
+    `chapter 09 played the 3-way model at other thresholds than ${model} has: re-run chapter 09`,
+  );
+  return chosen.score.movesPerOtherMinute;
+}
 
 describe('the game page in Chromium with a fake webcam', { skip }, () => {
   const dir = tempDir('kombat-game-');
@@ -92,7 +117,7 @@ describe('the game page in Chromium with a fake webcam', { skip }, () => {
       {
         model: 'wrong-layer',
         message:
-          /feature layer does not match: model\.json expects 768 .*\(conv_pw_11_relu, 224x224, alpha 0\.75\) have 384/,
+          /wrong-layer\/metadata\.json: "features" \(conv_pw_11_relu, 224x224, .*\) disagree with "preprocessing"/,
       },
     ];
     for (const c of cases) {
@@ -177,16 +202,51 @@ describe('the game page in Chromium with a fake webcam', { skip }, () => {
     }
     played = await main.page.evaluate(() => window.kombatPage.log);
     ticksAfterPlay = (await main.page.evaluate(() => window.kombatPage.stats())).ticks;
-    const verdict = judgePlay(
-      played.filter((e) => e.videoTime < clip.duration),
-      clip.labels,
+    // The page's actions judged as chapter 09 judges the library's: each strike's movement (wind-up,
+    // strike, return) must be answered, and "other" time counts the moves started in it.
+    const metadata = checkMetadata(JSON.parse(await fs.readFile(path.join(model, 'metadata.json'), 'utf8')), model);
+    const actions: TimedAction[] = played
+      .filter((e) => e.videoTime < clip.duration)
+      .map((e) => ({ time: e.videoTime, action: e.action as Action }));
+    const judged = judgeClip(clip.labels, actions);
+    const score = playScore([judged]);
+    const bound = await otherMovesBound(metadata);
+    t.diagnostic(
+      `${actions.length} predictions in ${clip.duration.toFixed(1)} s; ` +
+        played
+          .map((e) => `${e.videoTime.toFixed(1)}:${e.action[0]}:${(e.probabilities.other ?? 0).toFixed(2)}`)
+          .join(' '),
     );
-    const detail = JSON.stringify(verdict);
+    const detail = JSON.stringify({
+      strikes: judged.strikes.map((s) => ({ kind: s.kind, start: s.start, answered: s.answered })),
+      movesPerOtherMinute: score.movesPerOtherMinute,
+      actionsPerOtherMinute: score.actionsPerOtherMinute,
+      bound,
+    });
     t.diagnostic(`play: ${detail}`);
-    assert.ok(verdict.punch.hit >= verdict.punch.strikes - 1, `punches missed: ${detail}`);
-    assert.ok(verdict.kick.hit >= verdict.kick.strikes - 1, `kicks missed: ${detail}`);
-    assert.ok(verdict.punch.strikes >= 3 && verdict.kick.strikes >= 3, `too few strikes in the clip: ${detail}`);
-    assert.ok(verdict.otherActionsPerMinute <= MAX_OTHER_ACTIONS_PER_MINUTE, `too many actions in "other": ${detail}`);
+    assert.deepEqual(main.errors, []);
+    const rate = actions.length / clip.duration;
+    const load = os.loadavg()[0] / os.cpus().length;
+    if (rate < MIN_PREDICTIONS_PER_SECOND && load > OVERLOAD) {
+      t.skip(
+        `skipped: the page made ${rate.toFixed(1)} predictions a second (10 wanted, ${MIN_PREDICTIONS_PER_SECOND} ` +
+          `needed to judge strikes) on a machine loaded ${load.toFixed(1)} per core: run it again when the machine ` +
+          'is less busy',
+      );
+      return;
+    }
+    assert.ok(
+      rate >= MIN_PREDICTIONS_PER_SECOND,
+      `the page made ${rate.toFixed(1)} predictions a second (at least ${MIN_PREDICTIONS_PER_SECOND} needed) ` +
+        `on a machine loaded ${load.toFixed(1)} per core`,
+    );
+    for (const kind of STRIKE_KINDS) {
+      const strikes = judged.strikes.filter((s) => s.kind === kind);
+      assert.ok(strikes.length >= 3, `too few ${kind} strikes in the clip: ${detail}`);
+      const answered = strikes.filter((s) => s.answered).length;
+      assert.ok(answered >= strikes.length - 1, `${kind} strikes missed: ${detail}`);
+    }
+    assert.ok(score.movesPerOtherMinute <= bound, `more moves in "other" than chapter 09 measured: ${detail}`);
     // The fighter's move changes because of the call: standing (or recoiling) before, striking after.
     const started = (fired: string, move: string) =>
       played.some((e) => e.fired === fired && e.moveBefore !== move && e.move === move);

@@ -155,7 +155,7 @@ describe('frames', () => {
 const ternary = {
   task: 'ternary',
   classes: ['punch', 'kick', 'other'],
-  thresholds: { any: 0.4, action: 0.35 },
+  thresholds: { other: 0.4, action: 0.35 },
 } as unknown as ClassifierMetadata;
 
 describe('the model wrapper', () => {
@@ -164,17 +164,18 @@ describe('the model wrapper', () => {
     for (let i = 0; i < 500; i++) {
       const [a, b] = [rng(), rng()];
       const outputs = Float32Array.of(Math.min(a, b), Math.abs(a - b), 1 - Math.max(a, b));
-      const thresholds = { any: rng(), action: rng() };
+      const thresholds = { other: rng(), action: rng() };
       const p = probabilitiesOf(ternary, outputs);
       assert.equal(
-        actionsOf('ternary', outputs, thresholds)[0],
+        actionsOf({ task: 'ternary', thresholds }, outputs)[0],
         decide({ punch: p.punch, kick: p.kick, other: p.other }, thresholds),
       );
       const binary = { ...ternary, task: 'binary', classes: ['not-punch', 'punch'] } as ClassifierMetadata;
       const one = Float32Array.of(a);
+      const punch = { punch: thresholds.other };
       assert.equal(
-        actionsOf('binary', one, thresholds)[0],
-        decideBinary(probabilitiesOf(binary, one).punch, thresholds),
+        actionsOf({ task: 'binary', thresholds: punch }, one)[0],
+        decideBinary(probabilitiesOf(binary, one).punch, punch),
       );
     }
   });
@@ -207,7 +208,10 @@ describe('the inference loop', () => {
       intervalMs: 10,
     });
     loop.start();
-    await new Promise((r) => setTimeout(r, 400));
+    // Until five predictions are done (about 200 ms idle; a loaded machine's timers run late).
+    for (let waited = 0; loop.stats.predictions < 5 && waited < 20_000; waited += 20) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     loop.stop();
     await loop.idle();
     assert.equal(most, 1);
@@ -244,7 +248,8 @@ describe('exported models, as the page loads them', () => {
         /kind "sonar" are not supported; known kinds: mobilenet/,
       ],
       [{ ...good, features: { ...good.features, alpha: 0.6 } }, /"features.alpha" is 0.6/],
-      [{ ...good, thresholds: { any: 'high' } }, /"thresholds" must be an object of numbers/],
+      [{ ...good, thresholds: { other: 'high', action: 0.4 } }, /m\.json: "thresholds\.other" must be a number/],
+      [{ ...good, thresholds: { any: 0.4, action: 0.35 } }, /m\.json: .* belong to an earlier decision rule/],
     ];
     for (const [value, message] of bad) assert.throws(() => checkMetadata(value, 'm.json'), message);
     assert.equal(featureKind({}), 'mobilenet');
@@ -279,7 +284,7 @@ describe('exported models, as the page loads them', () => {
       const total = Object.values(verdict.probabilities).reduce((a, b) => a + b, 0);
       assert.ok(Math.abs(total - 1) < 1e-5);
       const outputs = Float32Array.from(model.metadata.classes, (c) => verdict.probabilities[c]);
-      assert.equal(verdict.action, actionsOf('ternary', outputs, model.metadata.thresholds)[0]);
+      assert.equal(verdict.action, actionsOf(model.metadata, outputs)[0]);
     } finally {
       model.dispose();
     }

@@ -1,6 +1,8 @@
 // Shared test fixtures. ../shared (next to the checkout) holds the offline MobileNet and sample
 // photos; tests that need it skip with a message where it is absent (a user's fresh clone).
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
@@ -56,4 +58,32 @@ export async function shapesDataset(dir: string, subjects = ['s1', 's2', 's3'], 
       }
     }
   }
+}
+
+export interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export const kombatMain = path.join(__dirname, '..', 'src', 'cli', 'main.ts');
+
+/** `kombat <args>` in a child process with `env`, as a user runs it. */
+export function runKombat(env: NodeJS.ProcessEnv, ...args: string[]): Run {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', kombatMain, ...args], { encoding: 'utf8', env });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every file under dir with its sha256, for "nothing changed" checks. */
+export function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decide } from '../src/decision';
+import { ARTICLE_THRESHOLDS, decide, decideBinary, decideOutputs, modelRule, parseThresholds } from '../src/decision';
 import { computeMetrics, confusionMatrix, normaliseRows } from '../src/eval/metrics';
 
 test('confusion matrix counts (true row, predicted column)', () => {
@@ -46,16 +46,38 @@ test('a class never predicted has precision 0, not NaN; normalised rows sum to 1
   );
 });
 
-test("the article's decision rule", () => {
-  assert.equal(decide({ punch: 0.3, kick: 0.3, other: 0.39 }), 'none', 'nothing reaches 0.4');
+test("the article's decision rule: other vetoes, then the likelier action if it reaches its threshold", () => {
+  assert.equal(decide({ punch: 0.3, kick: 0.3, other: 0.4 }), 'none', 'other at 0.4 vetoes');
   assert.equal(decide({ punch: 0.2, kick: 0.7, other: 0.1 }), 'kick');
   assert.equal(decide({ punch: 0.6, kick: 0.3, other: 0.1 }), 'punch');
-  assert.equal(decide({ punch: 0.36, kick: 0.1, other: 0.54 }), 'punch', 'other reaches 0.4, punch >= 0.35');
-  assert.equal(decide({ punch: 0.34, kick: 0.1, other: 0.56 }), 'none', 'punch below 0.35');
-  assert.equal(decide({ punch: 0.45, kick: 0.45, other: 0.1 }), 'none', 'a tie is no action');
-  assert.equal(
-    decide({ punch: 0.5, kick: 0.2, other: 0.3 }, { any: 0.6, action: 0.35 }),
-    'none',
-    'thresholds are parameters',
+  assert.equal(decide({ punch: 0.55, kick: 0.0, other: 0.45 }), 'none', 'other >= 0.4 vetoes a likelier punch');
+  assert.equal(decide({ punch: 0.37, kick: 0.24, other: 0.39 }), 'punch', 'acts although other is the arg-max');
+  assert.equal(decide({ punch: 0.34, kick: 0.3, other: 0.36 }), 'none', 'punch below 0.35');
+  assert.equal(decide({ punch: 0.35, kick: 0.3, other: 0.35 }), 'punch', 'exactly 0.35 is enough');
+  assert.equal(decide({ punch: 0.3, kick: 0.3, other: 0.4 - 1e-9 }), 'none', 'a tie is no action');
+  assert.equal(decide({ punch: 0.5, kick: 0.2, other: 0.3 }, { other: 0.3, action: 0.35 }), 'none', 'a lower veto');
+  assert.equal(decide({ punch: 0.5, kick: 0.2, other: 0.3 }, { other: 0.4, action: 0.55 }), 'none', 'a higher bar');
+  assert.equal(decideBinary(0.4), 'punch');
+  assert.equal(decideBinary(0.39), 'none');
+  assert.equal(decideBinary(0.6, { punch: 0.7 }), 'none');
+  assert.deepEqual(
+    [
+      decideOutputs(modelRule('ternary', ARTICLE_THRESHOLDS), [0.2, 0.7, 0.1]),
+      decideOutputs(modelRule('binary', ARTICLE_THRESHOLDS), [0.5]),
+    ],
+    ['kick', 'punch'],
   );
+});
+
+test('thresholds from JSON: checked, and those of the earlier rule read (binary) or refused (3-way)', () => {
+  assert.deepEqual(parseThresholds('ternary', { other: 0.5, action: 0.4 }, 'm.json'), { other: 0.5, action: 0.4 });
+  assert.deepEqual(parseThresholds('binary', { punch: 0.55, note: 1 }, 'm.json'), { punch: 0.55 });
+  assert.deepEqual(parseThresholds('binary', { any: 0.5, action: 0.5 }, 'm.json'), { punch: 0.5 });
+  assert.throws(
+    () => parseThresholds('ternary', { any: 0.45, action: 0.45 }, 'm.json'),
+    /m\.json: "thresholds" \{"any":0\.45,"action":0\.45\} belong to an earlier decision rule.*\{"other":0\.4,/,
+  );
+  assert.throws(() => parseThresholds('ternary', { other: 1.5, action: 0.4 }, 'm.json'), /thresholds\.other" must be/);
+  assert.throws(() => parseThresholds('binary', { other: 0.4 }, 'm.json'), /thresholds\.punch" must be a number/);
+  assert.throws(() => parseThresholds('binary', [0.4], 'm.json'), /must be an object \{"punch": number\}/);
 });

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
+import { closeNotebookRenderer, notebookFigure } from '../src/notebook/figure';
 import {
   barChart,
   confusionHeatmap,
@@ -14,7 +15,6 @@ import {
   scatter,
   trainingCurves,
 } from '../src/report/figures';
-import { closeNotebookRenderer, notebookFigure } from '../src/report/notebook';
 import {
   FigureRenderer,
   figureHtml,

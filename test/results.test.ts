@@ -1,5 +1,5 @@
 // The typed results contract end to end: every chapter's results produced by the real chapter
-// functions (layer study, article vs corrected runs, sweep, final models and thresholds, export) on
+// functions (layer study, article vs corrected runs, sweep, final models and thresholds, export, playing) on
 // a tiny dataset, written, read back, and rendered into the results page, every section present.
 // A results field renamed in a producer but not in the page fails to compile; a file of another
 // format is refused by name. Folders and MobileNet are set before the settings are first read.
@@ -118,16 +118,14 @@ test('results of every chapter, from the chapter functions, render every section
     binary: await k.trainRun({ task: 'binary', features, examples, hyperparams: hyperparams.binary }),
   };
   const thresholds = k.thresholdStudy(runs);
+  // A coarser grid (chapter 07's knob) is the one the results record.
+  const coarse = { other: [0.4, 0.6], action: [0.35, 0.5] };
+  assert.deepEqual(k.thresholdStudy(runs, coarse).sweep.length, 4);
   await k.updateConfig({ thresholds: thresholds.chosen });
   const exported = {} as Record<'binary' | 'ternary', { dir: string; weightBytes: number }>;
   for (const run of [runs.ternary, runs.binary]) {
     const dir = k.finalModelDir(run.task);
-    const weightBytes = await k.exportClassifier(
-      run,
-      dir,
-      k.finalModelName(run.task),
-      k.modelThresholds(thresholds, run.task),
-    );
+    const weightBytes = await k.exportClassifier(run, dir, k.finalModelName(run.task), thresholds.chosen);
     exported[run.task] = { dir, weightBytes };
   }
   const evaluation = k.evaluationResults({ environment, started, runs, study: thresholds, exported });
@@ -140,12 +138,40 @@ test('results of every chapter, from the chapter functions, render every section
     ternary: await k.shipFinalModel('ternary', masters.ternary),
   };
   const reload = {
-    binary: await k.reloadCheck('binary', masters.binary, shipped.binary.variants[0]),
+    binary: await k.reloadCheck('binary', masters.binary, shipped.binary.variants[0], { frames: 2 }),
     ternary: await k.reloadCheck('ternary', masters.ternary, shipped.ternary.variants[0]),
   };
+  assert.equal(reload.binary.endToEnd.images, 2);
   const exportResults = k.exportResults({ environment, started, config, examples, masters, shipped, reload });
 
-  for (const results of [layerChoice, binary, ternary, sweepResults, evaluation, exportResults])
+  // 09: the shipped models over a clip made of the test person's frames (other, punch, other, kick, other),
+  // ten a second, with label ranges to match.
+  const order = ['other', 'punch', 'other', 'kick', 'other'];
+  const files = order.flatMap((label, n) =>
+    [0, 1].map((i) => path.join(data, label, `s3_c1_${String((n + i) % 4).padStart(5, '0')}.png`)),
+  );
+  const ranges = order.map((label, n) => ({
+    start: n * 0.2,
+    end: (n + 1) * 0.2,
+    label: label as import('../src').RangeLabel,
+    line: n + 2,
+  }));
+  const clip = {
+    recording: { video: 's3_c1.avi', labels: 's3_c1.labels.csv', subject: 's3', clip: 'c1' },
+    ranges,
+    files,
+    times: files.map((_, i) => i / k.PLAY_FPS),
+  };
+  const playing = k.playingResults({
+    environment,
+    started,
+    study: { subjects: ['s3'], clips: [clip], models: await k.playExportedModels([clip]) },
+  });
+  assert.equal(playing.models.ternary.played.chosen.score.strikes.all.strikes, 2);
+  assert.equal(playing.models.ternary.played.chosen.score.frames, 10);
+  assert.deepEqual(playing.models.binary.played.chosen.rule.thresholds, thresholds.chosen.binary);
+
+  for (const results of [layerChoice, binary, ternary, sweepResults, evaluation, exportResults, playing])
     await k.writeResults(results);
   const read = await k.readResults();
   assert.deepEqual(Object.keys(read), [
@@ -155,8 +181,11 @@ test('results of every chapter, from the chapter functions, render every section
     '06-sweeps',
     '07-evaluation',
     '08-export',
+    '09-playing',
   ]);
   assert.deepEqual(read['07-evaluation']?.thresholds.chosen, thresholds.chosen);
+  assert.deepEqual(read['07-evaluation']?.thresholds.grid, k.THRESHOLD_GRID);
+  assert.equal(read['08-export']?.rule, k.formatRule(k.MAX_PROBABILITY_CHANGE));
 
   const page = await k.writeResultsPage();
   assert.deepEqual(page.sections, [
@@ -166,6 +195,7 @@ test('results of every chapter, from the chapter functions, render every section
     'Final models on the test split',
     'Game thresholds',
     'Exported models',
+    'Playing',
     'Environment',
     'Timings',
   ]);
@@ -177,7 +207,10 @@ test('results of every chapter, from the chapter functions, render every section
     ),
   );
   assert.ok(page.markdown.includes(`| binary | corrected (${binary.runs[1].epochs} epochs) |`));
-  assert.ok(page.markdown.includes(`**3-way: any ${thresholds.chosen.any}, action ${thresholds.chosen.action}**`));
+  const chosen3 = thresholds.chosen.ternary;
+  assert.ok(page.markdown.includes(`**3-way: other ${chosen3.other}, action ${chosen3.action}**`));
+  assert.ok(page.markdown.includes(`**binary: punch ${thresholds.chosen.binary.punch}**`));
+  assert.ok(page.markdown.includes('| 3-way | chosen (other '), 'the playing table');
   assert.ok(page.markdown.includes(`Chosen (trial ${sweepResults.chosen.trial})`));
   for (const chapter of k.CHAPTERS) assert.ok(page.markdown.includes(`| ${chapter} |`), `${chapter} in the timings`);
 

@@ -65,6 +65,18 @@ test('backend, workers and the other variables are read and checked', () => {
   assert.throws(() => readSettings({ KOMBAT_FEATURE_WORKERS: '2' }, root), /set KOMBAT_WORKERS/);
 });
 
+test('the notebook server: its port and token, the chapters folder', () => {
+  const s = readSettings({ KOMBAT_NOTEBOOK_PORT: '8890', JUPYTER_TOKEN: 'abc' }, root);
+  assert.deepEqual(s.notebook, { port: 8890, token: 'abc' });
+  assert.equal(s.notebooksDir, '/project/notebooks');
+  assert.deepEqual(readSettings({ JUPYTER_TOKEN: '' }, root).notebook, { port: undefined, token: undefined });
+  for (const bad of ['0', '70000', '88.5', 'http'])
+    assert.throws(
+      () => readSettings({ KOMBAT_NOTEBOOK_PORT: bad }, root),
+      new RegExp(`KOMBAT_NOTEBOOK_PORT=${bad.replace('.', '\\.')} is not a port number`),
+    );
+});
+
 test('the profiles differ only in numbers, and smoke is smaller everywhere', () => {
   assert.ok(SMOKE.builtin.subjects < FULL.builtin.subjects);
   assert.ok(SMOKE.augment.variants < FULL.augment.variants);

@@ -4,11 +4,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { type DatasetEntry, validIndex } from '../data/entries';
+import { DATASET } from '../data/layout';
 import { type ManifestRow, manifestPath, writeManifest } from '../data/manifest';
 import { readSplitIfPresent, splitPath } from '../data/split';
 import { mapInWorkers, poolSize } from '../pool/workers';
-import { writeJsonAtomic } from '../util/fs';
-import { sha256 } from '../util/hash';
+import { claimOutput, exists, type FolderKind, writeJsonAtomic } from '../util/fs';
+import { sha256, sha256FileSync } from '../util/hash';
 import type { AugmentJob, AugmentJobResult } from './job';
 import { type Augmenter, articlePipeline, describePipeline, validatePipeline } from './pipeline';
 import {
@@ -22,6 +23,13 @@ import {
 } from './variant';
 
 export const STATE_FILE = 'augment-state.json';
+
+/** A folder augment wrote: its state file is written before any variant. */
+export const AUGMENTED: FolderKind = {
+  name: 'an augmented dataset',
+  sign: STATE_FILE,
+  is: (dir) => exists(path.join(dir, STATE_FILE)),
+};
 
 export interface AugmentProgress {
   /** Variants finished (written or reused) so far, out of `total`. */
@@ -57,6 +65,8 @@ export interface AugmentDatasetOptions {
   concurrency?: number;
   /** JPEG quality of the outputs (default 90). */
   quality?: number;
+  /** Write into a folder that is not an augmented dataset (never into a file or a dataset). */
+  force?: boolean;
   onProgress?: (p: AugmentProgress) => void;
   /** Human-readable notes (what is augmented, what is skipped). */
   log?: (line: string) => void;
@@ -108,13 +118,6 @@ async function readState(out: string): Promise<State | undefined> {
   } catch {
     return undefined;
   }
-}
-
-async function fileSize(p: string): Promise<number> {
-  return fs.stat(p).then(
-    (s) => s.size,
-    () => -1,
-  );
 }
 
 /** The options with their defaults, checked. */
@@ -235,7 +238,8 @@ async function planOutputs(o: Resolved, sources: DatasetEntry[]): Promise<Plan> 
       const { label, subject, clip, frame } = source;
       const row: ManifestRow = { file, label, subject, clip, frame, source: source.file, sha256: '' };
       const prev = old?.outputs[file];
-      if (prev && prev.key === key && (await fileSize(path.join(o.out, file))) === prev.bytes) {
+      // Reused only when the bytes on disk are the ones written: a same-size corrupt file is made again.
+      if (prev && prev.key === key && sha256FileSync(path.join(o.out, file)) === prev.sha256) {
         state.outputs[file] = { ...prev, row: { ...row, sha256: prev.sha256 } };
         plan.reused++;
         continue;
@@ -264,6 +268,8 @@ async function runJobs(o: Resolved, plan: Plan, opts: AugmentDatasetOptions, pro
     saving = saving.then(() => writeJsonAtomic(path.join(o.out, STATE_FILE), plan.state));
     return saving;
   };
+  // First, so that the folder is recognisably augment's own (AUGMENTED) whenever a variant is in it.
+  await saveState();
   const workers = poolSize(plan.jobs.length, { requested: opts.concurrency });
   if (plan.jobs.length) {
     o.log(
@@ -312,6 +318,15 @@ async function runJobs(o: Resolved, plan: Plan, opts: AugmentDatasetOptions, pro
 export async function augmentDataset(opts: AugmentDatasetOptions): Promise<AugmentDatasetResult> {
   const started = Date.now();
   const o = resolveOptions(opts);
+  const release = await claimOutput(o.out, { kind: AUGMENTED, force: opts.force, protect: [DATASET], log: o.log });
+  try {
+    return await augment(o, opts, started);
+  } finally {
+    release();
+  }
+}
+
+async function augment(o: Resolved, opts: AugmentDatasetOptions, started: number): Promise<AugmentDatasetResult> {
   const { sources, excluded } = await selectSources(o, opts.sources);
   const plan = await planOutputs(o, sources);
   const progress: AugmentProgress = {

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { type AugmentDatasetResult, type AugmentProgress, augmentDataset, type Size } from '../augment';
-import { positiveInt, seedOption, sizeOption } from './options';
+import { forceHelp, positiveInt, seedOption, sizeOption } from './options';
 import { progressBar } from './progress';
 
 interface AugmentCliOptions {
@@ -13,6 +13,7 @@ interface AugmentCliOptions {
   concurrency?: number;
   quality: number;
   progress: boolean;
+  force?: boolean;
 }
 
 export function registerAugment(program: Command): void {
@@ -26,7 +27,11 @@ export function registerAugment(program: Command): void {
       '--data <dir>',
       'dataset folder with <class>/ image folders, split.json and optionally manifest.csv',
     )
-    .requiredOption('--out <dir>', 'output folder (kept between runs: finished variants are reused)')
+    .requiredOption(
+      '--out <dir>',
+      'output folder: new, empty, or an augmented dataset (kept between runs: finished variants are reused)',
+    )
+    .option('--force', forceHelp('write into --out'))
     .option('--variants <n>', 'variants per training frame', positiveInt, 16)
     .option('--seed <n>', 'seed; with the source bytes and variant number it fixes every output byte', seedOption, 44)
     .addOption(

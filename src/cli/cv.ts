@@ -26,7 +26,9 @@ export function cvLines(cv: CrossValidation): string[] {
       })
       .join('');
   const frames = cv.perGroup.reduce((s, g) => s + g.frames, 0);
-  const t = cv.thresholds;
+  const chosen = Object.entries(cv.rule.thresholds)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ');
   return [
     `cross-validated over ${cv.perGroup.length} ${who === 'person' ? 'people' : 'recordings'} in ` +
       `${cv.folds.length} folds (each held out once, never in two folds):`,
@@ -35,7 +37,7 @@ export function cvLines(cv: CrossValidation): string[] {
     row('all', frames, cv.metrics),
     ...(cv.note ? [`note: ${cv.note}`] : []),
     `epochs chosen: ${cv.epochs} (lowest held-out loss ${cv.heldOutLoss[cv.epochs - 1].toFixed(4)})`,
-    `thresholds chosen on the held-out frames: any ${t.any}, action ${t.action}` +
+    `thresholds chosen on the held-out frames: ${chosen}` +
       (cv.thresholdsConstrained ? '' : ' (no point had precision >= recall: best F1 taken)') +
       `; game actions there: accuracy ${pct(cv.actions.accuracy).trim()}, ` +
       `balanced ${pct(cv.actions.balancedAccuracy).trim()}`,

@@ -19,7 +19,9 @@ import {
   indexDataset,
   issueText,
   makeCard,
+  manifestPath,
   readSplitIfPresent,
+  rehashManifest,
   splitBySubject,
   splitPath,
   validateDataset,
@@ -28,14 +30,18 @@ import {
   writeSplit,
 } from '../data';
 import { displayPath, settings, smokeSettings } from '../settings';
-import { fraction, nonNegative, positiveInt, seedOption } from './options';
+import { forceHelp, fraction, nonNegative, positiveInt, seedOption } from './options';
 import { type Progress, progressBar } from './progress';
 
-/** A dataset that must have no errors before it is changed: every issue printed, the first thrown. */
-async function usableIndex(dir: string): Promise<DatasetIndex> {
+/**
+ * A dataset that must have no errors before it is changed: every issue printed, then thrown. With
+ * `ignoreSplit`, problems of split.json are not (`dataset split` is how a bad one is replaced).
+ */
+async function usableIndex(dir: string, { ignoreSplit = false } = {}): Promise<DatasetIndex> {
   const index = await indexDataset(dir);
-  for (const issue of index.issues) console.error(issueText(issue));
-  return assertValid(index);
+  const issues = index.issues.filter((i) => !(ignoreSplit && i.file === path.basename(splitPath(dir))));
+  for (const issue of issues) console.error(issueText(issue));
+  return assertValid({ ...index, issues });
 }
 
 export function registerDataset(program: Command): void {
@@ -45,11 +51,25 @@ export function registerDataset(program: Command): void {
 
   dataset
     .command('index')
-    .description('list the images of a dataset (from manifest.csv, or from class folders and file names)')
+    .description(
+      'list the images of a dataset (from manifest.csv, or from class folders and file names); exits 1 when it ' +
+        'has errors',
+    )
     .argument('<dir>', 'dataset folder: <class>/*.jpg, optionally manifest.csv')
     .option('--json', 'print the entries as JSON')
-    .action(async (dir: string, opts: { json?: boolean }) => {
+    .option(
+      '--rehash',
+      'REPAIR: give manifest rows whose sha256 is empty or no longer matches their file the hash of the file as it ' +
+        'is now (after checking that the files are the ones you mean)',
+    )
+    .action(async (dir: string, opts: { json?: boolean; rehash?: boolean }) => {
+      if (opts.rehash) {
+        const changed = await rehashManifest(dir);
+        console.log(`re-hashed ${changed.length} rows of ${displayPath(path.resolve(manifestPath(dir)))}`);
+        for (const c of changed) console.log(`  line ${c.line}: ${c.file}: ${c.was || '(empty)'} -> ${c.now}`);
+      }
       const index = await indexDataset(dir);
+      if (index.issues.some((i) => i.severity === 'error')) process.exitCode = 1;
       if (opts.json) {
         console.log(JSON.stringify(index, null, 2));
         return;
@@ -100,7 +120,8 @@ export function registerDataset(program: Command): void {
     .command('clean')
     .description('drop exact duplicates, near duplicates (consecutive frames of a clip) and blank or flat images')
     .argument('<dir>', 'dataset folder')
-    .option('--out <dir>', 'write the cleaned dataset here (default: replace <dir>)')
+    .option('--out <dir>', 'write the cleaned dataset here, a new or empty folder (default: replace <dir>)')
+    .option('--force', forceHelp('replace --out'))
     .option(
       '--near <diff>',
       'near duplicate below this mean absolute grey difference of 64x36 thumbnails',
@@ -116,7 +137,10 @@ export function registerDataset(program: Command): void {
     .option('--dry-run', 'only report what would be dropped')
     .option('--json', 'print the dropped files as JSON')
     .action(
-      async (dir: string, opts: { out?: string; near: number; flat: number; dryRun?: boolean; json?: boolean }) => {
+      async (
+        dir: string,
+        opts: { out?: string; near: number; flat: number; dryRun?: boolean; json?: boolean; force?: boolean },
+      ) => {
         const index = await usableIndex(dir);
         const bar = progressBar('clean', 'images', !opts.json && process.stderr.isTTY === true);
         const result = await findDrops(dir, index.entries, {
@@ -138,7 +162,7 @@ export function registerDataset(program: Command): void {
         if (opts.dryRun) return;
         const target = opts.out ?? dir;
         const split = await readSplitIfPresent(dir);
-        await writeDataset(dir, target, result.kept, { split });
+        await writeDataset(dir, target, result.kept, { split, force: opts.force });
         if (!opts.json) console.log(`wrote ${displayPath(path.resolve(target))}`);
       },
     );
@@ -147,7 +171,8 @@ export function registerDataset(program: Command): void {
     .command('balance')
     .description('down-sample every class to the smallest (seeded), or print class weights')
     .argument('<dir>', 'dataset folder')
-    .option('--out <dir>', 'write the balanced dataset here (default: replace <dir>)')
+    .option('--out <dir>', 'write the balanced dataset here, a new or empty folder (default: replace <dir>)')
+    .option('--force', forceHelp('replace --out'))
     .option('--per-class <n>', 'images to keep per class (default: the smallest class)', positiveInt)
     .option('--seed <n>', 'seed of the random choice', seedOption, 1)
     .option('--weights', 'only print class weights (total / (classes x count)) for a weighted loss')
@@ -155,7 +180,7 @@ export function registerDataset(program: Command): void {
     .action(
       async (
         dir: string,
-        opts: { out?: string; perClass?: number; seed: number; weights?: boolean; dryRun?: boolean },
+        opts: { out?: string; perClass?: number; seed: number; weights?: boolean; dryRun?: boolean; force?: boolean },
       ) => {
         const index = await usableIndex(dir);
         if (opts.weights) {
@@ -168,7 +193,7 @@ export function registerDataset(program: Command): void {
         if (opts.dryRun) return;
         const target = opts.out ?? dir;
         const split = await readSplitIfPresent(dir);
-        await writeDataset(dir, target, result.kept, { split });
+        await writeDataset(dir, target, result.kept, { split, force: opts.force });
         console.log(`wrote ${displayPath(path.resolve(target))}`);
       },
     );
@@ -180,12 +205,13 @@ export function registerDataset(program: Command): void {
         'and frame)',
     )
     .argument('<dir>', 'dataset folder')
-    .option('--out <dir>', 'write the renamed dataset here (default: replace <dir>)')
-    .action(async (dir: string, opts: { out?: string }) => {
+    .option('--out <dir>', 'write the renamed dataset here, a new or empty folder (default: replace <dir>)')
+    .option('--force', forceHelp('replace --out'))
+    .action(async (dir: string, opts: { out?: string; force?: boolean }) => {
       const index = await usableIndex(dir);
       const target = opts.out ?? dir;
       const split = await readSplitIfPresent(dir);
-      const written = await writeDataset(dir, target, index.entries, { split, number: true });
+      const written = await writeDataset(dir, target, index.entries, { split, number: true, force: opts.force });
       console.log(`wrote ${displayPath(path.resolve(target))}: ${formatCounts(classCounts(written))}`);
     });
 
@@ -197,7 +223,7 @@ export function registerDataset(program: Command): void {
     .option('--val <fraction>', 'fraction of subjects for validation', fraction, 0.2)
     .option('--test <fraction>', 'fraction of subjects for test', fraction, 0.2)
     .action(async (dir: string, opts: { seed: number; val: number; test: number }) => {
-      const index = await usableIndex(dir);
+      const index = await usableIndex(dir, { ignoreSplit: true });
       const split = splitBySubject(
         index.entries.map((e) => e.subject),
         opts.seed,

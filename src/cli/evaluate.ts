@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { initBackend } from '../backend';
 import { readConfig } from '../config';
-import type { Task } from '../data';
+import { issueText, type Task } from '../data';
 import { evaluateFolder, type Metrics } from '../eval';
 import { loadClassifier } from '../export';
 import { crossValidateFolder, prepareFolder } from '../train';
@@ -51,6 +51,7 @@ interface EvaluateCliOptions {
   epochs?: number;
   subjectsFrom?: string;
   json?: boolean;
+  skipInvalid?: boolean;
 }
 
 /** `--cv <data>`: what `kombat train` would score on people it has not seen, person by person. */
@@ -79,13 +80,13 @@ async function evaluateCv(opts: EvaluateCliOptions & { cv: string }): Promise<vo
     onFold: (k, n, heldOut) => opts.json || console.error(`fold ${k}/${n}: holding out ${heldOut.join(', ')}`),
   });
   if (opts.json) {
-    const { metrics, actions, perGroup, unit, folds, epochs, thresholds, note } = cv;
+    const { metrics, actions, perGroup, unit, folds, epochs, rule, note } = cv;
     console.log(
       JSON.stringify({
         unit,
         folds: folds.map((f) => f.heldOut),
         epochs,
-        thresholds,
+        thresholds: rule.thresholds,
         metrics: JSON.parse(metricsJson(metrics)),
         actions: JSON.parse(metricsJson(actions)),
         perGroup,
@@ -119,9 +120,15 @@ export function registerEvaluate(program: Command): void {
     .option('--epochs <n>', 'with --cv: epoch budget (overrides the config)', positiveInt)
     .option('--subjects-from <csv>', 'with --cv: who is in each frame (file,subject rows)')
     .option('--json', 'print {classes, accuracy, balancedAccuracy, confusionMatrix, perClass} as JSON only')
+    .option(
+      '--skip-invalid',
+      'score the images the dataset check accepts and list the problems skipped (default: refuse such a dataset, ' +
+        'as features and train do)',
+    )
     .action(async (opts: EvaluateCliOptions) => {
       if (opts.cv !== undefined) {
         if (opts.model || opts.data) throw new Error('--cv <data> scores a set-up, not a model: drop --model/--data');
+        if (opts.skipInvalid) throw new Error('--skip-invalid scores a model on a folder: --cv refuses partial data');
         await evaluateCv({ ...opts, cv: opts.cv });
         return;
       }
@@ -132,16 +139,23 @@ export function registerEvaluate(program: Command): void {
       const bar = progressBar('features', 'images');
       let score: Awaited<ReturnType<typeof evaluateFolder>>;
       try {
-        score = await evaluateFolder(classifier, opts.data, (done, total) => bar.update(done, total));
+        score = await evaluateFolder(classifier, opts.data, {
+          onBatch: (done, total) => bar.update(done, total),
+          skipInvalid: opts.skipInvalid,
+        });
       } finally {
         bar.stop();
+      }
+      const n = score.metrics.confusionMatrix.flat().reduce((a, b) => a + b, 0);
+      if (score.skipped.length > 0) {
+        console.error(`kombat evaluate: skipped ${score.skipped.length} problem(s); scored the other ${n} images:`);
+        for (const issue of score.skipped) console.error(`  ${issueText(issue)}`);
       }
       if (score.folded) console.error(`kombat evaluate: ${score.folded}`);
       if (opts.json) {
         console.log(metricsJson(score.metrics));
         return;
       }
-      const n = score.metrics.confusionMatrix.flat().reduce((a, b) => a + b, 0);
       console.log(`${opts.data}: ${n} images, ${classifier.metadata.task} model ${opts.model}`);
       if (score.folded) console.log(`scored as punch / not punch: ${score.folded}`);
       console.log(metricsTable(score.metrics));

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { readConfig } from '../config';
-import { cacheFolderFeatures, type FolderFeaturesResult } from '../features';
+import { cacheFolderFeatures, FeaturesInterrupted, type FolderFeaturesResult } from '../features';
 import type { Alpha } from '../mobilenet';
 import { FITS, type Fit, type InputSize } from '../preprocess';
 import { alphaOption, inputSizeOption } from './options';
@@ -20,7 +20,8 @@ export function registerFeatures(program: Command): void {
     .command('features')
     .description(
       'compute and cache MobileNet features for every image of a dataset folder (and its augmented copy); ' +
-        'cached ones are not recomputed',
+        'cached ones are not recomputed. Ctrl-C stops after the batches in progress and keeps every finished ' +
+        'one in the cache (a second Ctrl-C quits at once)',
     )
     .requiredOption('--data <dir>', 'dataset folder: <class>/ image folders, optionally manifest.csv')
     .option('--augmented <dir>', 'its augmented copy (from `kombat augment`), also cached')
@@ -49,14 +50,29 @@ export function registerFeatures(program: Command): void {
         fit: opts.fit ?? config.features.fit,
       };
       const bar = progressBar('features', 'images');
+      const controller = new AbortController();
+      const onSigint = () => {
+        bar.stop();
+        if (controller.signal.aborted) process.exit(130);
+        console.error('kombat features: interrupted; storing the batches in progress (Ctrl-C again to quit at once)');
+        controller.abort();
+      };
+      process.on('SIGINT', onSigint);
       let result: FolderFeaturesResult;
       try {
         result = await cacheFolderFeatures(spec, [opts.data, ...(opts.augmented ? [opts.augmented] : [])], {
           onBatch: (done, total) => bar.update(done, total),
           log: (line) => console.error(line),
+          signal: controller.signal,
         });
+      } catch (err) {
+        if (!(err instanceof FeaturesInterrupted)) throw err;
+        console.error(`kombat features: ${err.message}`);
+        process.exitCode = 130;
+        return;
       } finally {
         bar.stop();
+        process.off('SIGINT', onSigint);
       }
       console.log(
         `${result.images} images: ${result.computed} computed, ${result.fromCache} from the cache; ` +

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { CLASSES, extractFrames } from '../data';
 import { displayPath } from '../settings';
-import { positiveNumber } from './options';
+import { forceHelp, positiveNumber } from './options';
 
 export function registerFrames(program: Command): void {
   program
@@ -12,7 +12,8 @@ export function registerFrames(program: Command): void {
         '<out>/manifest.csv',
     )
     .argument('<video>', 'video file, named <subject>_<clip>.<ext> (or pass --subject/--clip)')
-    .requiredOption('--out <dir>', 'dataset folder to write into')
+    .requiredOption('--out <dir>', 'dataset folder to write into: new, empty, or a dataset folder (merged)')
+    .option('--force', forceHelp('write into --out'))
     .option('--fps <n>', "frames per second (default: the video's rate)", positiveNumber)
     .option(
       '--labels <ranges.csv>',
@@ -24,7 +25,15 @@ export function registerFrames(program: Command): void {
     .action(
       async (
         video: string,
-        opts: { out: string; fps?: number; labels?: string; subject?: string; clip?: string; json?: boolean },
+        opts: {
+          out: string;
+          fps?: number;
+          labels?: string;
+          subject?: string;
+          clip?: string;
+          json?: boolean;
+          force?: boolean;
+        },
       ) => {
         const r = await extractFrames({
           video,
@@ -33,6 +42,7 @@ export function registerFrames(program: Command): void {
           labels: opts.labels,
           subject: opts.subject,
           clip: opts.clip,
+          force: opts.force,
         });
         if (opts.json) {
           const { rows: _rows, ...rest } = r;

@@ -1,5 +1,6 @@
 // `kombat <command>`: one thin command per file, each calling the library in src/.
 import { Command } from 'commander';
+import { cleanUpOnExit } from '../util';
 import { registerAugment } from './augment';
 import { registerBench } from './bench';
 import { registerClassify } from './classify';
@@ -9,11 +10,15 @@ import { registerExport } from './export';
 import { registerFeatures } from './features';
 import { registerFrames } from './frames';
 import { registerInfo } from './info';
+import { registerNotebook } from './notebook';
 import { registerReport } from './report';
 import { registerServe } from './serve';
 import { registerSweep } from './sweep';
 import { registerSynth } from './synth';
 import { registerTrain } from './train';
+
+// Temporaries and locks go with the process, whatever ends it (a signal included).
+cleanUpOnExit();
 
 const program = new Command('kombat')
   .description(
@@ -34,6 +39,7 @@ registerFeatures(program);
 registerTrain(program);
 registerEvaluate(program);
 registerExport(program);
+registerNotebook(program);
 registerServe(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

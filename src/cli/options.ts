@@ -74,3 +74,11 @@ export function fraction(text: string): number {
     throw new InvalidArgumentError(`${text} is not a fraction between 0 and 1`);
   return n;
 }
+
+/** The help of every --force: what it allows, and what it never does. */
+export function forceHelp(what: string): string {
+  return (
+    `${what} even when it is not empty and not this command's own output ` +
+    '(never a file or a folder holding a dataset)'
+  );
+}

@@ -9,7 +9,7 @@ import {
   VIDEO_FORMATS,
   type VideoFormat,
 } from '../synth';
-import { choiceOption, nonNegativeInt, parser, positiveInt, seedOption } from './options';
+import { choiceOption, forceHelp, nonNegativeInt, parser, positiveInt, seedOption } from './options';
 import { progressBar } from './progress';
 
 const ambiguousOption = choiceOption<AmbiguousMode>(AMBIGUOUS_MODES);
@@ -32,7 +32,8 @@ export function registerSynth(program: Command): void {
       'render the built-in synthetic webcam recordings (videos + labels) of people punching, kicking and doing ' +
         'other things',
     )
-    .requiredOption('--out <dir>', 'dataset folder; files go to <dir>/recordings')
+    .requiredOption('--out <dir>', 'dataset folder; files go to <dir>/recordings (new, empty, or recordings)')
+    .option('--force', forceHelp('write into <dir>/recordings'))
     .option('--subjects <n>', 'number of people (s01..sNN)', positiveInt, DEFAULT_SYNTH.subjects)
     .option('--clips <n>', 'clips per person', positiveInt, DEFAULT_SYNTH.clips)
     .option('--seed <n>', 'random seed (same seed, same bytes)', seedOption, DEFAULT_SYNTH.seed)
@@ -74,6 +75,7 @@ export function registerSynth(program: Command): void {
         script?: ClipPart[];
         format: VideoFormat;
         workers?: number;
+        force?: boolean;
       }) => {
         const bar = progressBar('synth', 'frames');
         const summary = await renderRecordings({
@@ -88,6 +90,7 @@ export function registerSynth(program: Command): void {
           script: opts.script,
           format: opts.format,
           workers: opts.workers,
+          force: opts.force,
           onProgress: (done, total) => bar.update(done, total),
         }).finally(() => bar.stop());
         const t = summary.totals;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readConfig } from '../config';
 import type { Task } from '../data';
 import { CvInterrupted, type EpochAt, type EpochLog, type FolderPreset, parsePreset, trainFolder } from '../train';
-import { exists, recoverTemporaries } from '../util';
+import { exists } from '../util';
 import { cvLines } from './cv';
 import { positiveInt, taskOption } from './options';
 import { progressBar } from './progress';
@@ -21,6 +21,7 @@ interface TrainCliOptions {
   cv: boolean;
   subjectsFrom?: string;
   preset: FolderPreset;
+  force?: boolean;
 }
 
 export function epochLine(log: EpochLog, at: EpochAt): string {
@@ -51,7 +52,11 @@ export function registerTrain(program: Command): void {
       'binary (punch vs. not-punch: punch/ and any other folders) or ternary (punch/, kick/, other/)',
       taskOption,
     )
-    .requiredOption('--out <dir>', 'model folder to write (model.json, weights.bin, metadata.json)')
+    .requiredOption(
+      '--out <dir>',
+      'model folder to write (model.json, weights.bin, metadata.json): new, empty, or an exported model',
+    )
+    .option('--force', 'replace an --out folder that is not a model (never a file or a folder holding a dataset)')
     .option(
       '--config <file>',
       'a config file like models/config.json (features, hyperparams, thresholds); default models/config.json',
@@ -88,8 +93,8 @@ export function registerTrain(program: Command): void {
       const stopBars = () => {
         for (const bar of [augmentBar, featureBar, batchBar]) bar.stop();
       };
+      // Temporaries are removed on exit (cleanUpOnExit in main.ts).
       const quit = (when: string) => {
-        recoverTemporaries(out);
         console.error(`kombat train: interrupted ${when}; no model written to ${opts.out}`);
         process.exit(130);
       };
@@ -118,6 +123,7 @@ export function registerTrain(program: Command): void {
           article: opts.article,
           cv: opts.cv,
           subjectsFrom: opts.subjectsFrom,
+          force: opts.force,
           signal: controller.signal,
           log: (line) => {
             stopBars();

@@ -6,15 +6,16 @@
 // subjects' single short clips); the folders from the settings unless given.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { displayPath, FULL, SMOKE, settings } from '../settings';
-import { renderRecordings } from '../synth';
-import { writeDirAtomic, writeJsonAtomic } from '../util/fs';
+import { displayPath, FULL, projectRoot, SMOKE, settings } from '../settings';
+import { RECORDINGS, renderRecordings } from '../synth';
+import { claimOutput, type FolderKind, type OutputRule, writeDirAtomic, writeJsonAtomic } from '../util/fs';
 import { balanceSplits, classCounts, formatCounts, type SplitsBalanceResult } from './balance';
 import { type CardExtraction, type DatasetCard, MIN_TRAIN_PER_CLASS, makeCard, writeCard } from './card';
 import { type CleanOptions, type CleanResult, findDrops } from './clean';
 import { writeContactSheets } from './contact';
 import { type DatasetEntry, type DatasetIndex, indexDataset } from './entries';
 import { extractFrames, type FramesResult } from './frames';
+import { readManifest } from './manifest';
 import { parseVideoName } from './naming';
 import { SPLITS, type Split, splitBySubject } from './split';
 import { writeDataset } from './write';
@@ -112,6 +113,27 @@ export function builtinSettings(options: BuiltinOptions = {}) {
   };
 }
 
+/** Frames, or a dataset, cut from the recordings in `recordings`: a manifest.csv listing only their frames. */
+export function builtFrom(recordings: string): FolderKind {
+  const inside = (source: string) => {
+    const rel = path.relative(recordings, path.resolve(projectRoot, source));
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  };
+  return {
+    name: 'the built-in dataset',
+    sign: `a manifest.csv listing frames of ${displayPath(recordings)}`,
+    async is(dir) {
+      const rows = await readManifest(dir).catch(() => []);
+      return rows.length > 0 && rows.every((r) => inside(r.source));
+    },
+  };
+}
+
+/** A build writes only its own folders under the data folder; another is moved away by hand. */
+function buildOutput(kind: FolderKind): OutputRule {
+  return { kind, instead: 'move it away, or set KOMBAT_DATA_DIR to another folder', forceable: false };
+}
+
 /** Recordings in a folder: every `<stem>.labels.csv` with a video `<stem>.<ext>` next to it. */
 export async function listRecordings(dir: string): Promise<Recording[]> {
   const names = await fs.readdir(dir).catch(() => [] as string[]);
@@ -164,17 +186,22 @@ export async function renderBuiltinRecordings(options: BuiltinOptions = {}): Pro
       return found;
     }
   }
-  await fs.rm(stampFile, { force: true });
-  // Recordings of an earlier, larger build would otherwise linger next to the new ones.
-  await fs.rm(s.recordingsDir, { recursive: true, force: true });
-  await renderRecordings({
-    out: s.syntheticDir,
-    subjects: s.subjects,
-    seed: s.seed,
-    ...(s.clipsPerSubject !== undefined ? { clipsPerSubject: s.clipsPerSubject } : {}),
-    ...(s.maxSeconds !== undefined ? { maxSeconds: s.maxSeconds } : {}),
-    onProgress: (done: number, total: number) => options.onProgress?.('synth', done, total),
-  });
+  const release = await claimOutput(s.recordingsDir, buildOutput(RECORDINGS));
+  try {
+    await fs.rm(stampFile, { force: true });
+    // Recordings of an earlier, larger build would otherwise linger next to the new ones.
+    await fs.rm(s.recordingsDir, { recursive: true, force: true });
+    await renderRecordings({
+      out: s.syntheticDir,
+      subjects: s.subjects,
+      seed: s.seed,
+      ...(s.clipsPerSubject !== undefined ? { clipsPerSubject: s.clipsPerSubject } : {}),
+      ...(s.maxSeconds !== undefined ? { maxSeconds: s.maxSeconds } : {}),
+      onProgress: (done: number, total: number) => options.onProgress?.('synth', done, total),
+    });
+  } finally {
+    release();
+  }
   await writeJsonAtomic(stampFile, stamp);
   const found = await listRecordings(s.recordingsDir);
   if (found.length === 0) throw new Error(`synth wrote no recordings to ${displayPath(s.recordingsDir)}`);
@@ -188,14 +215,19 @@ export async function extractRecordings(
   { fps, onProgress }: { fps?: number; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<ExtractionSummary> {
   const results: FramesResult[] = [];
-  await writeDirAtomic(framesDir, async (tmp) => {
-    for (const r of recordings) {
-      results.push(
-        await extractFrames({ video: r.video, labels: r.labels, out: tmp, fps, subject: r.subject, clip: r.clip }),
-      );
-      onProgress?.(results.length, recordings.length);
-    }
-  });
+  const kind = builtFrom(path.dirname(path.resolve(recordings[0]?.video ?? framesDir)));
+  await writeDirAtomic(
+    framesDir,
+    async (tmp) => {
+      for (const r of recordings) {
+        results.push(
+          await extractFrames({ video: r.video, labels: r.labels, out: tmp, fps, subject: r.subject, clip: r.clip }),
+        );
+        onProgress?.(results.length, recordings.length);
+      }
+    },
+    buildOutput(kind),
+  );
   const rates = [...new Set(results.map((r) => r.fps))];
   const counts = classCounts(results.flatMap((r) => r.rows));
   return {
@@ -245,7 +277,11 @@ export async function writeBuiltin(
 }> {
   const s = builtinSettings(options);
   const { extraction, cleaning, balancing, split } = steps;
-  const entries = await writeDataset(s.framesDir, s.datasetDir, balancing.kept, { split, number: options.number });
+  const entries = await writeDataset(s.framesDir, s.datasetDir, balancing.kept, {
+    split,
+    number: options.number,
+    output: buildOutput(builtFrom(s.recordingsDir)),
+  });
   const card = await makeCard(s.datasetDir, entries, {
     name: 'builtin',
     source:
@@ -288,6 +324,25 @@ export async function buildBuiltinDataset(options: BuiltinOptions = {}): Promise
     return value;
   };
 
+  // Every folder the build replaces is checked (and locked) before the minutes of rendering.
+  const releases: (() => void)[] = [];
+  try {
+    releases.push(await claimOutput(s.recordingsDir, buildOutput(RECORDINGS)));
+    for (const dir of [s.framesDir, s.datasetDir])
+      releases.push(await claimOutput(dir, buildOutput(builtFrom(s.recordingsDir))));
+    return await build(options, s, timings, timed, log);
+  } finally {
+    for (const release of releases) release();
+  }
+}
+
+async function build(
+  options: BuiltinOptions,
+  s: ReturnType<typeof builtinSettings>,
+  timings: Record<string, number>,
+  timed: <T>(step: string, fn: () => Promise<T>) => Promise<T>,
+  log: (line: string) => void,
+): Promise<BuiltinResult> {
   const recordings = await timed('synth', () => renderBuiltinRecordings(options));
   log(`synth: ${recordings.length} recordings of ${new Set(recordings.map((r) => r.subject)).size} subjects`);
 

@@ -3,6 +3,7 @@
 // Each decision is kept with its reason and measurement, for the dataset card.
 import * as path from 'node:path';
 import sharp from 'sharp';
+import { describeDecodeError, ImageError, unreadableImages } from '../image/decode';
 import { mapLimit } from '../pool/limit';
 import type { DatasetEntry } from './entries';
 
@@ -43,8 +44,12 @@ export interface CleanResult<E extends DatasetEntry = DatasetEntry> {
 
 /** Small grey thumbnail: the unit of comparison (insensitive to JPEG noise, fast to compare). */
 export async function greyThumbnail(file: string, width = 64, height = 36): Promise<Uint8Array> {
-  const data = await sharp(file).greyscale().resize(width, height, { fit: 'fill' }).raw().toBuffer();
-  return new Uint8Array(data.buffer, data.byteOffset, data.length);
+  try {
+    const data = await sharp(file).greyscale().resize(width, height, { fit: 'fill' }).raw().toBuffer();
+    return new Uint8Array(data.buffer, data.byteOffset, data.length);
+  } catch (err) {
+    throw new ImageError(file, describeDecodeError((err as Error).message));
+  }
 }
 
 export function meanStd(pixels: Uint8Array): { mean: number; std: number } {
@@ -80,11 +85,17 @@ export async function findDrops<E extends DatasetEntry>(
   const w = options.thumbWidth ?? 64;
   const h = options.thumbHeight ?? 36;
   let done = 0;
+  const failed: ImageError[] = [];
   const thumbs = await mapLimit(entries, 4, async (e) => {
-    const t = await greyThumbnail(path.join(dir, e.file), w, h);
+    const t = await greyThumbnail(path.join(dir, e.file), w, h).catch((err: unknown) => {
+      if (!(err instanceof ImageError)) throw err;
+      failed.push(err);
+      return new Uint8Array(0);
+    });
     options.onProgress?.(++done, entries.length);
     return t;
   });
+  if (failed.length > 0) throw unreadableImages(failed.sort((a, b) => (a.file < b.file ? -1 : 1)));
   const dropped: Drop[] = [];
   const drop = (e: E, reason: DropReason, detail: string, of?: string) =>
     dropped.push({ file: e.file, label: e.label, subject: e.subject, reason, detail, ...(of ? { of } : {}) });

@@ -3,11 +3,12 @@
 // so `kombat dataset validate` can list them all at once.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { mapLimit } from '../pool/limit';
-import { sha256File } from '../util/hash';
-import { CLASSES, type ClassName, IMAGE_EXTENSIONS } from './layout';
+import { exists } from '../util/fs';
+import { hashFiles } from '../util/hash';
+import { CLASSES, type ClassName, IMAGE_EXTENSIONS, isFolder } from './layout';
 import { manifestPath, readManifest } from './manifest';
 import { parseImageName } from './naming';
+import { parseSplit, type Split, splitPath, splitProblems } from './split';
 import type { Task } from './tasks';
 
 export interface DatasetEntry {
@@ -20,6 +21,7 @@ export interface DatasetEntry {
   frame: number;
   /** The video (or original image) this one came from; the file itself where unknown. */
   source: string;
+  /** Of the file's bytes as indexed (a manifest row whose sha256 differs is an error, not an entry). */
   sha256: string;
   /** false for an image on disk that the manifest does not list (its fields come from its name). */
   tracked: boolean;
@@ -39,6 +41,8 @@ export interface DatasetIndex {
   name: string;
   fromManifest: boolean;
   entries: DatasetEntry[];
+  /** split.json when there is one and it is readable (its problems are issues). */
+  split?: Split;
   issues: DatasetIssue[];
 }
 
@@ -64,12 +68,17 @@ export function sortEntries<T extends { label: string; file: string }>(entries: 
   return entries.sort((a, b) => rank(a.label) - rank(b.label) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
-/** Throws on the index's errors: the first one's file and message, and how many more there are. */
+/** Errors listed in full up to here; beyond, how many more. */
+const LISTED = 20;
+
+/** Throws on the index's errors, each on its own line naming the file (up to 20, then how many more). */
 export function assertValid(index: DatasetIndex): DatasetIndex {
   const errors = index.issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) {
-    const more = errors.length > 1 ? ` (and ${errors.length - 1} more: kombat dataset validate ${index.dir})` : '';
-    throw new Error(`${path.join(index.dir, errors[0].file)}: ${errors[0].message}${more}`);
+    const lines = errors.slice(0, LISTED).map((e) => `${path.join(index.dir, e.file)}: ${e.message}`);
+    if (errors.length > LISTED)
+      lines.push(`... and ${errors.length - LISTED} more: kombat dataset validate ${index.dir} lists them all`);
+    throw new Error(lines.join('\n'));
   }
   if (index.entries.length === 0) throw new Error(`${index.dir}: no images in the class folders`);
   return index;
@@ -100,13 +109,20 @@ function isNotPunchFolder(name: string): boolean {
  * With manifest.csv, its rows (plus images on disk it does not list, as untracked
  * entries with a warning); without, every image under `<class>/`, subject from the file name
  * (naming.ts: the prefix before the first '_' or '-'; "unknown" for the article's 1.jpg ... N.jpg).
- * sha256 is taken from the manifest, or computed for untracked files.
+ * Every file is hashed as it is indexed: a manifest row whose sha256 is empty or differs from its
+ * file's is an error (kombat dataset index --rehash is the repair). split.json, where there is one,
+ * must place every subject in exactly one split.
  */
 export async function indexDataset(dir: string, options: IndexOptions = {}): Promise<DatasetIndex> {
   const issues: DatasetIssue[] = [];
   const stat = await fs.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) throw new Error(`${dir}: no such dataset folder`);
   const binary = options.task === 'binary';
+  const classFolders = await Promise.all(CLASSES.map((c) => isFolder(path.join(dir, c))));
+  if (!classFolders.some(Boolean) && !(await exists(manifestPath(dir)))) {
+    const folders = `${CLASSES.slice(0, -1).join('/, ')}/ or ${CLASSES[CLASSES.length - 1]}/`;
+    throw new Error(`${dir}: not a dataset folder (no ${folders} folder and no manifest.csv)`);
+  }
 
   // What is on disk: each class folder and the class its frames get.
   const onDisk = new Map<string, ClassName>();
@@ -164,11 +180,10 @@ export async function indexDataset(dir: string, options: IndexOptions = {}): Pro
   }
 
   const entries: DatasetEntry[] = [];
-  const hasManifest = await fs.access(manifestPath(dir)).then(
-    () => true,
-    () => false,
-  );
+  const hasManifest = await exists(manifestPath(dir));
   const listed = new Set<string>();
+  /** Manifest lines of tracked entries, for the hash check. */
+  const lines = new Map<string, number>();
   if (hasManifest) {
     const rows = await readManifest(dir);
     rows.forEach((row, i) => {
@@ -197,6 +212,7 @@ export async function indexDataset(dir: string, options: IndexOptions = {}): Pro
         issues.push({ severity: 'error', file, line, message: 'listed in the manifest but missing on disk' });
         return;
       }
+      lines.set(file, line);
       entries.push({
         file,
         label: row.label,
@@ -214,16 +230,59 @@ export async function indexDataset(dir: string, options: IndexOptions = {}): Pro
     for (const [file] of untracked)
       issues.push({ severity: 'warning', file, message: 'not in manifest.csv (subject taken from its name)' });
   }
-  const hashes = await mapLimit(untracked, 8, ([file]) => sha256File(path.join(dir, file)));
-  for (const [i, [file, label]] of untracked.entries()) {
+  for (const [file, label] of untracked) {
     const { subject, clip, frame } = parseImageName(file);
-    entries.push({ file, label, subject, clip, frame, source: file, sha256: hashes[i], tracked: false });
+    entries.push({ file, label, subject, clip, frame, source: file, sha256: '', tracked: false });
   }
+
+  // The bytes as they are now: every later step (cache keys included) can rely on sha256.
+  const hashes = await hashFiles(entries.map((e) => path.join(dir, e.file)));
+  const rehash = `; check the file, or take its hash with kombat dataset index --rehash ${dir}`;
+  const checked = entries.filter((e, i) => {
+    const hash = hashes[i];
+    const line = lines.get(e.file);
+    if (hash === undefined) {
+      issues.push({ severity: 'error', file: e.file, line, message: 'cannot be read' });
+      return false;
+    }
+    if (e.tracked && e.sha256 !== hash) {
+      const message =
+        e.sha256 === ''
+          ? `sha256 in manifest.csv is empty${rehash}`
+          : `sha256 in manifest.csv does not match the file (it changed after it was listed)${rehash}`;
+      issues.push({ severity: 'error', file: e.file, line, message });
+      return false;
+    }
+    e.sha256 = hash;
+    return true;
+  });
+
+  const split = await indexSplit(dir, checked, issues);
   return {
     dir,
     name: path.basename(path.resolve(dir)),
     fromManifest: hasManifest,
-    entries: sortEntries(entries),
+    entries: sortEntries(checked),
+    split,
     issues,
   };
+}
+
+/** split.json, if any, checked against the entries: its problems become issues of the file split.json. */
+async function indexSplit(dir: string, entries: DatasetEntry[], issues: DatasetIssue[]): Promise<Split | undefined> {
+  const text = await fs.readFile(splitPath(dir), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const file = path.basename(splitPath(dir));
+  try {
+    const split = parseSplit(text);
+    for (const message of splitProblems(
+      split,
+      entries.map((e) => e.subject),
+    ))
+      issues.push({ severity: 'error', file, message });
+    return split;
+  } catch (err) {
+    issues.push({ severity: 'error', file, message: (err as Error).message });
+    return undefined;
+  }
 }

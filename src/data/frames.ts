@@ -6,16 +6,25 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { mapLimit } from '../pool/limit';
 import { displayPath } from '../settings';
-import { temporarySibling } from '../util/fs';
+import { claimOutput, type FolderKind, settleTemporary, temporarySibling } from '../util/fs';
 import { sha256File } from '../util/hash';
 import { type ClassCounts, classCounts } from './balance';
 import { type LabelRange, rangeAt, readLabels } from './labels';
-import { CLASSES, type ClassName } from './layout';
+import { CLASSES, type ClassName, DATASET, isFolder } from './layout';
 import { type ManifestRow, manifestPath, readManifest, writeManifest } from './manifest';
 import { checkIds, frameFileName, parseVideoName } from './naming';
 import { extractJpegs, probeVideo, type VideoInfo } from './video';
 
 export const UNLABELLED = 'unlabelled';
+/** What frames are written into (and merged with): a dataset, or frames still unlabelled. */
+export const FRAMES_FOLDER: FolderKind = {
+  name: 'a dataset folder',
+  sign: `class folders, ${UNLABELLED}/ or manifest.csv`,
+  async is(dir) {
+    return (await DATASET.is(dir)) || (await isFolder(path.join(dir, UNLABELLED)));
+  },
+};
+
 /** Seconds added to a frame's time before looking up its range. */
 export const TIME_EPSILON = 1e-6;
 
@@ -33,6 +42,8 @@ export interface FramesOptions {
   source?: string;
   /** JPEG quality for ffmpeg's -q:v (2 best .. 31 worst). */
   quality?: number;
+  /** Write into a folder that is not a dataset folder (never into a plain file). */
+  force?: boolean;
 }
 
 export interface FramesResult {
@@ -65,17 +76,16 @@ export async function extractFrames(options: FramesOptions): Promise<FramesResul
     ? await readLabels(options.labels, { duration: info.duration, tolerance: 0.5 / info.fps + 0.01 })
     : undefined;
   const source = options.source ?? displayPath(path.resolve(video));
-  const existingRows = (await fs.access(manifestPath(out)).then(
-    () => true,
-    () => false,
-  ))
-    ? await readManifest(out)
-    : [];
-
-  await fs.mkdir(path.dirname(path.resolve(out)), { recursive: true });
+  const release = await claimOutput(out, { kind: FRAMES_FOLDER, force: options.force });
   const tmp = temporarySibling(path.resolve(out));
-  await fs.mkdir(tmp);
   try {
+    const existingRows = (await fs.access(manifestPath(out)).then(
+      () => true,
+      () => false,
+    ))
+      ? await readManifest(out)
+      : [];
+    await fs.mkdir(tmp);
     const raw = path.join(tmp, 'raw');
     await fs.mkdir(raw);
     await extractJpegs(video, raw, fps, options.quality);
@@ -152,5 +162,7 @@ export async function extractFrames(options: FramesOptions): Promise<FramesResul
     };
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
+    settleTemporary(tmp);
+    release();
   }
 }

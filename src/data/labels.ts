@@ -121,7 +121,7 @@ export async function readLabels(file: string, options: ParseLabelsOptions = {})
 }
 
 /** The range holding time t (start <= t < end), if any. */
-export function rangeAt(ranges: LabelRange[], t: number): LabelRange | undefined {
+export function rangeAt(ranges: readonly LabelRange[], t: number): LabelRange | undefined {
   // Ranges are few; a linear scan is clear and fast enough.
   return ranges.find((r) => r.start <= t && t < r.end);
 }

@@ -1,11 +1,27 @@
 // Dataset layout: data/<name>/<class>/<file>.jpg, optionally with data/<name>/manifest.csv.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { exists, type FolderKind } from '../util/fs';
 
 export const CLASSES = ['punch', 'kick', 'other'] as const;
 export type ClassName = (typeof CLASSES)[number];
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
+
+export async function isFolder(p: string): Promise<boolean> {
+  return (await fs.stat(p).catch(() => undefined))?.isDirectory() === true;
+}
+
+/** Class folders or manifest.csv: what no command ever writes over, even with --force (util/fs.ts). */
+export const DATASET: FolderKind = {
+  name: 'a dataset',
+  sign: `manifest.csv or ${CLASSES.map((c) => `${c}/`).join(', ')}`,
+  async is(dir) {
+    if (await exists(path.join(dir, 'manifest.csv'))) return true;
+    for (const cls of CLASSES) if (await isFolder(path.join(dir, cls))) return true;
+    return false;
+  },
+};
 
 export interface DatasetSummary {
   name: string;

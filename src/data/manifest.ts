@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { writeFileAtomic } from '../util/fs';
+import { sha256FileSync } from '../util/hash';
 
 export const MANIFEST_COLUMNS = ['file', 'label', 'subject', 'clip', 'frame', 'source', 'sha256'] as const;
 
@@ -56,4 +57,29 @@ export async function readManifest(datasetDir: string): Promise<ManifestRow[]> {
 export async function writeManifest(datasetDir: string, rows: ManifestRow[]): Promise<void> {
   const text = stringify(rows, { header: true, columns: [...MANIFEST_COLUMNS] });
   await writeFileAtomic(manifestPath(datasetDir), text);
+}
+
+/** A row whose sha256 was replaced by its file's: its manifest line and the value it had. */
+export interface RehashedRow {
+  file: string;
+  line: number;
+  was: string;
+  now: string;
+}
+
+/**
+ * The repair for rows whose sha256 no longer matches (or is missing from) their file: each takes
+ * the hash of its file as it is now. Rows of missing files are left alone (the indexer reports them).
+ */
+export async function rehashManifest(datasetDir: string): Promise<RehashedRow[]> {
+  const rows = await readManifest(datasetDir);
+  const changed: RehashedRow[] = [];
+  const next = rows.map((row, i) => {
+    const now = sha256FileSync(path.join(datasetDir, row.file));
+    if (now === undefined || now === row.sha256) return row;
+    changed.push({ file: row.file, line: i + 2, was: row.sha256, now });
+    return { ...row, sha256: now };
+  });
+  if (changed.length > 0) await writeManifest(datasetDir, next);
+  return changed;
 }

@@ -1,8 +1,7 @@
 // Evaluating a trained head on a feature set: class metrics, and the game's decision rule as an
-// action classifier (punch / kick / none) with a sweep over its two thresholds.
+// action classifier (punch / kick / none) with a sweep over its two thresholds (other, action).
 import * as tf from '@tensorflow/tfjs';
-import type { Task } from '../data/tasks';
-import { type Action, decide, decideBinary, type Probabilities, type Thresholds } from '../decision';
+import { type Action, decideOutputs, type ModelRule, type Probabilities, type TernaryThresholds } from '../decision';
 import type { FeatureSet } from '../features/sets';
 import { computeMetrics, type Metrics } from './metrics';
 
@@ -51,6 +50,9 @@ export function evaluateHead(model: tf.LayersModel, set: FeatureSet): Metrics & 
 /** The game's actions, the classes of its decision rule scored as a classifier. */
 export const GAME_ACTIONS: readonly Action[] = ['punch', 'kick', 'none'];
 
+/** The binary model's actions: it can only punch. */
+export const BINARY_ACTIONS: readonly Action[] = ['punch', 'none'];
+
 /** The true action of a ternary label (punch, kick, other -> none). */
 export function actionOf(label: string): Action {
   return label === 'punch' || label === 'kick' ? label : 'none';
@@ -61,14 +63,27 @@ export function probabilitiesAt(outputs: Float32Array, i: number): Probabilities
   return { punch: outputs[i * 3], kick: outputs[i * 3 + 1], other: outputs[i * 3 + 2] };
 }
 
-/** The decision rule scored as a punch / kick / none classifier. */
-export function actionMetrics(outputs: Float32Array, labels: string[], thresholds: Thresholds): Metrics {
-  const truth = labels.map((l) => GAME_ACTIONS.indexOf(actionOf(l)));
-  const predicted = labels.map((_, i) => GAME_ACTIONS.indexOf(decide(probabilitiesAt(outputs, i), thresholds)));
-  return computeMetrics(truth, predicted, [...GAME_ACTIONS]);
+/** The game's action for every row of a model's outputs (3 per row for the 3-way model, 1 for the binary). */
+export function actionsOf(rule: ModelRule, outputs: Float32Array): Action[] {
+  const units = rule.task === 'ternary' ? 3 : 1;
+  return Array.from({ length: outputs.length / units }, (_, i) =>
+    decideOutputs(rule, outputs.subarray(i * units, (i + 1) * units)),
+  );
 }
 
-export interface ThresholdPoint extends Thresholds {
+/**
+ * The decision rule scored as a classifier of actions: punch / kick / none for the 3-way model,
+ * punch / none for the binary one (a kick frame should give no punch).
+ */
+export function actionMetrics(rule: ModelRule, outputs: Float32Array, labels: string[]): Metrics {
+  const actions = rule.task === 'ternary' ? GAME_ACTIONS : BINARY_ACTIONS;
+  const index = (a: Action) => actions.indexOf(rule.task === 'ternary' || a === 'punch' ? a : 'none');
+  const truth = labels.map((l) => index(actionOf(l)));
+  const predicted = actionsOf(rule, outputs).map(index);
+  return computeMetrics(truth, predicted, [...actions]);
+}
+
+export interface ThresholdPoint extends TernaryThresholds {
   punchPrecision: number;
   punchRecall: number;
   kickPrecision: number;
@@ -77,19 +92,21 @@ export interface ThresholdPoint extends Thresholds {
   actionF1: number;
 }
 
-/** Precision and recall of punch and kick actions over a grid of (any, action) thresholds. */
-export function thresholdSweep(
-  outputs: Float32Array,
-  labels: string[],
-  grid: { any: number[]; action: number[] },
-): ThresholdPoint[] {
+/** The threshold pairs a sweep scores: every `other` veto with every `action`. */
+export interface ThresholdGrid {
+  other: number[];
+  action: number[];
+}
+
+/** Precision and recall of punch and kick actions over a grid of (other, action) thresholds. */
+export function thresholdSweep(outputs: Float32Array, labels: string[], grid: ThresholdGrid): ThresholdPoint[] {
   const points: ThresholdPoint[] = [];
-  for (const any of grid.any) {
+  for (const other of grid.other) {
     for (const action of grid.action) {
-      const m = actionMetrics(outputs, labels, { any, action });
+      const m = actionMetrics({ task: 'ternary', thresholds: { other, action } }, outputs, labels);
       const { punch, kick } = m.perClass;
       points.push({
-        any,
+        other,
         action,
         punchPrecision: punch.precision,
         punchRecall: punch.recall,
@@ -100,10 +117,4 @@ export function thresholdSweep(
     }
   }
   return points;
-}
-
-/** The game's action for every row of a model's outputs. */
-export function actionsOf(task: Task, outputs: Float32Array, thresholds: Thresholds): Action[] {
-  if (task === 'binary') return Array.from(outputs, (p) => decideBinary(p, thresholds));
-  return Array.from({ length: outputs.length / 3 }, (_, i) => decide(probabilitiesAt(outputs, i), thresholds));
 }

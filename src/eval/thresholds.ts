@@ -2,11 +2,8 @@
 // and a wrong action (a punch while the player stands still) is worse than a missed one: a real
 // punch lasts several frames, so a frame missed is usually caught by the next. The rule therefore
 // maximises the F1 of the actions subject to precision >= recall for each action, and among equally
-// good points prefers the higher (more cautious) thresholds.
-import type { Task } from '../data/tasks';
-import { type Action, decideBinary, type Thresholds } from '../decision';
-import { actionMetrics, actionOf, type ThresholdPoint, thresholdSweep } from './evaluate';
-import { computeMetrics, type Metrics } from './metrics';
+// good points prefers the more cautious thresholds.
+import { actionMetrics, type ThresholdGrid, type ThresholdPoint, thresholdSweep } from './evaluate';
 
 /** Threshold values from `from` to `to` in `step`s, rounded to 2 decimals. */
 export function thresholdRange(from: number, to: number, step: number): number[] {
@@ -14,21 +11,17 @@ export function thresholdRange(from: number, to: number, step: number): number[]
   return Array.from({ length: n + 1 }, (_, i) => Math.round((from + i * step) * 100) / 100);
 }
 
-/** The grid searched for the 3-way rule: below 1/3 `any` changes nothing for a softmax. */
-export const THRESHOLD_GRID = { any: thresholdRange(0.35, 0.9, 0.05), action: thresholdRange(0.3, 0.9, 0.05) };
+/**
+ * The grid searched for the 3-way rule, fixed before any sweep was looked at: the "other" veto and
+ * the action threshold each from 0.2 to 0.9 (the article's 0.4 and 0.35 are on it). Below 0.2 the
+ * veto would silence nearly every frame; above 0.9 neither threshold changes anything left to see.
+ */
+export const THRESHOLD_GRID: ThresholdGrid = {
+  other: thresholdRange(0.2, 0.9, 0.05),
+  action: thresholdRange(0.2, 0.9, 0.05),
+};
 /** The binary rule has one threshold. */
 export const BINARY_GRID = thresholdRange(0.1, 0.9, 0.05);
-
-export const BINARY_ACTIONS: readonly Action[] = ['punch', 'none'];
-
-/** The binary model's rule (punch when its output >= `threshold`) as a punch / none classifier; kicks count as none. */
-export function binaryActionMetrics(outputs: Float32Array, labels: string[], threshold: number): Metrics {
-  const truth = labels.map((l) => (actionOf(l) === 'punch' ? 0 : 1));
-  const predicted = labels.map((_, i) =>
-    decideBinary(outputs[i], { any: threshold, action: threshold }) === 'punch' ? 0 : 1,
-  );
-  return computeMetrics(truth, predicted, [...BINARY_ACTIONS]);
-}
 
 export interface BinaryThresholdPoint {
   threshold: number;
@@ -43,15 +36,16 @@ export function binaryThresholdSweep(
   grid: number[] = BINARY_GRID,
 ): BinaryThresholdPoint[] {
   return grid.map((threshold) => {
-    const p = binaryActionMetrics(outputs, labels, threshold).perClass.punch;
+    const p = actionMetrics({ task: 'binary', thresholds: { punch: threshold } }, outputs, labels).perClass.punch;
     return { threshold, punchPrecision: p.precision, punchRecall: p.recall, punchF1: p.f1 };
   });
 }
 
 export const THRESHOLD_RULE =
   'maximise the mean F1 of punch and kick actions on the validation split, subject to precision >= recall for ' +
-  'each action (a wrong action costs more than a missed frame); ties go to the higher thresholds; if no point ' +
-  'satisfies the constraint, the best F1 overall';
+  'each action (a wrong action costs more than a missed frame); ties go to the more cautious thresholds (the ' +
+  'higher action threshold, then the lower "other" veto); if no point satisfies the constraint, the best F1 ' +
+  'overall. The binary threshold likewise on punch alone (ties to the higher threshold)';
 
 export interface Choice<P> {
   point: P;
@@ -69,7 +63,7 @@ function choose<P>(points: P[], f1: (p: P) => number, ok: (p: P) => boolean, cau
   return allowed.length > 0 ? { point: pick(allowed), constrained: true } : { point: pick(points), constrained: false };
 }
 
-/** The 3-way thresholds by THRESHOLD_RULE. */
+/** The 3-way thresholds by THRESHOLD_RULE. A lower "other" veto is more cautious: it silences more frames. */
 export function chooseThresholds(points: ThresholdPoint[]): Choice<ThresholdPoint> {
   return choose(
     points,
@@ -79,7 +73,7 @@ export function chooseThresholds(points: ThresholdPoint[]): Choice<ThresholdPoin
       p.kickPrecision >= p.kickRecall &&
       p.punchPrecision > 0 &&
       p.kickPrecision > 0,
-    (p) => p.action + p.any / 100,
+    (p) => p.action - p.other / 100,
   );
 }
 
@@ -93,24 +87,12 @@ export function chooseBinaryThreshold(points: BinaryThresholdPoint[]): Choice<Bi
   );
 }
 
-/** Sweep of `action` at a fixed `any` (one line of the grid), for a precision / recall chart. */
+/** Sweep of `action` at a fixed `other` veto (one line of the grid), for a precision / recall chart. */
 export function actionSlice(
   outputs: Float32Array,
   labels: string[],
-  any: number,
+  other: number,
   actions: number[] = THRESHOLD_GRID.action,
 ): ThresholdPoint[] {
-  return thresholdSweep(outputs, labels, { any: [any], action: actions });
-}
-
-/** Thresholds as stored in config and metadata. */
-export function asThresholds(p: Thresholds): Thresholds {
-  return { any: p.any, action: p.action };
-}
-
-/** The game's actions for a model's outputs: the 3-way rule, or the binary one on `any`. */
-export function gameActions(task: Task, outputs: Float32Array, labels: string[], thresholds: Thresholds): Metrics {
-  return task === 'ternary'
-    ? actionMetrics(outputs, labels, thresholds)
-    : binaryActionMetrics(outputs, labels, thresholds.any);
+  return thresholdSweep(outputs, labels, { other: [other], action: actions });
 }

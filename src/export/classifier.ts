@@ -5,14 +5,15 @@ import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import type { Task } from '../data/tasks';
-import type { Thresholds } from '../decision';
+import type { ThresholdsByTask } from '../decision';
 import { extractorFor } from '../features/spec';
 import type { FeatureExtractor } from '../mobilenet/network';
 import { settings } from '../settings';
 import type { TrainRun } from '../train/run';
+import type { OutputRule } from '../util/fs';
 import { checkEncoder, loadHead } from './load';
 import { type ClassifierMetadata, classifierMetadata } from './metadata';
-import { localFolder, saveModel } from './model-io';
+import { localFolder, modelOutput, saveModel } from './model-io';
 import type { WeightFormat } from './quantise';
 
 /** The final models, as the game loads them: kombat-binary, kombat-ternary. */
@@ -30,10 +31,11 @@ export function exportClassifier(
   run: TrainRun,
   dir: string,
   name: string,
-  thresholds: Thresholds,
+  thresholds: ThresholdsByTask,
   weights: WeightFormat = 'float32',
+  output: OutputRule = modelOutput(),
 ): Promise<number> {
-  return saveModel(run.model, dir, classifierMetadata(run, name, thresholds, weights), weights);
+  return saveModel(run.model, dir, classifierMetadata(run, name, thresholds, weights), weights, output);
 }
 
 export interface Classifier {

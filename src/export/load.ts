@@ -2,7 +2,8 @@
 // Node, a URL in the game page. One loader, one metadata check (./metadata.ts), so a model that
 // `kombat evaluate` accepts is a model the page accepts, with the same messages when it is not.
 import * as tf from '@tensorflow/tfjs';
-import type { FrameEncoder } from '../features/encoder';
+import { type FrameEncoder, featureKind } from '../features/encoder';
+import { featureLayerSize } from '../mobilenet/names';
 import { type ClassifierMetadata, checkMetadata } from './metadata';
 
 /** The files of one exported model, wherever they live. */
@@ -45,14 +46,19 @@ export async function loadHead(folder: ModelFolder): Promise<LoadedHead> {
   const inputs = head.inputs[0].shape[1];
   const outputs = head.outputs[0].shape[1];
   const units = metadata.task === 'ternary' ? metadata.classes.length : 1;
-  const declared = metadata.features.featureSize;
+  const f = metadata.features;
+  const declared = f.featureSize;
+  const layerSize = featureKind(f as { kind?: string }) === 'mobilenet' ? featureLayerSize(f.layer, f.alpha) : inputs;
   const problem =
     declared !== undefined && inputs !== declared
       ? `the head reads ${inputs} features but metadata.json declares ${declared}`
-      : outputs !== units
-        ? `the head has ${outputs} outputs, a ${metadata.task} model over ` +
-          `${JSON.stringify(metadata.classes)} needs ${units}`
-        : undefined;
+      : inputs !== layerSize
+        ? `the head reads ${inputs} features, but the layer metadata.json names (${f.layer} of MobileNet v1 ` +
+          `alpha ${f.alpha}) gives ${layerSize}`
+        : outputs !== units
+          ? `the head has ${outputs} outputs, a ${metadata.task} model over ` +
+            `${JSON.stringify(metadata.classes)} needs ${units}`
+          : undefined;
   if (problem) {
     head.dispose();
     throw new Error(`${folder.location}: ${problem}`);

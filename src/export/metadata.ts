@@ -3,24 +3,23 @@
 // the one check a model passes before the page or `kombat evaluate` uses it.
 import type { Environment } from '../backend';
 import { TASK_CLASSES, TASKS, type Task } from '../data/tasks';
-import type { Thresholds } from '../decision';
+import { type ModelRule, modelRule, parseThresholds, type ThresholdsByTask } from '../decision';
 import { type MetricsSummary, summariseMetrics } from '../eval/metrics';
 import { type DeclaredFeatures, featureKind } from '../features/encoder';
 import type { FeatureSpec } from '../features/spec';
-import { ALPHAS } from '../mobilenet/names';
+import { ALPHAS, FEATURE_LAYERS, featureLayerSize, INPUT_SIDE } from '../mobilenet/names';
 import type { CrossValidation, FoldUnit } from '../train/cv';
 import type { TrainRun } from '../train/run';
 import type { Hyperparams } from '../train/train';
 import type { WeightFormat } from './quantise';
 
-export interface ClassifierMetadata {
+/** `task` and `thresholds` (ModelRule): the 3-way model's {other, action}, the binary's {punch}. */
+export type ClassifierMetadata = ModelRule & {
   name: string;
-  task: Task;
   /** Output order; the binary model has one sigmoid unit for the second class (punch). */
   classes: string[];
   features: FeatureSpec & { featureSize: number };
   preprocessing: string;
-  thresholds: Thresholds;
   weights: WeightFormat;
   trainingDataHash: string;
   hyperparams: Hyperparams;
@@ -31,7 +30,7 @@ export interface ClassifierMetadata {
   /** A model trained on a whole folder (kombat train, the page): which recordings, and when. */
   dataset?: DatasetProvenance;
   crossValidation?: CrossValidationSummary;
-}
+};
 
 /** The recordings a model was trained on. */
 export interface DatasetProvenance {
@@ -79,19 +78,19 @@ export function describePreprocessing(spec: FeatureSpec): string {
   );
 }
 
+/** The metadata of a trained run; it keeps the thresholds of its own task. */
 export function classifierMetadata(
   run: TrainRun,
   name: string,
-  thresholds: Thresholds,
+  thresholds: ThresholdsByTask,
   weights: WeightFormat = 'float32',
 ): ClassifierMetadata {
   return {
     name,
-    task: run.task,
+    ...modelRule(run.task, thresholds),
     classes: run.data.train.classes,
     features: run.features,
     preprocessing: describePreprocessing(run.features),
-    thresholds,
     weights,
     trainingDataHash: run.trainingDataHash,
     hyperparams: run.hyperparams,
@@ -135,15 +134,24 @@ export function checkMetadata(value: unknown, where: string): ClassifierMetadata
   if (!ALPHAS.includes(f.alpha))
     fail(`"features.alpha" is ${JSON.stringify(f.alpha)}, expected one of ${ALPHAS.join(', ')}`);
   const size = f.inputSize;
-  if (!Array.isArray(size) || size.length !== 2 || !size.every((n) => Number.isInteger(n) && n >= 32)) {
-    fail(`"features.inputSize" must be [height, width] of at least 32, got ${JSON.stringify(size)}`);
+  const { min, max } = INPUT_SIDE;
+  if (!Array.isArray(size) || size.length !== 2 || !size.every((n) => Number.isInteger(n) && n >= min && n <= max)) {
+    fail(`"features.inputSize" must be [height, width], each in ${min}..${max}, got ${JSON.stringify(size)}`);
   }
-  if (typeof f.layer !== 'string') fail('"features.layer" must name a MobileNet layer');
+  if (typeof f.layer !== 'string' || featureLayerSize(f.layer, f.alpha) === undefined)
+    fail(`"features.layer" is ${JSON.stringify(f.layer)}, not a MobileNet v1 layer; expected one of ${FEATURE_LAYERS}`);
   if (f.fit !== 'stretch' && f.fit !== 'letterbox')
     fail(`"features.fit" is ${JSON.stringify(f.fit)}, expected stretch or letterbox`);
-  const t = m.thresholds as unknown as Record<string, unknown> | undefined;
-  if (!t || typeof t !== 'object' || !Object.values(t).every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    fail('"thresholds" must be an object of numbers (the decision rule\'s thresholds)');
+  // Training writes both from one spec: where they disagree, one was edited by hand, and the head
+  // (trained on the features "preprocessing" describes) would read another layer's values.
+  if (m.preprocessing !== undefined && m.preprocessing !== describePreprocessing(f as FeatureSpec)) {
+    fail(
+      `"features" (${f.layer}, ${size[1]}x${size[0]}, ${f.fit}, alpha ${f.alpha}) disagree with "preprocessing" ` +
+        `(${JSON.stringify(m.preprocessing)}), which training wrote from the same settings: the file was edited; ` +
+        'export the model again',
+    );
   }
-  return m as ClassifierMetadata;
+  // The task's named thresholds, each in [0, 1]; files of the earlier rule read or refused with what to do.
+  const thresholds = parseThresholds(m.task as Task, m.thresholds, where);
+  return { ...m, thresholds } as ClassifierMetadata;
 }

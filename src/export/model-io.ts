@@ -6,10 +6,30 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { DATASET } from '../data/layout';
 import { folderHandler } from '../mobilenet/io';
-import { writeDirAtomic } from '../util/fs';
+import { exists, type FolderKind, type OutputRule, readJsonIfPresent, writeDirAtomic } from '../util/fs';
 import type { ModelFolder } from './load';
 import { quantise, type WeightFormat } from './quantise';
+
+/** An exported model folder: model.json, and the metadata.json that kombat writes beside it. */
+export const EXPORTED_MODEL: FolderKind = {
+  name: 'an exported kombat model',
+  sign: 'model.json and metadata.json',
+  async is(dir) {
+    if (!(await exists(path.join(dir, 'model.json')))) return false;
+    const metadata = await fs.readFile(path.join(dir, 'metadata.json'), 'utf8').then(
+      (text) => JSON.parse(text) as unknown,
+      () => undefined,
+    );
+    return typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata);
+  },
+};
+
+/** What a model folder may replace: a missing or empty folder or another model; with force, no dataset. */
+export function modelOutput(force = false): OutputRule {
+  return { kind: EXPORTED_MODEL, force, protect: [DATASET] };
+}
 
 export interface SavedModel<M> {
   model: tf.LayersModel;
@@ -22,6 +42,7 @@ export async function saveModel<M>(
   dir: string,
   metadata: M,
   format: WeightFormat = 'float32',
+  output: OutputRule = modelOutput(),
 ): Promise<number> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(
@@ -56,11 +77,15 @@ export async function saveModel<M>(
     modelTopology: artifacts.modelTopology,
     weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
   };
-  await writeDirAtomic(dir, async (tmp) => {
-    await fs.writeFile(path.join(tmp, 'model.json'), JSON.stringify(modelJSON));
-    await fs.writeFile(path.join(tmp, 'weights.bin'), weights);
-    await fs.writeFile(path.join(tmp, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
-  });
+  await writeDirAtomic(
+    dir,
+    async (tmp) => {
+      await fs.writeFile(path.join(tmp, 'model.json'), JSON.stringify(modelJSON));
+      await fs.writeFile(path.join(tmp, 'weights.bin'), weights);
+      await fs.writeFile(path.join(tmp, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
+    },
+    output,
+  );
   return weights.length;
 }
 
@@ -71,7 +96,7 @@ export async function loadSavedModel<M>(dir: string): Promise<SavedModel<M>> {
       throw new Error(`${path.join(dir, file)} is missing: ${dir} is not an exported kombat model`);
     });
   }
-  const metadata = JSON.parse(await fs.readFile(path.join(dir, 'metadata.json'), 'utf8')) as M;
+  const metadata = (await readJsonIfPresent<M>(path.join(dir, 'metadata.json'))) as M;
   const model = await tf.loadLayersModel(folderHandler(dir));
   return { model, metadata };
 }

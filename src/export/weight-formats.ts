@@ -5,14 +5,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { actionsOf, predict, predictedClasses } from '../eval/evaluate';
+import { actionMetrics, actionsOf, predict, predictedClasses } from '../eval/evaluate';
 import { computeMetrics, type MetricsSummary, summariseMetrics } from '../eval/metrics';
-import { gameActions } from '../eval/thresholds';
 import type { SplitFeatures } from '../features/sets';
 import { settings } from '../settings';
 import { folderBytes, writeDirAtomic } from '../util/fs';
 import type { ClassifierMetadata } from './metadata';
-import { loadSavedModel, saveModel } from './model-io';
+import { loadSavedModel, modelOutput, saveModel } from './model-io';
 import { WEIGHT_FORMATS, type WeightFormat } from './quantise';
 
 /** Scratch folder of the measured variants, <data>/export (data/ is not committed). */
@@ -62,8 +61,8 @@ export async function exportVariants(
   const reference: EvaluatedOutputs = { val: predict(model, data.val), test: predict(model, data.test) };
   const refClasses = { val: predictedClasses(reference.val, units), test: predictedClasses(reference.test, units) };
   const refActions = {
-    val: actionsOf(task, reference.val, metadata.thresholds),
-    test: actionsOf(task, reference.test, metadata.thresholds),
+    val: actionsOf(metadata, reference.val),
+    test: actionsOf(metadata, reference.test),
   };
   const results: VariantResult[] = [];
   for (const format of formats) {
@@ -79,15 +78,14 @@ export async function exportVariants(
     for (const split of ['val', 'test'] as const) {
       const classes = predictedClasses(out[split], units);
       for (const [i, c] of classes.entries()) if (c === refClasses[split][i]) same++;
-      for (const [i, a] of actionsOf(task, out[split], metadata.thresholds).entries())
-        if (a === refActions[split][i]) sameAction++;
+      for (const [i, a] of actionsOf(metadata, out[split]).entries()) if (a === refActions[split][i]) sameAction++;
       maxAbsDiff = Math.max(maxAbsDiff, maxAbsDifference(out[split], reference[split]));
       const set = data[split];
       const m = computeMetrics(set.y, classes, set.classes);
       metrics[split] = summariseMetrics(m);
     }
     const rows = labels.val.length + labels.test.length;
-    const testAction = gameActions(task, out.test, labels.test, metadata.thresholds);
+    const testAction = actionMetrics(metadata, out.test, labels.test);
     const actionF1 =
       task === 'ternary'
         ? (testAction.perClass.punch.f1 + testAction.perClass.kick.f1) / 2
@@ -110,13 +108,23 @@ export async function exportVariants(
   return results;
 }
 
-export const FORMAT_RULE =
-  'ship the smallest weight format whose reloaded model gives the same predicted class and the same game action ' +
-  'as float32 on every validation and test frame, with no probability more than 0.01 away from float32; ' +
-  'otherwise float32';
+/**
+ * How far a quantised model's probability may move from float32's on any frame: well below the
+ * 0.05 steps of the threshold grid, so that no threshold the game uses is crossed by rounding alone.
+ */
+export const MAX_PROBABILITY_CHANGE = 0.01;
 
-/** The format to ship by FORMAT_RULE. */
-export function chooseFormat(results: VariantResult[], maxDiff = 0.01): VariantResult {
+/** The rule chooseFormat applies, in words. */
+export function formatRule(maxDiff = MAX_PROBABILITY_CHANGE): string {
+  return (
+    'ship the smallest weight format whose reloaded model gives the same predicted class and the same game ' +
+    `action as float32 on every validation and test frame, with no probability more than ${maxDiff} away from ` +
+    'float32; otherwise float32'
+  );
+}
+
+/** The format to ship by formatRule(maxDiff). */
+export function chooseFormat(results: VariantResult[], maxDiff = MAX_PROBABILITY_CHANGE): VariantResult {
   const float32 = results.find((r) => r.format === 'float32');
   if (!float32) throw new Error('chooseFormat needs the float32 variant');
   const fine = results.filter((r) => r.classAgreement === 1 && r.actionAgreement === 1 && r.maxAbsDiff <= maxDiff);
@@ -127,22 +135,21 @@ export function chooseFormat(results: VariantResult[], maxDiff = 0.01): VariantR
  * Copies a measured variant folder to `target` (atomically), with metadata.json updated: the
  * variant's weight format and the metrics measured on the reloaded weights.
  */
-export async function shipVariant(
-  variant: VariantResult,
-  target: string,
-  patch: Partial<ClassifierMetadata> = {},
-): Promise<ClassifierMetadata> {
+export async function shipVariant(variant: VariantResult, target: string): Promise<ClassifierMetadata> {
   const metadata = JSON.parse(await fs.readFile(path.join(variant.dir, 'metadata.json'), 'utf8')) as ClassifierMetadata;
   const next: ClassifierMetadata = {
     ...metadata,
-    ...patch,
     weights: variant.format,
     metrics: { ...metadata.metrics, val: variant.metrics.val, test: variant.metrics.test },
   };
-  await writeDirAtomic(target, async (tmp) => {
-    for (const f of ['model.json', 'weights.bin']) await fs.copyFile(path.join(variant.dir, f), path.join(tmp, f));
-    await fs.writeFile(path.join(tmp, 'metadata.json'), `${JSON.stringify(next, null, 2)}\n`);
-  });
+  await writeDirAtomic(
+    target,
+    async (tmp) => {
+      for (const f of ['model.json', 'weights.bin']) await fs.copyFile(path.join(variant.dir, f), path.join(tmp, f));
+      await fs.writeFile(path.join(tmp, 'metadata.json'), `${JSON.stringify(next, null, 2)}\n`);
+    },
+    modelOutput(),
+  );
   return next;
 }
 

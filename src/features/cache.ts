@@ -3,6 +3,11 @@
 //   data/features/<variant>/<layer>/<h>x<w>[-letterbox]/<sha256[0..2]>/<sha256>.f32
 // holding a header (magic, key, feature size, checksum) and the float32 values. An entry whose
 // header, size or checksum does not match is treated as missing and recomputed.
+//
+// The sha256 is always of bytes read: a file is hashed when it is looked up (hashing is about a
+// tenth of a second per thousand images, reading the cache takes longer), and an entry is stored
+// under the hash of the very bytes its features were computed from. No manifest value is trusted,
+// so a changed, swapped or replaced image can never be given another image's features.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ImageError } from '../image/decode';
@@ -10,8 +15,8 @@ import { modelName } from '../mobilenet/names';
 import type { FeatureExtractor } from '../mobilenet/network';
 import type { Fit } from '../preprocess';
 import { settings } from '../settings';
-import { writeFileAtomic } from '../util/fs';
-import { sha256 } from '../util/hash';
+import { removeStaleTemporaries, writeFileAtomic } from '../util/fs';
+import { hashFiles, sha256 } from '../util/hash';
 import { type ExtractOptions, extractFiles } from './extract';
 
 const MAGIC = 'KBF1';
@@ -33,14 +38,15 @@ export function keyOf(extractor: FeatureExtractor): CacheKey {
 }
 
 /**
- * The cache key of each file: its sha256, `hashes` when given (e.g. the manifest's column: trusted),
- * else hashed from the file's bytes now (an unreadable file gets the key of no bytes and fails later,
- * when it is decoded, with a message naming it).
+ * The cache key of each file: the sha256 of its bytes, read now; undefined for a file that cannot
+ * be read (a miss: extraction then fails with a message naming it).
  */
-export async function cacheKeys(files: string[], hashes?: string[]): Promise<string[]> {
-  if (hashes && hashes.length !== files.length) throw new Error(`${hashes.length} hashes for ${files.length} files`);
-  return hashes ?? Promise.all(files.map(async (f) => sha256(await fs.readFile(f).catch(() => Buffer.alloc(0)))));
+export function cacheKeys(files: readonly string[]): Promise<(string | undefined)[]> {
+  return hashFiles(files);
 }
+
+/** Cache folders whose stale temporaries this process has removed (once each is enough). */
+const swept = new Set<string>();
 
 export class FeatureCache {
   readonly dir: string;
@@ -76,6 +82,28 @@ export class FeatureCache {
     return bytes.subarray(0, newline + 1).equals(expected) ? values : undefined;
   }
 
+  /**
+   * Before computing anything: the folder can be written (else the work would be lost at the end),
+   * and temporaries that killed runs left in it are removed.
+   */
+  async prepare(): Promise<void> {
+    try {
+      await fs.mkdir(this.dir, { recursive: true });
+      const probe = path.join(this.dir, `.probe-${process.pid}`);
+      await fs.writeFile(probe, '');
+      await fs.rm(probe);
+    } catch (err) {
+      throw new Error(
+        `${this.dir}: the feature cache cannot be written (${(err as NodeJS.ErrnoException).code}); set ` +
+          'KOMBAT_DATA_DIR to a writable folder, or make this one writable',
+      );
+    }
+    if (swept.has(this.dir)) return;
+    swept.add(this.dir);
+    const shards = await fs.readdir(this.dir).catch(() => [] as string[]);
+    for (const shard of shards) removeStaleTemporaries(path.join(this.dir, shard));
+  }
+
   async put(hash: string, values: Float32Array): Promise<void> {
     if (values.length !== this.featureSize)
       throw new Error(`features of size ${values.length}, cache holds ${this.featureSize}`);
@@ -97,39 +125,69 @@ export interface CachedFeatures {
   fromCache: number;
 }
 
+/** An interrupted cachedFeatures: what is in the cache stays there, and a re-run continues from it. */
+export class FeaturesInterrupted extends Error {
+  constructor(
+    /** Files whose features are in the cache (found there, or stored before the interruption). */
+    readonly cached: number,
+    readonly total: number,
+  ) {
+    super(`interrupted: the features of ${cached} of ${total} images are in the cache; run again to continue`);
+    this.name = 'FeaturesInterrupted';
+  }
+}
+
 /**
  * Features for every file: from the cache where present and valid, otherwise computed in batches
- * (on the worker pool when there are enough: extractFiles) and stored. `hashes` (e.g. the
- * manifest's sha256 column) saves re-hashing; they are trusted.
+ * (on the worker pool when there are enough: extractFiles), each batch stored as soon as it is
+ * done, so an interruption (`signal`, FeaturesInterrupted) keeps the finished batches.
  */
 export async function cachedFeatures(
   extractor: FeatureExtractor,
   files: string[],
-  { hashes, cacheRoot, ...options }: ExtractOptions & { hashes?: string[]; cacheRoot?: string } = {},
+  { cacheRoot, ...options }: ExtractOptions & { cacheRoot?: string } = {},
 ): Promise<CachedFeatures> {
   const d = extractor.featureSize;
   const cache = new FeatureCache(keyOf(extractor), d, cacheRoot);
   const features = new Float32Array(files.length * d);
-  const keys = await cacheKeys(files, hashes);
+  const keys = await cacheKeys(files);
   const missing: number[] = [];
   for (let i = 0; i < files.length; i++) {
-    const hit = await cache.get(keys[i]);
+    const key = keys[i];
+    const hit = key === undefined ? undefined : await cache.get(key);
     if (hit) features.set(hit, i * d);
     else missing.push(i);
   }
-  const result = await extractFiles(
-    extractor,
-    missing.map((i) => files[i]),
-    options,
-  );
-  const failedFiles = new Set(result.failed.map((e) => e.file));
-  for (let j = 0; j < missing.length; j++) {
-    const i = missing[j];
-    if (failedFiles.has(files[i])) continue;
-    const row = result.features.subarray(j * d, (j + 1) * d);
-    features.set(row, i * d);
-    await cache.put(keys[i], row);
+  if (missing.length > 0) await cache.prepare();
+  const changed: string[] = [];
+  const stores: Promise<void>[] = [];
+  let stored = 0;
+  const store = (start: number, out: { features: Float32Array; hashes: string[] }) => {
+    out.hashes.forEach((hash, j) => {
+      if (hash === '') return;
+      const i = missing[start + j];
+      // The file changed between the lookup and its decoding: its features belong to other bytes.
+      if (hash !== keys[i]) changed.push(files[i]);
+      const row = out.features.slice(j * d, (j + 1) * d);
+      stores.push(cache.put(hash, row).then(() => void stored++));
+    });
+  };
+  let result: Awaited<ReturnType<typeof extractFiles>>;
+  try {
+    result = await extractFiles(
+      extractor,
+      missing.map((i) => files[i]),
+      { ...options, onBatchResult: store },
+    );
+  } catch (err) {
+    await Promise.allSettled(stores);
+    if (options.signal?.aborted) throw new FeaturesInterrupted(files.length - missing.length + stored, files.length);
+    throw err;
   }
+  await Promise.all(stores);
+  if (changed.length > 0) throw new Error(`${changed.join(', ')}: changed while the features were computed; run again`);
+  const failedFiles = new Set(result.failed.map((e) => e.file));
+  for (let j = 0; j < missing.length; j++) features.set(result.features.subarray(j * d, (j + 1) * d), missing[j] * d);
   return {
     features,
     featureSize: d,

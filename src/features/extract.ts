@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../backend';
-import { ImageError, type RgbImage, readImage } from '../image/decode';
+import { ImageError, type ReadImage, readImage } from '../image/decode';
 import type { Alpha } from '../mobilenet/names';
 import type { FeatureExtractor } from '../mobilenet/network';
 import { mapInWorkers, poolSize, type TaskFunction } from '../pool/workers';
@@ -21,6 +21,8 @@ export interface ExtractOptions {
   workers?: number;
   /** Files done so far (completion order) of the total. */
   onBatch?: (done: number, total: number) => void;
+  /** Each batch's features as soon as it is done (completion order): `start` is its first file's index. */
+  onBatchResult?: (start: number, output: BatchOutput) => void;
   signal?: AbortSignal;
 }
 
@@ -28,6 +30,8 @@ export interface ExtractResult {
   /** Row-major [files.length, featureSize]; rows of failed files are zero. */
   features: Float32Array;
   featureSize: number;
+  /** The sha256 of the bytes each file's features were computed from ('' where it failed). */
+  hashes: string[];
   /** Files that could not be decoded, with the reason, in file order. */
   failed: ImageError[];
 }
@@ -79,14 +83,18 @@ export function featureWorkers(
   });
 }
 
-/** One batch's features, and the files of it that could not be decoded (index within the batch). */
+/**
+ * One batch's features, the sha256 of the bytes each row was computed from ('' where decoding
+ * failed), and the files of it that could not be decoded (index within the batch).
+ */
 export interface BatchOutput {
   features: Float32Array;
+  hashes: string[];
   failed: { index: number; file: string; reason: string }[];
 }
 
 /** Decodes one batch; never rejects: each entry is the image or what reading it threw. */
-export function decodeBatch(files: string[]): Promise<(RgbImage | unknown)[]> {
+export function decodeBatch(files: string[]): Promise<(ReadImage | unknown)[]> {
   return Promise.all(files.map((f) => readImage(f).catch((e: unknown) => e)));
 }
 
@@ -96,16 +104,16 @@ export function decodeBatch(files: string[]): Promise<(RgbImage | unknown)[]> {
  */
 export async function embedBatch(
   extractor: FeatureExtractor,
-  decoded: (RgbImage | unknown)[],
+  decoded: (ReadImage | unknown)[],
   rows: Float32Array,
   failed: ImageError[],
 ): Promise<void> {
   const d = extractor.featureSize;
-  const ok: { row: number; image: RgbImage }[] = [];
+  const ok: { row: number; image: ReadImage }[] = [];
   decoded.forEach((r, i) => {
     if (r instanceof ImageError) failed.push(r);
     else if (r instanceof Error) throw r;
-    else ok.push({ row: i, image: r as RgbImage });
+    else ok.push({ row: i, image: r as ReadImage });
   });
   if (ok.length === 0) return;
   const pixels = ok.map(({ image }) => rgbTensor(image.data, image.width, image.height));
@@ -134,7 +142,11 @@ export function embedFiles(extractor: FeatureExtractor): TaskFunction<string[], 
       const images = await decoded;
       await embedBatch(extractor, images, features, failed);
       const index = images.flatMap((r, i) => (r instanceof ImageError ? [i] : []));
-      return { features, failed: failed.map((e, k) => ({ index: index[k], file: e.file, reason: e.reason })) };
+      return {
+        features,
+        hashes: images.map((r) => (r instanceof ImageError ? '' : (r as ReadImage).sha256)),
+        failed: failed.map((e, k) => ({ index: index[k], file: e.file, reason: e.reason })),
+      };
     });
     previous = result.catch(() => undefined);
     return result;
@@ -161,19 +173,22 @@ export async function extractFiles(
     inFlight: 2,
     label: (batch, k) => `${batch[0]} (batch of ${batch.length} from file ${starts[k] + 1} of ${files.length})`,
     local: embedFiles(extractor),
-    onResult: (_, k) => {
+    onResult: (out, k) => {
+      options.onBatchResult?.(starts[k], out);
       done += batches[k].length;
       options.onBatch?.(done, files.length);
     },
     signal: options.signal,
   });
   const features = new Float32Array(files.length * d);
+  const hashes: string[] = [];
   const failed: ImageError[] = [];
   outputs.forEach((out, k) => {
     if (out.features.length !== batches[k].length * d)
       throw new Error(`a worker's features have ${out.features.length} values, expected ${batches[k].length} x ${d}`);
     features.set(out.features, starts[k] * d);
+    hashes.push(...out.hashes);
     for (const f of out.failed) failed.push(new ImageError(f.file, f.reason));
   });
-  return { features, featureSize: d, failed };
+  return { features, featureSize: d, hashes, failed };
 }

@@ -2,6 +2,7 @@
 // does not hold them: what `kombat features` runs ahead of sweeps and training.
 import * as path from 'node:path';
 import { validIndex } from '../data/entries';
+import { unreadableImages } from '../image/decode';
 import { cachedFeatures } from './cache';
 import { extractorFor, type FeatureSpec } from './spec';
 
@@ -18,18 +19,19 @@ export interface FolderFeaturesResult {
 export async function cacheFolderFeatures(
   spec: FeatureSpec,
   dirs: string[],
-  options: { onBatch?: (done: number, total: number) => void; log?: (line: string) => void } = {},
+  options: {
+    onBatch?: (done: number, total: number) => void;
+    log?: (line: string) => void;
+    /** Stops after the batches in progress; the finished ones stay cached (FeaturesInterrupted). */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<FolderFeaturesResult> {
   const t0 = performance.now();
   const files: string[] = [];
-  const hashes: string[] = [];
   const folders: FolderFeaturesResult['folders'] = [];
   for (const dir of dirs) {
     const index = await validIndex(dir);
-    for (const e of index.entries) {
-      files.push(path.join(dir, e.file));
-      hashes.push(e.sha256);
-    }
+    for (const e of index.entries) files.push(path.join(dir, e.file));
     folders.push({ dir, images: index.entries.length });
   }
   const extractor = await extractorFor(spec);
@@ -37,9 +39,8 @@ export async function cacheFolderFeatures(
     `${files.length} images; MobileNet v1 alpha ${spec.alpha}, ${spec.inputSize[1]}x${spec.inputSize[0]} ` +
       `(${spec.fit}), ${spec.layer}: ${extractor.featureSize} features`,
   );
-  const result = await cachedFeatures(extractor, files, { hashes, onBatch: options.onBatch });
-  if (result.failed.length > 0)
-    throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
+  const result = await cachedFeatures(extractor, files, { onBatch: options.onBatch, signal: options.signal });
+  if (result.failed.length > 0) throw unreadableImages(result.failed);
   return {
     images: files.length,
     computed: result.computed,

@@ -4,7 +4,7 @@
 // later `truncate(layer)` + cachedFeatures / splitFeatures finds them there.
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../data/tasks';
-import { ImageError, type RgbImage } from '../image/decode';
+import { ImageError, type ReadImage, type RgbImage, unreadableImages } from '../image/decode';
 import type { MobileNet } from '../mobilenet/model';
 import { DEFAULT_LAYER, type FeatureExtractor } from '../mobilenet/network';
 import { type Fit, rgbTensor, toModelInput } from '../preprocess';
@@ -71,7 +71,6 @@ export interface CachedLayerFeatures {
 }
 
 export interface LayerFeatureOptions {
-  hashes?: string[];
   cacheRoot?: string;
   batchSize?: number;
   onBatch?: (done: number, total: number) => void;
@@ -84,7 +83,7 @@ export interface LayerFeatureOptions {
 export async function cachedLayerFeatures(
   multi: MultiLayerExtractor,
   files: string[],
-  { hashes, cacheRoot, batchSize = 32, onBatch }: LayerFeatureOptions = {},
+  { cacheRoot, batchSize = 32, onBatch }: LayerFeatureOptions = {},
 ): Promise<CachedLayerFeatures> {
   const sizes = multi.featureSizes;
   const caches = multi.extractors.map((e, k) => new FeatureCache(keyOf(e), sizes[k], cacheRoot));
@@ -93,16 +92,18 @@ export async function cachedLayerFeatures(
     featureSize: sizes[k],
     features: new Float32Array(files.length * sizes[k]),
   }));
-  const keys = await cacheKeys(files, hashes);
+  const keys = await cacheKeys(files);
 
   const missing: number[] = [];
   for (let i = 0; i < files.length; i++) {
-    const hits = await Promise.all(caches.map((c) => c.get(keys[i])));
+    const key = keys[i];
+    const hits = key === undefined ? [undefined] : await Promise.all(caches.map((c) => c.get(key)));
     const found = hits.filter((h): h is Float32Array => h !== undefined);
     if (found.length === hits.length) for (const [k, h] of found.entries()) layers[k].features.set(h, i * sizes[k]);
     else missing.push(i);
   }
 
+  if (missing.length > 0) for (const cache of caches) await cache.prepare();
   const failed: ImageError[] = [];
   const decodeAt = (start: number) => decodeBatch(missing.slice(start, start + batchSize).map((i) => files[i]));
   let next = decodeAt(0);
@@ -111,12 +112,15 @@ export async function cachedLayerFeatures(
     const rows = missing.slice(start, start + batchSize);
     const decoded = await next;
     if (start + batchSize < missing.length) next = decodeAt(start + batchSize);
-    const ok: { i: number; image: RgbImage }[] = [];
+    const ok: { i: number; image: ReadImage }[] = [];
     decoded.forEach((r, j) => {
       if (r instanceof ImageError) failed.push(r);
       else if (r instanceof Error) throw r;
-      else ok.push({ i: rows[j], image: r as RgbImage });
+      else ok.push({ i: rows[j], image: r as ReadImage });
     });
+    const changed = ok.filter(({ i, image }) => image.sha256 !== keys[i]).map(({ i }) => files[i]);
+    if (changed.length > 0)
+      throw new Error(`${changed.join(', ')}: changed while the features were computed; run again`);
     if (ok.length > 0) {
       const pixels = ok.map(({ image }) => rgbTensor(image.data, image.width, image.height));
       let outs: tf.Tensor2D[];
@@ -132,7 +136,7 @@ export async function cachedLayerFeatures(
         for (let r = 0; r < ok.length; r++) {
           const row = values[k].slice(r * d, (r + 1) * d);
           layers[k].features.set(row, ok[r].i * d);
-          await caches[k].put(keys[ok[r].i], row);
+          await caches[k].put(ok[r].image.sha256, row);
         }
       }
       computed += ok.length;
@@ -157,10 +161,9 @@ export async function layerSplitFeatures(
   const filled = await cachedLayerFeatures(
     multi,
     examples.map((e) => e.file),
-    { ...options, hashes: examples.map((e) => e.sha256) },
+    options,
   );
-  if (filled.failed.length > 0)
-    throw new Error(`cannot read ${filled.failed.length} image(s): ${filled.failed[0].message}`);
+  if (filled.failed.length > 0) throw unreadableImages(filled.failed);
   const splits: Record<string, SplitFeatures> = {};
   for (const extractor of multi.extractors) {
     // Every entry is in the cache now: this only reads it back, split by split.

@@ -3,8 +3,9 @@
 // (a folder written by `kombat augment`) join the training split only.
 import * as path from 'node:path';
 import { type DatasetEntry, validIndex } from '../data/entries';
-import { readSplitIfPresent, SPLITS, type Split, type SplitName, splitBySubject, splitOf } from '../data/split';
+import { SPLITS, type Split, type SplitName, splitBySubject, splitOf } from '../data/split';
 import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
+import { unreadableImages } from '../image/decode';
 import type { FeatureExtractor } from '../mobilenet/network';
 import { cachedFeatures } from './cache';
 
@@ -39,7 +40,7 @@ const SPLIT_SEED = 1;
 export async function loadExamples(datasetDir: string, augmentedDir?: string): Promise<ExampleSet> {
   const index = await validIndex(datasetDir);
   const split =
-    (await readSplitIfPresent(datasetDir)) ??
+    index.split ??
     splitBySubject(
       index.entries.map((e) => e.subject),
       SPLIT_SEED,
@@ -87,10 +88,9 @@ export async function splitFeatures(
   const result = await cachedFeatures(
     extractor,
     examples.map((e) => e.file),
-    { hashes: examples.map((e) => e.sha256), onBatch: options.onBatch },
+    { onBatch: options.onBatch },
   );
-  if (result.failed.length > 0)
-    throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
+  if (result.failed.length > 0) throw unreadableImages(result.failed);
   const d = result.featureSize;
   const bySplit = (name: SplitName): [FeatureSet, Example[]] => {
     const idx = examples.map((e, i) => (e.split === name ? i : -1)).filter((i) => i >= 0);
@@ -137,10 +137,9 @@ export async function pooledFeatures(
   const result = await cachedFeatures(
     extractor,
     examples.map((e) => e.file),
-    { hashes: examples.map((e) => e.sha256), onBatch },
+    { onBatch },
   );
-  if (result.failed.length > 0)
-    throw new Error(`cannot read ${result.failed.length} image(s): ${result.failed[0].message}`);
+  if (result.failed.length > 0) throw unreadableImages(result.failed);
   return { examples, x: result.features, featureSize: result.featureSize };
 }
 

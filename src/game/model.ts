@@ -40,10 +40,9 @@ export class GameModel {
     });
     try {
       const outputs = await out.data<'float32'>();
-      const { task, thresholds } = this.metadata;
       return {
         probabilities: probabilitiesOf(this.metadata, outputs),
-        action: actionsOf(task, outputs, thresholds)[0],
+        action: actionsOf(this.metadata, outputs)[0],
       };
     } finally {
       out.dispose();

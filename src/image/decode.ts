@@ -3,6 +3,7 @@
 // both then go through src/preprocess.ts.
 import { promises as fs } from 'node:fs';
 import sharp from 'sharp';
+import { sha256 } from '../util/hash';
 
 /** Interleaved 8-bit RGB pixels, row-major. */
 export interface RgbImage {
@@ -22,7 +23,25 @@ export class ImageError extends Error {
   }
 }
 
-export async function readImage(file: string): Promise<RgbImage> {
+/** An image read from a file, with the sha256 of the very bytes decoded (the feature cache's key). */
+export interface ReadImage extends RgbImage {
+  sha256: string;
+}
+
+/** Shown in full up to here; beyond, how many more. */
+const LISTED = 20;
+
+/** One error for images that could not be read: every one named (up to 20), and what to do. */
+export function unreadableImages(failed: readonly ImageError[]): Error {
+  const listed = failed.slice(0, LISTED).map((e) => `  ${e.message}`);
+  if (failed.length > LISTED) listed.push(`  ... and ${failed.length - LISTED} more`);
+  return new Error(
+    `cannot read ${failed.length} image(s); replace or remove them (kombat dataset validate lists every problem):\n` +
+      listed.join('\n'),
+  );
+}
+
+export async function readImage(file: string): Promise<ReadImage> {
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(file);
@@ -30,7 +49,7 @@ export async function readImage(file: string): Promise<RgbImage> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ImageError(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code})`);
   }
-  return decodeImage(bytes, file);
+  return { ...(await decodeImage(bytes, file)), sha256: sha256(bytes) };
 }
 
 export async function decodeImage(bytes: Uint8Array, name: string): Promise<RgbImage> {
@@ -50,7 +69,8 @@ export async function decodeImage(bytes: Uint8Array, name: string): Promise<RgbI
   }
 }
 
-function describeDecodeError(message: string): string {
+/** sharp's message as a reason a person can act on. */
+export function describeDecodeError(message: string): string {
   if (/unsupported image format/i.test(message)) return 'not an image (unknown or unsupported format)';
   if (/premature end|truncated|corrupt/i.test(message)) return `truncated or corrupt image (${message})`;
   return `cannot decode image (${message})`;

@@ -18,6 +18,7 @@ export function folderHandler(dir: string): tf.io.IOHandler {
       return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
         const buffers: ArrayBuffer[] = [];
+        const files: string[] = [];
         for (const group of manifest) {
           specs.push(...group.weights);
           for (const shard of group.paths) {
@@ -25,11 +26,36 @@ export function folderHandler(dir: string): tf.io.IOHandler {
             const bytes = await fs.readFile(file).catch(() => {
               throw new Error(`${file}: weight file listed in model.json is missing`);
             });
+            files.push(file);
             buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
           }
         }
+        // A short or long file would otherwise fail deep in tfjs ("Based on the provided shape ...").
+        const expected = weightBytes(specs);
+        const actual = buffers.reduce((sum, b) => sum + b.byteLength, 0);
+        if (actual !== expected)
+          throw new Error(
+            `${files.join(' + ')}: ${actual} bytes, model.json lists ${expected} (truncated, or from another ` +
+              'model); export or train the model again',
+          );
         return [specs, tf.io.concatenateArrayBuffers(buffers)];
       });
     },
   };
+}
+
+/** Bytes the weights of a model.json take (quantised ones at their stored width). */
+export function weightBytes(specs: readonly WeightSpec[]): number {
+  return specs.reduce((sum, w) => sum + bytesPerValue(w) * w.shape.reduce((a, b) => a * b, 1), 0);
+}
+
+interface WeightSpec {
+  shape: number[];
+  dtype: string;
+  quantization?: { dtype: string };
+}
+
+function bytesPerValue(w: WeightSpec): number {
+  const dtype = w.quantization?.dtype ?? w.dtype;
+  return dtype === 'uint8' || dtype === 'bool' ? 1 : dtype === 'uint16' || dtype === 'float16' ? 2 : 4;
 }

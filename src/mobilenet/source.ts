@@ -1,11 +1,12 @@
 // Where MobileNet comes from, in order: an explicit URL or folder (option or MOBILENET_URL), the
 // download cache models/mobilenet/mobilenet_v1_<alpha>_224/, then the official URL, downloaded
 // into that cache atomically so that a half-finished download never counts as cached.
-import { promises as fs } from 'node:fs';
+import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { displayPath, settings } from '../settings';
-import { exists, writeDirAtomic } from '../util/fs';
+import { writeDirAtomic } from '../util/fs';
+import { weightBytes } from './io';
 import { type Alpha, DEFAULT_ALPHA, modelName, officialUrl } from './names';
 
 export interface SourceOptions {
@@ -29,9 +30,27 @@ export function cachePath(alpha: Alpha, cacheDir = settings().mobilenetCacheDir)
   return path.join(cacheDir, modelName(alpha));
 }
 
-/** The folder is complete: it only ever appears under this name by an atomic rename. */
-export function isCached(alpha: Alpha, cacheDir = settings().mobilenetCacheDir): Promise<boolean> {
-  return exists(path.join(cachePath(alpha, cacheDir), 'model.json'));
+/**
+ * The folder is complete: it only ever appears under this name by an atomic rename. A model.json
+ * that is there but cannot be read (permissions, a broken link) is an error, not "not cached".
+ */
+export async function isCached(alpha: Alpha, cacheDir = settings().mobilenetCacheDir): Promise<boolean> {
+  const dir = cachePath(alpha, cacheDir);
+  const file = path.join(dir, 'model.json');
+  const readable = await fs.access(file, fsConstants.R_OK).then(
+    () => undefined,
+    (err: NodeJS.ErrnoException) => err.code,
+  );
+  if (readable === undefined) return true;
+  const there = await fs.lstat(file).then(
+    () => true,
+    (err: NodeJS.ErrnoException) => err.code !== 'ENOENT',
+  );
+  if (!there) return false;
+  throw new Error(
+    `${displayPath(file)}: cannot be read (${readable}); fix its permissions, or delete the folder ` +
+      `${displayPath(dir)} so that MobileNet is downloaded again`,
+  );
 }
 
 export async function resolveSource(options: SourceOptions = {}): Promise<ModelSource> {
@@ -76,38 +95,32 @@ async function fetchBytes(url: string): Promise<Buffer> {
 /** Downloads model.json and every weight file it lists, then renames the folder into place. */
 export async function download(modelJsonUrl: string, targetDir: string): Promise<void> {
   const base = modelJsonUrl.slice(0, modelJsonUrl.lastIndexOf('/') + 1);
-  await writeDirAtomic(targetDir, async (tmp) => {
-    const json = await fetchBytes(modelJsonUrl);
-    const model = JSON.parse(json.toString('utf8')) as {
-      weightsManifest?: { paths: string[]; weights: WeightSpec[] }[];
-    };
-    if (!model.weightsManifest) throw new Error(`${modelJsonUrl} is not a TensorFlow.js layers model.json`);
-    for (const group of model.weightsManifest) {
-      for (const shard of group.paths) {
-        if (shard.includes('/') || shard.includes('..')) throw new Error(`unexpected weight path ${shard}`);
-        await fs.writeFile(path.join(tmp, shard), await fetchBytes(base + shard));
+  await writeDirAtomic(
+    targetDir,
+    async (tmp) => {
+      const json = await fetchBytes(modelJsonUrl);
+      const model = JSON.parse(json.toString('utf8')) as {
+        weightsManifest?: { paths: string[]; weights: Parameters<typeof weightBytes>[0] }[];
+      };
+      if (!model.weightsManifest) throw new Error(`${modelJsonUrl} is not a TensorFlow.js layers model.json`);
+      for (const group of model.weightsManifest) {
+        for (const shard of group.paths) {
+          if (shard.includes('/') || shard.includes('..')) throw new Error(`unexpected weight path ${shard}`);
+          await fs.writeFile(path.join(tmp, shard), await fetchBytes(base + shard));
+        }
       }
-    }
-    const expected = model.weightsManifest
-      .flatMap((g) => g.weights)
-      .reduce((sum, w) => sum + bytesPerValue(w) * w.shape.reduce((a, b) => a * b, 1), 0);
-    let actual = 0;
-    for (const group of model.weightsManifest) {
-      for (const shard of group.paths) actual += (await fs.stat(path.join(tmp, shard))).size;
-    }
-    if (actual !== expected) throw new Error(`weights hold ${actual} bytes, model.json expects ${expected}`);
-    // model.json last: a folder with model.json is complete.
-    await fs.writeFile(path.join(tmp, 'model.json'), json);
-  });
-}
-
-interface WeightSpec {
-  shape: number[];
-  dtype: string;
-  quantization?: { dtype: string };
-}
-
-function bytesPerValue(w: WeightSpec): number {
-  const dtype = w.quantization?.dtype ?? w.dtype;
-  return dtype === 'uint8' || dtype === 'bool' ? 1 : dtype === 'uint16' || dtype === 'float16' ? 2 : 4;
+      const expected = weightBytes(model.weightsManifest.flatMap((g) => g.weights));
+      let actual = 0;
+      for (const group of model.weightsManifest) {
+        for (const shard of group.paths) actual += (await fs.stat(path.join(tmp, shard))).size;
+      }
+      if (actual !== expected) throw new Error(`weights hold ${actual} bytes, model.json expects ${expected}`);
+      // model.json last: a folder with model.json is complete.
+      await fs.writeFile(path.join(tmp, 'model.json'), json);
+    },
+    {
+      instead: 'delete it or put a complete MobileNet folder (model.json and its weight files) there',
+      forceable: false,
+    },
+  );
 }

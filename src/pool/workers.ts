@@ -123,8 +123,9 @@ async function mapHere<S, I, O>(items: readonly I[], options: MapOptions<S, I, O
     options.local ?? (await (require(options.module) as TaskModule<S, I, O>).setup(structuredClone(options.setup)));
   const results = new Array<O>(items.length);
   let next = 0;
+  let stop = false;
   const lane = async () => {
-    while (next < items.length) {
+    while (next < items.length && !stop) {
       options.signal?.throwIfAborted();
       const i = next++;
       try {
@@ -135,7 +136,14 @@ async function mapHere<S, I, O>(items: readonly I[], options: MapOptions<S, I, O
       options.onResult?.(results[i], i);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(inFlight, items.length) }, lane));
+  // On a failure or an abort the other lanes finish their task first: nothing is left running.
+  const lanes = Array.from({ length: Math.min(inFlight, items.length) }, () =>
+    lane().catch((err: unknown) => {
+      stop = true;
+      throw err;
+    }),
+  );
+  for (const r of await Promise.allSettled(lanes)) if (r.status === 'rejected') throw r.reason;
   return results;
 }
 

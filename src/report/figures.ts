@@ -360,3 +360,113 @@ export function scatter(points: readonly ScatterPoint[], opts: ChartTitles & { x
     }),
   };
 }
+
+export interface TimelineSpan {
+  start: number;
+  end: number;
+  /** One legend entry and colour per kind, e.g. punch, kick. */
+  kind: string;
+}
+
+export interface TimelineMarks {
+  /** A row of marks above the lines, e.g. the actions fired at one set of thresholds. */
+  name: string;
+  marks: { time: number; kind: string }[];
+}
+
+export interface TimelineInput {
+  title: string;
+  /** Seconds of each value in `series`. */
+  times: number[];
+  series: LineSeries[];
+  /** Shaded time ranges behind the lines (the true strikes). */
+  spans: TimelineSpan[];
+  /** Rows of marks drawn above the lines (the actions fired). */
+  rows: TimelineMarks[];
+  /** Horizontal dashed lines (the thresholds). */
+  levels?: { name: string; value: number }[];
+}
+
+const KIND_COLOURS: Record<string, string> = { punch: COLOURS[1], kick: COLOURS[2], other: COLOURS[0] };
+const kindColour = (kind: string, i: number) => KIND_COLOURS[kind] ?? COLOURS[(i + 3) % COLOURS.length];
+
+/**
+ * Values over time (probabilities per frame) on [0, 1], shaded spans behind them and rows of marks
+ * above them, each row labelled on the y axis: what a model saw and did during one clip.
+ */
+export function timelineChart(input: TimelineInput): Figure {
+  const { times, series, spans, rows } = input;
+  for (const s of series) {
+    if (s.y.length !== times.length)
+      throw new Error(`timelineChart: series ${s.name} has ${s.y.length} values for ${times.length} times`);
+  }
+  const kinds = [...new Set([...spans.map((s) => s.kind), ...rows.flatMap((r) => r.marks.map((m) => m.kind))])];
+  // Each kind's spans as one filled trace (null breaks the outline between spans), so it has a legend entry.
+  const spanTraces = kinds.flatMap((kind, i) => {
+    const mine = spans.filter((s) => s.kind === kind);
+    if (mine.length === 0) return [];
+    return [
+      {
+        type: 'scatter',
+        mode: 'none',
+        name: `true ${kind}`,
+        x: mine.flatMap((s) => [s.start, s.start, s.end, s.end, null]),
+        y: mine.flatMap(() => [0, 1, 1, 0, null]),
+        fill: 'toself',
+        fillcolor: `${kindColour(kind, i)}33`,
+        hoverinfo: 'skip',
+      },
+    ];
+  });
+  const lines = series.map((s) => ({
+    type: 'scatter',
+    mode: 'lines',
+    name: s.name,
+    x: times,
+    y: s.y,
+    line: { color: kindColour(s.name, kinds.length), width: 2, dash: s.dash ?? 'solid' },
+  }));
+  const levels = (input.levels ?? []).map((l, i) => ({
+    type: 'scatter',
+    mode: 'lines',
+    name: `${l.name} ${l.value}`,
+    x: [times[0] ?? 0, times[times.length - 1] ?? 1],
+    y: [l.value, l.value],
+    line: { color: ['#555', '#999'][i % 2], width: 1, dash: 'dash' },
+    hoverinfo: 'skip',
+  }));
+  const rowY = rows.map((_, i) => 1.1 + 0.1 * i);
+  const marks = rows.flatMap((row, r) =>
+    kinds.flatMap((kind, i) => {
+      const mine = row.marks.filter((m) => m.kind === kind);
+      if (mine.length === 0) return [];
+      return [
+        {
+          type: 'scatter',
+          mode: 'markers',
+          name: `${kind} fired`,
+          legendgroup: `${kind} fired`,
+          showlegend: !rows.slice(0, r).some((earlier) => earlier.marks.some((m) => m.kind === kind)),
+          x: mine.map((m) => m.time),
+          y: mine.map(() => rowY[r]),
+          marker: { color: kindColour(kind, i), size: 9, symbol: kind === 'kick' ? 'square' : 'triangle-up' },
+          hovertemplate: `${row.name}: ${kind} at %{x:.1f} s<extra></extra>`,
+        },
+      ];
+    }),
+  );
+  const ticks = [0, 0.5, 1];
+  return {
+    data: [...spanTraces, ...lines, ...levels, ...marks],
+    layout: baseLayout(input.title, {
+      xaxis: axis('time (s)'),
+      yaxis: axis('probability', {
+        range: [0, (rowY.at(-1) ?? 1) + 0.08],
+        tickvals: [...ticks, ...rowY],
+        ticktext: [...ticks.map(String), ...rows.map((r) => r.name)],
+      }),
+      legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.2 },
+      margin: { l: 150, r: 30, t: 70, b: 110 },
+    }),
+  };
+}

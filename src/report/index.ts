@@ -1,5 +1,4 @@
-// Figures: plotly specs, rendered to HTML and PNG in headless Chromium; the notebooks' display helper.
+// Figures: plotly specs, rendered to HTML and PNG in headless Chromium.
 
 export * from './figures';
-export * from './notebook';
 export * from './render';

@@ -20,7 +20,7 @@ export interface ImageSize {
   scale?: number;
 }
 
-function resolveSize(figure: Figure, size: ImageSize = {}): Required<ImageSize> {
+export function resolveSize(figure: Figure, size: ImageSize = {}): Required<ImageSize> {
   const fromLayout = (k: 'width' | 'height') =>
     typeof figure.layout[k] === 'number' ? (figure.layout[k] as number) : undefined;
   return {
@@ -119,27 +119,39 @@ export class FigureRenderer {
   }
 }
 
+/** The layout's title text, or 'figure'. */
+export function figureTitle(figure: Figure): string {
+  const text = (figure.layout.title as { text?: unknown } | undefined)?.text;
+  return typeof text === 'string' ? text : 'figure';
+}
+
+/** Text safe inside a double-quoted HTML attribute or element content. */
+export function escapeAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+/** JSON to embed inside <script>: escapes what could end the element or break JavaScript parsing. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
 /** A standalone interactive page; `plotlySrc` is where plotly.min.js lies relative to it. */
 export function figureHtml(
   figure: Figure,
   opts: { title?: string; plotlySrc?: string; size?: ImageSize } = {},
 ): string {
   const { width, height } = resolveSize(figure, opts.size);
-  const layoutTitle = figure.layout.title as { text?: unknown } | undefined;
-  const title = opts.title ?? (typeof layoutTitle?.text === 'string' ? layoutTitle.text : 'figure');
-  // JSON inside <script>: escape what could end the element or break JavaScript parsing.
-  const json = JSON.stringify(figure)
-    .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
-  const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const title = opts.title ?? figureTitle(figure);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${attr(title)}</title>
-<script src="${attr(opts.plotlySrc ?? PLOTLY_FILE)}"></script>
+<title>${escapeAttr(title)}</title>
+<script src="${escapeAttr(opts.plotlySrc ?? PLOTLY_FILE)}"></script>
 <style>
 html, body { margin: 0; background: white; }
 #plot { max-width: ${width}px; height: ${height}px; margin: 0 auto; }
@@ -148,7 +160,7 @@ html, body { margin: 0; background: white; }
 <body>
 <div id="plot"></div>
 <script>
-const figure = ${json};
+const figure = ${scriptJson(figure)};
 Plotly.newPlot('plot', figure.data, figure.layout, { responsive: true, displaylogo: false });
 </script>
 </body>

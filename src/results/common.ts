@@ -7,9 +7,6 @@ import * as os from 'node:os';
 import type { Environment } from '../backend';
 import { settings } from '../settings';
 
-/** Bumped whenever a results type changes: files of another format are refused, not misread. */
-export const RESULTS_FORMAT = 2;
-
 /** The results files, one per chapter that measures something (new chapters add theirs here). */
 export const CHAPTERS = [
   '03-layer-choice',
@@ -18,8 +15,24 @@ export const CHAPTERS = [
   '06-sweeps',
   '07-evaluation',
   '08-export',
+  '09-playing',
 ] as const;
 export type Chapter = (typeof CHAPTERS)[number];
+
+/**
+ * Each chapter's results format, bumped when its results type changes: a file of another format is
+ * refused, not misread, and only that chapter needs to run again. (3: the thresholds of the
+ * article's rule, {other, action} and {punch}, replaced {any, action}.)
+ */
+export const RESULTS_FORMATS = {
+  '03-layer-choice': 2,
+  '04-binary': 2,
+  '05-ternary': 2,
+  '06-sweeps': 2,
+  '07-evaluation': 3,
+  '08-export': 3,
+  '09-playing': 1,
+} as const satisfies Record<Chapter, number>;
 
 export interface Machine {
   cores: number;
@@ -32,7 +45,7 @@ export type Seconds = { total: number } & Record<string, number>;
 
 export interface ResultsBase<C extends Chapter> {
   chapter: C;
-  format: typeof RESULTS_FORMAT;
+  format: (typeof RESULTS_FORMATS)[C];
   smoke: boolean;
   environment: Environment;
   machine: Machine;
@@ -53,7 +66,7 @@ export interface BaseInput {
 export function resultsBase<C extends Chapter>(chapter: C, input: BaseInput): ResultsBase<C> {
   return {
     chapter,
-    format: RESULTS_FORMAT,
+    format: RESULTS_FORMATS[chapter],
     smoke: settings().smoke,
     environment: input.environment,
     machine: { cores: os.cpus().length, loadAverage: os.loadavg() },

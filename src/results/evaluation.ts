@@ -2,13 +2,13 @@
 // are chosen on the validation split by the rule in eval/thresholds.ts and reported once on test,
 // next to the article's. thresholdStudy computes it all; evaluationResults is the results file.
 import { TASKS, type Task } from '../data/tasks';
-import { ARTICLE_THRESHOLDS, type Thresholds } from '../decision';
-import { actionMetrics, predict, type ThresholdPoint, thresholdSweep } from '../eval/evaluate';
+import { ARTICLE_THRESHOLDS, modelRule, type ThresholdsByTask } from '../decision';
+import { actionMetrics, predict, type ThresholdGrid, type ThresholdPoint, thresholdSweep } from '../eval/evaluate';
 import type { Metrics, SplitScores } from '../eval/metrics';
 import { splitScores } from '../eval/metrics';
 import {
+  BINARY_GRID,
   type BinaryThresholdPoint,
-  binaryActionMetrics,
   binaryThresholdSweep,
   type Choice,
   chooseBinaryThreshold,
@@ -28,62 +28,47 @@ export interface ThresholdStudy {
   labels: Record<Split, string[]>;
   /** Each model's outputs on validation and test. */
   outputs: Record<Task, Record<Split, Float32Array>>;
-  /** The 3-way rule's grid on validation, the choice, and the chosen thresholds. */
+  /** The 3-way rule's grid, its points scored on validation, and the choice. */
+  grid: ThresholdGrid;
   sweep: ThresholdPoint[];
   choice: Choice<ThresholdPoint>;
-  chosen: Thresholds;
   /** The binary rule's single threshold likewise. */
   binarySweep: BinaryThresholdPoint[];
   binaryChoice: Choice<BinaryThresholdPoint>;
-  binaryChosen: number;
+  /** The chosen thresholds of both models: what config.json and each model's metadata keep. */
+  chosen: ThresholdsByTask;
   /** The game's actions at the article's and at the chosen thresholds, per model and split. */
   actions: Record<Task, Record<Split, { article: Metrics; chosen: Metrics }>>;
 }
 
-/** The thresholds a model ships with: the 3-way pair, or the binary threshold as both. */
-export function modelThresholds(study: ThresholdStudy, task: Task): Thresholds {
-  return task === 'ternary' ? study.chosen : { any: study.binaryChosen, action: study.binaryChosen };
-}
-
-/** Outputs, threshold sweeps on validation, the choices, and the actions on both splits. */
-export function thresholdStudy(runs: Record<Task, TrainRun>): ThresholdStudy {
+/**
+ * Outputs, threshold sweeps on validation, the choices, and the actions on both splits; `grid` is
+ * the (other, action) pairs the 3-way rule may choose from.
+ */
+export function thresholdStudy(runs: Record<Task, TrainRun>, grid: ThresholdGrid = THRESHOLD_GRID): ThresholdStudy {
   const rows = runs.ternary.data.rows;
   const labels = { val: rows.val.map((e) => e.label), test: rows.test.map((e) => e.label) };
   const outputs = {
     ternary: { val: predict(runs.ternary.model, runs.ternary.data.val), test: runs.ternary.testOutputs },
     binary: { val: predict(runs.binary.model, runs.binary.data.val), test: runs.binary.testOutputs },
   };
-  const sweep = thresholdSweep(outputs.ternary.val, labels.val, THRESHOLD_GRID);
+  // Only validation outputs take part in the choice.
+  const sweep = thresholdSweep(outputs.ternary.val, labels.val, grid);
   const choice = chooseThresholds(sweep);
-  const chosen = { any: choice.point.any, action: choice.point.action };
   const binarySweep = binaryThresholdSweep(outputs.binary.val, labels.val);
   const binaryChoice = chooseBinaryThreshold(binarySweep);
-  const binaryChosen = binaryChoice.point.threshold;
-  const actionsOn = (split: Split) => ({
-    ternary: {
-      article: actionMetrics(outputs.ternary[split], labels[split], ARTICLE_THRESHOLDS),
-      chosen: actionMetrics(outputs.ternary[split], labels[split], chosen),
-    },
-    binary: {
-      article: binaryActionMetrics(outputs.binary[split], labels[split], ARTICLE_THRESHOLDS.any),
-      chosen: binaryActionMetrics(outputs.binary[split], labels[split], binaryChosen),
-    },
-  });
-  const [val, test] = [actionsOn('val'), actionsOn('test')];
-  return {
-    labels,
-    outputs,
-    sweep,
-    choice,
-    chosen,
-    binarySweep,
-    binaryChoice,
-    binaryChosen,
-    actions: {
-      ternary: { val: val.ternary, test: test.ternary },
-      binary: { val: val.binary, test: test.binary },
-    },
+  const chosen: ThresholdsByTask = {
+    ternary: { other: choice.point.other, action: choice.point.action },
+    binary: { punch: binaryChoice.point.threshold },
   };
+  const scored = (task: Task, split: Split) => ({
+    article: actionMetrics(modelRule(task, ARTICLE_THRESHOLDS), outputs[task][split], labels[split]),
+    chosen: actionMetrics(modelRule(task, chosen), outputs[task][split], labels[split]),
+  });
+  const actions = Object.fromEntries(
+    TASKS.map((task) => [task, { val: scored(task, 'val'), test: scored(task, 'test') }]),
+  ) as ThresholdStudy['actions'];
+  return { labels, outputs, grid, sweep, choice, binarySweep, binaryChoice, chosen, actions };
 }
 
 export interface FinalModelResult {
@@ -106,16 +91,14 @@ export interface EvaluationResults extends ResultsBase<'07-evaluation'> {
   exported: Record<Task, { dir: string; weightBytes: number }>;
   thresholds: {
     rule: string;
-    grid: { any: number[]; action: number[] };
-    article: Thresholds;
-    chosen: Thresholds;
+    /** The grids searched on validation: the 3-way (other, action) pairs and the binary punch threshold. */
+    grid: ThresholdGrid & { binary: number[] };
+    article: ThresholdsByTask;
+    chosen: ThresholdsByTask;
     /** False when no grid point met the rule's constraint and the best F1 was taken. */
-    constrained: boolean;
-    binary: { article: number; chosen: number; constrained: boolean };
-    /** The 3-way rule's actions (punch, kick, none) on each split. */
-    ternary: ArticleVsChosen;
-    /** The binary rule's actions (punch, none) on each split. */
-    binaryActions: ArticleVsChosen;
+    constrained: Record<Task, boolean>;
+    /** The rule's actions on each split: punch / kick / none for the 3-way model, punch / none for the binary. */
+    actions: Record<Task, ArticleVsChosen>;
   };
 }
 
@@ -140,13 +123,13 @@ export function evaluationResults(
   },
 ): EvaluationResults {
   const { runs, study } = input;
-  const scored = (task: Task): ArticleVsChosen => ({
-    val: { article: splitScores(study.actions[task].val.article), chosen: splitScores(study.actions[task].val.chosen) },
-    test: {
-      article: splitScores(study.actions[task].test.article),
-      chosen: splitScores(study.actions[task].test.chosen),
-    },
-  });
+  const scored = (task: Task): ArticleVsChosen => {
+    const at = (split: Split) => ({
+      article: splitScores(study.actions[task][split].article),
+      chosen: splitScores(study.actions[task][split].chosen),
+    });
+    return { val: at('val'), test: at('test') };
+  };
   const sum = (key: 'features' | 'training') => TASKS.reduce((s, t) => s + runs[t].seconds[key], 0);
   return {
     ...resultsBase('07-evaluation', { ...input, parts: { features: sum('features'), training: sum('training') } }),
@@ -156,17 +139,11 @@ export function evaluationResults(
     exported: input.exported,
     thresholds: {
       rule: THRESHOLD_RULE,
-      grid: THRESHOLD_GRID,
+      grid: { ...study.grid, binary: BINARY_GRID },
       article: ARTICLE_THRESHOLDS,
       chosen: study.chosen,
-      constrained: study.choice.constrained,
-      binary: {
-        article: ARTICLE_THRESHOLDS.any,
-        chosen: study.binaryChosen,
-        constrained: study.binaryChoice.constrained,
-      },
-      ternary: scored('ternary'),
-      binaryActions: scored('binary'),
+      constrained: { ternary: study.choice.constrained, binary: study.binaryChoice.constrained },
+      actions: { ternary: scored('ternary'), binary: scored('binary') },
     },
   };
 }

@@ -8,7 +8,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { tf as tfjs } from '../backend';
 import type { ProjectConfig } from '../config';
 import { TASKS, type Task } from '../data/tasks';
-import { type Action, ARTICLE_THRESHOLDS } from '../decision';
+import { type Action, modelRule } from '../decision';
 import { actionsOf, predict } from '../eval/evaluate';
 import { finalModelDir, finalModelName, loadClassifier } from '../export/classifier';
 import { type ClassifierMetadata, classifierMetadata } from '../export/metadata';
@@ -18,7 +18,8 @@ import type { WeightFormat } from '../export/quantise';
 import {
   chooseFormat,
   exportVariants,
-  FORMAT_RULE,
+  formatRule,
+  MAX_PROBABILITY_CHANGE,
   maxAbsDifference,
   shipVariant,
   type VariantResult,
@@ -30,7 +31,7 @@ import { readImage } from '../image/decode';
 import { rgbTensor } from '../preprocess';
 import { displayPath } from '../settings';
 import { trainingDataHash, trainRun } from '../train/run';
-import type { Hyperparams } from '../train/train';
+import type { EpochLog, Hyperparams } from '../train/train';
 import { folderBytes } from '../util/fs';
 import { type BaseInput, type ResultsBase, resultsBase } from './common';
 
@@ -48,14 +49,16 @@ export interface Master {
 /**
  * The float32 master of each task: the first export whose provenance matches (the final folder,
  * then the float32 variant kept in the scratch folder), else trained again with the configured
- * set-up. A trained binary master gets `binaryThreshold` (chapter 07's choice), the 3-way one the
- * configured thresholds.
+ * set-up. Either way it carries the configured thresholds (chapter 07's choice).
  */
 export async function finalMasters(input: {
   config: ProjectConfig;
   hyperparams: Record<Task, Hyperparams>;
   examples: ExampleSet;
-  binaryThreshold?: number;
+  /** Images through MobileNet (those not cached yet) for a task's features. */
+  onFeatures?: (task: Task, done: number, total: number) => void;
+  /** Each epoch of a master trained again. */
+  onEpoch?: (task: Task, log: EpochLog) => void;
   log?: (line: string) => void;
 }): Promise<Record<Task, Master>> {
   const log = input.log ?? (() => {});
@@ -68,10 +71,12 @@ export async function finalMasters(input: {
     const candidates = [finalModelDir(task), path.join(variantsDir(), `${finalModelName(task)}-float32`)];
     const reused = await findReusable(candidates, want, (line) => log(`  ${task}: ${line}`));
     if (reused) {
-      const data = await splitFeatures(extractor, examples, task);
+      const onBatch = input.onFeatures && ((done: number, total: number) => input.onFeatures?.(task, done, total));
+      const data = await splitFeatures(extractor, examples, task, { onBatch });
       masters[task] = {
         model: reused.model,
-        metadata: reused.metadata,
+        // Thresholds are the configuration's choice, not part of the weights' provenance.
+        metadata: { ...reused.metadata, ...modelRule(task, config.thresholds) },
         data,
         source: displayPath(reused.dir),
         trained: false,
@@ -86,13 +91,13 @@ export async function finalMasters(input: {
       examples,
       features: config.features,
       hyperparams: input.hyperparams[task],
+      onFeatures: input.onFeatures && ((done, total) => input.onFeatures?.(task, done, total)),
+      onEpoch: input.onEpoch && ((epoch) => input.onEpoch?.(task, epoch)),
       log: (l) => log(`  ${l}`),
     });
-    const binary = input.binaryThreshold ?? ARTICLE_THRESHOLDS.any;
-    const thresholds = task === 'ternary' ? config.thresholds : { any: binary, action: binary };
     masters[task] = {
       model: run.model,
-      metadata: classifierMetadata(run, finalModelName(task), thresholds),
+      metadata: classifierMetadata(run, finalModelName(task), config.thresholds),
       data: run.data,
       source: 'trained in this chapter',
       trained: true,
@@ -110,13 +115,25 @@ export interface Shipped {
   folderBytes: number;
 }
 
-/** Every weight format of a master, measured after reloading; the one FORMAT_RULE picks, shipped. */
+/** A master's weight formats as measured, the one that ships, and the rule that chose it. */
+export interface ShipResult {
+  variants: VariantResult[];
+  shipped: Shipped;
+  rule: string;
+}
+
+/**
+ * Every weight format of a master (`formats`, float32 among them), measured after reloading; the one
+ * the rule picks (no probability moved more than `maxProbabilityChange`, see chooseFormat), shipped.
+ */
 export async function shipFinalModel(
   task: Task,
   master: Master,
-): Promise<{ variants: VariantResult[]; shipped: Shipped }> {
-  const variants = await exportVariants(master.model, master.metadata, master.data, variantsDir());
-  const pick = chooseFormat(variants);
+  options: { formats?: readonly WeightFormat[]; maxProbabilityChange?: number } = {},
+): Promise<ShipResult> {
+  const maxChange = options.maxProbabilityChange ?? MAX_PROBABILITY_CHANGE;
+  const variants = await exportVariants(master.model, master.metadata, master.data, variantsDir(), options.formats);
+  const pick = chooseFormat(variants, maxChange);
   const target = finalModelDir(task);
   await shipVariant(pick, target);
   const shipped = {
@@ -125,7 +142,7 @@ export async function shipFinalModel(
     weightBytes: pick.weightBytes,
     folderBytes: await folderBytes(target),
   };
-  return { variants, shipped };
+  return { variants, shipped, rule: formatRule(maxChange) };
 }
 
 export interface ReloadCheck {
@@ -144,13 +161,18 @@ export interface EndToEndFrame {
   action: Action;
 }
 
-/** The two checks on a shipped folder (see ReloadCheck); `onFrame` sees each end-to-end frame. */
+/**
+ * The two checks on a shipped folder (see ReloadCheck): end to end on `frames` test frames spread over
+ * the split (default 6); `onFrame` sees each of them.
+ */
 export async function reloadCheck(
   task: Task,
   master: Master,
   variant: VariantResult,
-  onFrame: (frame: EndToEndFrame) => void = () => {},
+  options: { frames?: number; onFrame?: (frame: EndToEndFrame) => void } = {},
 ): Promise<ReloadCheck> {
+  const frames = options.frames ?? 6;
+  if (!(Number.isInteger(frames) && frames >= 1)) throw new Error(`frames ${frames} is not a whole number >= 1`);
   const { data } = master;
   const clf = await loadClassifier(finalModelDir(task));
   const again = await loadSavedModel(variant.dir);
@@ -159,8 +181,8 @@ export async function reloadCheck(
     const measured = predict(again.model, data.test);
     const float32 = predict(master.model, data.test);
     const units = task === 'ternary' ? 3 : 1;
-    const step = Math.max(1, Math.floor(data.rows.test.length / 6));
-    const picks = data.rows.test.filter((_, i) => i % step === 0).slice(0, 6);
+    const step = Math.max(1, Math.floor(data.rows.test.length / frames));
+    const picks = data.rows.test.filter((_, i) => i % step === 0).slice(0, frames);
     let endToEnd = 0;
     for (const e of picks) {
       const row = data.rows.test.indexOf(e);
@@ -170,7 +192,7 @@ export async function reloadCheck(
         return (clf.head.predict(features) as tf.Tensor).dataSync() as Float32Array;
       });
       endToEnd = Math.max(endToEnd, maxAbsDifference(outputs, shipped.subarray(row * units, (row + 1) * units)));
-      onFrame({ file: e.file, label: e.label, outputs, action: actionsOf(task, outputs, clf.metadata.thresholds)[0] });
+      options.onFrame?.({ file: e.file, label: e.label, outputs, action: actionsOf(clf.metadata, outputs)[0] });
     }
     return {
       identical: maxAbsDifference(shipped, measured) === 0,
@@ -209,7 +231,7 @@ export function exportResults(
     config: ProjectConfig;
     examples: ExampleSet;
     masters: Record<Task, Master>;
-    shipped: Record<Task, { variants: VariantResult[]; shipped: Shipped }>;
+    shipped: Record<Task, ShipResult>;
     reload: Record<Task, ReloadCheck>;
     mobilenetBytes?: number;
   },
@@ -232,7 +254,7 @@ export function exportResults(
       ...input,
       parts: { training: TASKS.reduce((s, t) => s + masters[t].trainingSeconds, 0) },
     }),
-    rule: FORMAT_RULE,
+    rule: input.shipped.ternary.rule,
     mobilenet: {
       alpha: config.features.alpha,
       inputSize: config.features.inputSize,

@@ -4,10 +4,11 @@
 import * as path from 'node:path';
 import { settings } from '../settings';
 import { readJsonIfPresent, writeJsonAtomic } from '../util/fs';
-import { CHAPTERS, type Chapter, RESULTS_FORMAT } from './common';
+import { CHAPTERS, type Chapter, RESULTS_FORMATS } from './common';
 import type { EvaluationResults } from './evaluation';
 import type { ExportResults } from './export';
 import type { LayerChoiceResults } from './layer-choice';
+import type { PlayingResults } from './playing';
 import type { SetupComparison } from './setups';
 import type { SweepResults } from './sweep';
 
@@ -19,6 +20,7 @@ export interface ResultsByChapter {
   '06-sweeps': SweepResults;
   '07-evaluation': EvaluationResults;
   '08-export': ExportResults;
+  '09-playing': PlayingResults;
 }
 
 export type ChapterResults = ResultsByChapter[Chapter];
@@ -42,10 +44,11 @@ export async function readChapterResults<C extends Chapter>(
   const file = resultsFile(chapter, reportsDir);
   const data = await readJsonIfPresent<{ chapter?: unknown; format?: unknown }>(file);
   if (data === undefined) return undefined;
-  if (data.chapter !== chapter || data.format !== RESULTS_FORMAT) {
+  const format = RESULTS_FORMATS[chapter];
+  if (data.chapter !== chapter || data.format !== format) {
     throw new Error(
       `${file}: written by another version of kombat (chapter ${JSON.stringify(data.chapter)}, format ` +
-        `${JSON.stringify(data.format)}; this one reads format ${RESULTS_FORMAT}): re-run chapter ${chapter}`,
+        `${JSON.stringify(data.format)}; this one reads format ${format}): re-run chapter ${chapter}`,
     );
   }
   return data as ResultsByChapter[C];

@@ -6,5 +6,6 @@ export * from './export';
 export * from './files';
 export * from './layer-choice';
 export * from './page';
+export * from './playing';
 export * from './setups';
 export * from './sweep';

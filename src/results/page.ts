@@ -12,10 +12,10 @@ import type { Environment } from '../backend';
 import type { DatasetCard } from '../data/card';
 import { SPLITS } from '../data/split';
 import type { Task } from '../data/tasks';
-import type { Thresholds } from '../decision';
+import type { BinaryThresholds, TernaryThresholds } from '../decision';
 import type { MetricsSummary } from '../eval/metrics';
 import { settings } from '../settings';
-import { readJsonIfPresent, writeFileAtomic } from '../util/fs';
+import { claimOutput, exists, type FolderKind, readJsonIfPresent, writeFileAtomic } from '../util/fs';
 import { markdownTable } from '../util/markdown';
 import { CHAPTERS, type Chapter } from './common';
 import { type ChapterResults, type ResultsByChapter, readResults } from './files';
@@ -83,7 +83,8 @@ function bytes(b: number | null): string {
   return b >= 1e6 ? `${(b / 1e6).toFixed(2)} MB` : `${(b / 1e3).toFixed(0)} kB`;
 }
 
-const thresholdText = (t: Thresholds) => `any ${t.any}, action ${t.action}`;
+const ternaryText = (t: TernaryThresholds) => `other ${t.other}, action ${t.action}`;
+const binaryText = (t: BinaryThresholds) => `punch ${t.punch}`;
 
 // ---- the page ---------------------------------------------------------------------------------
 
@@ -318,17 +319,26 @@ function thresholdsSection(b: Builder): string | undefined {
       fixed(f1.reduce((x, y) => x + y, 0) / f1.length),
     ]);
   };
+  const { article, chosen, actions } = t;
   for (const split of ['val', 'test'] as const) {
-    actionRow('3-way', `article (${thresholdText(t.article)})`, split, t.ternary[split].article, ['punch', 'kick']);
-    actionRow('3-way', `chosen (${thresholdText(t.chosen)})`, split, t.ternary[split].chosen, ['punch', 'kick']);
-    actionRow('binary', `article (${t.binary.article})`, split, t.binaryActions[split].article, ['punch']);
-    actionRow('binary', `chosen (${t.binary.chosen})`, split, t.binaryActions[split].chosen, ['punch']);
+    const ternary = actions.ternary[split];
+    const binary = actions.binary[split];
+    actionRow('3-way', `article (${ternaryText(article.ternary)})`, split, ternary.article, ['punch', 'kick']);
+    actionRow('3-way', `chosen (${ternaryText(chosen.ternary)})`, split, ternary.chosen, ['punch', 'kick']);
+    actionRow('binary', `article (${binaryText(article.binary)})`, split, binary.article, ['punch']);
+    actionRow('binary', `chosen (${binaryText(chosen.binary)})`, split, binary.chosen, ['punch']);
   }
+  const unconstrained = (['ternary', 'binary'] as const).filter((task) => !t.constrained[task]);
   return [
-    `The game acts on thresholds, not on the arg-max. Chosen on the validation split by the rule: *${t.rule}*.` +
-      (t.constrained ? '' : ' (No grid point met the constraint; the best F1 was taken.)'),
-    `**3-way: ${thresholdText(t.chosen)}** (article: ${thresholdText(t.article)}); ` +
-      `**binary: punch at ${t.binary.chosen}** (article: ${t.binary.article}).`,
+    "The game acts on thresholds, not on the arg-max. The article's rule, every 100 ms: **no action when " +
+      '"other" reaches its threshold**; else kick when kick beats punch and reaches the action threshold; else ' +
+      'punch likewise; the binary model punches when its output reaches its threshold.',
+    `Chosen on the validation split by the rule: *${t.rule}*.` +
+      (unconstrained.length === 0
+        ? ''
+        : ` (No grid point met the constraint for ${unconstrained.map(model).join(' and ')}: the best F1 was taken.)`),
+    `**3-way: ${ternaryText(chosen.ternary)}** (article: ${ternaryText(article.ternary)}); ` +
+      `**binary: ${binaryText(chosen.binary)}** (article: ${binaryText(article.binary)}).`,
     markdownTable(
       ['model', 'thresholds', 'split', 'punch precision', 'punch recall', 'kick precision', 'kick recall', 'action F1'],
       rows,
@@ -390,6 +400,54 @@ function exportSection(b: Builder): string | undefined {
       (mn.bytes === null ? '.' : `, ${bytes(mn.bytes)}.`),
     b.chapterFigures(x.chapter),
     source(x.chapter),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+function playingSection(b: Builder): string | undefined {
+  const p = b.inputs.results['09-playing'];
+  if (!p) return undefined;
+  const minutes = p.clips.reduce((sum, c) => sum + c.seconds, 0) / 60;
+  const strikes = (kind: 'punch' | 'kick') => p.clips.reduce((sum, c) => sum + c.strikes[kind], 0);
+  const rows = (['ternary', 'binary'] as const).flatMap((task) =>
+    (['article', 'chosen'] as const).map((setting) => {
+      const { rule, score } = p.models[task].played[setting];
+      const t = rule.task === 'ternary' ? ternaryText(rule.thresholds) : binaryText(rule.thresholds);
+      const s = score.strikes;
+      const delay = s.all.delay === null ? '–' : `${s.all.delay.median.toFixed(2)} s`;
+      return [
+        model(task),
+        `${setting} (${t})`,
+        `${pct(s.punch.hitRate)} / ${pct(s.punch.answeredRate)}`,
+        `${pct(s.kick.hitRate)} / ${pct(s.kick.answeredRate)}`,
+        delay,
+        fixed(s.all.wrongPerStrike, 2),
+        fixed(score.actionsPerOtherMinute, 1),
+        fixed(score.movesPerOtherMinute, 1),
+      ];
+    }),
+  );
+  return [
+    `The exported models drive the game over whole recordings of the test split's people (${p.subjects.join(', ')}): ` +
+      `${p.clips.length} clips, ${minutes.toFixed(1)} minutes, ${strikes('punch')} punches and ${strikes('kick')} ` +
+      `kicks, every frame at ${p.fps} per second through MobileNet, the head and the decision rule. How it is counted:`,
+    p.definitions.map((d) => `- ${d}`).join('\n'),
+    markdownTable(
+      [
+        'model',
+        'thresholds',
+        'punches hit / answered',
+        'kicks hit / answered',
+        'median delay',
+        'wrong actions per strike',
+        'actions per minute of "other"',
+        'moves started per minute of "other"',
+      ],
+      rows,
+    ),
+    b.chapterFigures(p.chapter),
+    source(p.chapter),
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -477,11 +535,12 @@ export function renderPage(inputs: PageInputs): Page {
   b.add('Final models on the test split', evaluationSection(b));
   b.add('Game thresholds', thresholdsSection(b));
   b.add('Exported models', exportSection(b));
+  b.add('Playing', playingSection(b));
   b.add('Environment', environmentSection(b));
   b.add('Timings', timingsSection(b));
   b.add('Other figures', otherFigures(b));
   const header = [
-    '# kombat: results',
+    PAGE_TITLE,
     '',
     'Generated by `npx kombat report` from the files in this folder (chapters write them; see the ' +
       '[notebooks](../notebooks)). Figures link to interactive versions. Sections appear as the chapters that ' +
@@ -497,10 +556,34 @@ export async function buildResultsPage(dir: string = settings().reportsDir): Pro
   return renderPage(await readPageInputs(dir));
 }
 
-/** Writes `<dir>/README.md` atomically; returns its path and sections. */
-export async function writeResultsPage(dir: string = settings().reportsDir): Promise<Page & { file: string }> {
-  const page = await buildResultsPage(dir);
-  const file = path.join(dir, 'README.md');
-  await writeFileAtomic(file, page.markdown);
-  return { ...page, file };
+const PAGE_TITLE = '# kombat: results';
+
+/** Where the chapters write: results/, the dataset card, or a results page already. */
+export const REPORTS_FOLDER: FolderKind = {
+  name: 'a reports folder',
+  sign: 'results/, dataset.json or a README.md that kombat report wrote',
+  async is(dir) {
+    if ((await exists(path.join(dir, 'results'))) || (await exists(path.join(dir, 'dataset.json')))) return true;
+    const page = await fs.readFile(path.join(dir, 'README.md'), 'utf8').catch(() => '');
+    return page.startsWith(`${PAGE_TITLE}\n`);
+  },
+};
+
+/**
+ * Writes `<dir>/README.md` atomically; returns its path and sections. A folder that is not a
+ * reports folder is refused (its README.md is someone else's) unless `force`.
+ */
+export async function writeResultsPage(
+  dir: string = settings().reportsDir,
+  { force = false }: { force?: boolean } = {},
+): Promise<Page & { file: string }> {
+  const release = await claimOutput(dir, { kind: REPORTS_FOLDER, force, instead: 'pass another --reports' });
+  try {
+    const page = await buildResultsPage(dir);
+    const file = path.join(dir, 'README.md');
+    await writeFileAtomic(file, page.markdown);
+    return { ...page, file };
+  } finally {
+    release();
+  }
 }

@@ -124,16 +124,6 @@ export function historyTrends(history: readonly EpochLog[], lastN = 10): Record<
   return Object.fromEntries(TREND_KEYS.map((k) => [k, trend(history, k, lastN)])) as Record<TrendKey, EpochTrend>;
 }
 
-/** An onEpoch callback printing the first epoch and every n-th. */
-export function epochLogger(every: number, print: (line: string) => void = console.log): (log: EpochLog) => void {
-  return (l) => {
-    if (l.epoch !== 1 && l.epoch % every !== 0) return;
-    const val = `val loss ${l.valLoss?.toFixed(4)} acc ${l.valAcc?.toFixed(3)}`;
-    const train = `loss ${l.loss.toFixed(4)} acc ${l.acc.toFixed(3)}`;
-    print(`  epoch ${String(l.epoch).padStart(3)}: ${train} | ${val} (${l.seconds.toFixed(2)} s)`);
-  };
-}
-
 /** Test accuracy of always answering the most frequent class (what accuracy alone flatters). */
 export function majorityAccuracy(scores: SplitScores): number {
   const supports = Object.values(scores.perClass).map((c) => c.support);

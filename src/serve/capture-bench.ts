@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { indexDataset } from '../data/entries';
 import type { Task } from '../data/tasks';
-import { evaluateFolder, type FolderScore } from '../eval/folder';
+import { evaluateFolder, type FolderEvaluation } from '../eval/folder';
 import { loadClassifier } from '../export/classifier';
 import type { FolderPreset } from '../train/presets';
 import type { TrainEvent } from './api';
@@ -149,7 +149,7 @@ export async function benchCaptureToModel(options: CaptureBenchOptions): Promise
         await fs.copyFile(path.join(options.data, e.file), path.join(test, e.file));
       }
       const classifier = await loadClassifier(modelDir);
-      const score: FolderScore = await evaluateFolder(classifier, test);
+      const score: FolderEvaluation = await evaluateFolder(classifier, test);
       classifier.head.dispose();
       result.test = {
         person: options.testPerson,

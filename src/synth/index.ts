@@ -1,10 +1,11 @@
 // Built-in synthetic webcam recordings: subjects s01..sNN, several clips each, rendered one clip
 // per task on the worker pool, written as <out>/recordings/<subject>_<clip>.avi + .labels.csv +
 // subjects.json.
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomSubjects, type Subject } from '../body';
 import { mapInWorkers, poolSize } from '../pool/workers';
-import { writeJsonAtomic } from '../util/fs';
+import { claimOutput, type FolderKind, writeJsonAtomic } from '../util/fs';
 import { mulberry32 } from '../util/random';
 import type { AmbiguousMode, Label } from './clip';
 import { type ClipJob, type ClipResult, clipBaseName, type VideoFormat } from './render';
@@ -46,6 +47,8 @@ export interface RenderOptions {
   /** Scripted clips (e.g. punches only) instead of random recordings. */
   script?: ClipPart[];
   format?: VideoFormat;
+  /** Write into a recordings folder that holds other files (never into a plain file). */
+  force?: boolean;
   onProgress?: (framesDone: number, framesTotal: number) => void;
 }
 
@@ -64,6 +67,19 @@ export interface RecordingsSummary {
 export function recordingsDir(out: string): string {
   return path.join(out, 'recordings');
 }
+
+/** What synth writes: s01_c01.avi, s01_c01.labels.csv, ..., subjects.json (other video types: recorded by hand). */
+const SYNTH_FILE = /^(s\d+_c\d+\.(labels\.csv|[a-z0-9]+)|subjects\.json)$/;
+
+/** A recordings folder synth wrote: nothing but its own files (an interrupted run's included). */
+export const RECORDINGS: FolderKind = {
+  name: 'synthetic recordings',
+  sign: 'holding only recordings s01_c01.avi, their s01_c01.labels.csv, ... and subjects.json',
+  async is(dir) {
+    const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => !n.startsWith('.'));
+    return names.length > 0 && names.every((n) => SYNTH_FILE.test(n));
+  },
+};
 
 /** Seed of one clip, independent of how many subjects / clips are rendered. */
 export function clipSeed(seed: number, subjectIndex: number, clipIndex: number): number {
@@ -118,6 +134,15 @@ export function jobFrames(job: ClipJob): number {
  * file holds a timestamp. Files are written atomically (temporary name, then rename).
  */
 export async function renderRecordings(options: RenderOptions): Promise<RecordingsSummary> {
+  const release = await claimOutput(recordingsDir(options.out), { kind: RECORDINGS, force: options.force });
+  try {
+    return await render(options);
+  } finally {
+    release();
+  }
+}
+
+async function render(options: RenderOptions): Promise<RecordingsSummary> {
   const jobs = planJobs(options);
   const total = jobs.reduce((s, j) => s + jobFrames(j), 0);
   let done = 0;

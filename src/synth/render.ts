@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { drawBody, type Subject } from '../body';
-import { temporarySibling, writeFileAtomic } from '../util/fs';
+import { settleTemporary, temporarySibling, writeFileAtomic } from '../util/fs';
 import { mulberry32, range } from '../util/random';
 import { type AmbiguousMode, frameRanges, type Label, labelOf, labelsCsv } from './clip';
 import { type RoomKind, roomSvg } from './room';
@@ -213,6 +213,8 @@ export async function renderClip(job: ClipJob, onFrame?: () => void): Promise<Cl
     ff.kill();
     await fs.rm(tmp, { force: true });
     throw err;
+  } finally {
+    settleTemporary(tmp);
   }
 
   const labelsPath = path.join(job.dir, `${base}.labels.csv`);

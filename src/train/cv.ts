@@ -5,14 +5,13 @@
 // The final head is then refit on everyone for the chosen epochs (train/folder.ts).
 import type * as tf from '@tensorflow/tfjs';
 import { TASK_CLASSES, type Task } from '../data/tasks';
-import type { Thresholds } from '../decision';
-import { predict, predictedClasses, thresholdSweep } from '../eval/evaluate';
+import type { ModelRule } from '../decision';
+import { actionMetrics, predict, predictedClasses, thresholdSweep } from '../eval/evaluate';
 import { computeMetrics, type Metrics, type MetricsSummary, summariseMetrics } from '../eval/metrics';
 import {
   binaryThresholdSweep,
   chooseBinaryThreshold,
   chooseThresholds,
-  gameActions,
   THRESHOLD_GRID,
   THRESHOLD_RULE,
 } from '../eval/thresholds';
@@ -125,7 +124,8 @@ export interface CrossValidation {
   heldOutLoss: number[];
   /** The epoch count chosen: the lowest held-out loss (ties: fewer), or the full budget. */
   epochs: number;
-  thresholds: Thresholds;
+  /** The task's decision rule with the thresholds chosen on the held-out frames. */
+  rule: ModelRule;
   /** False when no threshold met the rule's precision >= recall and the best F1 was taken. */
   thresholdsConstrained: boolean;
   thresholdRule: string;
@@ -159,14 +159,14 @@ export class CvInterrupted extends Error {
   }
 }
 
-/** The decision rule's thresholds chosen on held-out outputs by THRESHOLD_RULE. */
-function chooseGameThresholds(task: Task, outputs: Float32Array, labels: string[]) {
+/** The decision rule's thresholds chosen on held-out outputs by THRESHOLD_RULE, on chapter 07's grids. */
+function chooseRule(task: Task, outputs: Float32Array, labels: string[]): { rule: ModelRule; constrained: boolean } {
   if (task === 'ternary') {
     const c = chooseThresholds(thresholdSweep(outputs, labels, THRESHOLD_GRID));
-    return { thresholds: { any: c.point.any, action: c.point.action }, constrained: c.constrained };
+    return { rule: { task, thresholds: { other: c.point.other, action: c.point.action } }, constrained: c.constrained };
   }
   const c = chooseBinaryThreshold(binaryThresholdSweep(outputs, labels));
-  return { thresholds: { any: c.point.threshold, action: c.point.threshold }, constrained: c.constrained };
+  return { rule: { task, thresholds: { punch: c.point.threshold } }, constrained: c.constrained };
 }
 
 export async function crossValidate(options: CvOptions): Promise<CrossValidation> {
@@ -235,8 +235,8 @@ export async function crossValidate(options: CvOptions): Promise<CrossValidation
   const classes = truth.classes;
   const predicted = predictedClasses(outputs, units);
   const metrics = computeMetrics(truth.y, predicted, classes);
-  const { thresholds, constrained } = chooseGameThresholds(task, outputs, labels);
-  const actions = gameActions(task, outputs, labels, thresholds);
+  const { rule, constrained } = chooseRule(task, outputs, labels);
+  const actions = actionMetrics(rule, outputs, labels);
 
   const groups = [...new Set(rows.map((i) => groupOf(plan.unit, examples[i])))].sort();
   const perGroup = groups.map((group): GroupScore => {
@@ -255,11 +255,10 @@ export async function crossValidate(options: CvOptions): Promise<CrossValidation
         ),
       ),
       actions: summariseMetrics(
-        gameActions(
-          task,
+        actionMetrics(
+          rule,
           groupOutputs,
           at.map((r) => labels[r]),
-          thresholds,
         ),
       ),
     };
@@ -269,7 +268,7 @@ export async function crossValidate(options: CvOptions): Promise<CrossValidation
     folds,
     heldOutLoss,
     epochs,
-    thresholds,
+    rule,
     thresholdsConstrained: constrained,
     thresholdRule: THRESHOLD_RULE,
     metrics,

@@ -13,7 +13,7 @@ import { type DatasetIndex, validIndex } from '../data/entries';
 import { readManifest } from '../data/manifest';
 import { peopleOf, readSubjects, withSubjects } from '../data/subjects';
 import { labelIndex, parseTask, TASK_CLASSES, type Task } from '../data/tasks';
-import type { Thresholds } from '../decision';
+import { type ModelRule, modelRule } from '../decision';
 import { evaluateHead } from '../eval/evaluate';
 import { summariseMetrics } from '../eval/metrics';
 import {
@@ -22,12 +22,14 @@ import {
   describePreprocessing,
   summariseCrossValidation,
 } from '../export/metadata';
-import { saveModel } from '../export/model-io';
+import { modelOutput, saveModel } from '../export/model-io';
 import type { WeightFormat } from '../export/quantise';
 import { featureRows, type PooledExample, type PooledFeatures, pooledFeatures } from '../features/sets';
 import { extractorFor, type FeatureSpec } from '../features/spec';
+import { INPUT_SIDE } from '../mobilenet/names';
 import type { InputSize } from '../preprocess';
 import { settings } from '../settings';
+import { claimOutput } from '../util/fs';
 import { sha256 } from '../util/hash';
 import { type CrossValidation, crossValidate, type EpochAt, MAX_FOLDS, planFolds } from './cv';
 import { type FolderPreset, PRESETS, type PresetSettings } from './presets';
@@ -56,8 +58,9 @@ export function parseInputSize(text: string): InputSize {
   const m = /^(\d+)x(\d+)$/.exec(text.trim());
   if (!m) throw new Error(`input size "${text}" is not WIDTHxHEIGHT, e.g. 224x224 or 224x126`);
   const [w, h] = [Number(m[1]), Number(m[2])];
-  if (w < 32 || h < 32 || w > 1024 || h > 1024)
-    throw new Error(`input size "${text}": width and height must be in 32..1024 (MobileNet downsamples 32x)`);
+  const { min, max } = INPUT_SIDE;
+  if (w < min || h < min || w > max || h > max)
+    throw new Error(`input size "${text}": width and height must be in ${min}..${max} (MobileNet downsamples 32x)`);
   return [h, w];
 }
 
@@ -276,6 +279,8 @@ export interface TrainFolderOptions extends FolderOptions {
   weights?: WeightFormat;
   /** Model name in metadata.json; default the out folder's name. */
   name?: string;
+  /** Replace an `out` folder that is not a model (never a file or a folder holding a dataset). */
+  force?: boolean;
 }
 
 export interface TrainFolderResult {
@@ -284,7 +289,8 @@ export interface TrainFolderResult {
   /** The final training: epochs trained, and how it stopped. */
   epochs: number;
   stoppedBy: string;
-  thresholds: Thresholds;
+  /** The decision rule the model acts by: the task's, with the thresholds chosen (or the config's). */
+  rule: ModelRule;
   metadata?: ClassifierMetadata;
   /** The written model folder; undefined when the final training was interrupted before its first epoch ended. */
   modelDir?: string;
@@ -302,6 +308,16 @@ function poolHash(pool: PooledFeatures): string {
 }
 
 export async function trainFolder(options: TrainFolderOptions): Promise<TrainFolderResult> {
+  // Refused before any work when `out` is not the model's to replace; held until the model is written.
+  const release = await claimOutput(options.out, modelOutput(options.force));
+  try {
+    return await train(options);
+  } finally {
+    release();
+  }
+}
+
+async function train(options: TrainFolderOptions): Promise<TrainFolderResult> {
   const log = options.log ?? (() => {});
   const environment = await initBackend();
   const prepared = await prepareFolder(options);
@@ -309,11 +325,11 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
   const config = options.config ?? (await readConfig());
   let cv: CrossValidation | undefined;
   let epochs = hyperparams.maxEpochs;
-  let thresholds = config.thresholds;
+  let rule = modelRule(task, config.thresholds);
   if (options.cv !== false) {
     cv = await crossValidateFolder(prepared, options);
     epochs = cv.epochs;
-    thresholds = cv.thresholds;
+    rule = cv.rule;
     log(
       `cross-validation (${cv.folds.length} folds over ${cv.unit === 'person' ? 'people' : 'recordings'}): ` +
         `${epochs} epochs, held-out accuracy ${cv.metrics.accuracy.toFixed(3)}, ` +
@@ -338,28 +354,27 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
     cv,
     epochs: final.history.length,
     stoppedBy: final.stoppedBy,
-    thresholds,
+    rule,
   };
   if (final.history.length === 0) {
     final.model.dispose();
     return result;
   }
   const originals = all.filter((i) => !pool.examples[i].augmented);
-  const train = evaluateHead(final.model, featureRows(pool, originals, task));
+  const trained = evaluateHead(final.model, featureRows(pool, originals, task));
   const out = path.resolve(options.out);
   const metadata: ClassifierMetadata = {
     name: options.name ?? path.basename(out),
-    task,
+    ...rule,
     classes: TASK_CLASSES[task],
     features: { ...prepared.features, featureSize: pool.featureSize },
     preprocessing: describePreprocessing(prepared.features),
-    thresholds,
     weights: options.weights ?? 'float32',
     trainingDataHash: poolHash(pool),
     hyperparams,
     epochs: { trained: final.history.length, best: final.history.length, stoppedBy: final.stoppedBy },
     metrics: {
-      train: summariseMetrics(train),
+      train: summariseMetrics(trained),
       ...(cv ? { crossValidated: summariseMetrics(cv.metrics) } : {}),
     },
     environment,
@@ -367,7 +382,7 @@ export async function trainFolder(options: TrainFolderOptions): Promise<TrainFol
     ...(cv ? { crossValidation: summariseCrossValidation(cv) } : {}),
   };
   options.onStage?.('export');
-  const weightBytes = await saveModel(final.model, out, metadata, options.weights);
+  const weightBytes = await saveModel(final.model, out, metadata, options.weights, modelOutput(options.force));
   final.model.dispose();
   return { ...result, metadata, modelDir: out, weightBytes };
 }

@@ -21,7 +21,7 @@ import { type Alpha, DEFAULT_ALPHA } from '../mobilenet/names';
 import { DEFAULT_LAYER } from '../mobilenet/network';
 import type { Fit, InputSize } from '../preprocess';
 import { standardError } from '../util/stats';
-import { type Hyperparams, trainHead } from './train';
+import { type EpochLog, type Hyperparams, trainHead } from './train';
 
 export interface InputChoice {
   /** [height, width]. */
@@ -61,6 +61,10 @@ export interface LayerStudyOptions {
   latency?: LatencyOptions;
   /** Train on augmented variants too (default false: original frames only, to keep it cheap). */
   includeAugmented?: boolean;
+  /** Images through MobileNet for one input size (those not cached yet). */
+  onFeatures?: (input: string, done: number, total: number) => void;
+  /** Each epoch of the head trained on one input size and layer. */
+  onEpoch?: (input: string, layer: string, log: EpochLog) => void;
   log?: (line: string) => void;
 }
 
@@ -103,6 +107,7 @@ export async function layerStudy(options: LayerStudyOptions): Promise<LayerStudy
       const multi = new MultiLayerExtractor(mobilenet, layers, choice.fit);
       const f = await layerSplitFeatures(multi, options.examples, options.task, {
         includeAugmented: options.includeAugmented ?? false,
+        onBatch: options.onFeatures && ((done, total) => options.onFeatures?.(input, done, total)),
       });
       features.push({ input, computed: f.computed, fromCache: f.fromCache, seconds: f.seconds });
       log(
@@ -114,7 +119,9 @@ export async function layerStudy(options: LayerStudyOptions): Promise<LayerStudy
         const data = f.splits[extractor.layer];
         trainExamples = data.train.y.length;
         const t0 = performance.now();
-        const result = await trainHead(data.train, data.val, options.hyperparams);
+        const result = await trainHead(data.train, data.val, options.hyperparams, {
+          onEpoch: options.onEpoch && ((epoch) => options.onEpoch?.(input, extractor.layer, epoch)),
+        });
         const trainSeconds = (performance.now() - t0) / 1000;
         const [train, val, test] = [data.train, data.val, data.test].map((s) => evaluateHead(result.model, s));
         result.model.dispose();
