@@ -178,7 +178,7 @@ describe('capture: the page records into data/captured/', () => {
   });
 
   it('never writes through symlinks: a class folder or the folder itself pointing elsewhere is refused', async () => {
-    await fs.mkdir(captured, { recursive: true });
+    assert.equal((await post('label=other&person=ann&recording=r0', await jpeg())).statusCode, 201);
     await fs.symlink(outside, path.join(captured, 'kick'));
     const r = await post('label=kick&person=ann&recording=r1', await jpeg());
     assert.equal(r.statusCode, 500);
@@ -201,6 +201,26 @@ describe('capture: the page records into data/captured/', () => {
     assert.equal(viaRoot.statusCode, 500);
     assert.match(viaRoot.json().error, /is not a plain folder \(a symlink\?\): refusing to write there/);
     assert.deepEqual(await tree(outside), ['target.jpg']);
+  });
+
+  it('never writes into another dataset: only a new or empty folder, or one the page recorded', async () => {
+    // A user's dataset (class folders, no manifest), then one whose manifest lists frames of a video.
+    await fs.mkdir(path.join(captured, 'punch'), { recursive: true });
+    await fs.writeFile(path.join(captured, 'punch', 'sam_c1_00001.jpg'), await jpeg());
+    const before = await tree(captured);
+    const r = await post('label=punch&person=ann&recording=r1', await jpeg());
+    assert.equal(r.statusCode, 409, r.body);
+    assert.match(r.json().error, /captured: not empty and not the page's recordings \(recognised by a manifest\.csv/);
+    assert.deepEqual(await tree(captured), before);
+    await fs.writeFile(
+      path.join(captured, 'manifest.csv'),
+      'file,label,subject,clip,frame,source,sha256\npunch/sam_c1_00001.jpg,punch,sam,c1,1,c1.mp4,x\n',
+    );
+    const listed = await post('label=punch&person=ann&recording=r1', await jpeg());
+    assert.equal(listed.statusCode, 409, listed.body);
+    const del = await app.inject({ method: 'DELETE', url: '/api/capture/frame?file=punch/sam_c1_00001.jpg' });
+    assert.equal(del.statusCode, 409, del.body);
+    assert.deepEqual(await tree(captured), [...before, 'manifest.csv'].sort());
   });
 
   it('accepts only whole JPEGs under the size limit', async () => {

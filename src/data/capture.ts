@@ -4,11 +4,12 @@
 // names letters and digits only, the bytes a JPEG under a size limit; every path is built from
 // those checked parts, class folders that are symlinks are refused, and each file and the manifest
 // are written under a temporary name, then renamed. Writes are serialised, so the manifest always
-// lists exactly the frames on disk.
+// lists exactly the frames on disk; each one claims the folder first (util/fs.ts), so it is never
+// another dataset (a folder of frames not recorded in the page) and has one writer at a time.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { writeFileAtomic } from '../util/fs';
+import { claimOutput, type FolderKind, type OutputRule, writeFileAtomic } from '../util/fs';
 import { sha256 } from '../util/hash';
 import { CLASSES, type ClassName } from './layout';
 import { type ManifestRow, manifestPath, readManifest, writeManifest } from './manifest';
@@ -23,6 +24,23 @@ const NAME = /^[A-Za-z0-9]{1,32}$/;
 const FRAME_FILE = new RegExp(`^(${CLASSES.join('|')})/[A-Za-z0-9]{1,32}_[A-Za-z0-9]{1,32}_\\d{5}\\.jpg$`);
 /** The manifest's `source` of a frame recorded in the page. */
 export const PAGE_SOURCE = 'page';
+
+/** The page's recordings: a manifest whose every frame came from the page (an empty folder is one to start). */
+export const CAPTURED: FolderKind = {
+  name: "the page's recordings",
+  sign: `a manifest.csv whose every frame was recorded in the page (source "${PAGE_SOURCE}")`,
+  async is(dir) {
+    const rows = await readManifest(dir).catch(() => undefined);
+    return rows !== undefined && rows.length > 0 && rows.every((r) => r.source === PAGE_SOURCE);
+  },
+};
+
+/** What a capture may write into: a missing or empty folder, or the page's recordings; never with force. */
+const CAPTURE_OUTPUT: OutputRule = {
+  kind: CAPTURED,
+  forceable: false,
+  instead: 'give the page a capture folder of its own (new, empty, or recorded in the page)',
+};
 
 /** A refusal, with the HTTP status that says whose fault it is. */
 export class CaptureError extends Error {
@@ -100,9 +118,20 @@ export class CaptureStore {
     this.root = path.resolve(root);
   }
 
-  /** Runs `task` after every earlier write has finished. */
+  /** Runs `task` after every earlier write has finished, with the folder claimed (util/fs.ts's guard and lock). */
   private serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
+    const claimed = async () => {
+      await this.rootDir();
+      const release = await claimOutput(this.root, CAPTURE_OUTPUT).catch((err: Error) => {
+        throw new CaptureError(err.message, 409);
+      });
+      try {
+        return await task();
+      } finally {
+        release();
+      }
+    };
+    const run = this.queue.then(claimed, claimed);
     this.queue = run.catch(() => undefined);
     return run;
   }
