@@ -384,7 +384,12 @@ test('4. metadata.json is checked against its model on every load, with the same
   });
   const cases: [string, Partial<ClassifierMetadata>, RegExp][] = [
     ['permuted', { classes: ['kick', 'punch', 'other'] }, /"classes" are \[punch, kick, other\] in this order/],
-    ['binary-on-3', { task: 'binary', classes: ['not-punch', 'punch'] }, /the head has 3 outputs, a binary model/],
+    [
+      'binary-on-3',
+      // With the binary rule's own thresholds, so that only the head's outputs are wrong.
+      { task: 'binary', classes: ['not-punch', 'punch'], thresholds: { punch: 0.5 } },
+      /the head has 3 outputs, a binary model/,
+    ],
     ['two-classes', { classes: ['punch', 'kick'] }, /"classes" \["punch","kick"\] lacks "other"/],
     ['size-0', { features: { ...f, inputSize: [0, 0] } }, /"features\.inputSize" must be .* 32\.\.1024, got \[0,0\]/],
     ['size-2000', described({ ...f, inputSize: [2000, 2000] }), /"features\.inputSize" .* got \[2000,2000\]/],

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { runBench } from '../bench';
 import { DEFAULT_ALPHA } from '../mobilenet';
-import { PAGE_BACKENDS, type PageBackend } from '../serve';
+import { benchCaptureToModel, PAGE_BACKENDS, type PageBackend } from '../serve';
+import { type FolderPreset, parsePreset } from '../train';
 import { formatSpread, type Spread } from '../util';
 import { alphaOption, choiceOption, positiveInt } from './options';
 
@@ -20,6 +21,42 @@ interface BenchOpts {
   browserSeconds: number;
   browserBackends: PageBackend[];
   json?: boolean;
+  capture?: string;
+  person?: string;
+  testPerson?: string;
+  preset: FolderPreset;
+}
+
+/** `--capture <data> --person <name>`: captured frames to a playable model, timed (README's one-minute goal). */
+async function benchCapture(opts: BenchOpts & { capture: string }): Promise<void> {
+  if (!opts.person) throw new Error('--capture needs --person <name>: whose frames are captured');
+  const log = opts.json ? undefined : (line: string) => console.error(line);
+  const r = await benchCaptureToModel({
+    data: opts.capture,
+    person: opts.person,
+    testPerson: opts.testPerson,
+    preset: opts.preset,
+    log,
+  });
+  if (opts.json) {
+    console.log(JSON.stringify(r));
+    return;
+  }
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  console.log(
+    `${r.frames} frames of ${r.person} (${r.recordings} recordings, ${r.task}), preset ${r.preset}: ` +
+      `uploaded in ${r.uploadSeconds.toFixed(1)} s, trained in ${r.trainSeconds.toFixed(1)} s`,
+  );
+  if (r.crossValidated)
+    console.log(
+      `cross-validated over recordings: accuracy ${pct(r.crossValidated.accuracy)}, ` +
+        `balanced ${pct(r.crossValidated.balancedAccuracy)}`,
+    );
+  if (r.test)
+    console.log(
+      `on ${r.test.person} (${r.test.frames} frames): accuracy ${pct(r.test.accuracy)}, ` +
+        `balanced ${pct(r.test.balancedAccuracy)}`,
+    );
 }
 
 export function registerBench(program: Command): void {
@@ -40,7 +77,18 @@ export function registerBench(program: Command): void {
     .option('--browser-backends <list>', 'also measure these page backends, e.g. wasm,webgl,cpu', backendList, [])
     .option('--train-samples <n>', 'samples per training epoch', positiveInt, 10_000)
     .option('--json', 'print the figures as JSON on stdout (the summary goes to stderr)')
+    .option(
+      '--capture <data>',
+      "instead: capture <data>'s frames of --person through the page's endpoint, train, time it",
+    )
+    .option('--person <name>', 'with --capture: whose frames')
+    .option('--test-person <name>', 'with --capture: score the model on this person (or room) of the same folder')
+    .option('--preset <preset>', 'with --capture: quick or full', parsePreset, 'quick')
     .action(async (opts: BenchOpts) => {
+      if (opts.capture !== undefined) {
+        await benchCapture({ ...opts, capture: opts.capture });
+        return;
+      }
       // Progress and the summary go to stderr; with --json, stdout holds only the JSON.
       const log = (line: string) => console.error(line);
       const say = opts.json ? log : (line: string) => console.log(line);

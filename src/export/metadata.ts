@@ -8,6 +8,7 @@ import { type MetricsSummary, summariseMetrics } from '../eval/metrics';
 import { type DeclaredFeatures, featureKind } from '../features/encoder';
 import type { FeatureSpec } from '../features/spec';
 import { ALPHAS, FEATURE_LAYERS, featureLayerSize, INPUT_SIDE } from '../mobilenet/names';
+import type { CrossValidation, FoldUnit } from '../train/cv';
 import type { TrainRun } from '../train/run';
 import type { Hyperparams } from '../train/train';
 import type { WeightFormat } from './quantise';
@@ -23,9 +24,49 @@ export type ClassifierMetadata = ModelRule & {
   trainingDataHash: string;
   hyperparams: Hyperparams;
   epochs: { trained: number; best: number; stoppedBy: string };
-  metrics: { train: MetricsSummary; val: MetricsSummary; test: MetricsSummary };
+  /** Scores per split; a model trained on a whole folder has its cross-validated score instead of val and test. */
+  metrics: { train: MetricsSummary; val?: MetricsSummary; test?: MetricsSummary; crossValidated?: MetricsSummary };
   environment: Environment;
+  /** A model trained on a whole folder (kombat train, the page): which recordings, and when. */
+  dataset?: DatasetProvenance;
+  crossValidation?: CrossValidationSummary;
 };
+
+/** The recordings a model was trained on. */
+export interface DatasetProvenance {
+  folder: string;
+  /** ISO 8601. */
+  trainedAt: string;
+  frames: number;
+  augmentedVariants: number;
+  classes: Record<string, number>;
+  recordings: { subject: string; clip: string; frames: number; classes: Record<string, number> }[];
+}
+
+/** What metadata.json keeps of a cross-validation: who was held out, how each did, what it chose. */
+export interface CrossValidationSummary {
+  unit: FoldUnit;
+  folds: string[][];
+  epochs: number;
+  heldOutLoss: number[];
+  thresholdsConstrained: boolean;
+  actions: MetricsSummary;
+  perGroup: { group: string; frames: number; metrics: MetricsSummary; actions: MetricsSummary }[];
+  note?: string;
+}
+
+export function summariseCrossValidation(cv: CrossValidation): CrossValidationSummary {
+  return {
+    unit: cv.unit,
+    folds: cv.folds.map((f) => f.heldOut),
+    epochs: cv.epochs,
+    heldOutLoss: cv.heldOutLoss,
+    thresholdsConstrained: cv.thresholdsConstrained,
+    actions: summariseMetrics(cv.actions),
+    perGroup: cv.perGroup,
+    ...(cv.note ? { note: cv.note } : {}),
+  };
+}
 
 export function describePreprocessing(spec: FeatureSpec): string {
   const [h, w] = spec.inputSize;
