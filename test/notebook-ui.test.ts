@@ -347,7 +347,7 @@ describe('chapters in the notebook UI (classic Jupyter, TypeScript kernel, Chrom
       await page.click('#trust_notebook');
       // The classic Notebook's menu opens this dialog twice, one over the other: the top one answers.
       const trust = page.locator('.modal-dialog button.btn-danger', { hasText: 'Trust' }).last();
-      await Promise.all([page.waitForEvent('load'), trust.click()]);
+      await Promise.all([page.waitForEvent('load', { timeout: 120_000 }), trust.click()]);
       await notebookLoaded(page);
       await page.waitForFunction(
         (n) => document.querySelectorAll('.kombat-figure .kombat-plot .plot-container').length === n,
