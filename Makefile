@@ -59,7 +59,10 @@ kernel: node_modules/.installed system
 
 build: dist/.built dist/.web-checked
 
+# A clean compile: a module moved or deleted in src/ must not leave its old copy in dist/ to be imported
+# (src/bench.ts became src/bench/, and a stale dist/bench.js shadowed it). dist/web is the page's build.
 dist/.built: $(SOURCES) node_modules/.installed
+	rm -rf $(filter-out dist/web,$(wildcard dist/*))
 	tsc -p tsconfig.json
 	touch $@
 
