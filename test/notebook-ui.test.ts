@@ -178,13 +178,29 @@ function kernelPid(page: Page): Promise<number> {
   return page.evaluate(
     () =>
       new Promise<number>((resolve, reject) => {
+        // The shell reply and the iopub output travel on different channels, in either order: both must arrive.
         let out = '';
+        let replied = false;
+        const settle = () => {
+          if (replied && /^\d+\s*$/.test(out)) resolve(Number(out));
+        };
         setTimeout(() => reject(new Error(`no reply to process.pid (output so far: ${out})`)), 30_000);
         window.Jupyter.notebook.kernel.execute(
           'console.log(process.pid)',
           {
-            iopub: { output: (msg) => (out += msg.content.text ?? '') },
-            shell: { reply: (msg) => (msg.content.status === 'ok' ? resolve(Number(out)) : reject(out)) },
+            iopub: {
+              output: (msg) => {
+                out += msg.content.text ?? '';
+                settle();
+              },
+            },
+            shell: {
+              reply: (msg) => {
+                if (msg.content.status !== 'ok') return reject(new Error(`process.pid failed: ${out}`));
+                replied = true;
+                settle();
+              },
+            },
           },
           { silent: false, store_history: false },
         );
