@@ -18,7 +18,8 @@ WEB := $(shell find web -type f) web/tsconfig.json
 NBCONVERT := jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab \
 	--ExecutePreprocessor.timeout=3600
 
-.PHONY: all setup install system kernel build notebook data augment notebooks test lint unit smoke bench serve clean
+.PHONY: all setup install system kernel build notebook data augment notebooks test lint unit smoke bench bench-torch \
+	serve clean
 .DELETE_ON_ERROR:
 
 all: setup notebooks reports/game.png
@@ -31,8 +32,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci
 	touch $@
 
-# Installs the Debian packages that are missing: directly as root, through sudo otherwise; where
-# neither works, prints the exact command and stops.
+# apt-get install of $(1): directly as root, through sudo otherwise; where neither works, prints the
+# exact command and stops.
+apt_install = echo "Installing Debian packages:$(1)"; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo"; \
+	else echo "Cannot install system packages (not root, no sudo). Run:"; \
+	     echo "  sudo apt-get update && sudo apt-get install -y$(1)"; exit 1; fi; \
+	$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $(1)
+
+# Installs the Debian packages that are missing (apt_install).
 system:
 	@missing=""; \
 	command -v jupyter-nbconvert >/dev/null || \
@@ -41,12 +50,7 @@ system:
 	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
 	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="$$missing chromium"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
-	echo "Installing Debian packages:$$missing"; \
-	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
-	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo"; \
-	else echo "Cannot install system packages (not root, no sudo). Run:"; \
-	     echo "  sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; fi; \
-	$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing
+	$(call apt_install,$$missing)
 
 # The kernel spec runs the tslab of this checkout, on the Python that runs Jupyter.
 kernel: node_modules/.installed system
@@ -55,7 +59,10 @@ kernel: node_modules/.installed system
 
 build: dist/.built dist/.web-checked
 
+# A clean compile: a module moved or deleted in src/ must not leave its old copy in dist/ to be imported
+# (src/bench.ts became src/bench/, and a stale dist/bench.js shadowed it). dist/web is the page's build.
 dist/.built: $(SOURCES) node_modules/.installed
+	rm -rf $(filter-out dist/web,$(wildcard dist/*))
 	tsc -p tsconfig.json
 	touch $@
 
@@ -130,8 +137,21 @@ smoke:
 	done; \
 	echo "smoke: $(words $(NOTEBOOKS)) passed, 0 failed"
 
+# bench/latest.json in Biome's format, so that `make test`'s lint passes after a bench.
 bench: setup
-	node bin/kombat.js bench --json | tee bench/latest.json
+	node bin/kombat.js bench --json >bench/latest.tmp.json
+	biome format --write bench/latest.tmp.json >/dev/null
+	mv bench/latest.tmp.json bench/latest.json
+	cat bench/latest.json
+
+# The same, with Debian's PyTorch installed first (optional, large; never part of `make test`): `kombat bench`
+# then times the same network in PyTorch in the same run (bench/torch_mobilenet.py).
+bench-torch: setup
+	@/usr/bin/python3 -c 'import torch' 2>/dev/null || { $(call apt_install, python3-torch); }
+	node bin/kombat.js bench --json >bench/latest.tmp.json
+	biome format --write bench/latest.tmp.json >/dev/null
+	mv bench/latest.tmp.json bench/latest.json
+	cat bench/latest.json
 
 clean:
 	rm -rf dist reports/notebooks

@@ -25,27 +25,17 @@ let chosen: Promise<Environment> | undefined;
  * in. `forced` (default: KOMBAT_BACKEND) names one; tests use cpu as the reference.
  */
 export function initBackend(forced: BackendName | undefined = settings().backend): Promise<Environment> {
-  chosen ??= choose(forced);
+  chosen ??= choose(forced, true);
   return chosen;
 }
 
-/**
- * initBackend in a worker thread of the pool: `name` is the parent's backend (so the worker does
- * not choose another), and the parent already announced it: one line per worker would be noise.
- */
-export async function initWorkerBackend(name?: BackendName): Promise<Environment> {
-  const log = console.error;
-  console.error = (...args: unknown[]) => {
-    if (!(typeof args[0] === 'string' && args[0].startsWith('kombat: backend '))) log(...args);
-  };
-  try {
-    return await initBackend(name);
-  } finally {
-    console.error = log;
-  }
+/** initBackend in a worker thread of the pool: its parent already announced the backend. */
+export function initWorkerBackend(backend: BackendName | undefined): Promise<Environment> {
+  chosen ??= choose(backend, false);
+  return chosen;
 }
 
-async function choose(forced: BackendName | undefined): Promise<Environment> {
+async function choose(forced: BackendName | undefined, announce: boolean): Promise<Environment> {
   const order: BackendName[] = forced ? [forced] : [...BACKENDS];
   const failures: string[] = [];
   for (const name of order) {
@@ -61,7 +51,7 @@ async function choose(forced: BackendName | undefined): Promise<Environment> {
             'falling back to the plain cpu backend, about 20x slower. Run `npm ci` to repair.',
         );
       }
-      console.error(`kombat: backend ${name} (tfjs ${env.versions.tfjs}, node ${env.node})`);
+      if (announce) console.error(`kombat: backend ${name} (tfjs ${env.versions.tfjs}, node ${env.node})`);
       return env;
     } catch (err) {
       failures.push(`${name}: ${(err as Error).message.split('\n')[0]}`);

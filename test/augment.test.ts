@@ -561,6 +561,28 @@ describe('augmentDataset', () => {
   });
 });
 
+describe("augmentDataset keeps each dataset's aspect", () => {
+  test("portrait frames stay portrait (56 px wide), landscape ones get the article's 100x56", async () => {
+    const data = tempDir('kombat-aug-portrait-');
+    for (const [cls, w, h] of [
+      ['punch', 90, 160],
+      ['kick', 90, 160],
+      ['other', 160, 90],
+    ] as const) {
+      await writeJpeg(path.join(data, cls, 'p1_r1_00001.jpg'), picture(w, h, 3));
+    }
+    const out = path.join(tempDir(), 'aug');
+    await augmentDataset({ data, out, variants: 2, seed: 1, all: true, concurrency: 1 });
+    const files = await outputFiles(out);
+    assert.equal(files.size, 6);
+    for (const [file, bytes] of files) {
+      const meta = await sharp(bytes).metadata();
+      const expected = file.startsWith('other/') ? [100, 56] : [56, 100];
+      assert.deepEqual([meta.width, meta.height], expected, file);
+    }
+  });
+});
+
 describe('grid', () => {
   test('makeGrid lays out 16 images 4x4 with gaps and scale', () => {
     const imgs = Array.from({ length: 16 }, (_, i) => ({

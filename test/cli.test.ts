@@ -5,7 +5,18 @@
 
 import * as assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { needsShared, shapesDataset, sharedMobileNet, tempDir } from './helpers';
@@ -19,7 +30,12 @@ const env: NodeJS.ProcessEnv = {
   MOBILENET_URL: sharedMobileNet,
 };
 delete env.KOMBAT_SMOKE;
-after(() => rmSync(root, { recursive: true, force: true }));
+/** Trainings started in the background: a failed assertion must not leave them running. */
+const children = new Set<ChildProcess>();
+after(() => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(root, { recursive: true, force: true });
+});
 
 interface Run {
   status: number | null;
@@ -63,6 +79,17 @@ const longConfig = writeConfig('long.json', {
 });
 
 const modelFiles = ['metadata.json', 'model.json', 'weights.bin'];
+
+/** Every file's path and bytes under `dir`, hashed: equal hashes, an unchanged folder. */
+function folderHash(dir: string): string {
+  const hash = createHash('sha256');
+  for (const f of (readdirSync(dir, { recursive: true }) as string[]).sort()) {
+    const file = path.join(dir, f);
+    hash.update(f);
+    if (statSync(file).isFile()) hash.update(readFileSync(file));
+  }
+  return hash.digest('hex');
+}
 /** The folder's entries other than finished models: temporary folders an interrupted write would leave. */
 const leftovers = (dir: string) => readdirSync(dir).filter((n) => n.startsWith('.'));
 const metadataOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8'));
@@ -84,16 +111,20 @@ test('every command has --help', () => {
 test('train -> evaluate; same seed, same model; export --weights uint8', { skip: needsShared }, async () => {
   await ready;
   const m1 = path.join(root, 'models', 'a');
+  const before = folderHash(data);
   const t1 = kombat('train', '--data', data, '--task', 'ternary', '--out', m1, '--config', config, '--variants', '2');
   assert.equal(t1.status, 0, t1.stderr);
   assert.deepEqual(readdirSync(m1).sort(), modelFiles);
-  // No split.json: a seeded subject split; augmentation of every frame into <data>-aug, training on the
-  // training subjects' variants.
-  assert.match(t1.stderr, /split\.json is missing: using a seeded subject split/);
-  assert.match(t1.stderr, /72 variants in .*shapes-aug \(72 written, 0 reused/);
-  assert.match(t1.stderr, /train 12 frames \+ 24 augmented, val 12, test 12/);
-  assert.match(t1.stderr, /^epoch 1\/6 {2}loss /m);
-  assert.match(t1.stdout, /ternary model, \d+ epochs/);
+  assert.equal(folderHash(data), before, "the user's data folder is unchanged, byte for byte");
+  assert.equal(existsSync(`${data}-aug`), false, 'nothing written next to it');
+  // Every frame and its 2 variants, cached under the project's data folder keyed by content; the three
+  // people held out in turn choose the epochs, then the final model learns from all of them.
+  assert.match(t1.stderr, /72 variants in .*data\/augmented\/shapes-[0-9a-f]{16} \(72 written, 0 reused/);
+  assert.match(t1.stderr, /^fold 1\/3: holding out s1$/m);
+  assert.match(t1.stderr, /^fold 3 epoch 6\/6 {2}loss .* held-out loss /m);
+  assert.match(t1.stderr, /^final epoch 1\/\d {2}loss /m);
+  assert.match(t1.stdout, /^person +frames +accuracy/m);
+  assert.match(t1.stdout, /ternary model on 36 frames, \d+ epochs \(max-epochs\)/);
   const meta = metadataOf(m1);
   assert.deepEqual(meta.classes, ['punch', 'kick', 'other']);
   assert.deepEqual(meta.features, {
@@ -107,7 +138,17 @@ test('train -> evaluate; same seed, same model; export --weights uint8', { skip:
   assert.equal(meta.weights, 'float32');
   assert.equal(meta.hyperparams.hidden, 16);
   assert.equal(meta.hyperparams.seed, 7);
-  assert.deepEqual(meta.thresholds, { other: 0.4, action: 0.35 }, "the article's 3-way thresholds");
+  assert.deepEqual(meta.crossValidation.folds, [['s1'], ['s2'], ['s3']]);
+  assert.equal(meta.epochs.trained, meta.crossValidation.epochs);
+  // The article's rule, its 3-way thresholds chosen on the held-out people's frames (printed as chosen).
+  assert.equal(meta.task, 'ternary');
+  assert.deepEqual(Object.keys(meta.thresholds), ['other', 'action']);
+  const { other, action } = meta.thresholds;
+  assert.match(t1.stdout, new RegExp(`thresholds chosen on the held-out frames: other ${other}, action ${action}\\b`));
+  assert.deepEqual(Object.keys(meta.metrics), ['train', 'crossValidated']);
+  assert.equal(meta.dataset.frames, 36);
+  assert.equal(meta.dataset.augmentedVariants, 72);
+  assert.equal(meta.dataset.recordings.length, 3);
 
   const e = kombat('evaluate', '--model', m1, '--data', data, '--json');
   assert.equal(e.status, 0, e.stderr);
@@ -169,7 +210,7 @@ test('train -> evaluate; same seed, same model; export --weights uint8', { skip:
     'the quantised model reloads and scores about the same',
   );
 
-  // Binary task, original frames only, the article's hyper-parameters (batch a tenth of the 12 training frames).
+  // Binary task, original frames only, the article's hyper-parameters (batch a tenth of the 36 frames).
   const mb = path.join(root, 'models', 'binary');
   const tb = kombat(
     'train',
@@ -191,8 +232,45 @@ test('train -> evaluate; same seed, same model; export --weights uint8', { skip:
   assert.deepEqual(bmeta.classes, ['not-punch', 'punch']);
   assert.equal(bmeta.hyperparams.learningRate, 1e-6);
   assert.equal(bmeta.hyperparams.loss, 'sigmoidCrossEntropy');
-  assert.equal(bmeta.hyperparams.batchSize, 1);
+  assert.equal(bmeta.hyperparams.batchSize, 4);
   assert.equal(bmeta.epochs.trained, 2);
+
+  // evaluate --cv: the set-up scored person by person, nothing written.
+  const cv = kombat('evaluate', '--cv', data, '--task', 'ternary', '--config', config, '--no-augment', '--json');
+  assert.equal(cv.status, 0, cv.stderr);
+  const cvj = JSON.parse(cv.stdout);
+  assert.deepEqual(cvj.folds, [['s1'], ['s2'], ['s3']]);
+  assert.deepEqual(
+    cvj.perGroup.map((g: { group: string; frames: number }) => [g.group, g.frames]),
+    [
+      ['s1', 12],
+      ['s2', 12],
+      ['s3', 12],
+    ],
+  );
+
+  // The article's first dataset: punch/ and other/ only. A binary model trains on it; the 3-way
+  // model is scored on it as punch / not punch, and says so.
+  const noKick = path.join(root, 'no-kick');
+  for (const cls of ['punch', 'other']) cpSync(path.join(data, cls), path.join(noKick, cls), { recursive: true });
+  const nb = kombat(
+    'train',
+    '--data',
+    noKick,
+    '--task',
+    'binary',
+    '--out',
+    path.join(root, 'models', 'nk'),
+    '--config',
+    config,
+    '--no-augment',
+  );
+  assert.equal(nb.status, 0, nb.stderr);
+  assert.deepEqual(metadataOf(path.join(root, 'models', 'nk')).dataset.classes, { punch: 12, other: 12 });
+  const folded = kombat('evaluate', '--model', m1, '--data', noKick, '--json');
+  assert.equal(folded.status, 0, folded.stderr);
+  assert.match(folded.stderr, /no kick\/ frames: the 3-way model is scored as punch \/ not punch/);
+  assert.deepEqual(JSON.parse(folded.stdout).classes, ['not-punch', 'punch']);
   assert.deepEqual(leftovers(path.join(root, 'models')), []);
 });
 
@@ -236,26 +314,19 @@ test('bad input: one clear message naming the file or value, non-zero exit', { s
   cpSync(path.join(data, 'punch'), path.join(one, 'punch'), { recursive: true });
   fails(train(one), new RegExp(`${one}/kick/: class folder is missing`));
 
-  const emptyVal = path.join(root, 'empty-val');
-  cpSync(data, emptyVal, { recursive: true });
-  writeFileSync(
-    path.join(emptyVal, 'split.json'),
-    JSON.stringify({ seed: 1, train: ['s1', 's2'], val: [], test: ['s3'] }),
-  );
-  fails(train(emptyVal), new RegExp(`${emptyVal}: the val split is empty`));
+  // Frames that name no person: the ways to name them.
+  const anonymous = path.join(root, 'anonymous');
+  for (const cls of ['punch', 'kick', 'other']) {
+    cpSync(path.join(data, cls), path.join(anonymous, cls), { recursive: true });
+    for (const [i, f] of readdirSync(path.join(anonymous, cls)).entries())
+      renameSync(path.join(anonymous, cls, f), path.join(anonymous, cls, `${i + 1}.png`));
+  }
+  fails(train(anonymous), /anonymous: 36 of 36 frames name no person \(e\.g\. punch\/1\.png\).*--subjects-from/);
 
-  // The training subject has punches only.
-  const oneTrainClass = path.join(root, 'one-train-class');
-  cpSync(data, oneTrainClass, { recursive: true });
-  for (const cls of ['kick', 'other'])
-    for (let i = 0; i < 4; i++) rmSync(path.join(oneTrainClass, cls, `s1_c1_0000${i}.png`));
-  writeFileSync(
-    path.join(oneTrainClass, 'split.json'),
-    JSON.stringify({ seed: 1, train: ['s1'], val: ['s2'], test: ['s3'] }),
-  );
+  // Punches only: a binary model needs not-punch frames.
   fails(
-    train(oneTrainClass),
-    /the training split \(subjects s1\) holds only one ternary class \(punch\); a classifier needs at least two/,
+    kombat('train', '--data', one, '--task', 'binary', '--out', out, '--config', config, '--no-augment'),
+    /no not-punch frames: punch vs\. not-punch needs a folder besides punch\//,
   );
 
   fails(
@@ -367,6 +438,7 @@ function startTrain(
     ],
     { env },
   );
+  children.add(child);
   const seen = { text: '' };
   const stdout = { text: '' };
   child.stderr?.on('data', (b: Buffer) => (seen.text += b.toString()));
@@ -381,8 +453,8 @@ test('Ctrl-C during training: stops after the batch, keeps the best epoch, write
   await ready;
   const parent = path.join(root, 'interrupted');
   const out = path.join(parent, 'model');
-  const run = startTrain(out, '--no-augment');
-  await waitFor(run.child, /^epoch +3\//m, run.seen);
+  const run = startTrain(out, '--no-augment', '--no-cv');
+  await waitFor(run.child, /^final epoch +3\//m, run.seen);
   run.child.kill('SIGINT');
   assert.equal(await run.exit, 0, run.seen.text);
   assert.match(run.seen.text, /interrupted; stopping after the current batch/);
@@ -390,15 +462,16 @@ test('Ctrl-C during training: stops after the batch, keeps the best epoch, write
   const meta = metadataOf(out);
   assert.equal(meta.epochs.stoppedBy, 'interrupted');
   assert.ok(meta.epochs.trained >= 3 && meta.epochs.trained < 100000, `trained ${meta.epochs.trained}`);
-  assert.match(run.stdout.text, /epochs \(interrupted, best epoch \d+\)/);
+  assert.deepEqual(meta.thresholds, { other: 0.4, action: 0.35 }, "--no-cv: the config's (the article's) thresholds");
+  assert.match(run.stdout.text, /\d+ epochs \(interrupted\)/);
   assert.deepEqual(leftovers(parent), []);
   const e = kombat('evaluate', '--model', out, '--data', data, '--json');
   assert.equal(e.status, 0, e.stderr);
 
   // Twice: quits at once or finishes the export, never a half-written folder; the old model stays whole.
   const before = readFileSync(path.join(out, 'weights.bin'));
-  const twice = startTrain(out, '--no-augment');
-  await waitFor(twice.child, /^epoch +2\//m, twice.seen);
+  const twice = startTrain(out, '--no-augment', '--no-cv');
+  await waitFor(twice.child, /^final epoch +2\//m, twice.seen);
   twice.child.kill('SIGINT');
   await new Promise((r) => setTimeout(r, 5));
   twice.child.kill('SIGINT');
@@ -410,13 +483,22 @@ test('Ctrl-C during training: stops after the batch, keeps the best epoch, write
     assert.ok(readFileSync(path.join(out, 'weights.bin')).equals(before), 'quit at once: the old model is untouched');
   assert.deepEqual(leftovers(parent), []);
 
+  // During cross-validation: quits at once, nothing written.
+  const inCv = path.join(parent, 'in-cv');
+  const during = startTrain(inCv, '--no-augment');
+  await waitFor(during.child, /^fold 1 epoch +2\//m, during.seen);
+  during.child.kill('SIGINT');
+  assert.equal(await during.exit, 130, during.seen.text);
+  assert.match(during.seen.text, /interrupted before the final training; no model written/);
+  assert.equal(existsSync(inCv), false);
+
   // Before training (augmenting): quits at once, nothing written.
   const early = path.join(parent, 'early');
   const pre = startTrain(early, '--augmented', path.join(root, 'aug-early'), '--variants', '8');
   await waitFor(pre.child, /augmenting 36 frames/, pre.seen);
   pre.child.kill('SIGINT');
   assert.equal(await pre.exit, 130, pre.seen.text);
-  assert.match(pre.seen.text, /interrupted before training; no model written/);
+  assert.match(pre.seen.text, /interrupted before the final training; no model written/);
   assert.equal(existsSync(early), false);
   assert.deepEqual(leftovers(parent), []);
 });

@@ -178,13 +178,29 @@ function kernelPid(page: Page): Promise<number> {
   return page.evaluate(
     () =>
       new Promise<number>((resolve, reject) => {
+        // The shell reply and the iopub output travel on different channels, in either order: both must arrive.
         let out = '';
+        let replied = false;
+        const settle = () => {
+          if (replied && /^\d+\s*$/.test(out)) resolve(Number(out));
+        };
         setTimeout(() => reject(new Error(`no reply to process.pid (output so far: ${out})`)), 30_000);
         window.Jupyter.notebook.kernel.execute(
           'console.log(process.pid)',
           {
-            iopub: { output: (msg) => (out += msg.content.text ?? '') },
-            shell: { reply: (msg) => (msg.content.status === 'ok' ? resolve(Number(out)) : reject(out)) },
+            iopub: {
+              output: (msg) => {
+                out += msg.content.text ?? '';
+                settle();
+              },
+            },
+            shell: {
+              reply: (msg) => {
+                if (msg.content.status !== 'ok') return reject(new Error(`process.pid failed: ${out}`));
+                replied = true;
+                settle();
+              },
+            },
           },
           { silent: false, store_history: false },
         );
@@ -347,7 +363,7 @@ describe('chapters in the notebook UI (classic Jupyter, TypeScript kernel, Chrom
       await page.click('#trust_notebook');
       // The classic Notebook's menu opens this dialog twice, one over the other: the top one answers.
       const trust = page.locator('.modal-dialog button.btn-danger', { hasText: 'Trust' }).last();
-      await Promise.all([page.waitForEvent('load'), trust.click()]);
+      await Promise.all([page.waitForEvent('load', { timeout: 120_000 }), trust.click()]);
       await notebookLoaded(page);
       await page.waitForFunction(
         (n) => document.querySelectorAll('.kombat-figure .kombat-plot .plot-container').length === n,

@@ -7,6 +7,7 @@ import {
   type LogEntry,
   type LoopPrediction,
   loadGameModel,
+  type ModelEntry,
   modelName,
   type PageProbe,
   type PageSetup,
@@ -14,6 +15,7 @@ import {
   urlFolder,
 } from '../src/browser';
 import { chooseBackend, parseBackend } from './backend';
+import { CapturePanel } from './capture';
 import type { GameAdapter } from './game';
 import { Hud } from './hud';
 import { CROPS, type Crop, InputError, VideoInput } from './input';
@@ -77,7 +79,14 @@ export async function runPage(game: GameAdapter): Promise<void> {
   cropLabel.append(cropBox, " article's greyscale top crop");
   const controls = element('div', { class: 'controls' });
   controls.append(cameraButton, fileLabel, element('label', {}, 'Model: '), modelSelect, cropLabel);
-  side.append(video, controls, hud.root);
+  // The model trained from the recordings: switched to once useModel exists (below).
+  let switchTo: (entry: ModelEntry) => Promise<void> = async () => {};
+  const capture = new CapturePanel({
+    input,
+    say: (key, text, level) => (text === undefined ? messages.clear(key) : messages.set(key, text, level)),
+    onModel: (entry) => switchTo(entry),
+  });
+  side.append(video, controls, hud.root, capture.root);
   (document.getElementById('help') as HTMLElement).textContent = game.help;
 
   let crop: Crop = params.get('crop') === 'article' ? 'article' : 'full';
@@ -101,6 +110,7 @@ export async function runPage(game: GameAdapter): Promise<void> {
     lastFrame: () => last && { ...last.frame, rgb: base64(last.frame.rgb), probabilities: last.probabilities },
     playerMove: () => game.playerMove(),
     stopCamera: () => input.stopCamera(),
+    trainEvents: () => [...capture.events],
   };
   window.kombatPage = probe;
 
@@ -240,6 +250,13 @@ export async function runPage(game: GameAdapter): Promise<void> {
     await useModel(wanted);
   } else messages.set('model', 'The server offers no model: train and export one (make all), then reload.');
   modelSelect.addEventListener('change', () => void useModel(modelSelect.value));
+  switchTo = async (entry) => {
+    setup.models = [...setup.models.filter((m) => m.name !== entry.name), entry];
+    modelSelect.append(element('option', { value: entry.name }, entry.name));
+    modelSelect.value = entry.name;
+    await useModel(entry.name);
+  };
+  void capture.refresh();
 
   if (params.get('input') !== 'file') await startCamera();
   else hud.set('input', 'none (pick a video file)');

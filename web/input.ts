@@ -130,6 +130,22 @@ export class VideoInput {
     return this.read();
   }
 
+  /**
+   * The current frame as a JPEG of at most `maxWidth` px wide (the page's recordings), or undefined
+   * when there is none. Always the full frame: training sees what the game's model will see.
+   */
+  async snapshot(maxWidth: number): Promise<Blob | undefined> {
+    const v = this.video;
+    if (this.kind === 'none' || v.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || v.videoWidth === 0)
+      return undefined;
+    const size = captureSize(v.videoWidth, v.videoHeight, maxWidth);
+    const canvas = document.createElement('canvas');
+    canvas.width = size.width;
+    canvas.height = size.height;
+    canvas.getContext('2d')?.drawImage(v, 0, 0, size.width, size.height);
+    return new Promise((resolve) => canvas.toBlob((b) => resolve(b ?? undefined), 'image/jpeg', 0.9));
+  }
+
   /** Test hook: ends the camera track as an unplugged camera would. */
   stopCamera(): void {
     for (const t of this.stream?.getTracks() ?? []) t.stop();

@@ -11,15 +11,16 @@ import { mapInWorkers, poolSize } from '../pool/workers';
 import { claimOutput, exists, type FolderKind, writeJsonAtomic } from '../util/fs';
 import { sha256, sha256FileSync } from '../util/hash';
 import type { AugmentJob, AugmentJobResult } from './job';
+import { type Augmenter, articlePipeline, describePipeline, validatePipeline } from './pipeline';
 import {
-  type Augmenter,
-  articlePipeline,
-  DEFAULT_SIZE,
-  describePipeline,
-  type Size,
-  validatePipeline,
-} from './pipeline';
-import { AUGMENT_VERSION, DEFAULT_JPEG_QUALITY, ENCODER_ID, variantSeed } from './variant';
+  AUGMENT_VERSION,
+  DEFAULT_JPEG_QUALITY,
+  describeSize,
+  ENCODER_ID,
+  KEEP_ASPECT,
+  type SizePolicy,
+  variantSeed,
+} from './variant';
 
 export const STATE_FILE = 'augment-state.json';
 
@@ -49,12 +50,17 @@ export interface AugmentDatasetOptions {
   variants?: number;
   /** Default 44, the article's np.random.seed(44). */
   seed?: number;
-  /** Frames are resized to this first (default 100x56). */
-  size?: Size;
+  /** How frames are resized first (default KEEP_ASPECT: their own aspect, shorter side 56 px). */
+  size?: SizePolicy;
   /** Default: the article's pipeline. */
   pipeline?: Augmenter;
   /** Augment every frame even without split.json (default: training split only, split.json required). */
   all?: boolean;
+  /**
+   * The frames to augment, already indexed (e.g. with subjects from a --subjects-from file): all of
+   * them, whatever split.json says. Default: the data folder's index.
+   */
+  sources?: DatasetEntry[];
   /** Worker threads (default: the pool's, poolSize); 1 runs in-process. The output bytes do not depend on it. */
   concurrency?: number;
   /** JPEG quality of the outputs (default 90). */
@@ -98,7 +104,7 @@ interface State {
   version: number;
   seed: number;
   variants: number;
-  size: Size;
+  size: SizePolicy;
   quality: number;
   encoder: string;
   pipeline: string;
@@ -121,7 +127,7 @@ function resolveOptions(opts: AugmentDatasetOptions) {
     out: path.resolve(opts.out),
     variants: opts.variants ?? 16,
     seed: opts.seed ?? 44,
-    size: opts.size ?? DEFAULT_SIZE,
+    size: opts.size ?? KEEP_ASPECT,
     quality: opts.quality ?? DEFAULT_JPEG_QUALITY,
     pipeline: validatePipeline(opts.pipeline ?? articlePipeline()),
     all: opts.all ?? false,
@@ -141,7 +147,11 @@ function resolveOptions(opts: AugmentDatasetOptions) {
 type Resolved = ReturnType<typeof resolveOptions>;
 
 /** Which frames: the training split of split.json (all frames only when asked, without one). */
-async function selectSources(o: Resolved): Promise<{ sources: DatasetEntry[]; excluded: number }> {
+async function selectSources(
+  o: Resolved,
+  given: DatasetEntry[] | undefined,
+): Promise<{ sources: DatasetEntry[]; excluded: number }> {
+  if (given) return { sources: given, excluded: 0 };
   const all = (await validIndex(o.data)).entries;
   const split = await readSplitIfPresent(o.data);
   if (split) {
@@ -189,7 +199,7 @@ async function planOutputs(o: Resolved, sources: DatasetEntry[]): Promise<Plan> 
     size: o.size,
     quality: o.quality,
     encoder: ENCODER_ID,
-    pipeline: describePipeline(o.pipeline, o.size),
+    pipeline: `Resize to ${describeSize(o.size)}, then:\n${describePipeline(o.pipeline)}`,
     outputs: {},
   };
   const digits = Math.max(2, String(o.variants - 1).length);
@@ -221,9 +231,9 @@ async function planOutputs(o: Resolved, sources: DatasetEntry[]): Promise<Plan> 
       const owner = plan.owners.get(file);
       if (owner) throw new Error(`${source.file} and ${owner} would both write ${file}; rename one of them`);
       plan.owners.set(file, source.file);
-      const { width, height } = o.size;
+      const size = 'shortSide' in o.size ? ['shortSide', o.size.shortSide] : [o.size.width, o.size.height];
       const key = sha256(
-        JSON.stringify([AUGMENT_VERSION, ENCODER_ID, sourceSha, o.seed, v, width, height, o.quality, pipelineText]),
+        JSON.stringify([AUGMENT_VERSION, ENCODER_ID, sourceSha, o.seed, v, ...size, o.quality, pipelineText]),
       );
       const { label, subject, clip, frame } = source;
       const row: ManifestRow = { file, label, subject, clip, frame, source: source.file, sha256: '' };
@@ -317,7 +327,7 @@ export async function augmentDataset(opts: AugmentDatasetOptions): Promise<Augme
 }
 
 async function augment(o: Resolved, opts: AugmentDatasetOptions, started: number): Promise<AugmentDatasetResult> {
-  const { sources, excluded } = await selectSources(o);
+  const { sources, excluded } = await selectSources(o, opts.sources);
   const plan = await planOutputs(o, sources);
   const progress: AugmentProgress = {
     done: plan.reused,

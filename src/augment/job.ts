@@ -5,14 +5,14 @@ import type { TaskFunction } from '../pool/workers';
 import { writeFileAtomic } from '../util/fs';
 import { sha256 } from '../util/hash';
 import { mulberry32 } from '../util/random';
-import type { Augmenter, Size } from './pipeline';
-import { augmentImage, encodeJpeg, loadFrame } from './variant';
+import type { Augmenter } from './pipeline';
+import { augmentImage, encodeJpeg, loadFrame, type SizePolicy } from './variant';
 
 export interface AugmentJob {
   /** For messages: the source path as the user knows it. */
   name: string;
   bytes: Uint8Array;
-  size: Size;
+  size: SizePolicy;
   pipeline: Augmenter;
   quality: number;
   tasks: { variant: number; rngSeed: number; outPath: string }[];

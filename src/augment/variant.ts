@@ -42,6 +42,29 @@ export function augmentVariants(img: RgbImage, count: number, opts: VariantOptio
   return Array.from({ length: count }, (_, v) => augmentVariant(img, v, opts));
 }
 
+/**
+ * How a frame is resized before augmentation: to a fixed size, or keeping its own aspect with its
+ * shorter side `shortSide` pixels. A model is trained on the augmented variants and the original
+ * frames alike, so the variants must show people in the originals' proportions.
+ */
+export type SizePolicy = Size | { shortSide: number };
+
+/** The default: each frame's own aspect at the article's 56 px (16:9 becomes its 100x56, 9:16 becomes 56x100). */
+export const KEEP_ASPECT: SizePolicy = { shortSide: DEFAULT_SIZE.height };
+
+/** The size a `width` x `height` frame is resized to under `policy`. */
+export function frameSize(policy: SizePolicy, width: number, height: number): Size {
+  if (!('shortSide' in policy)) return policy;
+  const k = policy.shortSide / Math.min(width, height);
+  return { width: Math.max(1, Math.round(width * k)), height: Math.max(1, Math.round(height * k)) };
+}
+
+export function describeSize(policy: SizePolicy): string {
+  return 'shortSide' in policy
+    ? `each frame's own aspect, shorter side ${policy.shortSide} px`
+    : `${policy.width}x${policy.height}`;
+}
+
 /** Resize ignoring aspect ratio (as the article's imresize to 56x100), with sharp's anti-aliased lanczos3. */
 export async function resizeImage(img: RgbImage, size: Size = DEFAULT_SIZE): Promise<RgbImage> {
   if (img.width === size.width && img.height === size.height) return img;
@@ -52,9 +75,10 @@ export async function resizeImage(img: RgbImage, size: Size = DEFAULT_SIZE): Pro
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: size.width, height: size.height };
 }
 
-/** Decode file bytes (any format sharp reads) and resize to `size`; ImageError names the file. */
-export async function loadFrame(bytes: Uint8Array, name: string, size: Size = DEFAULT_SIZE): Promise<RgbImage> {
-  return resizeImage(await decodeImage(bytes, name), size);
+/** Decode file bytes (any format sharp reads) and resize by `size`; ImageError names the file. */
+export async function loadFrame(bytes: Uint8Array, name: string, size: SizePolicy = KEEP_ASPECT): Promise<RgbImage> {
+  const image = await decodeImage(bytes, name);
+  return resizeImage(image, frameSize(size, image.width, image.height));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { type AugmentDatasetResult, type AugmentProgress, augmentDataset, DEFAULT_SIZE, type Size } from '../augment';
+import { type AugmentDatasetResult, type AugmentProgress, augmentDataset, type Size } from '../augment';
 import { forceHelp, positiveInt, seedOption, sizeOption } from './options';
 import { progressBar } from './progress';
 
@@ -8,7 +8,7 @@ interface AugmentCliOptions {
   out: string;
   variants: number;
   seed: number;
-  size: Size;
+  size?: Size;
   all?: boolean;
   concurrency?: number;
   quality: number;
@@ -35,9 +35,11 @@ export function registerAugment(program: Command): void {
     .option('--variants <n>', 'variants per training frame', positiveInt, 16)
     .option('--seed <n>', 'seed; with the source bytes and variant number it fixes every output byte', seedOption, 44)
     .addOption(
-      new Option('--size <WxH>', 'resize frames to WIDTHxHEIGHT before augmenting')
-        .argParser(sizeOption)
-        .default(DEFAULT_SIZE, `${DEFAULT_SIZE.width}x${DEFAULT_SIZE.height}`),
+      new Option(
+        '--size <WxH>',
+        "resize frames to WIDTHxHEIGHT before augmenting (default: each frame's own aspect, shorter side 56 px, " +
+          "so 16:9 frames get the article's 100x56)",
+      ).argParser(sizeOption),
     )
     .option('--all', 'augment every frame when there is no split.json (default: refuse, training split only)')
     .option('--concurrency <n>', 'worker threads (default: min(2, cores)); does not change the output', positiveInt)

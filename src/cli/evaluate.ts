@@ -1,25 +1,25 @@
 import type { Command } from 'commander';
 import { initBackend } from '../backend';
-import { issueText } from '../data';
-import { evaluateFolder, type FolderEvaluation, type Metrics } from '../eval';
+import { readConfig } from '../config';
+import { issueText, type Task } from '../data';
+import { evaluateFolder, type Metrics } from '../eval';
 import { loadClassifier } from '../export';
 import { featureLabel } from '../features';
+import { crossValidateFolder, prepareFolder } from '../train';
+import { exists } from '../util';
+import { cvLines } from './cv';
+import { positiveInt, taskOption } from './options';
 import { progressBar } from './progress';
 
-const metricsFields = (m: Metrics) => ({
-  classes: m.classes,
-  accuracy: m.accuracy,
-  balancedAccuracy: m.balancedAccuracy,
-  confusionMatrix: m.confusionMatrix,
-  perClass: m.perClass,
-});
-
-/**
- * Exactly the fields `--json` promises, in this order (and `folded` where a 3-way model met a folder
- * without kicks).
- */
-export function metricsJson(m: Metrics, folded?: Metrics): string {
-  return JSON.stringify({ ...metricsFields(m), ...(folded ? { folded: metricsFields(folded) } : {}) });
+/** Exactly the fields `--json` promises, in this order. */
+export function metricsJson(m: Metrics): string {
+  return JSON.stringify({
+    classes: m.classes,
+    accuracy: m.accuracy,
+    balancedAccuracy: m.balancedAccuracy,
+    confusionMatrix: m.confusionMatrix,
+    perClass: m.perClass,
+  });
 }
 
 export function metricsTable(m: Metrics): string {
@@ -41,52 +41,125 @@ export function metricsTable(m: Metrics): string {
   return lines.join('\n');
 }
 
+interface EvaluateCliOptions {
+  model?: string;
+  data?: string;
+  cv?: string;
+  task?: Task;
+  config?: string;
+  augment: boolean;
+  variants: number;
+  epochs?: number;
+  subjectsFrom?: string;
+  json?: boolean;
+  skipInvalid?: boolean;
+}
+
+/** `--cv <data>`: what `kombat train` would score on people it has not seen, person by person. */
+async function evaluateCv(opts: EvaluateCliOptions & { cv: string }): Promise<void> {
+  if (!opts.task) throw new Error('--cv needs --task binary or ternary (what the model would learn)');
+  if (opts.config && !(await exists(opts.config))) throw new Error(`${opts.config}: no such config file`);
+  const config = await readConfig(opts.config);
+  await initBackend();
+  const featureBar = progressBar('features', 'images');
+  const prepared = await prepareFolder({
+    data: opts.cv,
+    task: opts.task,
+    config,
+    augment: opts.augment,
+    variants: opts.variants,
+    epochs: opts.epochs,
+    subjectsFrom: opts.subjectsFrom,
+    onFeatures: (done, total) => featureBar.update(done, total),
+    log: (line) => {
+      featureBar.stop();
+      if (!opts.json) console.error(line);
+    },
+  });
+  featureBar.stop();
+  const cv = await crossValidateFolder(prepared, {
+    onFold: (k, n, heldOut) => opts.json || console.error(`fold ${k}/${n}: holding out ${heldOut.join(', ')}`),
+  });
+  if (opts.json) {
+    const { metrics, actions, perGroup, unit, folds, epochs, rule, note } = cv;
+    console.log(
+      JSON.stringify({
+        unit,
+        folds: folds.map((f) => f.heldOut),
+        epochs,
+        thresholds: rule.thresholds,
+        metrics: JSON.parse(metricsJson(metrics)),
+        actions: JSON.parse(metricsJson(actions)),
+        perGroup,
+        ...(note ? { note } : {}),
+      }),
+    );
+    return;
+  }
+  console.log(`${opts.cv}: ${prepared.index.entries.length} frames, ${opts.task} task`);
+  for (const line of cvLines(cv)) console.log(line);
+  console.log('');
+  console.log(metricsTable(cv.metrics));
+}
+
 export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
     .description(
-      'score an exported model (kombat train; any feature kind its metadata.json declares) on every image of a ' +
-        'dataset folder: accuracy, per-class precision/recall/F1, confusion matrix; a 3-way model on a folder ' +
-        'without kicks is also scored as punch vs. not punch',
+      'score an exported model (kombat train; any feature kind its metadata.json declares) on every image of a dataset folder: accuracy, per-class ' +
+        'precision/recall/F1, confusion matrix (a 3-way model on a folder without kick/ is scored as punch / ' +
+        'not punch). Or, with --cv <data>, cross-validate the training set-up over the people of a folder: ' +
+        'how well it carries to a new person, person by person.',
     )
-    .requiredOption('--model <dir>', 'model folder with model.json, weights.bin and metadata.json')
-    .requiredOption('--data <dir>', 'dataset folder: <class>/ image folders (every image counts, whatever its split)')
+    .option('--model <dir>', 'model folder with model.json, weights.bin and metadata.json')
+    .option('--data <dir>', 'dataset folder: <class>/ image folders (every image counts, whatever its split)')
+    .option('--cv <data>', 'cross-validate over the people of this folder (no --model: trains one per fold)')
+    .option('--task <task>', 'with --cv: binary or ternary', taskOption)
+    .option('--config <file>', 'with --cv: a config file like models/config.json')
+    .option('--no-augment', 'with --cv: train on the original frames only')
+    .option('--variants <n>', 'with --cv: augmented variants per frame', positiveInt, 16)
+    .option('--epochs <n>', 'with --cv: epoch budget (overrides the config)', positiveInt)
+    .option('--subjects-from <csv>', 'with --cv: who is in each frame (file,subject rows)')
     .option('--json', 'print {classes, accuracy, balancedAccuracy, confusionMatrix, perClass} as JSON only')
     .option(
       '--skip-invalid',
       'score the images the dataset check accepts and list the problems skipped (default: refuse such a dataset, ' +
         'as features and train do)',
     )
-    .action(async (opts: { model: string; data: string; json?: boolean; skipInvalid?: boolean }) => {
+    .action(async (opts: EvaluateCliOptions) => {
+      if (opts.cv !== undefined) {
+        if (opts.model || opts.data) throw new Error('--cv <data> scores a set-up, not a model: drop --model/--data');
+        if (opts.skipInvalid) throw new Error('--skip-invalid scores a model on a folder: --cv refuses partial data');
+        await evaluateCv({ ...opts, cv: opts.cv });
+        return;
+      }
+      if (!opts.model || !opts.data)
+        throw new Error('give --model <dir> and --data <dir> (or --cv <data> to cross-validate over people)');
       await initBackend();
       const classifier = await loadClassifier(opts.model);
       const bar = progressBar('features', 'images');
-      let result: FolderEvaluation;
+      let score: Awaited<ReturnType<typeof evaluateFolder>>;
       try {
-        result = await evaluateFolder(classifier, opts.data, {
+        score = await evaluateFolder(classifier, opts.data, {
           onBatch: (done, total) => bar.update(done, total),
           skipInvalid: opts.skipInvalid,
         });
       } finally {
         bar.stop();
       }
-      const { metrics, skipped } = result;
-      const n = metrics.confusionMatrix.flat().reduce((a, b) => a + b, 0);
-      if (skipped.length > 0) {
-        console.error(`kombat evaluate: skipped ${skipped.length} problem(s); scored the other ${n} images:`);
-        for (const issue of skipped) console.error(`  ${issueText(issue)}`);
+      const n = score.metrics.confusionMatrix.flat().reduce((a, b) => a + b, 0);
+      if (score.skipped.length > 0) {
+        console.error(`kombat evaluate: skipped ${score.skipped.length} problem(s); scored the other ${n} images:`);
+        for (const issue of score.skipped) console.error(`  ${issueText(issue)}`);
       }
+      if (score.folded) console.error(`kombat evaluate: ${score.folded}`);
       if (opts.json) {
-        console.log(metricsJson(result.metrics, result.folded));
+        console.log(metricsJson(score.metrics));
         return;
       }
-      const { task } = classifier.metadata;
       const features = featureLabel(classifier.encoder.features);
-      console.log(`${opts.data}: ${n} images, ${task} model ${opts.model} (${features})`);
-      console.log(metricsTable(result.metrics));
-      if (result.folded) {
-        console.log('\nno kick images: 3-way predictions folded to punch vs. not punch (kick or other)');
-        console.log(metricsTable(result.folded));
-      }
+      console.log(`${opts.data}: ${n} images, ${classifier.metadata.task} model ${opts.model} (${features})`);
+      if (score.folded) console.log(`scored as punch / not punch: ${score.folded}`);
+      console.log(metricsTable(score.metrics));
     });
 }

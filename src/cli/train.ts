@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import { readConfig } from '../config';
 import type { Task } from '../data';
 import { featureLabel } from '../features';
-import { type EpochLog, trainFolder } from '../train';
+import { CvInterrupted, type EpochAt, type EpochLog, type FolderPreset, parsePreset, trainFolder } from '../train';
 import { trainingFeatures } from '../transfer';
 import { exists } from '../util';
+import { cvLines } from './cv';
 import { positiveInt, taskOption } from './options';
 import { progressBar } from './progress';
 
@@ -19,31 +20,41 @@ interface TrainCliOptions {
   variants?: number;
   epochs?: number;
   article?: boolean;
+  cv: boolean;
+  subjectsFrom?: string;
+  preset: FolderPreset;
   features?: string;
   force?: boolean;
 }
 
-function epochLine(log: EpochLog, maxEpochs: number, best: boolean): string {
-  const epoch = `epoch ${String(log.epoch).padStart(String(maxEpochs).length)}/${maxEpochs}`;
+export function epochLine(log: EpochLog, at: EpochAt): string {
+  const where = at.fold === undefined ? 'final ' : `fold ${at.fold} `;
+  const epoch = `epoch ${String(log.epoch).padStart(String(at.epochs).length)}/${at.epochs}`;
   const train = `loss ${log.loss.toFixed(4)}  acc ${log.acc.toFixed(3)}`;
   const val =
-    log.valLoss !== undefined ? `  val_loss ${log.valLoss.toFixed(4)}  val_acc ${log.valAcc?.toFixed(3)}` : '';
-  return `${epoch}  ${train}${val}  ${log.seconds.toFixed(1)} s${best ? '  *' : ''}`;
+    log.valLoss !== undefined ? `  held-out loss ${log.valLoss.toFixed(4)}  acc ${log.valAcc?.toFixed(3)}` : '';
+  return `${where}${epoch}  ${train}${val}  ${log.seconds.toFixed(1)} s`;
 }
 
 export function registerTrain(program: Command): void {
   program
     .command('train')
     .description(
-      'train the dense head on any dataset folder: augmentation of the training split (reused), cached ' +
-        'features of the chosen kind, early stopping on the validation subjects; writes an exported classifier ' +
-        'atomically. Ctrl-C stops after the current batch and keeps the best epoch; a second Ctrl-C quits at once.',
+      'train the dense head on any dataset folder (read only): augmented variants of every frame and features ' +
+        'of the chosen kind, cached under the data folder; cross-validation over people (leave-one-person-out; with one ' +
+        'person, over its recordings) chooses the epochs and the game thresholds; then every person goes into ' +
+        'the final model, written atomically. Ctrl-C in the final training stops after the current batch and ' +
+        'keeps that epoch; before it, or a second Ctrl-C, quits without a model.',
     )
     .requiredOption(
       '--data <dir>',
-      'dataset folder: <class>/ image folders, optionally manifest.csv and split.json (else a seeded subject split)',
+      'dataset folder: <class>/ image folders named <person>_..., optionally manifest.csv (never written to)',
     )
-    .requiredOption('--task <task>', 'binary (punch vs. not-punch) or ternary (punch, kick, other)', taskOption)
+    .requiredOption(
+      '--task <task>',
+      'binary (punch vs. not-punch: punch/ and any other folders) or ternary (punch/, kick/, other/)',
+      taskOption,
+    )
     .requiredOption(
       '--out <dir>',
       'model folder to write (model.json, weights.bin, metadata.json): new, empty, or an exported model',
@@ -59,16 +70,24 @@ export function registerTrain(program: Command): void {
         'keypoints), combined (pose + crop), or an exported model folder to train the same kind as it (and keep ' +
         "its thresholds); default: models/config.json's choice (chapter 10), else mobilenet",
     )
-    .option('--no-augment', 'train on the original frames only')
+    .option('--no-augment', 'train on the original frames only (pose-based features always do)')
     .option(
       '--augmented <dir>',
-      'where the augmented training split goes (default <data>-aug next to the data folder; reused between runs)',
+      'where the augmented variants go (default: data/augmented/<folder>-<content hash>; never inside --data)',
     )
-    .option('--variants <n>', 'augmented variants per training frame', positiveInt, 16)
-    .option('--epochs <n>', 'maximum epochs (overrides the config)', positiveInt)
+    .option(
+      '--preset <preset>',
+      "full (16 variants, the config's features and epochs) or quick (the page's one-minute set-up: README)",
+      parsePreset,
+      'full',
+    )
+    .option('--variants <n>', "augmented variants per frame (default the preset's)", positiveInt)
+    .option('--epochs <n>', 'epoch budget (overrides the config); cross-validation chooses within it', positiveInt)
+    .option('--subjects-from <csv>', 'who is in each frame, where names and manifest do not say: file,subject rows')
+    .option('--no-cv', "no cross-validation: train every epoch of the budget, with the config's thresholds")
     .option(
       '--article',
-      "the article's hyper-parameters (learning rate 1e-6, sigmoid cross-entropy, 500 epochs, no early stopping)",
+      "the article's hyper-parameters (learning rate 1e-6, sigmoid cross-entropy, its fixed 500 epochs)",
     )
     .action(async (opts: TrainCliOptions) => {
       if (opts.config && !(await exists(opts.config))) throw new Error(`${opts.config}: no such config file`);
@@ -77,27 +96,25 @@ export function registerTrain(program: Command): void {
       console.error(`features: ${featureLabel(choice.features)}, from ${choice.from}`);
       const out = path.resolve(opts.out);
       const controller = new AbortController();
-      let training = false;
+      let final = false;
       let interrupts = 0;
-      let maxEpochs = 0;
-      let bestLoss = Infinity;
       const augmentBar = progressBar('augment', 'variants');
       const featureBar = progressBar('features', 'images');
       const batchBar = progressBar('batches', 'batches');
       const stopBars = () => {
         for (const bar of [augmentBar, featureBar, batchBar]) bar.stop();
       };
+      // Temporaries are removed on exit (cleanUpOnExit in main.ts).
+      const quit = (when: string) => {
+        console.error(`kombat train: interrupted ${when}; no model written to ${opts.out}`);
+        process.exit(130);
+      };
       const onSigint = () => {
         interrupts++;
         stopBars();
-        if (!training || interrupts > 1) {
-          console.error(
-            `kombat train: interrupted ${training ? 'again' : 'before training'}; no model written to ${opts.out}`,
-          );
-          process.exit(130);
-        }
+        if (!final || interrupts > 1) quit(final ? 'again' : 'before the final training');
         console.error(
-          'kombat train: interrupted; stopping after the current batch and keeping the best epoch ' +
+          'kombat train: interrupted; stopping after the current batch and keeping that epoch ' +
             '(Ctrl-C again to quit at once)',
         );
         controller.abort();
@@ -113,60 +130,52 @@ export function registerTrain(program: Command): void {
           thresholds: choice.thresholds,
           augment: opts.augment,
           augmented: opts.augmented,
+          preset: opts.preset,
           variants: opts.variants,
           epochs: opts.epochs,
           article: opts.article,
+          cv: opts.cv,
+          subjectsFrom: opts.subjectsFrom,
           force: opts.force,
           signal: controller.signal,
           log: (line) => {
             stopBars();
             console.error(line);
           },
+          onStage: (stage) => {
+            stopBars();
+            if (stage === 'final') final = true;
+          },
           onAugment: (p) => augmentBar.update(p.done, p.total),
           onFeatures: (done, total) => featureBar.update(done, total),
-          onPlan: ({ examples, hyperparams, augmented }) => {
-            augmentBar.stop();
-            maxEpochs = hyperparams.maxEpochs;
-            const count = (split: string, aug: boolean) =>
-              examples.examples.filter((e) => e.split === split && e.augmented === aug).length;
-            console.error(
-              `${opts.task}: train ${count('train', false)} frames` +
-                (augmented ? ` + ${count('train', true)} augmented` : '') +
-                `, val ${count('val', false)}, test ${count('test', false)}; ` +
-                `hidden ${hyperparams.hidden}, lr ${hyperparams.learningRate}, batch ${hyperparams.batchSize}, ` +
-                `dropout ${hyperparams.dropout}, ` +
-                `${hyperparams.loss}, up to ${hyperparams.maxEpochs} epochs` +
-                (hyperparams.patience > 0 ? `, patience ${hyperparams.patience}` : ''),
-            );
-          },
-          onBatch: (done, total) => {
-            if (!training) featureBar.stop();
-            training = true;
-            batchBar.update(done, total);
-          },
-          onEpoch: (log) => {
+          onFold: (k, n, heldOut) => console.error(`fold ${k}/${n}: holding out ${heldOut.join(', ')}`),
+          onBatch: (done, total) => batchBar.update(done, total),
+          onEpoch: (log, at) => {
             batchBar.stop();
-            const monitored = log.valLoss ?? log.loss;
-            const best = monitored < bestLoss;
-            if (best) bestLoss = monitored;
-            console.error(epochLine(log, maxEpochs, best));
+            console.error(epochLine(log, at));
           },
+        }).catch((err: unknown) => {
+          if (err instanceof CvInterrupted) quit('during cross-validation');
+          throw err;
         });
         stopBars();
-        const { run } = result;
-        if (!result.modelDir || result.weightBytes === undefined) {
+        if (!result.modelDir || result.weightBytes === undefined || !result.metadata) {
           console.error(`kombat train: interrupted before the first epoch ended; no model written to ${opts.out}`);
           process.exitCode = 130;
           return;
         }
-        const m = run.metrics;
+        if (result.cv) for (const line of cvLines(result.cv)) console.log(line);
+        const m = result.metadata.metrics;
         console.log(
-          `${opts.out}: ${run.task} model, ${run.history.length} epochs (${run.stoppedBy}, ` +
-            `best epoch ${run.bestEpoch}), weights ${(result.weightBytes / 1024).toFixed(0)} KiB`,
+          `${opts.out}: ${result.prepared.task} model on ${result.prepared.index.entries.length} frames, ` +
+            `${result.epochs} epochs (${result.stoppedBy}), weights ${(result.weightBytes / 1024).toFixed(0)} KiB`,
         );
         console.log(
-          `accuracy  train ${m.train.accuracy.toFixed(3)}  val ${m.val.accuracy.toFixed(3)}  ` +
-            `test ${m.test.accuracy.toFixed(3)}  (test balanced ${m.test.balancedAccuracy.toFixed(3)})`,
+          `accuracy  train ${m.train.accuracy.toFixed(3)}` +
+            (m.crossValidated
+              ? `  cross-validated ${m.crossValidated.accuracy.toFixed(3)} ` +
+                `(balanced ${m.crossValidated.balancedAccuracy.toFixed(3)})`
+              : '  (no cross-validation: no held-out score)'),
         );
       } finally {
         stopBars();

@@ -9,6 +9,7 @@ import { CLASSES, type ClassName, IMAGE_EXTENSIONS, isFolder } from './layout';
 import { manifestPath, readManifest } from './manifest';
 import { parseImageName } from './naming';
 import { parseSplit, type Split, splitPath, splitProblems } from './split';
+import type { Task } from './tasks';
 
 export interface DatasetEntry {
   /** Relative to the dataset folder, with '/': e.g. punch/s01_c02_00017.jpg. */
@@ -84,8 +85,22 @@ export function assertValid(index: DatasetIndex): DatasetIndex {
 }
 
 /** indexDataset for the steps that must not run on a broken dataset (augment, features, train). */
-export async function validIndex(dir: string): Promise<DatasetIndex> {
-  return assertValid(await indexDataset(dir));
+export async function validIndex(dir: string, options: IndexOptions = {}): Promise<DatasetIndex> {
+  return assertValid(await indexDataset(dir, options));
+}
+
+export interface IndexOptions {
+  /**
+   * 'binary' reads the folder for punch vs. not-punch, as the article's first dataset was: punch/ is
+   * required, kick/ and other/ are optional, and any other class folder (no-hits/, idle/, ...) holds
+   * not-punch frames, indexed as `other`. Otherwise (default) punch/, kick/ and other/ are required.
+   */
+  task?: Task;
+}
+
+/** Class folders of a binary dataset that are not punch/: their frames are not-punch ones. */
+function isNotPunchFolder(name: string): boolean {
+  return name !== 'punch' && !name.startsWith('.') && !NON_CLASS_FOLDERS.includes(name);
 }
 
 /**
@@ -98,41 +113,49 @@ export async function validIndex(dir: string): Promise<DatasetIndex> {
  * file's is an error (kombat dataset index --rehash is the repair). split.json, where there is one,
  * must place every subject in exactly one split.
  */
-export async function indexDataset(dir: string): Promise<DatasetIndex> {
+export async function indexDataset(dir: string, options: IndexOptions = {}): Promise<DatasetIndex> {
   const issues: DatasetIssue[] = [];
   const stat = await fs.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) throw new Error(`${dir}: no such dataset folder`);
+  const binary = options.task === 'binary';
   const classFolders = await Promise.all(CLASSES.map((c) => isFolder(path.join(dir, c))));
   if (!classFolders.some(Boolean) && !(await exists(manifestPath(dir)))) {
     const folders = `${CLASSES.slice(0, -1).join('/, ')}/ or ${CLASSES[CLASSES.length - 1]}/`;
     throw new Error(`${dir}: not a dataset folder (no ${folders} folder and no manifest.csv)`);
   }
 
-  // What is on disk.
+  // What is on disk: each class folder and the class its frames get.
   const onDisk = new Map<string, ClassName>();
   const top = await fs.readdir(dir, { withFileTypes: true });
+  const folders: [string, ClassName][] = [];
   for (const entry of top) {
-    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-    if (!isClassName(entry.name)) {
-      if (!NON_CLASS_FOLDERS.includes(entry.name)) {
-        issues.push({
-          severity: 'error',
-          file: `${entry.name}/`,
-          message: `unknown class folder (classes are ${CLASSES.join(', ')})`,
-        });
-      }
+    if (!entry.isDirectory() || entry.name.startsWith('.') || isClassName(entry.name)) continue;
+    if (binary && isNotPunchFolder(entry.name)) {
+      folders.push([entry.name, 'other']);
+      issues.push({ severity: 'warning', file: `${entry.name}/`, message: 'not punch: its frames count as not-punch' });
+    } else if (!NON_CLASS_FOLDERS.includes(entry.name)) {
+      issues.push({
+        severity: 'error',
+        file: `${entry.name}/`,
+        message: `unknown class folder (classes are ${CLASSES.join(', ')})`,
+      });
     }
   }
-  for (const cls of CLASSES) {
-    const names = await fs.readdir(path.join(dir, cls), { withFileTypes: true }).catch(() => undefined);
+  const present = new Set(top.filter((e) => e.isDirectory()).map((e) => e.name));
+  const known = CLASSES.filter((cls) => present.has(cls) || !binary || cls === 'punch');
+  folders.unshift(...known.map((cls): [string, ClassName] => [cls, cls]));
+  const folderClass = new Map(folders);
+  for (const [folder, cls] of folders) {
+    const names = await fs.readdir(path.join(dir, folder), { withFileTypes: true }).catch(() => undefined);
     if (!names) {
-      issues.push({ severity: 'error', file: `${cls}/`, message: 'class folder is missing' });
+      const binaryHint = cls === 'kick' ? ' (punch vs. not-punch needs none: --task binary)' : '';
+      issues.push({ severity: 'error', file: `${folder}/`, message: `class folder is missing${binaryHint}` });
       continue;
     }
     let images = 0;
     for (const n of names) {
       if (n.name.startsWith('.')) continue;
-      const rel = `${cls}/${n.name}`;
+      const rel = `${folder}/${n.name}`;
       if (!n.isFile())
         issues.push({ severity: 'error', file: rel, message: 'not a file (class folders hold images only)' });
       else if (!isImageFile(n.name))
@@ -146,7 +169,14 @@ export async function indexDataset(dir: string): Promise<DatasetIndex> {
         images++;
       }
     }
-    if (images === 0) issues.push({ severity: 'error', file: `${cls}/`, message: 'class folder is empty' });
+    if (images === 0) issues.push({ severity: 'error', file: `${folder}/`, message: 'class folder is empty' });
+  }
+  if (binary && folders.every(([, cls]) => cls === 'punch')) {
+    issues.push({
+      severity: 'error',
+      file: './',
+      message: 'no not-punch frames: punch vs. not-punch needs a folder besides punch/ (other/, kick/, no-hits/, ...)',
+    });
   }
 
   const entries: DatasetEntry[] = [];
@@ -174,7 +204,7 @@ export async function indexDataset(dir: string): Promise<DatasetIndex> {
         return;
       }
       const folder = file.split('/')[0];
-      if (folder !== row.label) {
+      if (folderClass.get(folder) !== row.label) {
         issues.push({ severity: 'error', file, line, message: `labelled ${row.label} but lies in ${folder}/` });
         return;
       }

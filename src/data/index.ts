@@ -15,6 +15,7 @@ export * from './manifest';
 export * from './naming';
 export * from './number';
 export * from './split';
+export * from './subjects';
 export * from './tasks';
 export * from './validate';
 export * from './video';

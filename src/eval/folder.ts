@@ -1,9 +1,9 @@
 // Scoring an exported model of any feature kind on every image of a dataset folder (any split, any
-// layout the data tools accept): what `kombat evaluate` prints. A dataset that features and train
-// refuse is refused here too (validIndex): a score of part of the data would pass for a score of all
-// of it. Only when asked (`skipInvalid`) are the bad parts left out, and then they are returned by
-// name. A 3-way model on a folder without kicks (the article's first dataset, real recordings of
-// punches) is also scored as punch vs. not punch, its predictions folded.
+// layout the data tools accept): what `kombat evaluate` prints. A binary model reads any folder with
+// punch/; a 3-way model on a folder without kicks (the article's first dataset, real recordings of
+// punches) is folded to punch / not punch (./fold.ts). A dataset that features and train refuse is
+// refused here too (validIndex): a score of part of the data would pass for a score of all of it.
+// Only when asked (`skipInvalid`) are the bad parts left out, and then they are returned by name.
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { assertValid, type DatasetIssue, indexDataset } from '../data/entries';
@@ -11,7 +11,9 @@ import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
 import type { FrameEncoder } from '../features/encoder';
 import { frameFeatures } from '../features/frames';
 import { unreadableImages } from '../image/decode';
+import { exists } from '../util/fs';
 import { predict, predictedClasses } from './evaluate';
+import { FOLD_NOTE, foldToPunch } from './fold';
 import { computeMetrics, type Metrics } from './metrics';
 
 /** What scoring needs of a classifier (export/classifier.ts's Classifier is one). */
@@ -44,18 +46,12 @@ export async function fileOutputs(
 
 export interface FolderEvaluation {
   metrics: Metrics;
-  /** Punch vs. not punch from a 3-way model's arg-max, where the folder has no kick images. */
-  folded?: Metrics;
+  /** The task scored: the model's, or binary when a 3-way model met a folder without kicks. */
+  task: Task;
+  /** Set when the model's predictions were folded to punch / not punch: why. */
+  folded?: string;
   /** With skipInvalid: the errors the dataset check found, whose files were not scored. */
   skipped: DatasetIssue[];
-}
-
-/** Arg-max classes of a model's outputs folded to punch (1) / not punch (0); binary outputs as they are. */
-export function foldToPunch(outputs: Float32Array, units: number): Int32Array {
-  const classes = predictedClasses(outputs, units);
-  if (units === 1) return classes;
-  const punch = TASK_CLASSES.ternary.indexOf('punch');
-  return Int32Array.from(classes, (c) => (c === punch ? 1 : 0));
 }
 
 export async function evaluateFolder(
@@ -63,25 +59,20 @@ export async function evaluateFolder(
   dir: string,
   { onBatch, skipInvalid = false }: { onBatch?: (done: number, total: number) => void; skipInvalid?: boolean } = {},
 ): Promise<FolderEvaluation> {
-  const found = await indexDataset(dir);
-  // A folder without kick/ is scored as it is (a 3-way model's predictions folded below), not refused.
-  const issues = found.issues.filter((i) => !(i.file === 'kick/' && i.message === 'class folder is missing'));
-  const skipped = skipInvalid ? issues.filter((i) => i.severity === 'error') : [];
-  const index = assertValid({ ...found, issues: issues.filter((i) => !skipped.includes(i)) });
-  const { task, classes } = model.metadata;
+  const fold = model.metadata.task === 'ternary' && !(await exists(path.join(dir, 'kick')));
+  const task: Task = fold ? 'binary' : model.metadata.task;
+  const found = await indexDataset(dir, { task });
+  const skipped = skipInvalid ? found.issues.filter((i) => i.severity === 'error') : [];
+  const index = assertValid({ ...found, issues: found.issues.filter((i) => !skipped.includes(i)) });
   const files = index.entries.map((e) => path.join(dir, e.file));
   const outputs = await fileOutputs(model, files, { onBatch });
-  const units = classes.length === 2 ? 1 : classes.length;
+  const units = model.metadata.classes.length === 2 ? 1 : model.metadata.classes.length;
   const y = Int32Array.from(index.entries, (e) => labelIndex(task, e.label));
-  const metrics = computeMetrics(y, predictedClasses(outputs, units), classes);
-  const noKicks = !index.entries.some((e) => e.label === 'kick');
-  const folded =
-    task === 'ternary' && noKicks
-      ? computeMetrics(
-          Int32Array.from(index.entries, (e) => (e.label === 'punch' ? 1 : 0)),
-          foldToPunch(outputs, units),
-          TASK_CLASSES.binary,
-        )
-      : undefined;
-  return { metrics, folded, skipped };
+  const predicted = fold ? foldToPunch(outputs) : predictedClasses(outputs, units);
+  return {
+    metrics: computeMetrics(y, predicted, TASK_CLASSES[task]),
+    task,
+    ...(fold ? { folded: FOLD_NOTE } : {}),
+    skipped,
+  };
 }

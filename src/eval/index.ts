@@ -2,6 +2,7 @@
 
 export * from './clips';
 export * from './evaluate';
+export * from './fold';
 export * from './folder';
 export * from './metrics';
 export * from './play';

@@ -22,6 +22,7 @@ import {
   parseDeclaredFeatures,
   undeclared,
 } from '../features/kinds';
+import type { CrossValidation, FoldUnit } from '../train/cv';
 import type { TrainRun } from '../train/run';
 import type { Hyperparams } from '../train/train';
 import { WEIGHT_FORMATS, type WeightFormat } from './quantise';
@@ -44,8 +45,12 @@ export interface ModelOrigin {
   trainingDataHash: string;
   hyperparams: Hyperparams;
   epochs: { trained: number; best: number; stoppedBy: string };
-  metrics: { train: MetricsSummary; val: MetricsSummary; test: MetricsSummary };
+  /** Scores per split; a model trained on a whole folder has its cross-validated score instead of val and test. */
+  metrics: { train: MetricsSummary; val?: MetricsSummary; test?: MetricsSummary; crossValidated?: MetricsSummary };
   environment: Environment;
+  /** A model trained on a whole folder (kombat train, the page): which recordings, and when. */
+  dataset?: DatasetProvenance;
+  crossValidation?: CrossValidationSummary;
 }
 
 export type ClassifierMetadata = ModelContract & ModelOrigin;
@@ -56,6 +61,42 @@ export type CheckedMetadata = ModelContract & Partial<ModelOrigin>;
 /** Output units of the head for a task. */
 export function headUnits(task: Task): number {
   return task === 'binary' ? 1 : TASK_CLASSES.ternary.length;
+}
+
+/** The recordings a model was trained on. */
+export interface DatasetProvenance {
+  folder: string;
+  /** ISO 8601. */
+  trainedAt: string;
+  frames: number;
+  augmentedVariants: number;
+  classes: Record<string, number>;
+  recordings: { subject: string; clip: string; frames: number; classes: Record<string, number> }[];
+}
+
+/** What metadata.json keeps of a cross-validation: who was held out, how each did, what it chose. */
+export interface CrossValidationSummary {
+  unit: FoldUnit;
+  folds: string[][];
+  epochs: number;
+  heldOutLoss: number[];
+  thresholdsConstrained: boolean;
+  actions: MetricsSummary;
+  perGroup: { group: string; frames: number; metrics: MetricsSummary; actions: MetricsSummary }[];
+  note?: string;
+}
+
+export function summariseCrossValidation(cv: CrossValidation): CrossValidationSummary {
+  return {
+    unit: cv.unit,
+    folds: cv.folds.map((f) => f.heldOut),
+    epochs: cv.epochs,
+    heldOutLoss: cv.heldOutLoss,
+    thresholdsConstrained: cv.thresholdsConstrained,
+    actions: summariseMetrics(cv.actions),
+    perGroup: cv.perGroup,
+    ...(cv.note ? { note: cv.note } : {}),
+  };
 }
 
 /** The metadata of a trained run; it keeps the thresholds of its own task. */

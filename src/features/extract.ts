@@ -12,13 +12,15 @@ import type { BackendName } from '../backend';
 import { ImageError, type ReadImage, readImage } from '../image/decode';
 import type { Alpha } from '../mobilenet/names';
 import type { FeatureExtractor } from '../mobilenet/network';
-import { mapInWorkers, poolSize, type TaskFunction } from '../pool/workers';
+import { mapInWorkers, poolSize, type TaskFunction, WorkerPool } from '../pool/workers';
 import { type Fit, rgbTensor } from '../preprocess';
 
 export interface ExtractOptions {
   batchSize?: number;
   /** Worker threads (see featureWorkers); 1 runs in this thread on the given extractor. */
   workers?: number;
+  /** Threads kept across calls (featurePool); replaces `workers`. */
+  pool?: WorkerPool<ExtractorSpec>;
   /** Files done so far (completion order) of the total. */
   onBatch?: (done: number, total: number) => void;
   /** Each batch's features as soon as it is done (completion order): `start` is its first file's index. */
@@ -81,6 +83,13 @@ export function featureWorkers(
     cap: Math.ceil(files / batchSize),
     pays: tf.getBackend() !== 'tensorflow',
   });
+}
+
+const TASK_MODULE = path.join(__dirname, 'task');
+
+/** `workers` threads for repeated extractFiles calls with this extractor (close it after); none for 1. */
+export function featurePool(extractor: FeatureExtractor, workers: number): WorkerPool<ExtractorSpec> | undefined {
+  return workers > 1 ? new WorkerPool(TASK_MODULE, extractorSpec(extractor), workers) : undefined;
 }
 
 /**
@@ -167,9 +176,10 @@ export async function extractFiles(
   const batches = starts.map((start) => files.slice(start, start + batchSize));
   let done = 0;
   const outputs = await mapInWorkers(batches, {
-    module: path.join(__dirname, 'task'),
+    module: TASK_MODULE,
     setup: extractorSpec(extractor),
     workers: featureWorkers(files.length, options),
+    pool: options.pool,
     inFlight: 2,
     label: (batch, k) => `${batch[0]} (batch of ${batch.length} from file ${starts[k] + 1} of ${files.length})`,
     local: embedFiles(extractor),

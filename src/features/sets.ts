@@ -8,6 +8,8 @@ import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
 import { unreadableImages } from '../image/decode';
 import type { FeatureExtractor } from '../mobilenet/network';
 import { cachedFeatures } from './cache';
+import { frameFeatures } from './frames';
+import type { FrameFeatures } from './kinds';
 
 /** Features with class indices: what a head trains and is scored on (one output unit when `classes` has two). */
 export interface FeatureSet {
@@ -103,4 +105,51 @@ export async function splitFeatures(
   const [val, valRows] = bySplit('val');
   const [test, testRows] = bySplit('test');
   return { train, val, test, rows: { train: trainRows, val: valRows, test: testRows } };
+}
+
+/**
+ * A frame of a dataset used whole, without a split (cross-validation picks who is held out): an
+ * original, or an augmented variant of `source` (its original's file, relative to the dataset).
+ */
+export interface PooledExample {
+  /** Absolute path. */
+  file: string;
+  label: string;
+  subject: string;
+  clip: string;
+  sha256: string;
+  augmented: boolean;
+  /** The original frame, relative to the dataset folder (itself for an original). */
+  source: string;
+}
+
+/** Features of pooled examples, row i for example i. */
+export interface PooledFeatures {
+  examples: PooledExample[];
+  x: Float32Array;
+  featureSize: number;
+}
+
+/** Features of any kind (cached on disk) for every pooled example. */
+export async function pooledFeatures(
+  spec: FrameFeatures,
+  examples: PooledExample[],
+  onBatch?: (done: number, total: number) => void,
+): Promise<PooledFeatures> {
+  const result = await frameFeatures(
+    spec,
+    examples.map((e) => e.file),
+    { onBatch },
+  );
+  if (result.failed.length > 0) throw unreadableImages(result.failed);
+  return { examples, x: result.features, featureSize: result.featureSize };
+}
+
+/** The rows `idx` of pooled features, labelled for `task`. */
+export function featureRows(pool: PooledFeatures, idx: readonly number[], task: Task): FeatureSet {
+  const d = pool.featureSize;
+  const x = new Float32Array(idx.length * d);
+  for (const [r, i] of idx.entries()) x.set(pool.x.subarray(i * d, (i + 1) * d), r * d);
+  const y = Int32Array.from(idx, (i) => labelIndex(task, pool.examples[i].label));
+  return { x, featureSize: d, y, classes: TASK_CLASSES[task] };
 }

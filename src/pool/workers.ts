@@ -1,14 +1,16 @@
 // The one pool of worker threads, used by every map over files: synthesis (one clip per task),
 // augmentation (one frame's variants) and feature extraction (one batch of images). A shared queue
 // feeds the workers, results come back in input order, a failure names the item it failed on, and
-// every worker is terminated when the map ends, fails or is aborted. With one worker the same task
-// runs in this thread instead, with the same results: the tasks are deterministic functions of
-// their input, whichever thread runs them.
+// every worker is terminated when the map ends, fails or is aborted (a WorkerPool kept across maps:
+// when it is closed, or when one of its maps fails). With one worker the same task runs in this
+// thread instead, with the same results: the tasks are deterministic functions of their input,
+// whichever thread runs them.
 //
 // A task module (e.g. features/task.ts) exports `setup(data)`, run once per worker, which returns
 // the task function; module-level state (a loaded MobileNet) lives as long as the worker.
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { settings } from '../settings';
 
@@ -42,6 +44,8 @@ export interface MapOptions<S, I, O> {
   onResult?: (output: O, index: number) => void;
   /** Stops the map: workers terminated, the map rejects. */
   signal?: AbortSignal;
+  /** Threads kept between maps (its size replaces `workers`); without one, the map starts and ends its own. */
+  pool?: WorkerPool<S>;
 }
 
 /** Above this many threads a map over files does not pay on the machines measured (issue 14 revisits). */
@@ -106,16 +110,66 @@ function aborted(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error('interrupted');
 }
 
+/**
+ * Worker threads kept from one map to the next over the same task module and setup (e.g. the
+ * repeated runs of a benchmark, which would otherwise pay each worker's start and model load every
+ * time). Started on first use; between maps they do not keep the process alive (unref), and a map
+ * that fails or is aborted ends them all. close() ends them; call it in a finally.
+ */
+export class WorkerPool<S> {
+  private readonly threads: Worker[] = [];
+  constructor(
+    readonly module: string,
+    readonly setup: S,
+    /** Threads, 1 or more. */
+    readonly size: number,
+  ) {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`a worker pool needs 1 or more threads, got ${size}`);
+  }
+
+  /** `count` running threads (started where missing), held by the caller's map. */
+  acquire(count: number): Worker[] {
+    while (this.threads.length < Math.min(count, this.size)) {
+      const worker = startWorker(this.module, this.setup);
+      live++;
+      worker.on('error', () => undefined); // a map reports it; between maps the exit below is enough
+      worker.once('exit', () => {
+        live--;
+        const k = this.threads.indexOf(worker);
+        if (k >= 0) this.threads.splice(k, 1);
+      });
+      this.threads.push(worker);
+    }
+    const held = this.threads.slice(0, count);
+    for (const w of held) w.ref();
+    return held;
+  }
+
+  /** The map is over: idle threads no longer keep the process alive. */
+  release(): void {
+    for (const w of this.threads) w.unref();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.threads.map((w) => w.terminate()));
+    this.threads.length = 0;
+  }
+}
+
 /** `items` through the task, in input order; see the file comment. */
 export async function mapInWorkers<S, I, O>(items: readonly I[], options: MapOptions<S, I, O>): Promise<O[]> {
   const inFlight = options.inFlight ?? 1;
   if (!Number.isInteger(inFlight) || inFlight < 1)
     throw new Error(`inFlight must be a whole number >= 1, got ${inFlight}`);
+  const { pool } = options;
+  if (pool && (pool.module !== options.module || !isDeepStrictEqual(pool.setup, options.setup)))
+    throw new Error(`the worker pool runs ${pool.module} with another setup than this map's`);
   options.signal?.throwIfAborted();
   if (items.length === 0) return [];
-  return options.workers <= 1 || items.length === 1
+  const workers = pool ? pool.size : options.workers;
+  return workers <= 1 || items.length === 1
     ? mapHere(items, options, inFlight)
-    : mapThreads(items, options, inFlight);
+    : mapThreads(items, options, Math.min(workers, Math.ceil(items.length / inFlight)), inFlight);
 }
 
 async function mapHere<S, I, O>(items: readonly I[], options: MapOptions<S, I, O>, inFlight: number): Promise<O[]> {
@@ -147,69 +201,96 @@ async function mapHere<S, I, O>(items: readonly I[], options: MapOptions<S, I, O
   return results;
 }
 
-async function mapThreads<S, I, O>(items: readonly I[], options: MapOptions<S, I, O>, inFlight: number): Promise<O[]> {
-  const results = new Array<O>(items.length);
-  const workers: Worker[] = [];
+async function mapThreads<S, I, O>(
+  items: readonly I[],
+  options: MapOptions<S, I, O>,
+  count: number,
+  inFlight: number,
+): Promise<O[]> {
+  const pool = options.pool ?? new WorkerPool(options.module, options.setup, count);
+  const workers = pool.acquire(count);
+  const detach: (() => void)[] = [];
+  let completed = false;
   try {
-    await new Promise<void>((resolve, reject) => {
-      let next = 0;
-      let finished = 0;
-      let failed = false;
-      const fail = (err: Error) => {
-        failed = true;
-        reject(err);
-      };
-      const { signal } = options;
-      const onAbort = () => fail(signal ? aborted(signal) : new Error('interrupted'));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const feed = (worker: Worker, running: Set<number>) => {
-        while (!failed && next < items.length && running.size < inFlight) {
-          const id = next++;
-          running.add(id);
-          worker.postMessage({ id, input: items[id] });
+    const results = await runOn(workers, items, options, inFlight, detach);
+    completed = true;
+    return results;
+  } finally {
+    for (const off of detach) off();
+    // A failed or aborted map may leave tasks running: its threads end with it.
+    if (completed && options.pool) pool.release();
+    else await pool.close();
+  }
+}
+
+/** Feeds `items` to `workers` from one queue; `detach` receives what removes this map's listeners. */
+function runOn<S, I, O>(
+  workers: Worker[],
+  items: readonly I[],
+  options: MapOptions<S, I, O>,
+  inFlight: number,
+  detach: (() => void)[],
+): Promise<O[]> {
+  const results = new Array<O>(items.length);
+  return new Promise<O[]>((resolve, reject) => {
+    let next = 0;
+    let finished = 0;
+    let failed = false;
+    const fail = (err: Error) => {
+      failed = true;
+      reject(err);
+    };
+    const { signal } = options;
+    const onAbort = () => fail(signal ? aborted(signal) : new Error('interrupted'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    detach.push(() => signal?.removeEventListener('abort', onAbort));
+    const feed = (worker: Worker, running: Set<number>) => {
+      while (!failed && next < items.length && running.size < inFlight) {
+        const id = next++;
+        running.add(id);
+        worker.postMessage({ id, input: items[id] });
+      }
+    };
+    for (const worker of workers) {
+      const running = new Set<number>();
+      const onMessage = (reply: Reply) => {
+        if (failed) return;
+        const label = options.label(items[reply.id], reply.id);
+        if (reply.type === 'progress') options.onProgress?.(reply.message, reply.id);
+        else if (reply.type === 'error') fail(failure(label, reply.message, reply.stack));
+        else {
+          running.delete(reply.id);
+          results[reply.id] = reply.output as O;
+          try {
+            options.onResult?.(results[reply.id], reply.id);
+          } catch (err) {
+            fail(err as Error);
+            return;
+          }
+          if (++finished === items.length) resolve(results);
+          else feed(worker, running);
         }
       };
-      const count = Math.min(options.workers, Math.ceil(items.length / inFlight));
-      for (let k = 0; k < count; k++) {
-        const worker = startWorker(options.module, options.setup);
-        live++;
-        workers.push(worker);
-        const running = new Set<number>();
-        worker.on('message', (reply: Reply) => {
-          if (failed) return;
-          const label = options.label(items[reply.id], reply.id);
-          if (reply.type === 'progress') options.onProgress?.(reply.message, reply.id);
-          else if (reply.type === 'error') fail(failure(label, reply.message, reply.stack));
-          else {
-            running.delete(reply.id);
-            results[reply.id] = reply.output as O;
-            try {
-              options.onResult?.(results[reply.id], reply.id);
-            } catch (err) {
-              fail(err as Error);
-              return;
-            }
-            if (++finished === items.length) {
-              signal?.removeEventListener('abort', onAbort);
-              resolve();
-            } else feed(worker, running);
-          }
-        });
-        const stopped = (why: string) => {
-          const [id] = running;
-          fail(new Error(`a worker ${why}${id === undefined ? '' : ` while on ${options.label(items[id], id)}`}`));
-        };
-        worker.on('error', (err) => stopped(`failed (${err.message})`));
-        worker.on('messageerror', (err) => stopped(`could not read a message (${err.message})`));
-        worker.on('exit', (code) => {
-          live--;
-          if (finished < items.length) stopped(`stopped (exit code ${code}) before the work was done`);
-        });
-        feed(worker, running);
-      }
-    });
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-  return results;
+      const stopped = (why: string) => {
+        const [id] = running;
+        fail(new Error(`a worker ${why}${id === undefined ? '' : ` while on ${options.label(items[id], id)}`}`));
+      };
+      const onError = (err: Error) => stopped(`failed (${err.message})`);
+      const onMessageError = (err: Error) => stopped(`could not read a message (${err.message})`);
+      const onExit = (code: number) => {
+        if (finished < items.length) stopped(`stopped (exit code ${code}) before the work was done`);
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('messageerror', onMessageError);
+      worker.on('exit', onExit);
+      detach.push(() => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('messageerror', onMessageError);
+        worker.off('exit', onExit);
+      });
+      feed(worker, running);
+    }
+  });
 }

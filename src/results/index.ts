@@ -10,3 +10,4 @@ export * from './playing';
 export * from './setups';
 export * from './sweep';
 export * from './synthetic-to-real';
+export * from './timings';

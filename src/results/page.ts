@@ -21,6 +21,7 @@ import { CHAPTERS, type Chapter } from './common';
 import { type ChapterResults, type ResultsByChapter, readResults } from './files';
 import type { SetupComparison } from './setups';
 import type { MethodRow } from './synthetic-to-real';
+import { type ChapterTiming, readChapterTimings } from './timings';
 
 export interface PageInputs {
   dir: string;
@@ -33,6 +34,8 @@ export interface PageInputs {
   contactSheets: string[];
   /** reports/sweep.csv: header and rows as text. */
   sweep?: { header: string[]; rows: string[][] };
+  /** reports/notebooks/timings.csv: each chapter's latest run by `make all`. */
+  chapterTimings?: ChapterTiming[];
 }
 
 export interface Page {
@@ -61,6 +64,7 @@ export async function readPageInputs(dir: string): Promise<PageInputs> {
     augmentation: await listFiles(path.join(dir, 'augmentation'), /\.(jpe?g|png)$/i),
     contactSheets: await listFiles(path.join(dir, 'contact-sheets'), /\.(jpe?g|png)$/i),
     sweep: sweepRows.length > 1 ? { header: sweepRows[0], rows: sweepRows.slice(1) } : undefined,
+    chapterTimings: await readChapterTimings(dir),
   };
 }
 
@@ -561,6 +565,31 @@ function timingsSection(b: Builder): string | undefined {
   return markdownTable(['stage', 'time', 'parts'], rows);
 }
 
+function chapterTimesSection(b: Builder): string | undefined {
+  const rows = b.inputs.chapterTimings;
+  if (!rows || rows.length === 0) return undefined;
+  const total = rows.reduce((s, r) => s + r.seconds, 0);
+  const table = markdownTable(
+    ['chapter', 'time', 'load average (start → end)', 'cores', 'finished'],
+    [
+      ...rows.map((r) => [
+        r.chapter,
+        duration(r.seconds),
+        `${r.loadStart.toFixed(2)} → ${r.loadEnd.toFixed(2)}`,
+        r.cores,
+        r.finished,
+      ]),
+      ['**all**', `**${duration(total)}**`, '', '', ''],
+    ],
+  );
+  return [
+    'Wall time of each chapter as `make all` last ran it ([notebooks/timings.csv](notebooks/timings.csv)), with ' +
+      'the 1-minute load average when it started and ended: above the number of cores, the chapter shared ' +
+      'the machine and its time is inflated.',
+    table,
+  ].join('\n\n');
+}
+
 function otherFigures(b: Builder): string | undefined {
   const rest = b.inputs.figures.filter((f) => !b.usedFigures.has(f));
   if (rest.length === 0) return undefined;
@@ -602,6 +631,7 @@ export function renderPage(inputs: PageInputs): Page {
   b.add('Playing', playingSection(b));
   b.add('Synthetic to real', realSection(b));
   b.add('Environment', environmentSection(b));
+  b.add('Time per chapter', chapterTimesSection(b));
   b.add('Timings', timingsSection(b));
   b.add('Other figures', otherFigures(b));
   const header = [

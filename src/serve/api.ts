@@ -81,10 +81,64 @@ export interface PageProbe {
   playerMove(): string;
   /** Ends the camera's track, as unplugging it would. */
   stopCamera(): void;
+  /** Every event of the trainings this page asked for (capture panel). */
+  trainEvents(): TrainEvent[];
 }
 
 declare global {
   interface Window {
     kombatPage: PageProbe;
   }
+}
+
+/** GET /api/capture: what data/captured/ holds. */
+export interface CaptureListing {
+  classes: string[];
+  counts: Record<string, number>;
+  /** Oldest first; thumbnails at CAPTURED_PREFIX + file. */
+  frames: { file: string; label: string; person: string; recording: string; frame: number }[];
+  /** Largest image POST /api/capture/frame accepts, in bytes. */
+  maxBytes: number;
+}
+
+/** Where the page reads captured frames (thumbnails). */
+export const CAPTURED_PREFIX = '/captured/';
+
+/** How the page's "train on my recordings" trains: the quick set-up (the one-minute goal) or the full one. */
+export const TRAIN_PRESETS = ['quick', 'full'] as const;
+export type TrainPreset = (typeof TRAIN_PRESETS)[number];
+
+/** What POST /api/train starts, and what each message of GET /api/train/events says. */
+export type TrainEvent =
+  | { type: 'stage'; stage: string; seconds: number }
+  | { type: 'progress'; stage: string; done: number; total: number }
+  | { type: 'fold'; fold: number; folds: number; heldOut: string[] }
+  | {
+      type: 'epoch';
+      /** Undefined in the final training. */
+      fold?: number;
+      epoch: number;
+      epochs: number;
+      loss: number;
+      acc: number;
+      heldOutLoss?: number;
+      heldOutAcc?: number;
+    }
+  | { type: 'log'; line: string }
+  | {
+      type: 'done';
+      model: ModelEntry;
+      seconds: number;
+      frames: number;
+      /** Cross-validated accuracy (over people, or recordings of one person). */
+      accuracy?: number;
+      balancedAccuracy?: number;
+    }
+  | { type: 'error'; message: string };
+
+/** GET /api/train: the current or last training. */
+export interface TrainStatus {
+  running: boolean;
+  preset?: TrainPreset;
+  events: TrainEvent[];
 }

@@ -89,7 +89,7 @@ export async function openPage(
     if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
   });
   try {
-    // Generous: on a loaded machine the page's load event alone has taken over 30 s (playwright's default).
+    // A loaded machine can take longer than the default 30 s to load the page and its bundle.
     await page.goto(url, { timeout: 120_000 });
     await page.waitForFunction(() => window.kombatPage?.ready === true, null, { timeout: 120_000 });
   } catch (err) {

@@ -3,8 +3,11 @@
 
 export * from './api';
 export * from './build';
+export * from './capture';
+export * from './capture-bench';
 export * from './glob';
 export * from './headless';
 export * from './measure';
 export * from './server';
 export * from './setup';
+export * from './training';

@@ -1,14 +1,17 @@
 // `kombat serve`: the game page, the exported models, the MobileNet and MoveNet caches and the tfjs wasm binaries
 // over HTTP on 127.0.0.1 only. Every response carries the cross-origin-isolation headers that
-// wasm threads need (SharedArrayBuffer). Each group of routes is a Fastify plugin, so later
-// features (capture, training from the page) add theirs beside these.
+// wasm threads need (SharedArrayBuffer). Each group of routes is a Fastify plugin: the page, the
+// models, the page's recordings (capture.ts) and training on them (training.ts).
 import * as path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { CaptureStore } from '../data/capture';
 import { settings } from '../settings';
 import { exists } from '../util/fs';
 import type { PageSetup } from './api';
 import { MKJS_PREFIX } from './build';
+import { captureRoutes } from './capture';
+import { ISOLATION_HEADERS } from './headers';
 import {
   describeModels,
   EXPLICIT_MOBILENET_PREFIX,
@@ -21,16 +24,13 @@ import {
   mobilenetSources,
   movenetSources,
 } from './setup';
+import { type TrainingOverrides, trainingRoutes } from './training';
 
 export const HOST = '127.0.0.1';
 export const WASM_PREFIX = '/tfjs-wasm/';
 const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
 
-export const ISOLATION_HEADERS: Record<string, string> = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
+export { ISOLATION_HEADERS };
 
 export interface ServerOptions {
   /** The built page (buildPage's folder). */
@@ -51,6 +51,12 @@ export interface ServerOptions {
   movenetUrl?: string;
   /** A user's MK.js mk/ folder (checked by buildPage). */
   mkjs?: string;
+  /** Where the page's recordings go (default <data folder>/captured). */
+  captureDir?: string;
+  /** Where models trained from the page go (default the models folder). */
+  trainedDir?: string;
+  /** Settings of the page's trainings on top of their preset (tests: tiny ones). */
+  training?: TrainingOverrides;
   /** Fastify's request log (off by default). */
   logger?: boolean;
 }
@@ -136,6 +142,20 @@ export async function createServer(options: ServerOptions): Promise<{ app: Fasti
   });
   await app.register(pageRoutes(context));
   await app.register(modelRoutes(context));
+  const store = new CaptureStore(options.captureDir ?? path.join(settings().dataDir, 'captured'));
+  await app.register(captureRoutes(store));
+  await app.register(
+    trainingRoutes({
+      store,
+      modelsDir: options.trainedDir ?? options.modelsDir ?? settings().modelsDir,
+      overrides: options.training,
+      onModel: (entry) => {
+        context.models.push(entry);
+        const { dir: _dir, ...offered } = entry;
+        context.setup.models.push(offered);
+      },
+    }),
+  );
   return { app, context };
 }
 

@@ -42,6 +42,8 @@ export interface TrainResult {
 
 export interface TrainCallbacks {
   onEpoch?: (log: EpochLog) => void;
+  /** After each epoch, with the model as that epoch left it (cross-validation scores every epoch with it). */
+  afterEpoch?: (model: tf.LayersModel, log: EpochLog) => void;
   onBatch?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
@@ -199,6 +201,7 @@ export async function trainHead(
     log.seconds = (performance.now() - t0) / 1000;
     history.push(log);
     cb.onEpoch?.(log);
+    cb.afterEpoch?.(model, log);
     const monitored = log.valLoss ?? log.loss;
     // Without early stopping (the article's set-up) the model is the last epoch's, as with fit().
     if (hp.patience === 0 || monitored < best.loss) {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { type DatasetEntry, indexDataset } from '../data/entries';
 import { TASK_CLASSES } from '../data/tasks';
-import { foldToPunch } from '../eval/folder';
+import { foldToPunch } from '../eval/fold';
 import { computeMetrics, type Metrics } from '../eval/metrics';
 import { settings } from '../settings';
 

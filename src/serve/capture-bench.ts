@@ -1,0 +1,167 @@
+// The one-minute goal, measured: frames of one person go through the real capture endpoint (as the
+// page sends them: JPEGs 320 px wide, in recordings of BURST frames), then the real training route
+// runs, and the clock runs from "train" to the model the page switches to. Optionally the model is
+// scored on another person (or another room) of the same folder: what the quick set-up costs.
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import { indexDataset } from '../data/entries';
+import type { Task } from '../data/tasks';
+import { evaluateFolder, type FolderEvaluation } from '../eval/folder';
+import { loadClassifier } from '../export/classifier';
+import type { FolderPreset } from '../train/presets';
+import type { TrainEvent } from './api';
+import { startServer } from './server';
+
+/** Frames per recording: a 2 s burst at the page's 10 frames per second. */
+export const BURST = 20;
+/** The page's recorded frame width (web/capture.ts CAPTURE_WIDTH). */
+const PAGE_WIDTH = 320;
+
+export interface CaptureBenchOptions {
+  /** A dataset folder (class folders, <person>_... names). */
+  data: string;
+  /** The person whose frames are captured. */
+  person: string;
+  preset: FolderPreset;
+  /** Score the model on this person's frames of the same folder. */
+  testPerson?: string;
+  log?: (line: string) => void;
+}
+
+export interface CaptureBenchResult {
+  person: string;
+  preset: FolderPreset;
+  frames: number;
+  recordings: number;
+  task: Task;
+  /** Uploading every frame through POST /api/capture/frame. */
+  uploadSeconds: number;
+  /** POST /api/train to the done event (the model written and offered to the page). */
+  trainSeconds: number;
+  stageSeconds: Record<string, number>;
+  crossValidated?: { accuracy: number; balancedAccuracy: number };
+  test?: { person: string; frames: number; accuracy: number; balancedAccuracy: number; folded?: string };
+}
+
+/** The server-sent events of one training, until done or error. */
+async function follow(url: string, onEvent: (e: TrainEvent) => void): Promise<TrainEvent> {
+  const response = await fetch(url);
+  if (!response.body) throw new Error(`${url}: no event stream`);
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    for (let i = buffer.indexOf('\n\n'); i >= 0; i = buffer.indexOf('\n\n')) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 2);
+      if (!line.startsWith('data: ')) continue;
+      const event = JSON.parse(line.slice(6)) as TrainEvent;
+      onEvent(event);
+      if (event.type === 'done' || event.type === 'error') return event;
+    }
+  }
+  throw new Error('the event stream ended before the training did');
+}
+
+export async function benchCaptureToModel(options: CaptureBenchOptions): Promise<CaptureBenchResult> {
+  const log = options.log ?? (() => {});
+  const index = await indexDataset(options.data, { task: 'binary' });
+  const mine = index.entries.filter((e) => e.subject === options.person);
+  if (mine.length === 0) throw new Error(`${options.data}: no frames of ${options.person}`);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kombat-capture-bench-'));
+  const pageDir = path.join(dir, 'page');
+  await fs.mkdir(pageDir);
+  const server = await startServer({
+    pageDir,
+    port: 0,
+    modelsDir: path.join(dir, 'no-models'),
+    captureDir: path.join(dir, 'captured'),
+    trainedDir: path.join(dir, 'trained'),
+  });
+  try {
+    // As recorded in the page: each class's frames in order, cut into bursts.
+    const t0 = performance.now();
+    let recordings = 0;
+    for (const label of [...new Set(mine.map((e) => e.label))].sort()) {
+      const frames = mine.filter((e) => e.label === label).sort((a, b) => (a.file < b.file ? -1 : 1));
+      for (let i = 0; i < frames.length; i += BURST) {
+        const recording = `b${++recordings}`;
+        for (const f of frames.slice(i, i + BURST)) {
+          const bytes = await sharp(path.join(options.data, f.file))
+            .resize({ width: PAGE_WIDTH })
+            .jpeg({ quality: 90 })
+            .toBuffer();
+          const q = `label=${label}&person=${options.person}&recording=${recording}`;
+          const r = await fetch(`${server.url}api/capture/frame?${q}`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'image/jpeg' },
+            body: bytes,
+          });
+          if (r.status !== 201) throw new Error(`${f.file}: HTTP ${r.status} ${await r.text()}`);
+        }
+      }
+    }
+    const uploadSeconds = (performance.now() - t0) / 1000;
+    log(
+      `captured ${mine.length} frames of ${options.person} in ${recordings} recordings (${uploadSeconds.toFixed(1)} s)`,
+    );
+
+    const t1 = performance.now();
+    const start = await fetch(`${server.url}api/train`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ preset: options.preset }),
+    });
+    if (start.status !== 202) throw new Error(`POST /api/train: HTTP ${start.status} ${await start.text()}`);
+    const stageSeconds: Record<string, number> = {};
+    const end = await follow(`${server.url}api/train/events`, (e) => {
+      if (e.type === 'stage') {
+        stageSeconds[e.stage] = e.seconds;
+        log(`${e.stage} at ${e.seconds} s`);
+      } else if (e.type === 'log') log(e.line);
+    });
+    const trainSeconds = (performance.now() - t1) / 1000;
+    if (end.type !== 'done') throw new Error(`the training failed: ${end.type === 'error' ? end.message : end.type}`);
+    const modelDir = path.join(dir, 'trained', end.model.name);
+    const meta = JSON.parse(await fs.readFile(path.join(modelDir, 'metadata.json'), 'utf8'));
+    const result: CaptureBenchResult = {
+      person: options.person,
+      preset: options.preset,
+      frames: mine.length,
+      recordings,
+      task: meta.task,
+      uploadSeconds,
+      trainSeconds,
+      stageSeconds,
+      ...(end.accuracy !== undefined
+        ? { crossValidated: { accuracy: end.accuracy, balancedAccuracy: end.balancedAccuracy ?? 0 } }
+        : {}),
+    };
+    if (options.testPerson) {
+      // The other person's frames alone, as a folder the evaluation reads.
+      const test = path.join(dir, 'test');
+      const theirs = index.entries.filter((e) => e.subject === options.testPerson);
+      if (theirs.length === 0) throw new Error(`${options.data}: no frames of ${options.testPerson}`);
+      for (const e of theirs) {
+        await fs.mkdir(path.join(test, path.dirname(e.file)), { recursive: true });
+        await fs.copyFile(path.join(options.data, e.file), path.join(test, e.file));
+      }
+      const classifier = await loadClassifier(modelDir);
+      const score: FolderEvaluation = await evaluateFolder(classifier, test);
+      classifier.head.dispose();
+      result.test = {
+        person: options.testPerson,
+        frames: theirs.length,
+        accuracy: score.metrics.accuracy,
+        balancedAccuracy: score.metrics.balancedAccuracy,
+        ...(score.folded ? { folded: score.folded } : {}),
+      };
+    }
+    return result;
+  } finally {
+    await server.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
