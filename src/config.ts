@@ -19,7 +19,7 @@ export interface ProjectConfig {
   hyperparams: Record<Task, Hyperparams>;
   /** The decision rule's thresholds of each model: 3-way {other, action}, binary {punch}. */
   thresholds: ThresholdsByTask;
-  /** The way of seeing a frame the default models use (chapter 10's choice among transfer/methods.ts). */
+  /** The way of seeing a frame the default models use (chapter 09's choice among transfer/methods.ts). */
   defaultMethod?: { method: string; realFrames: string | null; rule: string };
 }
 

@@ -12,7 +12,7 @@
 //   KOMBAT_WORKERS      worker threads of every map over files (default: see pool/workers.ts)
 //   KOMBAT_SAMPLE_IMAGE the photo chapter 00 classifies
 //   KOMBAT_PORT         the port `kombat serve` listens on, on 127.0.0.1 (default 8642; 0: any free one)
-//   KOMBAT_REAL_DATA    real webcam frames chapter 10 checks models on (a folder, or none; see transfer/real.ts)
+//   KOMBAT_REAL_DATA    real webcam frames chapter 09 checks models on (a folder, or none; see transfer/real.ts)
 //   MOBILENET_URL       where MobileNet comes from before the cache (see mobilenet/source.ts)
 //   MOVENET_URL         where MoveNet comes from before the cache (see pose/source.ts)
 //   CHROMIUM_PATH       the browser that renders figures and plays the game page headless
@@ -59,7 +59,7 @@ export interface Profile {
     space?: SpaceValues;
     seedCheck?: { top: number; seeds: number[] };
   };
-  /** Chapter 10: the webcam-style renders (people, clips, extraction rate, length cap), real frames per
+  /** Chapter 09: the webcam-style renders (people, clips, extraction rate, length cap), real frames per
    * class (none: all), frames the cost per frame is timed on. */
   transfer: {
     webcam: { subjects: number; clipsPerSubject: number; fps: number; maxSeconds?: number };

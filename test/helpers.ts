@@ -1,5 +1,6 @@
 // Shared test fixtures. ../shared (next to the checkout) holds the offline MobileNet and sample
 // photos; tests that need it skip with a message where it is absent (a user's fresh clone).
+import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -123,4 +124,10 @@ export function snapshot(dir: string): Record<string, string> {
   };
   if (existsSync(dir)) walk(dir);
   return out;
+}
+
+/** `value`, asserted present (a test fails here, naming `what`, instead of a TypeError further on). */
+export function present<T>(value: T | undefined | null, what: string): T {
+  assert.ok(value !== undefined && value !== null, `${what} is missing`);
+  return value;
 }

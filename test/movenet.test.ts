@@ -6,7 +6,6 @@
 
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { promises as fs, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
@@ -33,7 +32,7 @@ import { detectPose, meanScore } from '../src/pose/detect';
 import { KEYPOINT_ROW, KP } from '../src/pose/keypoints';
 import { loadMoveNet } from '../src/pose/source';
 import { rgbTensor } from '../src/preprocess';
-import { needsMoveNet, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
+import { needsMoveNet, present, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
 
 const root = tempDir('kombat-movenet-');
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -148,8 +147,9 @@ test('pose + crop features: the same on 1 and 2 workers and per frame, cached, b
     features.every((v, i) => Math.abs(v - row[i]) < 1e-4),
     'per-frame path = batch path',
   );
-  assert.ok(Math.abs(keypoints!.points[2] - one.keypoints![2]) < 1e-6);
-  assert.equal(one.keypoints!.length, 6 * KEYPOINT_ROW);
+  const rows = present(one.keypoints, 'keypoint rows');
+  assert.ok(Math.abs(present(keypoints, 'keypoints').points[2] - rows[2]) < 1e-6);
+  assert.equal(rows.length, 6 * KEYPOINT_ROW);
   // A file that is not an image is named, and the others still get their features.
   const bad = path.join(root, 'frames', 'bad.jpg');
   await fs.writeFile(bad, 'not a jpeg');
@@ -173,15 +173,17 @@ test('webcam framings: each crop goes through MoveNet as its own frame; the same
     await drawn(file, POSES[['punch', 'kick', 'other'][i % 3]], i % 3, (i - 2) * 20);
     files.push(file);
   }
-  const hashes = files.map((f) => createHash('sha256').update(readFileSync(f)).digest('hex'));
-  const whole = (await frameFeatures(pose, files, { cacheRoot: path.join(root, 'framed-cache') })).keypoints!;
+  const whole = present(
+    (await frameFeatures(pose, files, { cacheRoot: path.join(root, 'framed-cache') })).keypoints,
+    'keypoints',
+  );
   const settings = { variants: 2, seed: 1 };
-  const one = await framedKeypoints(pose, files, hashes, whole, settings, {
+  const one = await framedKeypoints(pose, files, whole, settings, {
     workers: 1,
     batchSize: 2,
     cacheRoot: path.join(root, 'framed-a'),
   });
-  const two = await framedKeypoints(pose, files, hashes, whole, settings, {
+  const two = await framedKeypoints(pose, files, whole, settings, {
     workers: 2,
     batchSize: 2,
     cacheRoot: path.join(root, 'framed-b'),
@@ -190,8 +192,16 @@ test('webcam framings: each crop goes through MoveNet as its own frame; the same
   assert.equal(one.computed, 8);
   assert.deepEqual(Buffer.from(two.keypoints.buffer), Buffer.from(one.keypoints.buffer), 'bitwise the same');
   assert.deepEqual(two.framings, one.framings, 'the same crops: a function of (seed, frame bytes, variant)');
-  const again = await framedKeypoints(pose, files, hashes, whole, settings, { cacheRoot: path.join(root, 'framed-a') });
+  const again = await framedKeypoints(pose, files, whole, settings, { cacheRoot: path.join(root, 'framed-a') });
   assert.equal(again.computed, 0, 'all from the cache');
+  // The cache keys on the bytes read, not on a name or a manifest: a frame redrawn under its old name is detected again.
+  const replaced = path.join(root, 'framed', 'replaced');
+  await fs.cp(path.join(root, 'framed'), replaced, { recursive: true });
+  const moved = files.map((f) => path.join(replaced, path.basename(f)));
+  await drawn(moved[0], POSES.kick, 1, 40);
+  const redrawn = await framedKeypoints(pose, moved, whole, settings, { cacheRoot: path.join(root, 'framed-a') });
+  assert.equal(redrawn.computed, redrawn.source.filter((i) => i === 0).length, 'only the redrawn frame again');
+  assert.ok(redrawn.computed > 0);
   // A framing's keypoints are those of the crop saved as an image of its own, in its pixels.
   const { box } = one.framings[0];
   const crop = path.join(root, 'framed', 'crop.png');
@@ -200,7 +210,10 @@ test('webcam framings: each crop goes through MoveNet as its own frame; the same
     .extract({ left: box.x, top: box.y, width: box.width, height: box.height })
     .png()
     .toFile(crop);
-  const alone = (await frameFeatures(pose, [crop], { cacheRoot: path.join(root, 'framed-c') })).keypoints!;
+  const alone = present(
+    (await frameFeatures(pose, [crop], { cacheRoot: path.join(root, 'framed-c') })).keypoints,
+    'keypoints',
+  );
   const row = one.keypoints.subarray(0, KEYPOINT_ROW);
   assert.deepEqual([row[KEYPOINT_ROW - 2], row[KEYPOINT_ROW - 1]], [box.width, box.height]);
   assert.ok(
@@ -208,7 +221,7 @@ test('webcam framings: each crop goes through MoveNet as its own frame; the same
     'region of the decoded frame = the crop decoded alone (lossless)',
   );
   // A kick framing that cuts off the raised foot is not kept.
-  const kept = await framedKeypoints(pose, files, hashes, whole, settings, {
+  const kept = await framedKeypoints(pose, files, whole, settings, {
     cacheRoot: path.join(root, 'framed-a'),
     keep: () => false,
   });

@@ -1,5 +1,5 @@
 // The browser-safe pose parts and the feature-kind contract: keypoint boxes, the pose descriptor's
-// invariances, the crop's pixel-centre sampling, the metadata checks, and chapter 10's selection
+// invariances, the crop's pixel-centre sampling, the metadata checks, and chapter 09's selection
 // rule. No models needed.
 
 import * as assert from 'node:assert/strict';
@@ -33,6 +33,7 @@ import {
 } from '../src/pose/keypoints';
 import { chooseMethod, type MethodScore } from '../src/transfer/rule';
 import { mulberry32 } from '../src/util/random';
+import { present } from './helpers';
 
 /**
  * A standing person facing the camera, 100 px of torso, neck at (200, 100): right arm punching toward
@@ -162,21 +163,21 @@ test('webcam framings: a 16:9 crop from above the head down to the cut, whole pi
     offset: 0,
     ...extra,
   });
-  const knees = framingBox(k, f('knees'))!;
+  const knees = present(framingBox(k, f('knees')), 'box');
   assert.equal(knees.y + knees.height, 135, 'bottom at the knees');
   assert.ok(Math.abs(knees.width / knees.height - 16 / 9) < 0.03);
-  const hips = framingBox(k, f('hips', { jitter: 0 }))!;
+  const hips = present(framingBox(k, f('hips', { jitter: 0 })), 'box');
   assert.equal(hips.y + hips.height, 100, 'bottom at the hips');
   assert.ok(hips.height < knees.height);
   for (const cut of CUTS) {
     for (const offset of [-1, 1]) {
-      const b = framingBox(k, f(cut, { offset, headroom: 0.25 }))!;
+      const b = present(framingBox(k, f(cut, { offset, headroom: 0.25 })), 'box');
       for (const v of [b.x, b.y, b.width, b.height]) assert.ok(Number.isInteger(v), `${cut}: whole pixels`);
       assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.width <= 320 && b.y + b.height <= 180, `${cut}: inside the frame`);
     }
   }
   // The person off centre: offset 1 puts the neck right of the crop's centre.
-  const right = framingBox(k, f('hips', { offset: 1 }))!;
+  const right = present(framingBox(k, f('hips', { offset: 1 })), 'box');
   assert.ok(right.x + right.width / 2 < 100);
   // Nobody seen: no framing.
   assert.equal(
@@ -195,10 +196,10 @@ test('webcam framings: a 16:9 crop from above the head down to the cut, whole pi
 test('boxes: confident keypoints bound the person; the square around them keeps a minimum size', () => {
   const k = person();
   assert.deepEqual(keypointBounds(k), { x: 60, y: 50, width: 190, height: 290 });
-  const sq = personSquare(k, { scale: 1.5, minFraction: 0.2 })!;
+  const sq = present(personSquare(k, { scale: 1.5, minFraction: 0.2 }), 'box');
   assert.equal(sq.width, 290 * 1.5);
   assert.equal(sq.x + sq.width / 2, 155);
-  assert.equal(personSquare(k, { scale: 1, minFraction: 0.9 })!.width, 0.9 * 640);
+  assert.equal(present(personSquare(k, { scale: 1, minFraction: 0.9 }), 'box').width, 0.9 * 640);
   const few = { ...k, points: k.points.map((v, i) => (i % 3 === 2 && i > 6 ? 0 : v)) };
   assert.equal(personSquare(few), undefined, 'fewer than three confident points');
   assert.deepEqual(frameSquare(320, 180), { x: 0, y: -70, width: 320, height: 320 });

@@ -1,4 +1,4 @@
-// The game page with the default model (whatever feature kind it declares; chapter 10 exports pose
+// The game page with the default model (whatever feature kind it declares; chapter 09 exports pose
 // models) on real webcam frames: a few runs of ../shared/data/real-shadowbox, played in file order
 // (they come from videos) through Chromium's fake webcam. The page must run the model in the
 // browser (MoveNet included) with the Node library's probabilities on the same pixels, keep its
@@ -157,7 +157,7 @@ describe('the game page with the default model on real frames', { skip }, () => 
   });
 
   test('punches fire in the punch runs and few actions in the others (issue 12: not reached yet)', {
-    todo: 'the default model has not reached the real-frame goal (chapter 10)',
+    todo: 'the default model has not reached the real-frame goal (chapter 09)',
   }, (t) => {
     const labelAt = (e: LogEntry) =>
       clip.runs.find((r) => e.videoTime * clip.fps >= r.start && e.videoTime * clip.fps < r.end)?.label;

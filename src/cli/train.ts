@@ -68,7 +68,7 @@ export function registerTrain(program: Command): void {
       '--features <kind|model>',
       'how a frame is seen: mobilenet (whole frame), mobilenet-crop (around the person), pose (MoveNet ' +
         'keypoints), combined (pose + crop), or an exported model folder to train the same kind as it (and keep ' +
-        "its thresholds); default: models/config.json's choice (chapter 10), else mobilenet",
+        "its thresholds); default: models/config.json's choice (chapter 09), else mobilenet",
     )
     .option('--no-augment', 'train on the original frames only (pose-based features always do)')
     .option(

@@ -1,6 +1,6 @@
 // Datasets: the one indexer, layout and naming, manifest, labels, frames from video, validation,
 // cleaning, subject split, balancing, numbering, the dataset card, the built-in dataset and the
-// webcam-style one (chapter 10).
+// webcam-style one (chapter 09).
 
 export * from './balance';
 export * from './builtin';

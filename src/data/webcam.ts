@@ -1,4 +1,4 @@
-// The webcam-style synthetic dataset (chapter 10): recordings in the "webcam" style
+// The webcam-style synthetic dataset (chapter 09): recordings in the "webcam" style
 // (src/synth/webcam.ts) of people w01..wNN, who are not the built-in dataset's s01..s12 -> frames
 // -> cleaning -> subject split -> data/webcam. Unlike the built-in dataset it is not balanced to
 // equal counts: every punch and kick frame is kept and "other" is cut down to as many frames as

@@ -17,7 +17,10 @@ import { type CheckedMetadata, classifierMetadata } from './metadata';
 import { localFolder, modelOutput, saveModel } from './model-io';
 import type { WeightFormat } from './quantise';
 
-/** The final models, as the game loads them: kombat-binary, kombat-ternary. */
+/**
+ * The default models, as the game loads them: kombat-binary, kombat-ternary. Chapter 09 writes them
+ * (the way of seeing a frame its rule chose); nothing else does.
+ */
 export function finalModelName(task: Task): string {
   return `kombat-${task}`;
 }
@@ -25,6 +28,19 @@ export function finalModelName(task: Task): string {
 /** <models>/kombat-<task> (KOMBAT_MODELS_DIR moves it). */
 export function finalModelDir(task: Task, modelsDir = settings().modelsDir): string {
   return path.join(modelsDir, finalModelName(task));
+}
+
+/**
+ * The article's way of seeing a frame (whole-frame MobileNet features) with the project's training:
+ * chapter 08 exports them under this name, beside the defaults, so the page can play either.
+ */
+export function wholeFrameModelName(task: Task): string {
+  return `kombat-${task}-whole-frame`;
+}
+
+/** <models>/kombat-<task>-whole-frame. */
+export function wholeFrameModelDir(task: Task, modelsDir = settings().modelsDir): string {
+  return path.join(modelsDir, wholeFrameModelName(task));
 }
 
 /** Writes the model folder atomically; returns the size of its weights in bytes. */

@@ -2,7 +2,7 @@
 // (features.kind, ./kinds.ts): MobileNet features of the whole frame, of a square around the person
 // MoveNet finds, a descriptor of MoveNet's keypoints, or several of these concatenated. One
 // encoder for every caller: the game page per webcam frame, `kombat evaluate` and `kombat train`
-// (their worker threads run the same per-frame steps, ./detection.ts), and chapter 10. Browser-safe:
+// (their worker threads run the same per-frame steps, ./detection.ts), and chapter 09. Browser-safe:
 // the weights come through IOHandlers the caller supplies (Node: ./local-encoder.ts; the page: URLs).
 import * as tf from '@tensorflow/tfjs';
 import type { Alpha } from '../mobilenet/names';

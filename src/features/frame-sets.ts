@@ -111,7 +111,6 @@ async function framedRows(
   const f = await framedKeypoints(
     spec,
     train.map((e) => e.file),
-    train.map((e) => e.sha256),
     whole,
     settings,
     {

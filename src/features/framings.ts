@@ -1,13 +1,14 @@
 // Node: keypoints of webcam framings of training frames (pose/framing.ts): each frame cut where a
 // laptop camera might cut the person, then passed through the detector as a frame of its own.
 // Variant v of a frame is a function of (seed, frame bytes, v), so every run, with any number of
-// workers, sees the same crops; keypoints are cached by (frame bytes, crop).
+// workers, sees the same crops; keypoints are cached by (frame bytes, crop): the sha256 of the bytes
+// read now, never a manifest's, so a frame replaced under the same name is detected again.
 import type { DetectorSpec } from '../pose/detect';
 import { drawFraming, type Framing, framingBox } from '../pose/framing';
 import { type Box, KEYPOINT_ROW, keypointsAt } from '../pose/keypoints';
 import { sha256 } from '../util/hash';
 import { mulberry32 } from '../util/random';
-import { FeatureCache } from './cache';
+import { cacheKeys, FeatureCache } from './cache';
 import { DETECTION_BATCH, type DetectOptions, detectInWorkers } from './detection';
 import type { PoseFeatures } from './kinds';
 
@@ -51,7 +52,6 @@ export function framingDraws(hash: string, v: number, seed: number): () => numbe
 export async function framedKeypoints(
   spec: PoseFeatures,
   files: string[],
-  hashes: string[],
   wholeKeypoints: Float32Array,
   settings: FramingSettings,
   options: DetectOptions & {
@@ -62,18 +62,22 @@ export async function framedKeypoints(
   } = {},
 ): Promise<FramedKeypoints> {
   const cache = framingCache(spec.detector, options.cacheRoot);
+  const hashes = await cacheKeys(files);
+  const unreadable = hashes.indexOf(undefined);
+  if (unreadable >= 0) throw new Error(`cannot read ${files[unreadable]}`);
   const framings: FramedKeypoints['framings'] = [];
   const source: number[] = [];
   const keys: string[] = [];
   files.forEach((_, i) => {
     const k = keypointsAt(wholeKeypoints, i);
     for (let v = 0; v < settings.variants; v++) {
-      const framing = drawFraming(framingDraws(hashes[i], v, settings.seed));
+      const hash = hashes[i] as string;
+      const framing = drawFraming(framingDraws(hash, v, settings.seed));
       const box = framingBox(k, framing);
       if (!box || (options.keep && !options.keep(i, box))) continue;
       framings.push({ ...framing, box });
       source.push(i);
-      keys.push(sha256(`${hashes[i]} ${box.x} ${box.y} ${box.width} ${box.height}`));
+      keys.push(sha256(`${hash} ${box.x} ${box.y} ${box.width} ${box.height}`));
     }
   });
   const keypoints = new Float32Array(framings.length * KEYPOINT_ROW);

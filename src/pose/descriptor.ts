@@ -3,7 +3,7 @@
 // no Node modules), shared by training, evaluation and the game page. Three descriptors exist; a
 // model's metadata names the one it was trained on (describePose picks it).
 //
-// kombat-pose version 1, POSE_DESCRIPTOR_SIZE values (chapter 10, first round):
+// kombat-pose version 1, POSE_DESCRIPTOR_SIZE values (chapter 09, first round):
 // - every keypoint relative to the neck (mid-shoulders) in units of the body scale (torso length,
 //   or shoulder width where the hips are not seen), x and y, 0 where the point is not seen (34);
 // - whether each keypoint is seen, score >= MIN_KEYPOINT_SCORE (17);
@@ -106,7 +106,7 @@ const JOINTS: [number, number, number][] = [
 
 const mid = (a: Pt, b: Pt): Pt => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2, seen: a.seen && b.seen });
 const dist = (a: Pt, b: Pt): number => Math.hypot(a.x - b.x, a.y - b.y);
-const clip = (v: number): number => (v > CLIP ? CLIP : v < -CLIP ? -CLIP : v);
+const clip = (v: number): number => Math.min(CLIP, Math.max(-CLIP, v));
 
 /** Cosine of the angle at b (-1 straight, 1 folded flat); 0 unless all three points are seen. */
 function jointCosine(a: Pt, b: Pt, c: Pt): number {

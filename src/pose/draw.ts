@@ -1,4 +1,4 @@
-// Node: frames with their detected skeletons drawn on, as one grid image (chapter 10's figure of
+// Node: frames with their detected skeletons drawn on, as one grid image (chapter 09's figure of
 // what MoveNet sees on rendered people).
 import sharp from 'sharp';
 import { type RgbImage, readImage } from '../image/decode';

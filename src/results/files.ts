@@ -21,8 +21,8 @@ export interface ResultsByChapter {
   '06-sweeps': SweepResults;
   '07-evaluation': EvaluationResults;
   '08-export': ExportResults;
-  '09-playing': PlayingResults;
-  '10-synthetic-to-real': SyntheticToRealResults;
+  '09-synthetic-to-real': SyntheticToRealResults;
+  '10-playing': PlayingResults;
 }
 
 export type ChapterResults = ResultsByChapter[Chapter];

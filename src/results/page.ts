@@ -411,7 +411,7 @@ function exportSection(b: Builder): string | undefined {
 }
 
 function playingSection(b: Builder): string | undefined {
-  const p = b.inputs.results['09-playing'];
+  const p = b.inputs.results['10-playing'];
   if (!p) return undefined;
   const minutes = p.clips.reduce((sum, c) => sum + c.seconds, 0) / 60;
   const strikes = (kind: 'punch' | 'kick') => p.clips.reduce((sum, c) => sum + c.strikes[kind], 0);
@@ -460,7 +460,7 @@ function playingSection(b: Builder): string | undefined {
 }
 
 function realSection(b: Builder): string | undefined {
-  const x = b.inputs.results['10-synthetic-to-real'];
+  const x = b.inputs.results['09-synthetic-to-real'];
   if (!x) return undefined;
   const real = x.realFrames;
   const rooms = (m: MethodRow) =>
@@ -628,8 +628,8 @@ export function renderPage(inputs: PageInputs): Page {
   b.add('Final models on the test split', evaluationSection(b));
   b.add('Game thresholds', thresholdsSection(b));
   b.add('Exported models', exportSection(b));
-  b.add('Playing', playingSection(b));
   b.add('Synthetic to real', realSection(b));
+  b.add('Playing', playingSection(b));
   b.add('Environment', environmentSection(b));
   b.add('Time per chapter', chapterTimesSection(b));
   b.add('Timings', timingsSection(b));

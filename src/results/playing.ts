@@ -1,8 +1,8 @@
-// Chapter 09: playing. The exported models, as the chapters before it left them in models/, drive the
+// Chapter 10: playing. The exported models, as the chapters before it left them in models/, drive the
 // game over whole held-out recordings (the test split's people): every clip's frames at the page's
 // rate through the features each model declares, the head and the decision rule, at the article's thresholds and at the
 // models' own, judged per strike and per minute of "other" (eval/play.ts). playRule is the step
-// another chapter reuses with its own model's outputs; playingStudy and playingResults are chapter 09.
+// another chapter reuses with its own model's outputs; playingStudy and playingResults are chapter 10.
 import type { Recording } from '../data/builtin';
 import { readSplit } from '../data/split';
 import { TASKS, type Task } from '../data/tasks';
@@ -96,7 +96,7 @@ export async function playExportedModels(
   return models;
 }
 
-/** Chapter 09's measurements: the held-out recordings' frames, played by both exported models. */
+/** Chapter 10's measurements: the held-out recordings' frames, played by both exported models. */
 export async function playingStudy(input: {
   recordings: readonly Recording[];
   datasetDir: string;
@@ -119,7 +119,7 @@ export function timelineClip(clips: readonly ClipFrames[]): number {
 
 export const clipName = (c: ClipFrames) => `${c.recording.subject}_${c.recording.clip}`;
 
-export interface PlayingResults extends ResultsBase<'09-playing'> {
+export interface PlayingResults extends ResultsBase<'10-playing'> {
   fps: number;
   /** The test split's people, whose recordings were played. */
   subjects: string[];
@@ -170,7 +170,7 @@ export function playingResults(input: BaseInput & { study: PlayingStudy }): Play
     };
   };
   return {
-    ...resultsBase('09-playing', input),
+    ...resultsBase('10-playing', input),
     fps: PLAY_FPS,
     subjects: study.subjects,
     clips: study.clips.map((c, i) => ({

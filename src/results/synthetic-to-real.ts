@@ -1,4 +1,4 @@
-// Chapter 10: from synthetic people to real ones. Every candidate way of seeing a frame (transfer/
+// Chapter 09: from synthetic people to real ones. Every candidate way of seeing a frame (transfer/
 // methods.ts) trained on synthetic frames only, scored on the synthetic test split, on the
 // webcam-style renders' held-out people (whole and as a webcam frames them) and, where real frames
 // exist, once on those; the rule's choice; the default models it exported; and what the detector
@@ -68,7 +68,7 @@ export interface ShippedDefault {
 /** The rule's choice on real frames, or without them the one recorded in models/config.json (or the default). */
 export type ChapterChoice = (MethodChoice & { by: 'rule' }) | { id: MethodId; by: 'recorded' | 'default' };
 
-export interface SyntheticToRealResults extends ResultsBase<'10-synthetic-to-real'> {
+export interface SyntheticToRealResults extends ResultsBase<'09-synthetic-to-real'> {
   rule: string;
   realFrames: { name: string; frames: number; punch: number } | null;
   webcam: { dir: string; counts: Record<string, Record<string, number>>; recordings: number };
@@ -131,8 +131,8 @@ export function realScore(metrics: Metrics, bySubject: Record<string, Metrics>):
 }
 
 export function syntheticToRealResults(
-  input: BaseInput & Omit<SyntheticToRealResults, keyof ResultsBase<'10-synthetic-to-real'>>,
+  input: BaseInput & Omit<SyntheticToRealResults, keyof ResultsBase<'09-synthetic-to-real'>>,
 ): SyntheticToRealResults {
   const { environment, started, parts, figures, ...rest } = input;
-  return { ...resultsBase('10-synthetic-to-real', { environment, started, parts, figures }), ...rest };
+  return { ...resultsBase('09-synthetic-to-real', { environment, started, parts, figures }), ...rest };
 }

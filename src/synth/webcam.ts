@@ -3,7 +3,7 @@
 // (upper body, down to the knees, or the whole body), the player faces it most of the time and
 // boxes at it (straight punches foreshortened toward the lens, hooks, uppercuts), stands in guard
 // between strikes, walks up to the camera and reaches for it; kicks only where the legs are in
-// the picture. Chapter 10 judges this style by what it does to the score on real frames.
+// the picture. Chapter 09 judges this style by what it does to the score on real frames.
 import {
   frontKick,
   guardBounce,

@@ -1,5 +1,5 @@
 // Which features `kombat train` uses: a feature kind by name, the kind an exported model declares
-// (its folder), or by default the project's choice (chapter 10's method in models/config.json, else
+// (its folder), or by default the project's choice (chapter 09's method in models/config.json, else
 // whole-frame MobileNet as chapter 03 chose it).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -40,7 +40,7 @@ export async function trainingFeatures(choice: string | undefined, config: Proje
     const recorded = config.defaultMethod;
     if (!recorded) return { features: config.features, from: 'whole-frame MobileNet (models/config.json)' };
     const method = candidateMethods(config).find((m) => m.id === recorded.method);
-    if (!method) throw new Error(`models/config.json: defaultMethod "${recorded.method}" is not a chapter 10 method`);
+    if (!method) throw new Error(`models/config.json: defaultMethod "${recorded.method}" is not a chapter 09 method`);
     return { features: method.features, from: `the default method ${method.id} (models/config.json)` };
   }
   if ((FEATURE_KINDS as readonly string[]).includes(choice))

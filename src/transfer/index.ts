@@ -1,4 +1,4 @@
-// From synthetic people to real ones (chapter 10): the candidate ways of seeing a frame, the rule
+// From synthetic people to real ones (chapter 09): the candidate ways of seeing a frame, the rule
 // that chooses among them, real frames and how models are scored on them (and what they cost per
 // frame), where the methods go wrong, a clip of real frames for the page, and which features
 // `kombat train` uses.

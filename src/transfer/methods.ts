@@ -1,4 +1,4 @@
-// The ways of seeing a frame that chapter 10 compares, fixed here before any of them is scored on
+// The ways of seeing a frame that chapter 09 compares, fixed here before any of them is scored on
 // real frames. First round: four feature kinds, each trained on the built-in dataset alone and
 // again with the webcam-style renders added. Second round (SECOND_ROUND, committed before any of
 // them met a real frame): pose methods for bodies a webcam cuts off at the knees or the hips. Every

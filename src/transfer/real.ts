@@ -1,4 +1,4 @@
-// Real frames for chapter 10: where they are, what they are labelled, and how a model's
+// Real frames for chapter 09: where they are, what they are labelled, and how a model's
 // predictions are scored on them. Real recordings here have punch and not-punch frames only (no
 // kicks), so every model is judged as punch vs. not punch: a 3-way model's arg-max is folded
 // (punch -> punch; kick or other -> not punch).
@@ -18,7 +18,7 @@ export function sharedRealData(root = settings().root): string {
 /**
  * The folder of real frames to check models on: `explicit` (an option), else $KOMBAT_REAL_DATA,
  * else ../shared/data/real-shadowbox where it exists; undefined when there are none (a user's
- * fresh clone) or the choice is "none": then chapter 10 runs on synthetic data alone.
+ * fresh clone) or the choice is "none": then chapter 09 runs on synthetic data alone.
  */
 export function realDataDir(explicit?: string): string | undefined {
   const chosen = explicit ?? settings().realData;
@@ -37,7 +37,6 @@ export interface RealFrames {
   dir: string;
   /** Absolute paths, in file order within each class folder. */
   files: string[];
-  hashes: string[];
   /** 1 = punch, 0 = not punch (any other class folder). */
   punch: Int32Array;
   entries: DatasetEntry[];
@@ -66,7 +65,6 @@ export async function loadRealFrames(dir: string, perClass?: number): Promise<Re
   return {
     dir,
     files: entries.map((e) => path.join(dir, e.file)),
-    hashes: entries.map((e) => e.sha256),
     punch: Int32Array.from(entries, (e) => (e.label === 'punch' ? 1 : 0)),
     entries,
   };

@@ -1,4 +1,4 @@
-// How chapter 10 picks the default model, written and committed (with the candidates of
+// How chapter 09 picks the default model, written and committed (with the candidates of
 // ./methods.ts and their training settings) before any method was scored on real frames. The real
 // frames are one man in two rooms; the choice will be judged on other people, so the rule looks at
 // the real frames once, with a margin that treats differences within about one standard error as

@@ -26,7 +26,7 @@ export interface FramesScore {
 /** A run's head on the given frames (features from the caches where present), scored punch vs. not punch. */
 export async function scoreFrames(
   run: Pick<TrainRun, 'model' | 'features' | 'task'>,
-  frames: { files: string[]; hashes: string[]; punch: Int32Array },
+  frames: { files: string[]; punch: Int32Array },
   onBatch?: (done: number, total: number) => void,
 ): Promise<FramesScore> {
   const r = await frameFeatures(undeclared(run.features), frames.files, { onBatch });
@@ -42,7 +42,7 @@ export async function scoreFrames(
  */
 export async function scoreFramings(
   run: Pick<TrainRun, 'model' | 'features' | 'task'>,
-  frames: { files: string[]; hashes: string[]; punch: Int32Array },
+  frames: { files: string[]; punch: Int32Array },
   settings: FramingSettings,
 ): Promise<(FramesScore & { framings: number }) | undefined> {
   const spec = undeclared(run.features);
@@ -50,7 +50,7 @@ export async function scoreFramings(
   const whole = await frameFeatures(spec, frames.files);
   if (whole.failed.length > 0 || !whole.keypoints)
     throw new Error(`cannot read ${whole.failed.length} image(s): ${whole.failed[0]?.message}`);
-  const f = await framedKeypoints(spec, frames.files, frames.hashes, whole.keypoints, settings);
+  const f = await framedKeypoints(spec, frames.files, whole.keypoints, settings);
   const size = spec.descriptor.size;
   const x = new Float32Array(f.source.length * size);
   f.source.forEach((_, j) => {
