@@ -229,8 +229,8 @@ test('results of every chapter, from the chapter functions, render every section
     'Final models on the test split',
     'Game thresholds',
     'Exported models',
-    'Playing',
     'Synthetic to real',
+    'Playing',
     'Environment',
     'Timings',
   ]);
