@@ -194,8 +194,9 @@ test('webcam framings: each crop goes through MoveNet as its own frame; the same
   assert.deepEqual(two.framings, one.framings, 'the same crops: a function of (seed, frame bytes, variant)');
   const again = await framedKeypoints(pose, files, whole, settings, { cacheRoot: path.join(root, 'framed-a') });
   assert.equal(again.computed, 0, 'all from the cache');
-  // The cache keys on the bytes read, not on a name or a manifest: a frame redrawn under its old name is detected again.
-  const replaced = path.join(root, 'framed', 'replaced');
+  // The cache keys on the bytes read, not on a name or a manifest: a frame redrawn under its old name is
+  // detected again.
+  const replaced = path.join(root, 'framed-replaced');
   await fs.cp(path.join(root, 'framed'), replaced, { recursive: true });
   const moved = files.map((f) => path.join(replaced, path.basename(f)));
   await drawn(moved[0], POSES.kick, 1, 40);

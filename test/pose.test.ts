@@ -276,7 +276,7 @@ test('model metadata: task, classes and thresholds are checked against the contr
       descriptor: POSE_DESCRIPTOR,
       featureSize: 84,
     },
-    thresholds: { any: 0.45, action: 0.4 },
+    thresholds: { other: 0.45, action: 0.4 },
     weights: 'uint8',
     trainingDataHash: 'abc',
   };
@@ -292,8 +292,8 @@ test('model metadata: task, classes and thresholds are checked against the contr
     /a ternary model's "classes" are \[punch, kick, other\] in this order, got \["a","b","c"\]/,
   );
   assert.throws(
-    () => checkMetadata({ ...good, thresholds: { any: 2, action: 0.3 } }, 'x'),
-    /"thresholds\.any" is 2, not in 0\.\.1/,
+    () => checkMetadata({ ...good, thresholds: { other: 2, action: 0.3 } }, 'x'),
+    /"thresholds\.other" must be a number from 0 to 1 .*, got 2/,
   );
   const { features: _f, ...noFeatures } = good;
   assert.throws(() => checkMetadata(noFeatures, 'x'), /x: missing "features"/);

@@ -177,7 +177,8 @@ test('results of every chapter, from the chapter functions, render every section
 
   for (const task of k.TASKS) await fs.cp(k.wholeFrameModelDir(task), k.finalModelDir(task), { recursive: true });
   // 10: the default models (here chapter 08's whole-frame ones, as chapter 09 leaves them without real
-  // frames and with whole frame its choice) over a clip made of the test person's frames (other, punch, other, kick, other),
+  // frames and with whole frame its choice) over a clip made of the test person's frames (other, punch,
+  // other, kick, other),
   // ten a second, with label ranges to match.
   const order = ['other', 'punch', 'other', 'kick', 'other'];
   const files = order.flatMap((label, n) =>

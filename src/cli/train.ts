@@ -40,11 +40,12 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description(
-      'train the dense head on any dataset folder (read only): augmented variants of every frame and features ' +
-        'of the chosen kind, cached under the data folder; cross-validation over people (leave-one-person-out; with one ' +
-        'person, over its recordings) chooses the epochs and the game thresholds; then every person goes into ' +
-        'the final model, written atomically. Ctrl-C in the final training stops after the current batch and ' +
-        'keeps that epoch; before it, or a second Ctrl-C, quits without a model.',
+      'train the dense head on any dataset folder (read only): augmented variants of every frame and ' +
+        'features of the chosen kind, cached under the data folder; cross-validation over people ' +
+        '(leave-one-person-out; with one person, over its recordings) chooses the epochs and the game ' +
+        'thresholds; then every person goes into the final model, written atomically. Ctrl-C in the final ' +
+        'training stops after the current batch and keeps that epoch; before it, or a second Ctrl-C, quits ' +
+        'without a model.',
     )
     .requiredOption(
       '--data <dir>',

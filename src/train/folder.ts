@@ -84,7 +84,7 @@ export interface FolderOptions {
   preset?: FolderPreset;
   /** Default: readConfig() (models/config.json, completed with the defaults). */
   config?: ProjectConfig;
-  /** The feature kind (default: the config's whole-frame MobileNet features); whole-frame ones get the preset's settings. */
+  /** The feature kind (default: the config's whole-frame MobileNet features, which get the preset's settings). */
   features?: FrameFeatures;
   /** The game's thresholds where cross-validation does not choose them, per task (default: the config's). */
   thresholds?: Partial<ThresholdsByTask>;
