@@ -31,8 +31,6 @@ export function realDataDir(explicit?: string): string | undefined {
   return existsSync(shared) ? shared : undefined;
 }
 
-const MISSING_CLASS = /^class folder is missing$/;
-
 export interface RealFrames {
   dir: string;
   /** Absolute paths, in file order within each class folder. */
@@ -47,9 +45,10 @@ export interface RealFrames {
  * first n of each class (the notebook's smoke run).
  */
 export async function loadRealFrames(dir: string, perClass?: number): Promise<RealFrames> {
-  const index = await indexDataset(dir);
-  // Real recordings often have no kick/ folder (the article's first dataset had none): not an error here.
-  const errors = index.issues.filter((i) => i.severity === 'error' && !MISSING_CLASS.test(i.message));
+  // Indexed for the binary task: real recordings often have no kick/ folder (the article's first dataset
+  // had none), and punch vs. not punch does not need one.
+  const index = await indexDataset(dir, { task: 'binary' });
+  const errors = index.issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw new Error(`${path.join(dir, errors[0].file)}: ${errors[0].message}`);
   let entries = index.entries;
   if (perClass !== undefined) {
