@@ -361,9 +361,25 @@ describe('chapters in the notebook UI (classic Jupyter, TypeScript kernel, Chrom
       // File → Trust Notebook, as README tells a reader: the page reloads and the same outputs draw plots.
       await page.click('#filelink');
       await page.click('#trust_notebook');
-      // The classic Notebook's menu opens this dialog twice, one over the other: the top one answers.
-      const trust = page.locator('.modal-dialog button.btn-danger', { hasText: 'Trust' }).last();
-      await Promise.all([page.waitForEvent('load', { timeout: 120_000 }), trust.click()]);
+      // The classic Notebook's menu opens this dialog twice, one over the other, in either order: the Trust
+      // button on top (the one a reader's click reaches) answers.
+      const clickTopTrust = () =>
+        page.waitForFunction(
+          () => {
+            const buttons = Array.from(document.querySelectorAll<HTMLButtonElement>('.modal.in button.btn-danger'));
+            for (const b of buttons.filter((x) => x.textContent?.trim() === 'Trust')) {
+              const r = b.getBoundingClientRect();
+              if (r.width > 0 && document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === b) {
+                b.click();
+                return true;
+              }
+            }
+            return false;
+          },
+          null,
+          { timeout: 30_000, polling: 250 },
+        );
+      await Promise.all([page.waitForEvent('load', { timeout: 120_000 }), clickTopTrust()]);
       await notebookLoaded(page);
       await page.waitForFunction(
         (n) => document.querySelectorAll('.kombat-figure .kombat-plot .plot-container').length === n,
