@@ -1,12 +1,13 @@
 // The project's chosen set-up, in one file that the chapters fill in and later steps read:
 // <models>/config.json holds the feature layer and input (chapter 03), the head's hyper-parameters
-// (chapter 06) and the game's thresholds (chapter 07). Without the file, the article's features
-// with the corrected training and the article's thresholds apply. Every chapter, the CLI and the
-// export read and write it through this module only.
+// (chapter 06), the game's thresholds (chapter 07) and the default way of seeing a frame (chapter
+// 10). Without the file, the article's features with the corrected training and the article's
+// thresholds apply. Every chapter, the CLI and the export read and write it through this module only.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { TASKS, type Task } from './data/tasks';
 import { ARTICLE_THRESHOLDS, parseThresholds, type ThresholdsByTask } from './decision';
+import { parseFrameFeatures, wholeFrameSpec } from './features/kinds';
 import { ARTICLE_FEATURES, type FeatureSpec } from './features/spec';
 import { type Profile, settings } from './settings';
 import { CORRECTED } from './train/setups';
@@ -18,6 +19,8 @@ export interface ProjectConfig {
   hyperparams: Record<Task, Hyperparams>;
   /** The decision rule's thresholds of each model: 3-way {other, action}, binary {punch}. */
   thresholds: ThresholdsByTask;
+  /** The way of seeing a frame the default models use (chapter 09's choice among transfer/methods.ts). */
+  defaultMethod?: { method: string; realFrames: string | null; rule: string };
 }
 
 export const DEFAULT_CONFIG: ProjectConfig = {
@@ -42,12 +45,17 @@ export async function readConfig(file = configPath()): Promise<ProjectConfig> {
     throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
   }
   return {
-    features: { ...DEFAULT_CONFIG.features, ...saved.features },
+    // Chapter 03's choice is whole-frame MobileNet; files written before kinds existed have no "kind".
+    features: wholeFrameSpec(
+      parseFrameFeatures({ ...DEFAULT_CONFIG.features, ...saved.features }, `${file}: features`),
+      `${file}: features`,
+    ),
     hyperparams: {
       binary: { ...DEFAULT_CONFIG.hyperparams.binary, ...saved.hyperparams?.binary },
       ternary: { ...DEFAULT_CONFIG.hyperparams.ternary, ...saved.hyperparams?.ternary },
     },
     thresholds: savedThresholds(saved.thresholds, file),
+    ...(saved.defaultMethod ? { defaultMethod: saved.defaultMethod } : {}),
   };
 }
 

@@ -12,7 +12,9 @@
 //   KOMBAT_WORKERS      worker threads of every map over files (default: see pool/workers.ts)
 //   KOMBAT_SAMPLE_IMAGE the photo chapter 00 classifies
 //   KOMBAT_PORT         the port `kombat serve` listens on, on 127.0.0.1 (default 8642; 0: any free one)
+//   KOMBAT_REAL_DATA    real webcam frames chapter 09 checks models on (a folder, or none; see transfer/real.ts)
 //   MOBILENET_URL       where MobileNet comes from before the cache (see mobilenet/source.ts)
+//   MOVENET_URL         where MoveNet comes from before the cache (see pose/source.ts)
 //   CHROMIUM_PATH       the browser that renders figures and plays the game page headless
 //   KOMBAT_NOTEBOOK_PORT the port `kombat notebook` asks for (default 8888, or a free one when it is taken)
 //   JUPYTER_TOKEN       the notebook server's token (default: a random one); Jupyter's own name for it
@@ -57,6 +59,13 @@ export interface Profile {
     space?: SpaceValues;
     seedCheck?: { top: number; seeds: number[] };
   };
+  /** Chapter 09: the webcam-style renders (people, clips, extraction rate, length cap), real frames per
+   * class (none: all), frames the cost per frame is timed on. */
+  transfer: {
+    webcam: { subjects: number; clipsPerSubject: number; fps: number; maxSeconds?: number };
+    realPerClass?: number;
+    timingFrames: number;
+  };
 }
 
 export const FULL: Profile = {
@@ -69,6 +78,7 @@ export const FULL: Profile = {
   article: { epochs: 50, fullEpochs: 500 },
   // 14 of the 144 grid points: about 5-8 minutes on two cores.
   sweep: { trials: 14, maxEpochs: 40, patience: 4, seed: 1, seedCheck: { top: 3, seeds: [2, 3] } },
+  transfer: { webcam: { subjects: 10, clipsPerSubject: 2, fps: 6 }, timingFrames: 12 },
 };
 
 /** The same code paths on tiny data: 3 people (the fewest a subject split takes), two epochs. */
@@ -88,6 +98,7 @@ export const SMOKE: Profile = {
     // Just big enough to exercise every code path.
     space: { learningRate: [1e-3, 3e-3], hidden: [16, 32], dropout: [0, 0.5], batchSize: [4] },
   },
+  transfer: { webcam: { subjects: 3, clipsPerSubject: 1, fps: 2, maxSeconds: 12 }, realPerClass: 6, timingFrames: 3 },
 };
 
 export interface Settings {
@@ -98,6 +109,8 @@ export interface Settings {
   modelsDir: string;
   /** The MobileNet download cache: <root>/models/mobilenet whatever moves the rest. */
   mobilenetCacheDir: string;
+  /** The MoveNet download cache: <root>/models/movenet, beside MobileNet's. */
+  movenetCacheDir: string;
   /** The game page's sources (<root>/web) and where `kombat serve` builds it (<root>/dist/web). */
   webDir: string;
   pageDir: string;
@@ -112,6 +125,9 @@ export interface Settings {
   /** Worker threads for maps over files; undefined: each pool's default. */
   workers?: number;
   mobilenetUrl?: string;
+  movenetUrl?: string;
+  /** KOMBAT_REAL_DATA as given: a folder of real frames, or "none". */
+  realData?: string;
   chromium?: string;
   sampleImage?: string;
   /** PATH's folders, where executables (chromium) are looked for. */
@@ -166,6 +182,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, root = projec
     reportsDir: dir('KOMBAT_REPORTS_DIR', path.join(base, 'reports')),
     modelsDir: dir('KOMBAT_MODELS_DIR', path.join(base, 'models')),
     mobilenetCacheDir: path.join(root, 'models', 'mobilenet'),
+    movenetCacheDir: path.join(root, 'models', 'movenet'),
     webDir: path.join(root, 'web'),
     pageDir: path.join(root, 'dist', 'web'),
     port,
@@ -175,6 +192,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, root = projec
     backend: backend as BackendName | undefined,
     workers,
     mobilenetUrl: nonEmpty(env.MOBILENET_URL),
+    movenetUrl: nonEmpty(env.MOVENET_URL),
+    realData: nonEmpty(env.KOMBAT_REAL_DATA),
     chromium: nonEmpty(env.CHROMIUM_PATH),
     sampleImage: nonEmpty(env.KOMBAT_SAMPLE_IMAGE),
     searchPath: (env.PATH ?? '').split(path.delimiter).filter(Boolean),

@@ -13,7 +13,7 @@ import { actionsOf } from '../src/eval/evaluate';
 import { loadHead } from '../src/export/load';
 import { type ClassifierMetadata, checkMetadata } from '../src/export/metadata';
 import { localFolder } from '../src/export/model-io';
-import { featureKind } from '../src/features/encoder';
+import { parseFrameFeatures } from '../src/features/kinds';
 import { type Detect, fire } from '../src/game/controller';
 import { ARENA, ATTACKS, Fight, FULL_LIFE, Opponent, ROUND_BREAK } from '../src/game/fight';
 import { articleCropRect, captureSize, greyscale, rgbOf } from '../src/game/frame';
@@ -23,7 +23,7 @@ import { fighterMoves, MOVE_KINDS } from '../src/game/moves';
 import { folderHandler } from '../src/mobilenet/io';
 import { settings } from '../src/settings';
 import { mulberry32 } from '../src/util/random';
-import { needsShared, sharedMobileNet, tempDir } from './helpers';
+import { needsMoveNet, needsShared, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
 
 const DT = 1 / 60;
 
@@ -234,46 +234,54 @@ describe('exported models, as the page loads them', () => {
   it('metadata problems name the file and the field', () => {
     const good = {
       ...ternary,
-      features: { alpha: 0.75, inputSize: [224, 224], layer: 'conv_pw_12_relu', fit: 'stretch' },
+      features: { alpha: 0.75, inputSize: [224, 224], layer: 'conv_pw_12_relu', fit: 'stretch', featureSize: 768 },
     };
     assert.equal(checkMetadata(good, 'm.json').task, 'ternary');
     const bad: [object, RegExp][] = [
       [{ ...good, task: 'four-way' }, /m\.json: "task" is "four-way", expected one of binary, ternary/],
-      [{ ...good, classes: ['punch', 'other'] }, /lacks "kick"/],
+      [
+        { ...good, classes: ['punch', 'other'] },
+        /"classes" are \[punch, kick, other\] in this order, got \["punch","other"\]/,
+      ],
       [{ ...good, classes: ['kick', 'punch', 'other'] }, /"classes" are \[punch, kick, other\] in this order/],
       [{ ...good, task: 'binary', classes: ['punch', 'not-punch'] }, /\[not-punch, punch\]/],
       [{ ...good, features: undefined }, /missing "features"/],
       [
         { ...good, features: { ...good.features, kind: 'sonar' } },
-        /kind "sonar" are not supported; known kinds: mobilenet/,
+        /m\.json: features\.kind: "sonar" is not one of "mobilenet", "mobilenet-crop", "pose", "combined"/,
       ],
-      [{ ...good, features: { ...good.features, alpha: 0.6 } }, /"features.alpha" is 0.6/],
+      [{ ...good, features: { ...good.features, alpha: 0.6 } }, /features\.alpha: 0\.6 is not one of/],
       [{ ...good, thresholds: { other: 'high', action: 0.4 } }, /m\.json: "thresholds\.other" must be a number/],
       [{ ...good, thresholds: { any: 0.4, action: 0.35 } }, /m\.json: .* belong to an earlier decision rule/],
     ];
     for (const [value, message] of bad) assert.throws(() => checkMetadata(value, 'm.json'), message);
-    assert.equal(featureKind({}), 'mobilenet');
+    assert.equal(parseFrameFeatures(good.features).kind, 'mobilenet', 'metadata without a kind: whole-frame MobileNet');
   });
 
-  it('a head whose size disagrees with its metadata is refused', { skip: needsShared }, async () => {
+  it('a declared size that disagrees with the declared features is refused', { skip: needsShared }, async () => {
     await initBackend();
     const dir = tempDir();
     await fs.cp(exported, dir, { recursive: true });
     const metadata = JSON.parse(await fs.readFile(path.join(dir, 'metadata.json'), 'utf8'));
+    const reads = metadata.features.featureSize;
     metadata.features.featureSize = 1024;
     await fs.writeFile(path.join(dir, 'metadata.json'), JSON.stringify(metadata));
-    await assert.rejects(loadHead(localFolder(dir)), /the head reads 768 features but metadata.json declares 1024/);
+    await assert.rejects(
+      loadHead(localFolder(dir)),
+      new RegExp(`features\\.featureSize: 1024 declared, but .* gives ${reads} values`),
+    );
     await fs.rm(path.join(dir, 'metadata.json'));
     await assert.rejects(loadHead(localFolder(dir)), /metadata\.json is missing: .* is not an exported kombat model/);
   });
 
-  it('loads with its MobileNet encoder and classifies a frame, disposing every tensor', {
-    skip: needsShared,
+  it('loads with the encoder its metadata names and classifies a frame, disposing every tensor', {
+    skip: needsMoveNet,
   }, async () => {
     await initBackend();
     const source = { kind: 'explicit' as const, location: sharedMobileNet };
     const model = await loadGameModel(localFolder(exported), {
       mobilenet: () => ({ handler: folderHandler(sharedMobileNet), source }),
+      movenet: () => ({ handler: folderHandler(sharedMoveNet), location: sharedMoveNet }),
     });
     try {
       const frame = { rgb: new Uint8Array(64 * 48 * 3).fill(128), width: 64, height: 48 };

@@ -1,8 +1,11 @@
 // Shared test fixtures. ../shared (next to the checkout) holds the offline MobileNet and sample
 // photos; tests that need it skip with a message where it is absent (a user's fresh clone).
+import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, promises as fs, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
@@ -17,6 +20,15 @@ export const samplesDir = path.join(sharedDir, 'fixtures', 'imagenet-samples');
 export const needsShared: false | string = existsSync(path.join(sharedMobileNet, 'model.json'))
   ? false
   : `skipped: ${sharedMobileNet} is absent (only CI and development machines have ../shared)`;
+
+export const sharedMoveNet = path.join(sharedDir, 'models', 'movenet_singlepose_lightning_4');
+
+/** false when ../shared has MoveNet (and MobileNet), else the reason to pass as node:test's `skip`. */
+export const needsMoveNet: false | string =
+  needsShared ||
+  (existsSync(path.join(sharedMoveNet, 'model.json'))
+    ? false
+    : `skipped: ${sharedMoveNet} is absent (only CI and development machines have ../shared)`);
 
 export function tempDir(prefix = 'kombat-test-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -33,6 +45,32 @@ export function clusterFixture(n: number, seed: number, classes = ['punch', 'kic
     for (let j = 0; j < d; j++) x[i * d + j] = (j % classes.length === y[i] ? 1 : 0) + (rng() - 0.5) * 1.5;
   }
   return { x, featureSize: d, y, classes };
+}
+
+/**
+ * Serves the files of `dir` by base name (any path, query ignored) on 127.0.0.1, standing in for a
+ * model's official host; `breakFile` gets its connection cut halfway through the body.
+ */
+export async function modelServer(
+  dir: string,
+  breakFile?: string,
+): Promise<{ baseUrl: string; requests: string[]; close: () => Promise<void> }> {
+  const requests: string[] = [];
+  const server = http.createServer(async (req, res) => {
+    requests.push(req.url ?? '');
+    const name = path.basename((req.url ?? '').split('?')[0]);
+    const bytes = await fs.readFile(path.join(dir, name)).catch(() => undefined);
+    if (!bytes) return void res.writeHead(404).end();
+    if (name === breakFile) {
+      res.writeHead(200, { 'content-length': bytes.length });
+      res.write(bytes.subarray(0, bytes.length >> 1));
+      return void res.destroy();
+    }
+    res.writeHead(200, { 'content-length': bytes.length }).end(bytes);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { baseUrl: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 /** Simple distinct shapes: punch a red disc, kick a green bar, other a blue triangle; subjects differ in background. */
@@ -86,4 +124,10 @@ export function snapshot(dir: string): Record<string, string> {
   };
   if (existsSync(dir)) walk(dir);
   return out;
+}
+
+/** `value`, asserted present (a test fails here, naming `what`, instead of a TypeError further on). */
+export function present<T>(value: T | undefined | null, what: string): T {
+  assert.ok(value !== undefined && value !== null, `${what} is missing`);
+  return value;
 }

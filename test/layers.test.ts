@@ -142,7 +142,7 @@ function row(input: string, layer: string, cost: number, val: number, test = 0.5
     epochs: 10,
     bestEpoch: 5,
     trainSeconds: 1,
-    spec: { alpha: 0.75, inputSize: [224, 224], layer, fit: 'stretch' },
+    spec: { kind: 'mobilenet', alpha: 0.75, inputSize: [224, 224], layer, fit: 'stretch' },
   };
 }
 

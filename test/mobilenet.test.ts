@@ -3,8 +3,6 @@
 
 import * as assert from 'node:assert/strict';
 import { promises as fs, readdirSync } from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { tf } from '../src/backend';
@@ -14,29 +12,7 @@ import { modelName } from '../src/mobilenet/names';
 import { isCached, resolveSource } from '../src/mobilenet/source';
 import { rgbTensor } from '../src/preprocess';
 import { readSettings } from '../src/settings';
-import { needsShared, samplesDir, sharedMobileNet, tempDir } from './helpers';
-
-/** Serves ../shared's MobileNet under /<modelName>/; `breakFile` gets a connection cut mid-body. */
-async function modelServer(
-  breakFile?: string,
-): Promise<{ baseUrl: string; requests: string[]; close: () => Promise<void> }> {
-  const requests: string[] = [];
-  const server = http.createServer(async (req, res) => {
-    requests.push(req.url ?? '');
-    const name = path.basename(req.url ?? '');
-    const bytes = await fs.readFile(path.join(sharedMobileNet, name)).catch(() => undefined);
-    if (!bytes) return void res.writeHead(404).end();
-    if (name === breakFile) {
-      res.writeHead(200, { 'content-length': bytes.length });
-      res.write(bytes.subarray(0, bytes.length >> 1));
-      return void res.destroy();
-    }
-    res.writeHead(200, { 'content-length': bytes.length }).end(bytes);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { baseUrl: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
-}
+import { modelServer, needsShared, samplesDir, sharedMobileNet, tempDir } from './helpers';
 
 async function pixelsOf(file: string): Promise<tf.Tensor3D> {
   const image = await readImage(file);
@@ -67,7 +43,7 @@ test('MOBILENET_URL is used first, as a file:// URL too', { skip: needsShared },
 
 test('download into an empty cache is complete, then the cache is used', { skip: needsShared }, async () => {
   const cacheDir = tempDir();
-  const server = await modelServer();
+  const server = await modelServer(sharedMobileNet);
   try {
     assert.equal(await isCached(0.75, cacheDir), false);
     const first = await resolveSource({ cacheDir, baseUrl: server.baseUrl });
@@ -89,7 +65,7 @@ test('download into an empty cache is complete, then the cache is used', { skip:
 
 test('an interrupted download leaves no cache entry and no temporary files', { skip: needsShared }, async () => {
   const cacheDir = tempDir();
-  const server = await modelServer('group20-shard1of1');
+  const server = await modelServer(sharedMobileNet, 'group20-shard1of1');
   try {
     await assert.rejects(resolveSource({ cacheDir, baseUrl: server.baseUrl }), /not cached/);
     assert.deepEqual(readdirSync(cacheDir), []);

@@ -4,10 +4,10 @@
 // A results field renamed in a producer but not in the page fails to compile; a file of another
 // format is refused by name. Folders and MobileNet are set before the settings are first read.
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { promises as fs, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { needsShared, shapesDataset, sharedMobileNet, tempDir } from './helpers';
+import { needsMoveNet, shapesDataset, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
 
 const root = tempDir('kombat-results-');
 Object.assign(process.env, {
@@ -16,10 +16,11 @@ Object.assign(process.env, {
   KOMBAT_REPORTS_DIR: path.join(root, 'reports'),
   KOMBAT_MODELS_DIR: path.join(root, 'models'),
   MOBILENET_URL: sharedMobileNet,
+  MOVENET_URL: sharedMoveNet,
 });
 
 test('results of every chapter, from the chapter functions, render every section of the page', {
-  skip: needsShared,
+  skip: needsMoveNet,
 }, async () => {
   const k = await import('../src');
   const environment = await k.initBackend();
@@ -124,8 +125,8 @@ test('results of every chapter, from the chapter functions, render every section
   await k.updateConfig({ thresholds: thresholds.chosen });
   const exported = {} as Record<'binary' | 'ternary', { dir: string; weightBytes: number }>;
   for (const run of [runs.ternary, runs.binary]) {
-    const dir = k.finalModelDir(run.task);
-    const weightBytes = await k.exportClassifier(run, dir, k.finalModelName(run.task), thresholds.chosen);
+    const dir = k.wholeFrameModelDir(run.task);
+    const weightBytes = await k.exportClassifier(run, dir, k.wholeFrameModelName(run.task), thresholds.chosen);
     exported[run.task] = { dir, weightBytes };
   }
   const evaluation = k.evaluationResults({ environment, started, runs, study: thresholds, exported });
@@ -144,7 +145,40 @@ test('results of every chapter, from the chapter functions, render every section
   assert.equal(reload.binary.endToEnd.images, 2);
   const exportResults = k.exportResults({ environment, started, config, examples, masters, shipped, reload });
 
-  // 09: the shipped models over a clip made of the test person's frames (other, punch, other, kick, other),
+  // 09: two methods (whole frame and pose) trained and scored on the shapes, without real frames.
+  const methods = k.candidateMethods(await k.readConfig()).filter((m) => m.id === 'whole-frame' || m.id === 'pose');
+  const test = examples.examples.filter((e) => e.split === 'test' && !e.augmented);
+  const frames = {
+    files: test.map((e) => e.file),
+    punch: Int32Array.from(test, (e) => (e.label === 'punch' ? 1 : 0)),
+  };
+  const rows = [];
+  for (const m of methods) {
+    const run = await k.trainMethod(m, m.task, examples, config, {
+      hyperparams: small(k.methodHyperparams(m, m.task, config)),
+    });
+    const framed = await k.scoreFramings(run, frames, k.FRAMED_TEST);
+    rows.push(k.methodRow(m, run, { webcam: await k.scoreFrames(run, frames), framed, round: 1 }));
+    run.model.dispose();
+  }
+  const real = k.syntheticToRealResults({
+    environment,
+    started,
+    rule: k.SELECTION_RULE,
+    realFrames: null,
+    webcam: { dir: 'shapes', counts: {}, recordings: 0 },
+    keypoints: { onePassMeanScore: 0, twoPassMeanScore: 0 },
+    methods: rows,
+    secondRound: { methods: [], framing: k.WEBCAM_FRAMING, framedTest: k.FRAMED_TEST },
+    choice: { id: 'whole-frame', by: 'default' },
+    exported: {},
+    diagnosis: { visibility: {}, predictions: {}, foreshortened: {} },
+  });
+
+  for (const task of k.TASKS) await fs.cp(k.wholeFrameModelDir(task), k.finalModelDir(task), { recursive: true });
+  // 10: the default models (here chapter 08's whole-frame ones, as chapter 09 leaves them without real
+  // frames and with whole frame its choice) over a clip made of the test person's frames (other, punch,
+  // other, kick, other),
   // ten a second, with label ranges to match.
   const order = ['other', 'punch', 'other', 'kick', 'other'];
   const files = order.flatMap((label, n) =>
@@ -171,7 +205,7 @@ test('results of every chapter, from the chapter functions, render every section
   assert.equal(playing.models.ternary.played.chosen.score.frames, 10);
   assert.deepEqual(playing.models.binary.played.chosen.rule.thresholds, thresholds.chosen.binary);
 
-  for (const results of [layerChoice, binary, ternary, sweepResults, evaluation, exportResults, playing])
+  for (const results of [layerChoice, binary, ternary, sweepResults, evaluation, exportResults, playing, real])
     await k.writeResults(results);
   const read = await k.readResults();
   assert.deepEqual(Object.keys(read), [
@@ -181,7 +215,8 @@ test('results of every chapter, from the chapter functions, render every section
     '06-sweeps',
     '07-evaluation',
     '08-export',
-    '09-playing',
+    '09-synthetic-to-real',
+    '10-playing',
   ]);
   assert.deepEqual(read['07-evaluation']?.thresholds.chosen, thresholds.chosen);
   assert.deepEqual(read['07-evaluation']?.thresholds.grid, { ...k.THRESHOLD_GRID, binary: k.BINARY_GRID });
@@ -195,6 +230,7 @@ test('results of every chapter, from the chapter functions, render every section
     'Final models on the test split',
     'Game thresholds',
     'Exported models',
+    'Synthetic to real',
     'Playing',
     'Environment',
     'Timings',
@@ -212,6 +248,8 @@ test('results of every chapter, from the chapter functions, render every section
   assert.ok(page.markdown.includes(`**binary: punch ${thresholds.chosen.binary.punch}**`));
   assert.ok(page.markdown.includes('| 3-way | chosen (other '), 'the playing table');
   assert.ok(page.markdown.includes(`Chosen (trial ${sweepResults.chosen.trial})`));
+  assert.ok(page.markdown.includes(`| **whole-frame** (chosen) | ${pct(rows[0].synthetic.test)} |`));
+  assert.ok(page.markdown.includes('| pose |'), 'the pose method in the table');
   for (const chapter of k.CHAPTERS) assert.ok(page.markdown.includes(`| ${chapter} |`), `${chapter} in the timings`);
 
   // A file written by another version of the results types is refused, naming it and the chapter to re-run.

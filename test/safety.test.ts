@@ -27,8 +27,10 @@ import { initBackend } from '../src/backend';
 import { indexDataset } from '../src/data/entries';
 import { readManifest, writeManifest } from '../src/data/manifest';
 import { loadHead, urlFolder } from '../src/export/load';
-import { type ClassifierMetadata, describePreprocessing } from '../src/export/metadata';
+import type { ClassifierMetadata } from '../src/export/metadata';
 import { localFolder } from '../src/export/model-io';
+import { describePreprocessing, undeclared } from '../src/features/kinds';
+import type { FeatureSpec } from '../src/features/spec';
 import { featureLayerSize } from '../src/mobilenet/names';
 import { resolveSource } from '../src/mobilenet/source';
 import { mulberry32 } from '../src/util/random';
@@ -373,36 +375,44 @@ test('4. metadata.json is checked against its model on every load, with the same
   const m = await model();
   const data = await dataset('meta-data');
   const good = JSON.parse(readFileSync(path.join(m, 'metadata.json'), 'utf8')) as ClassifierMetadata;
-  const f = good.features;
+  // The whole-frame model this test trains (cases edit its MobileNet settings).
+  const f = good.features as FeatureSpec & { featureSize: number };
   const sameSize = ['conv_pw_13_relu', 'conv_pw_12_relu'].find(
     (l) => l !== f.layer && featureLayerSize(l, f.alpha) === f.featureSize,
   );
   assert.ok(sameSize, `a layer of ${f.featureSize} values other than ${f.layer}`);
   const described = (features: ClassifierMetadata['features']) => ({
     features,
-    preprocessing: describePreprocessing(features),
+    preprocessing: describePreprocessing(undeclared(features)),
   });
   const cases: [string, Partial<ClassifierMetadata>, RegExp][] = [
     ['permuted', { classes: ['kick', 'punch', 'other'] }, /"classes" are \[punch, kick, other\] in this order/],
     [
       'binary-on-3',
-      // With the binary rule's own thresholds, so that only the head's outputs are wrong.
       { task: 'binary', classes: ['not-punch', 'punch'], thresholds: { punch: 0.5 } },
       /the head has 3 outputs, a binary model/,
     ],
-    ['two-classes', { classes: ['punch', 'kick'] }, /"classes" \["punch","kick"\] lacks "other"/],
-    ['size-0', { features: { ...f, inputSize: [0, 0] } }, /"features\.inputSize" must be .* 32\.\.1024, got \[0,0\]/],
-    ['size-2000', described({ ...f, inputSize: [2000, 2000] }), /"features\.inputSize" .* got \[2000,2000\]/],
-    ['no-layer', described({ ...f, layer: 'conv_pw_14_relu' }), /"conv_pw_14_relu", not a MobileNet v1 layer/],
+    [
+      'two-classes',
+      { classes: ['punch', 'kick'] },
+      /"classes" are \[punch, kick, other\] in this order, got \["punch","kick"\]/,
+    ],
+    [
+      'size-0',
+      { features: { ...f, inputSize: [0, 0] } },
+      /features\.inputSize: \[0,0\] is not \[height, width\] in 32\.\.1024/,
+    ],
+    ['size-2000', described({ ...f, inputSize: [2000, 2000] }), /features\.inputSize: \[2000,2000\] is not/],
+    ['no-layer', described({ ...f, layer: 'conv_pw_14_relu' }), /"conv_pw_14_relu" is not a MobileNet v1 layer/],
     [
       'other-size',
-      described({ ...f, layer: 'conv_pw_11_relu', featureSize: undefined as unknown as number }),
-      new RegExp(`the head reads ${f.featureSize} features, but the layer .* \\(conv_pw_11_relu .*\\) gives 384`),
+      described({ ...f, layer: 'conv_pw_11_relu' }),
+      new RegExp(`featureSize: ${f.featureSize} declared, but mobilenet conv_pw_11_relu .* gives 384 values`),
     ],
     [
       'same-size',
       { features: { ...f, layer: sameSize } },
-      /"features" \(conv_pw_1\d_relu.* disagree with "preprocessing"/,
+      /"features" \(mobilenet conv_pw_1\d_relu.* disagree with "preprocessing"/,
     ],
   ];
   await initBackend();

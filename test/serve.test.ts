@@ -54,8 +54,9 @@ describe('the page build and the server', () => {
     const bundle = await fs.readFile(path.join(dir, 'page', 'main.js'), 'utf8');
     // A text from each module: esbuild for the browser would fail on their node: imports anyway.
     const has = (text: string) => bundle.includes(text);
-    assert.ok(has('the feature layer does not match'), 'src/export/load.ts is missing');
-    assert.ok(has('features of kind'), 'src/features/encoder.ts is missing');
+    assert.ok(has('the features do not match'), 'src/export/load.ts is missing');
+    assert.ok(has('must use one detector setting'), 'src/features/encoder.ts is missing');
+    assert.ok(has('not MoveNet SinglePose Lightning'), 'src/pose/network.ts is missing');
     for (const nodeOnly of ['KOMBAT_BACKEND', 'is not cached in', 'weight file listed in model.json is missing']) {
       assert.ok(!has(nodeOnly), `a Node-only module reached the page: "${nodeOnly}"`);
     }

@@ -21,6 +21,8 @@ import { Hud } from './hud';
 import { CROPS, type Crop, InputError, VideoInput } from './input';
 
 const LOG_LIMIT = 6000;
+/** The frame the first prediction (which compiles the kernels) is made on: a webcam's 16:9. */
+const WARM_UP = { width: 640, height: 360 };
 
 class Messages {
   private readonly shown = new Map<string, HTMLElement>();
@@ -223,14 +225,14 @@ export async function runPage(game: GameAdapter): Promise<void> {
           const m = setup.mobilenet[modelName(alpha)];
           return { handler: tf.io.http(m.url), source: { kind: m.kind, location: m.url } };
         },
+        movenet: () => ({
+          handler: tf.io.http(setup.movenet.url),
+          location: `${setup.movenet.url} (${setup.movenet.kind})`,
+        }),
       });
-      // The first prediction compiles the kernels; do it before the clock starts.
-      const f = loaded.metadata.features;
-      await loaded.classify({
-        rgb: new Uint8Array(f.inputSize[0] * f.inputSize[1] * 3),
-        width: f.inputSize[1],
-        height: f.inputSize[0],
-      });
+      // The first prediction compiles the kernels; do it before the clock starts, on a frame of the
+      // camera's usual size.
+      await loaded.classify({ rgb: new Uint8Array(WARM_UP.width * WARM_UP.height * 3), ...WARM_UP });
       model = loaded;
       probe.model = name;
       messages.clear('model');

@@ -166,6 +166,55 @@ export function punch(seq: Sequence, rng: Rng, hand: Side, height: PunchHeight):
   seq.hold(range(rng, 0.15, 0.5), name, 'punch');
 }
 
+/** A hook: the elbow up and out, the fist sweeping across in front of the face with a strong twist. */
+export function hook(seq: Sequence, rng: Rng, hand: Side): void {
+  const name = `hook-${hand}`;
+  const lead: Side = chance(rng, 0.5) ? 'L' : other(hand);
+  const guard = guardPose(seq.pose, lead);
+  seq.to(guard, range(rng, 0.12, 0.3), name, 'punch');
+  const windup = withPose(guard, {
+    [armKey(hand)]: v3(0.15, 0.05, 0.25),
+    twist: twistToward(hand, -range(rng, 15, 25)),
+  });
+  seq.to(windup, range(rng, 0.12, 0.2), name, 'punch', 'windup');
+  const strike = withPose(guard, {
+    [armKey(hand)]: v3(-range(rng, 0.35, 0.5), range(rng, 0.08, 0.22), range(rng, 0.4, 0.5)),
+    [hand === 'L' ? 'elbowL' : 'elbowR']: v3(1, 0.35, -0.2),
+    twist: twistToward(hand, range(rng, 30, 45)),
+    lean: guard.lean + range(rng, 0, 6),
+  });
+  seq.to(strike, range(rng, 0.08, 0.13), name, 'punch', 'strike', 'out');
+  seq.hold(range(rng, 0.2, 0.32), name, 'punch', 'strike');
+  seq.to(guard, range(rng, 0.15, 0.24), name, 'punch', 'retract');
+  seq.hold(range(rng, 0.15, 0.4), name, 'punch');
+}
+
+/** An uppercut: the body dips and the fist drops, then drives up in front of the chin, elbow down. */
+export function uppercut(seq: Sequence, rng: Rng, hand: Side): void {
+  const name = `uppercut-${hand}`;
+  const lead: Side = chance(rng, 0.5) ? 'L' : other(hand);
+  const guard = guardPose(seq.pose, lead);
+  seq.to(guard, range(rng, 0.12, 0.3), name, 'punch');
+  const windup = withPose(guard, {
+    [armKey(hand)]: v3(-0.1, -range(rng, 0.4, 0.55), range(rng, 0.15, 0.3)),
+    twist: twistToward(hand, -range(rng, 5, 15)),
+    drop: guard.drop + range(rng, 0.04, 0.08),
+    side: (hand === 'R' ? 1 : -1) * range(rng, 3, 8),
+  });
+  seq.to(windup, range(rng, 0.15, 0.25), name, 'punch', 'windup');
+  const strike = withPose(guard, {
+    [armKey(hand)]: v3(-range(rng, 0.15, 0.3), range(rng, 0.2, 0.4), range(rng, 0.35, 0.5)),
+    [hand === 'L' ? 'elbowL' : 'elbowR']: v3(0.2, -1, 0.1),
+    twist: twistToward(hand, range(rng, 20, 32)),
+    lean: guard.lean - range(rng, 2, 8),
+    drop: Math.max(0, guard.drop - 0.03),
+  });
+  seq.to(strike, range(rng, 0.08, 0.13), name, 'punch', 'strike', 'out');
+  seq.hold(range(rng, 0.2, 0.32), name, 'punch', 'strike');
+  seq.to(guard, range(rng, 0.15, 0.24), name, 'punch', 'retract');
+  seq.hold(range(rng, 0.15, 0.4), name, 'punch');
+}
+
 const HIP_Y = 1.07;
 /** A straight leg's ankle target at height y (leg units), forward or outward. */
 function straightLeg(y: number, len: number): number {

@@ -92,10 +92,13 @@ class Painter {
     const x2 = cx - nx * r * s;
     const y2 = cy - ny * r * s;
     const stops = overlay
-      ? '<stop offset="0" stop-color="#fff" stop-opacity="0.32"/><stop offset="0.45" stop-color="#fff" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.45"/>'
-      : `<stop offset="0" stop-color="${lighten(colour, 0.28)}"/><stop offset="0.42" stop-color="${colour}"/><stop offset="1" stop-color="${darken(colour, 0.5)}"/>`;
+      ? '<stop offset="0" stop-color="#fff" stop-opacity="0.32"/><stop offset="0.45" stop-color="#fff" ' +
+        'stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.45"/>'
+      : `<stop offset="0" stop-color="${lighten(colour, 0.28)}"/><stop offset="0.42" ` +
+        `stop-color="${colour}"/><stop offset="1" stop-color="${darken(colour, 0.5)}"/>`;
     this.defs.push(
-      `<linearGradient id="${id}" gradientUnits="userSpaceOnUse" x1="${f1(x1)}" y1="${f1(y1)}" x2="${f1(x2)}" y2="${f1(y2)}">${stops}</linearGradient>`,
+      `<linearGradient id="${id}" gradientUnits="userSpaceOnUse" x1="${f1(x1)}" y1="${f1(y1)}" x2="${f1(x2)}" ` +
+        `y2="${f1(y2)}">${stops}</linearGradient>`,
     );
     return id;
   }
@@ -167,10 +170,14 @@ export function drawBody(pose: Pose, subject: Subject, view: View, options: Draw
     const period = Math.max(2, 0.07 * sk.height * S * 0.5);
     const inner =
       g.pattern === 'stripes'
-        ? `<rect width="${f1(period)}" height="${f1(period)}" fill="${g.colour}"/><rect width="${f1(period)}" height="${f1(period * 0.45)}" fill="${g.patternColour}"/>`
-        : `<rect width="${f1(period)}" height="${f1(period)}" fill="${g.colour}"/><rect width="${f1(period / 2)}" height="${f1(period / 2)}" fill="${g.patternColour}"/><rect x="${f1(period / 2)}" y="${f1(period / 2)}" width="${f1(period / 2)}" height="${f1(period / 2)}" fill="${g.patternColour}"/>`;
+        ? `<rect width="${f1(period)}" height="${f1(period)}" fill="${g.colour}"/><rect width="${f1(period)}" ` +
+          `height="${f1(period * 0.45)}" fill="${g.patternColour}"/>`
+        : `<rect width="${f1(period)}" height="${f1(period)}" fill="${g.colour}"/><rect width="${f1(period / 2)}" ` +
+          `height="${f1(period / 2)}" fill="${g.patternColour}"/><rect x="${f1(period / 2)}" ` +
+          `y="${f1(period / 2)}" width="${f1(period / 2)}" height="${f1(period / 2)}" fill="${g.patternColour}"/>`;
     p.defs.push(
-      `<pattern id="${id}" patternUnits="userSpaceOnUse" width="${f1(period)}" height="${f1(period)}" patternTransform="translate(${f1(N.x)} ${f1(N.y)}) rotate(${f1(spineAngle)})">${inner}</pattern>`,
+      `<pattern id="${id}" patternUnits="userSpaceOnUse" width="${f1(period)}" height="${f1(period)}" ` +
+        `patternTransform="translate(${f1(N.x)} ${f1(N.y)}) rotate(${f1(spineAngle)})">${inner}</pattern>`,
     );
     return { colour: g.colour, pattern: id };
   };
@@ -187,7 +194,8 @@ export function drawBody(pose: Pose, subject: Subject, view: View, options: Draw
     const w = Math.max(Math.abs(J.toeL.x - J.toeR.x), Math.abs(J.heelL.x - J.heelR.x), 0.25) * 0.7 + 0.12;
     p.add(
       -1e9,
-      `<ellipse cx="${f1(c.x)}" cy="${f1(c.y)}" rx="${f1(w * S * c.k)}" ry="${f1(0.05 * S * c.k)}" fill="#000" opacity="0.28"/>`,
+      `<ellipse cx="${f1(c.x)}" cy="${f1(c.y)}" rx="${f1(w * S * c.k)}" ry="${f1(0.05 * S * c.k)}" fill="#000" ` +
+        `opacity="0.28"/>`,
     );
   }
 
@@ -260,7 +268,9 @@ export function drawBody(pose: Pose, subject: Subject, view: View, options: Draw
     const W = { x: T.x + (B.x - T.x) * 0.62, y: T.y + (B.y - T.y) * 0.62 };
     const pt = (c: { x: number; y: number }, w: number, s: number) => `${f1(c.x + nx * w * s)} ${f1(c.y + ny * w * s)}`;
     const cap = { x: T.x - dx * ws * 0.5, y: T.y - dy * ws * 0.5 };
-    const d = `M${pt(T, ws, 1)}Q${pt(W, ww * 0.98, 1)} ${pt(B, wh, 1)}L${pt(B, wh, -1)}Q${pt(W, ww * 0.98, -1)} ${pt(T, ws, -1)}Q${f1(cap.x)} ${f1(cap.y)} ${pt(T, ws, 1)}Z`;
+    const d =
+      `M${pt(T, ws, 1)}Q${pt(W, ww * 0.98, 1)} ${pt(B, wh, 1)}L${pt(B, wh, -1)}Q${pt(W, ww * 0.98, -1)} ` +
+      `${pt(T, ws, -1)}Q${f1(cap.x)} ${f1(cap.y)} ${pt(T, ws, 1)}Z`;
     let svg = '';
     // Neck first (under the collar).
     svg += p.capsule(proj(J.neck), proj(add(J.neck, scale(J.torso.u, sk.neck))), R.neck, R.neck * 0.95, skin, S);
@@ -367,11 +377,15 @@ function drawHead(p: Painter, J: Joints, sk: Skeleton, subject: Subject, proj: (
 
   // Skull.
   const g = p.shade(c.x, c.y, 1, 0, rx, subject.skin, false);
-  svg += `<ellipse cx="${f1(c.x)}" cy="${f1(c.y)}" rx="${f1(rx)}" ry="${f1(ry)}" transform="rotate(${f1(angle)} ${f1(c.x)} ${f1(c.y)})" fill="url(#${g})"/>`;
+  svg +=
+    `<ellipse cx="${f1(c.x)}" cy="${f1(c.y)}" rx="${f1(rx)}" ry="${f1(ry)}" transform="rotate(${f1(angle)} ` +
+    `${f1(c.x)} ${f1(c.y)})" fill="url(#${g})"/>`;
   // Ear on the side we see.
   if (Math.abs(r.z) > 0.35) {
     const ear = proj(add(J.head, scale(r, r.z > 0 ? w * 0.95 : -w * 0.95)));
-    svg += `<ellipse cx="${f1(ear.x)}" cy="${f1(ear.y)}" rx="${f1(w * 0.22 * S * c.k)}" ry="${f1(h * 0.22 * S * c.k)}" fill="${darken(subject.skin, 0.15)}"/>`;
+    svg +=
+      `<ellipse cx="${f1(ear.x)}" cy="${f1(ear.y)}" rx="${f1(w * 0.22 * S * c.k)}" ` +
+      `ry="${f1(h * 0.22 * S * c.k)}" fill="${darken(subject.skin, 0.15)}"/>`;
   }
   // Face.
   if (facing > 0.2) {
@@ -385,7 +399,10 @@ function drawHead(p: Painter, J: Joints, sk: Skeleton, subject: Subject, proj: (
       svg += `<circle cx="${f1(e.x)}" cy="${f1(e.y)}" r="${f1(er)}" fill="#2a1d18" opacity="0.85"/>`;
     }
     const m = proj(add(add(J.head, scale(f, w * 0.9)), scale(u, -h * 0.48)));
-    svg += `<ellipse cx="${f1(m.x)}" cy="${f1(m.y)}" rx="${f1(Math.max(0.5, w * 0.28 * S * c.k * Math.max(0.3, facing)))}" ry="${f1(Math.max(0.3, h * 0.05 * S * c.k))}" fill="${darken(subject.skin, 0.45)}"/>`;
+    svg +=
+      `<ellipse cx="${f1(m.x)}" cy="${f1(m.y)}" ` +
+      `rx="${f1(Math.max(0.5, w * 0.28 * S * c.k * Math.max(0.3, facing)))}" ` +
+      `ry="${f1(Math.max(0.3, h * 0.05 * S * c.k))}" fill="${darken(subject.skin, 0.45)}"/>`;
   }
   if (Math.abs(r.z) > 0.6 && facing > -0.3) {
     // Nose in profile.
@@ -405,9 +422,14 @@ function drawHead(p: Painter, J: Joints, sk: Skeleton, subject: Subject, proj: (
     const up = dir(u, h * (1.25 - 0.75 * prof) * (1 - away) * line);
     const cx = c.x + back.x + up.x;
     const cy = c.y + back.y + up.y;
-    svg += `<clipPath id="${clip}"><ellipse cx="${f1(c.x)}" cy="${f1(c.y - ry * (volume - 1) * 0.6)}" rx="${f1(rx * volume)}" ry="${f1(ry * volume)}" transform="rotate(${f1(angle)} ${f1(c.x)} ${f1(c.y)})"/></clipPath>`;
+    svg +=
+      `<clipPath id="${clip}"><ellipse cx="${f1(c.x)}" cy="${f1(c.y - ry * (volume - 1) * 0.6)}" ` +
+      `rx="${f1(rx * volume)}" ry="${f1(ry * volume)}" transform="rotate(${f1(angle)} ${f1(c.x)} ` +
+      `${f1(c.y)})"/></clipPath>`;
     const hg = p.shade(c.x, c.y, 0.5, -0.87, ry * 1.2, colour, false);
-    svg += `<ellipse clip-path="url(#${clip})" cx="${f1(cx)}" cy="${f1(cy)}" rx="${f1(rx * 1.15)}" ry="${f1(ry * 1.05)}" transform="rotate(${f1(angle)} ${f1(cx)} ${f1(cy)})" fill="url(#${hg})"/>`;
+    svg +=
+      `<ellipse clip-path="url(#${clip})" cx="${f1(cx)}" cy="${f1(cy)}" rx="${f1(rx * 1.15)}" ` +
+      `ry="${f1(ry * 1.05)}" transform="rotate(${f1(angle)} ${f1(cx)} ${f1(cy)})" fill="url(#${hg})"/>`;
     if (hair.style === 'curly') {
       for (let i = -2; i <= 2; i++) {
         const q = proj(

@@ -27,7 +27,10 @@ export interface Pose {
   /** Elbow pole (direction the elbow points), torso frame, x outward. */
   elbowL: Vec3;
   elbowR: Vec3;
-  /** Ankle target in the hip frame: x outward from the hip, y height above the floor, z forward; units of leg length. */
+  /**
+   * Ankle target in the hip frame: x outward from the hip, y height above the floor, z forward; units of
+   * leg length.
+   */
   legL: Vec3;
   legR: Vec3;
   /** Knee pole, hip frame, x outward. */

@@ -4,6 +4,7 @@ import { readConfig } from '../config';
 import { issueText, type Task } from '../data';
 import { evaluateFolder, type Metrics } from '../eval';
 import { loadClassifier } from '../export';
+import { featureLabel } from '../features';
 import { crossValidateFolder, prepareFolder } from '../train';
 import { exists } from '../util';
 import { cvLines } from './cv';
@@ -105,10 +106,10 @@ export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
     .description(
-      'score an exported model (kombat train) on every image of a dataset folder: accuracy, per-class ' +
-        'precision/recall/F1, confusion matrix (a 3-way model on a folder without kick/ is scored as punch / ' +
-        'not punch). Or, with --cv <data>, cross-validate the training set-up over the people of a folder: ' +
-        'how well it carries to a new person, person by person.',
+      'score an exported model (kombat train; any feature kind its metadata.json declares) on every image ' +
+        'of a dataset folder: accuracy, per-class precision/recall/F1, confusion matrix (a 3-way model on a ' +
+        'folder without kick/ is scored as punch / not punch). Or, with --cv <data>, cross-validate the ' +
+        'training set-up over the people of a folder: how well it carries to a new person, person by person.',
     )
     .option('--model <dir>', 'model folder with model.json, weights.bin and metadata.json')
     .option('--data <dir>', 'dataset folder: <class>/ image folders (every image counts, whatever its split)')
@@ -156,7 +157,8 @@ export function registerEvaluate(program: Command): void {
         console.log(metricsJson(score.metrics));
         return;
       }
-      console.log(`${opts.data}: ${n} images, ${classifier.metadata.task} model ${opts.model}`);
+      const features = featureLabel(classifier.encoder.features);
+      console.log(`${opts.data}: ${n} images, ${classifier.metadata.task} model ${opts.model} (${features})`);
       if (score.folded) console.log(`scored as punch / not punch: ${score.folded}`);
       console.log(metricsTable(score.metrics));
     });

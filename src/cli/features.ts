@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { readConfig } from '../config';
-import { cacheFolderFeatures, FeaturesInterrupted, type FolderFeaturesResult } from '../features';
+import { cacheFolderFeatures, type FeatureSpec, FeaturesInterrupted, type FolderFeaturesResult } from '../features';
 import type { Alpha } from '../mobilenet';
 import { FITS, type Fit, type InputSize } from '../preprocess';
 import { alphaOption, inputSizeOption } from './options';
@@ -43,7 +43,8 @@ export function registerFeatures(program: Command): void {
     .option('--alpha <alpha>', 'MobileNet v1 width multiplier (default: models/config.json, else 0.75)', alphaOption)
     .action(async (opts: FeaturesCliOptions) => {
       const config = await readConfig();
-      const spec = {
+      const spec: FeatureSpec = {
+        kind: 'mobilenet',
         alpha: opts.alpha ?? config.features.alpha,
         inputSize: opts.inputSize ?? config.features.inputSize,
         layer: opts.layer ?? config.features.layer,

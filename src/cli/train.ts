@@ -2,7 +2,9 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { readConfig } from '../config';
 import type { Task } from '../data';
+import { featureLabel } from '../features';
 import { CvInterrupted, type EpochAt, type EpochLog, type FolderPreset, parsePreset, trainFolder } from '../train';
+import { trainingFeatures } from '../transfer';
 import { exists } from '../util';
 import { cvLines } from './cv';
 import { positiveInt, taskOption } from './options';
@@ -21,6 +23,7 @@ interface TrainCliOptions {
   cv: boolean;
   subjectsFrom?: string;
   preset: FolderPreset;
+  features?: string;
   force?: boolean;
 }
 
@@ -37,11 +40,12 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description(
-      'train the dense head on any dataset folder (read only): augmented variants of every frame and MobileNet ' +
-        'features, cached under the data folder; cross-validation over people (leave-one-person-out; with one ' +
-        'person, over its recordings) chooses the epochs and the game thresholds; then every person goes into ' +
-        'the final model, written atomically. Ctrl-C in the final training stops after the current batch and ' +
-        'keeps that epoch; before it, or a second Ctrl-C, quits without a model.',
+      'train the dense head on any dataset folder (read only): augmented variants of every frame and ' +
+        'features of the chosen kind, cached under the data folder; cross-validation over people ' +
+        '(leave-one-person-out; with one person, over its recordings) chooses the epochs and the game ' +
+        'thresholds; then every person goes into the final model, written atomically. Ctrl-C in the final ' +
+        'training stops after the current batch and keeps that epoch; before it, or a second Ctrl-C, quits ' +
+        'without a model.',
     )
     .requiredOption(
       '--data <dir>',
@@ -61,7 +65,13 @@ export function registerTrain(program: Command): void {
       '--config <file>',
       'a config file like models/config.json (features, hyperparams, thresholds); default models/config.json',
     )
-    .option('--no-augment', 'train on the original frames only')
+    .option(
+      '--features <kind|model>',
+      'how a frame is seen: mobilenet (whole frame), mobilenet-crop (around the person), pose (MoveNet ' +
+        'keypoints), combined (pose + crop), or an exported model folder to train the same kind as it (and keep ' +
+        "its thresholds); default: models/config.json's choice (chapter 09), else mobilenet",
+    )
+    .option('--no-augment', 'train on the original frames only (pose-based features always do)')
     .option(
       '--augmented <dir>',
       'where the augmented variants go (default: data/augmented/<folder>-<content hash>; never inside --data)',
@@ -83,6 +93,8 @@ export function registerTrain(program: Command): void {
     .action(async (opts: TrainCliOptions) => {
       if (opts.config && !(await exists(opts.config))) throw new Error(`${opts.config}: no such config file`);
       const config = await readConfig(opts.config);
+      const choice = await trainingFeatures(opts.features, config);
+      console.error(`features: ${featureLabel(choice.features)}, from ${choice.from}`);
       const out = path.resolve(opts.out);
       const controller = new AbortController();
       let final = false;
@@ -115,6 +127,8 @@ export function registerTrain(program: Command): void {
           task: opts.task,
           out,
           config,
+          features: choice.features,
+          thresholds: choice.thresholds,
           augment: opts.augment,
           augmented: opts.augmented,
           preset: opts.preset,

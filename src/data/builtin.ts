@@ -130,7 +130,7 @@ export function builtFrom(recordings: string): FolderKind {
 }
 
 /** A build writes only its own folders under the data folder; another is moved away by hand. */
-function buildOutput(kind: FolderKind): OutputRule {
+export function buildOutput(kind: FolderKind): OutputRule {
   return { kind, instead: 'move it away, or set KOMBAT_DATA_DIR to another folder', forceable: false };
 }
 

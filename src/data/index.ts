@@ -1,5 +1,6 @@
 // Datasets: the one indexer, layout and naming, manifest, labels, frames from video, validation,
-// cleaning, subject split, balancing, numbering, the dataset card and the built-in dataset.
+// cleaning, subject split, balancing, numbering, the dataset card, the built-in dataset and the
+// webcam-style one (chapter 09).
 
 export * from './balance';
 export * from './builtin';
@@ -18,4 +19,5 @@ export * from './subjects';
 export * from './tasks';
 export * from './validate';
 export * from './video';
+export * from './webcam';
 export * from './write';

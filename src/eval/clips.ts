@@ -42,7 +42,7 @@ export async function clipFrames(recording: Recording, root = playFramesDir(), f
   await writeDirAtomic(dir, (tmp) => extractJpegs(recording.video, tmp, fps), {
     kind: CLIP_FRAMES,
     forceable: false,
-    instead: 'delete it (chapter 09 extracts it again)',
+    instead: 'delete it (chapter 10 extracts it again)',
   });
   const names = (await fs.readdir(dir)).filter((f) => /^\d+\.jpg$/.test(f)).sort();
   if (names.length === 0) throw new Error(`${recording.video}: ffmpeg extracted no frames`);

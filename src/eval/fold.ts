@@ -9,8 +9,12 @@ export const FOLD_NOTE =
   'the folder has no kick/ frames: the 3-way model is scored as punch / not punch (its kick and other ' +
   'predictions both count as not punch)';
 
-/** A 3-way model's outputs (punch, kick, other) -> binary class indices (not-punch 0, punch 1). */
-export function foldToPunch(outputs: Float32Array): Int32Array {
+/**
+ * A 3-way model's outputs (punch, kick, other) -> binary class indices (not-punch 0, punch 1); a binary
+ * model's outputs (`units` 1) are its classes already.
+ */
+export function foldToPunch(outputs: Float32Array, units = TASK_CLASSES.ternary.length): Int32Array {
+  if (units === 1) return predictedClasses(outputs, 1);
   const punch = TASK_CLASSES.ternary.indexOf('punch');
-  return Int32Array.from(predictedClasses(outputs, TASK_CLASSES.ternary.length), (c) => (c === punch ? 1 : 0));
+  return Int32Array.from(predictedClasses(outputs, units), (c) => (c === punch ? 1 : 0));
 }

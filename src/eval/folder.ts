@@ -1,17 +1,16 @@
-// Scoring an exported classifier on every image of a dataset folder (any split, any layout the
-// data tools accept): what `kombat evaluate` prints. A binary model reads any folder with punch/;
-// a 3-way model on a folder without kicks is folded to punch / not punch (./fold.ts). A dataset
-// that features and train refuse is refused here too (validIndex): a score of part of the data
-// would pass for a score of all of it. Only when asked (`skipInvalid`) are the bad parts left out,
-// and then they are returned by name.
-
+// Scoring an exported model of any feature kind on every image of a dataset folder (any split, any
+// layout the data tools accept): what `kombat evaluate` prints. A binary model reads any folder with
+// punch/; a 3-way model on a folder without kicks (the article's first dataset, real recordings of
+// punches) is folded to punch / not punch (./fold.ts). A dataset that features and train refuse is
+// refused here too (validIndex): a score of part of the data would pass for a score of all of it.
+// Only when asked (`skipInvalid`) are the bad parts left out, and then they are returned by name.
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { assertValid, type DatasetIssue, indexDataset } from '../data/entries';
 import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
-import { cachedFeatures } from '../features/cache';
+import type { FrameEncoder } from '../features/encoder';
+import { frameFeatures } from '../features/frames';
 import { unreadableImages } from '../image/decode';
-import type { FeatureExtractor } from '../mobilenet/network';
 import { exists } from '../util/fs';
 import { predict, predictedClasses } from './evaluate';
 import { FOLD_NOTE, foldToPunch } from './fold';
@@ -20,27 +19,29 @@ import { computeMetrics, type Metrics } from './metrics';
 /** What scoring needs of a classifier (export/classifier.ts's Classifier is one). */
 export interface ScoredModel {
   head: tf.LayersModel;
-  extractor: FeatureExtractor;
+  /** The encoder the model's metadata names: its features are computed for every image (cached). */
+  encoder: Pick<FrameEncoder, 'features' | 'featureSize'>;
   metadata: { task: Task; classes: string[] };
 }
 
-/** The model's outputs for image files (features from the cache where present), row-major. */
+/** The model's outputs for image files (features from the caches where present), row-major. */
 export async function fileOutputs(
-  classifier: ScoredModel,
+  model: ScoredModel,
   files: string[],
   options: { onBatch?: (done: number, total: number) => void } = {},
 ): Promise<Float32Array> {
-  const { classes } = classifier.metadata;
-  const result = await cachedFeatures(classifier.extractor, files, options);
+  const { classes } = model.metadata;
+  const result = await frameFeatures(model.encoder.features, files, options);
   if (result.failed.length > 0) throw unreadableImages(result.failed);
-  const expected = classifier.head.inputs[0].shape[1];
+  const expected = model.head.inputs[0].shape[1];
   if (expected !== result.featureSize) {
     throw new Error(
-      `the model expects ${expected} features but ${classifier.extractor.layer} gives ${result.featureSize}`,
+      `the model expects ${expected} features but its ${model.encoder.features.kind} features have ` +
+        `${result.featureSize}`,
     );
   }
   const y = new Int32Array(files.length);
-  return predict(classifier.head, { x: result.features, featureSize: result.featureSize, y, classes });
+  return predict(model.head, { x: result.features, featureSize: result.featureSize, y, classes });
 }
 
 export interface FolderEvaluation {
@@ -54,21 +55,20 @@ export interface FolderEvaluation {
 }
 
 export async function evaluateFolder(
-  classifier: ScoredModel,
+  model: ScoredModel,
   dir: string,
   { onBatch, skipInvalid = false }: { onBatch?: (done: number, total: number) => void; skipInvalid?: boolean } = {},
 ): Promise<FolderEvaluation> {
-  const model = classifier.metadata.task;
-  const fold = model === 'ternary' && !(await exists(path.join(dir, 'kick')));
-  const task: Task = fold ? 'binary' : model;
+  const fold = model.metadata.task === 'ternary' && !(await exists(path.join(dir, 'kick')));
+  const task: Task = fold ? 'binary' : model.metadata.task;
   const found = await indexDataset(dir, { task });
   const skipped = skipInvalid ? found.issues.filter((i) => i.severity === 'error') : [];
   const index = assertValid({ ...found, issues: found.issues.filter((i) => !skipped.includes(i)) });
-  const { classes } = classifier.metadata;
   const files = index.entries.map((e) => path.join(dir, e.file));
-  const outputs = await fileOutputs(classifier, files, { onBatch });
+  const outputs = await fileOutputs(model, files, { onBatch });
+  const units = model.metadata.classes.length === 2 ? 1 : model.metadata.classes.length;
   const y = Int32Array.from(index.entries, (e) => labelIndex(task, e.label));
-  const predicted = fold ? foldToPunch(outputs) : predictedClasses(outputs, classes.length === 2 ? 1 : classes.length);
+  const predicted = fold ? foldToPunch(outputs) : predictedClasses(outputs, units);
   return {
     metrics: computeMetrics(y, predicted, TASK_CLASSES[task]),
     task,

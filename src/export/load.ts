@@ -2,9 +2,9 @@
 // Node, a URL in the game page. One loader, one metadata check (./metadata.ts), so a model that
 // `kombat evaluate` accepts is a model the page accepts, with the same messages when it is not.
 import * as tf from '@tensorflow/tfjs';
-import { type FrameEncoder, featureKind } from '../features/encoder';
-import { featureLayerSize } from '../mobilenet/names';
-import { type ClassifierMetadata, checkMetadata } from './metadata';
+import type { FrameEncoder } from '../features/encoder';
+import { featureLabel, undeclared } from '../features/kinds';
+import { type CheckedMetadata, checkMetadata, headUnits } from './metadata';
 
 /** The files of one exported model, wherever they live. */
 export interface ModelFolder {
@@ -18,7 +18,7 @@ export interface ModelFolder {
 
 export interface LoadedHead {
   head: tf.LayersModel;
-  metadata: ClassifierMetadata;
+  metadata: CheckedMetadata;
 }
 
 /** The head and its checked metadata; its input and output sizes must agree with the metadata. */
@@ -45,20 +45,15 @@ export async function loadHead(folder: ModelFolder): Promise<LoadedHead> {
   }
   const inputs = head.inputs[0].shape[1];
   const outputs = head.outputs[0].shape[1];
-  const units = metadata.task === 'ternary' ? metadata.classes.length : 1;
-  const f = metadata.features;
-  const declared = f.featureSize;
-  const layerSize = featureKind(f as { kind?: string }) === 'mobilenet' ? featureLayerSize(f.layer, f.alpha) : inputs;
+  const units = headUnits(metadata.task);
+  const declared = metadata.features.featureSize;
   const problem =
-    declared !== undefined && inputs !== declared
+    inputs !== declared
       ? `the head reads ${inputs} features but metadata.json declares ${declared}`
-      : inputs !== layerSize
-        ? `the head reads ${inputs} features, but the layer metadata.json names (${f.layer} of MobileNet v1 ` +
-          `alpha ${f.alpha}) gives ${layerSize}`
-        : outputs !== units
-          ? `the head has ${outputs} outputs, a ${metadata.task} model over ` +
-            `${JSON.stringify(metadata.classes)} needs ${units}`
-          : undefined;
+      : outputs !== units
+        ? `the head has ${outputs} outputs, a ${metadata.task} model over ` +
+          `${JSON.stringify(metadata.classes)} needs ${units}`
+        : undefined;
   if (problem) {
     head.dispose();
     throw new Error(`${folder.location}: ${problem}`);
@@ -70,11 +65,10 @@ export async function loadHead(folder: ModelFolder): Promise<LoadedHead> {
 export function checkEncoder(loaded: LoadedHead, encoder: Pick<FrameEncoder, 'featureSize'>, location: string): void {
   const want = loaded.head.inputs[0].shape[1];
   if (encoder.featureSize !== want) {
-    const f = loaded.metadata.features;
+    const named = featureLabel(undeclared(loaded.metadata.features));
     throw new Error(
-      `${location}: the feature layer does not match: model.json expects ${want} features, but the features its ` +
-        `metadata.json names (${f.layer}, ${f.inputSize[1]}x${f.inputSize[0]}, alpha ${f.alpha}) ` +
-        `have ${encoder.featureSize}`,
+      `${location}: the features do not match: model.json expects ${want} features, but the features its ` +
+        `metadata.json names (${named}) have ${encoder.featureSize}`,
     );
   }
 }

@@ -1,26 +1,47 @@
-// metadata.json of an exported classifier: what it says (classes, MobileNet variant, layer, input
-// size, preprocessing, thresholds, where the model came from), how a training run fills it in, and
-// the one check a model passes before the page or `kombat evaluate` uses it.
+// metadata.json of an exported classifier: the contract every loader relies on (the game page,
+// `kombat evaluate`, `kombat train --features`, chapter 08's reload check), how a training run fills
+// it in, and the one check a model passes before any of them uses it. Browser-safe (type-only
+// imports of Node modules): the page runs the same check on every model it loads.
+//
+//   model.json + weights.bin  the head: input [n, features.featureSize] -> output [n, units], units =
+//                             1 (binary: sigmoid probability of "punch") or 3 (softmax over classes)
+//   metadata.json             ModelContract below, plus where the model came from (training-data
+//                             hash, hyper-parameters, epochs, metrics, environment)
+//
+// To turn a frame (RGB pixels 0..255, any size) into the head's input, follow `features` (the
+// kinds of features/kinds.ts; per frame: features/encoder.ts). Then the decision rule (decision.ts)
+// with `thresholds` turns the head's output into an action.
 import type { Environment } from '../backend';
 import { TASK_CLASSES, TASKS, type Task } from '../data/tasks';
 import { type ModelRule, modelRule, parseThresholds, type ThresholdsByTask } from '../decision';
 import { type MetricsSummary, summariseMetrics } from '../eval/metrics';
-import { type DeclaredFeatures, featureKind } from '../features/encoder';
-import type { FeatureSpec } from '../features/spec';
-import { ALPHAS, FEATURE_LAYERS, featureLayerSize, INPUT_SIDE } from '../mobilenet/names';
+import {
+  type DeclaredFeatures,
+  describePreprocessing,
+  featureLabel,
+  parseDeclaredFeatures,
+  undeclared,
+} from '../features/kinds';
 import type { CrossValidation, FoldUnit } from '../train/cv';
 import type { TrainRun } from '../train/run';
 import type { Hyperparams } from '../train/train';
-import type { WeightFormat } from './quantise';
+import { WEIGHT_FORMATS, type WeightFormat } from './quantise';
 
-/** `task` and `thresholds` (ModelRule): the 3-way model's {other, action}, the binary's {punch}. */
-export type ClassifierMetadata = ModelRule & {
+/** What a loader relies on; checkMetadata checks every field. `task` and `thresholds` (ModelRule): the 3-way
+ * model's {other, action}, the binary's {punch}. */
+export type ModelContract = ModelRule & {
   name: string;
   /** Output order; the binary model has one sigmoid unit for the second class (punch). */
   classes: string[];
-  features: FeatureSpec & { featureSize: number };
+  /** How a frame becomes the head's input, and the length of that input. */
+  features: DeclaredFeatures;
+  /** The same in words, for people. */
   preprocessing: string;
   weights: WeightFormat;
+};
+
+/** Where a model came from: written by every export, read by chapter 08's reuse check, not needed to play. */
+export interface ModelOrigin {
   trainingDataHash: string;
   hyperparams: Hyperparams;
   epochs: { trained: number; best: number; stoppedBy: string };
@@ -30,7 +51,17 @@ export type ClassifierMetadata = ModelRule & {
   /** A model trained on a whole folder (kombat train, the page): which recordings, and when. */
   dataset?: DatasetProvenance;
   crossValidation?: CrossValidationSummary;
-};
+}
+
+export type ClassifierMetadata = ModelContract & ModelOrigin;
+
+/** A checked metadata.json: the contract, and whatever provenance the file holds, unchecked. */
+export type CheckedMetadata = ModelContract & Partial<ModelOrigin>;
+
+/** Output units of the head for a task. */
+export function headUnits(task: Task): number {
+  return task === 'binary' ? 1 : TASK_CLASSES.ternary.length;
+}
 
 /** The recordings a model was trained on. */
 export interface DatasetProvenance {
@@ -68,16 +99,6 @@ export function summariseCrossValidation(cv: CrossValidation): CrossValidationSu
   };
 }
 
-export function describePreprocessing(spec: FeatureSpec): string {
-  const [h, w] = spec.inputSize;
-  return (
-    `RGB 0..255 -> x/127.5-1 -> bilinear resize (aligned corners) to ${w}x${h}` +
-    (spec.fit === 'letterbox' ? ', letterboxed with mid-grey where the aspect differs' : ', stretched') +
-    ` -> MobileNet v1 alpha ${spec.alpha} -> ${spec.layer}` +
-    (spec.layer.startsWith('conv') ? ' (average-pooled)' : '')
-  );
-}
-
 /** The metadata of a trained run; it keeps the thresholds of its own task. */
 export function classifierMetadata(
   run: TrainRun,
@@ -90,7 +111,7 @@ export function classifierMetadata(
     ...modelRule(run.task, thresholds),
     classes: run.data.train.classes,
     features: run.features,
-    preprocessing: describePreprocessing(run.features),
+    preprocessing: describePreprocessing(undeclared(run.features)),
     weights,
     trainingDataHash: run.trainingDataHash,
     hyperparams: run.hyperparams,
@@ -104,54 +125,55 @@ export function classifierMetadata(
   };
 }
 
-/** metadata.json checked for what inference needs; each problem names the file and the field. */
-export function checkMetadata(value: unknown, where: string): ClassifierMetadata {
-  const m = value as Partial<ClassifierMetadata> | null;
+/**
+ * metadata.json checked against the contract and returned typed, its features in the kinds'
+ * normal form (metadata without "kind" is whole-frame MobileNet); other fields are kept as they
+ * are. Each problem names the file (`where`) and the field.
+ */
+export function checkMetadata(value: unknown, where: string): CheckedMetadata {
   const fail = (what: string): never => {
     throw new Error(`${where}: ${what}`);
   };
-  if (!m || typeof m !== 'object') return fail('not a JSON object');
-  if (m.task === undefined || !TASKS.includes(m.task))
-    fail(`"task" is ${JSON.stringify(m.task)}, expected one of ${TASKS.join(', ')}`);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return fail('not a JSON object');
+  const m = value as Record<string, unknown>;
+  for (const field of ['task', 'classes', 'features', 'thresholds'] as const)
+    if (m[field] === undefined) fail(`missing "${field}"`);
+  const task = m.task as Task;
+  if (!TASKS.includes(task)) fail(`"task" is ${JSON.stringify(m.task)}, expected one of ${TASKS.join(', ')}`);
   const classes = m.classes;
   if (!Array.isArray(classes) || !classes.every((c) => typeof c === 'string'))
-    fail('"classes" must be a list of names');
-  const want = m.task === 'ternary' ? TASK_CLASSES.ternary : ['punch'];
-  for (const c of want) if (!classes?.includes(c)) fail(`"classes" ${JSON.stringify(classes)} lacks "${c}"`);
-  if (m.task === 'binary' && (classes?.length !== 2 || classes[1] !== 'punch')) {
-    fail(`a binary model's "classes" are [not-punch, punch] (its one output is punch), got ${JSON.stringify(classes)}`);
-  }
-  // The decision rule reads a ternary head's outputs in training's order.
-  if (m.task === 'ternary' && JSON.stringify(classes) !== JSON.stringify(TASK_CLASSES.ternary)) {
+    return fail('"classes" must be a list of names');
+  // The decision rule reads the head's outputs in training's order; a binary head's one output is punch.
+  if (classes.join(',') !== TASK_CLASSES[task].join(',')) {
     fail(
-      `a ternary model's "classes" are [${TASK_CLASSES.ternary.join(', ')}] in this order, ` +
+      `a ${task} model's "classes" are [${TASK_CLASSES[task].join(', ')}] in this order, ` +
         `got ${JSON.stringify(classes)}`,
     );
   }
-  const f = m.features as DeclaredFeatures | undefined;
-  if (!f || typeof f !== 'object') return fail('missing "features" (which MobileNet layer the head reads)');
-  featureKind(f);
-  if (!ALPHAS.includes(f.alpha))
-    fail(`"features.alpha" is ${JSON.stringify(f.alpha)}, expected one of ${ALPHAS.join(', ')}`);
-  const size = f.inputSize;
-  const { min, max } = INPUT_SIDE;
-  if (!Array.isArray(size) || size.length !== 2 || !size.every((n) => Number.isInteger(n) && n >= min && n <= max)) {
-    fail(`"features.inputSize" must be [height, width], each in ${min}..${max}, got ${JSON.stringify(size)}`);
-  }
-  if (typeof f.layer !== 'string' || featureLayerSize(f.layer, f.alpha) === undefined)
-    fail(`"features.layer" is ${JSON.stringify(f.layer)}, not a MobileNet v1 layer; expected one of ${FEATURE_LAYERS}`);
-  if (f.fit !== 'stretch' && f.fit !== 'letterbox')
-    fail(`"features.fit" is ${JSON.stringify(f.fit)}, expected stretch or letterbox`);
+  const features = parseDeclaredFeatures(m.features, `${where}: features`);
   // Training writes both from one spec: where they disagree, one was edited by hand, and the head
-  // (trained on the features "preprocessing" describes) would read another layer's values.
-  if (m.preprocessing !== undefined && m.preprocessing !== describePreprocessing(f as FeatureSpec)) {
+  // (trained on the features "preprocessing" describes) would read other values than it learned from.
+  const described = describePreprocessing(undeclared(features));
+  if (m.preprocessing !== undefined && m.preprocessing !== described) {
     fail(
-      `"features" (${f.layer}, ${size[1]}x${size[0]}, ${f.fit}, alpha ${f.alpha}) disagree with "preprocessing" ` +
+      `"features" (${featureLabel(undeclared(features))}) disagree with "preprocessing" ` +
         `(${JSON.stringify(m.preprocessing)}), which training wrote from the same settings: the file was edited; ` +
         'export the model again',
     );
   }
   // The task's named thresholds, each in [0, 1]; files of the earlier rule read or refused with what to do.
-  const thresholds = parseThresholds(m.task as Task, m.thresholds, where);
-  return { ...m, thresholds } as ClassifierMetadata;
+  const thresholds = parseThresholds(task, m.thresholds, where);
+  const weights = (m.weights ?? 'float32') as WeightFormat;
+  if (!WEIGHT_FORMATS.includes(weights))
+    fail(`"weights" is ${JSON.stringify(m.weights)}, expected one of ${WEIGHT_FORMATS.join(', ')}`);
+  return {
+    ...m,
+    name: typeof m.name === 'string' ? m.name : '',
+    task,
+    classes: [...TASK_CLASSES[task]],
+    features,
+    preprocessing: described,
+    thresholds,
+    weights,
+  } as CheckedMetadata;
 }

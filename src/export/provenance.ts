@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import { parseFrameFeatures } from '../features/kinds';
 import type { FeatureSpec } from '../features/spec';
 import { displayPath } from '../settings';
 import type { Hyperparams } from '../train/train';
@@ -37,7 +38,8 @@ export function provenanceMismatch(
 ): string[] {
   const out: string[] = [];
   if (metadata.trainingDataHash !== want.trainingDataHash) out.push('training data changed');
-  const { featureSize: _size, ...features } = metadata.features;
+  // In the kinds' normal form: an export from before kinds existed has no "kind" and means whole-frame MobileNet.
+  const features = parseFrameFeatures(metadata.features, 'metadata.json: features');
   if (canonical(features) !== canonical(want.features))
     out.push(`features ${canonical(features)} != ${canonical(want.features)}`);
   if (canonical(metadata.hyperparams) !== canonical(want.hyperparams))

@@ -8,6 +8,8 @@ import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
 import { unreadableImages } from '../image/decode';
 import type { FeatureExtractor } from '../mobilenet/network';
 import { cachedFeatures } from './cache';
+import { frameFeatures } from './frames';
+import type { FrameFeatures } from './kinds';
 
 /** Features with class indices: what a head trains and is scored on (one output unit when `classes` has two). */
 export interface FeatureSet {
@@ -128,14 +130,14 @@ export interface PooledFeatures {
   featureSize: number;
 }
 
-/** Features (cached on disk) for every pooled example. */
+/** Features of any kind (cached on disk) for every pooled example. */
 export async function pooledFeatures(
-  extractor: FeatureExtractor,
+  spec: FrameFeatures,
   examples: PooledExample[],
   onBatch?: (done: number, total: number) => void,
 ): Promise<PooledFeatures> {
-  const result = await cachedFeatures(
-    extractor,
+  const result = await frameFeatures(
+    spec,
     examples.map((e) => e.file),
     { onBatch },
   );

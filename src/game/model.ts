@@ -5,8 +5,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { Action } from '../decision';
 import { actionsOf } from '../eval/evaluate';
 import { checkEncoder, loadHead, type ModelFolder } from '../export/load';
-import type { ClassifierMetadata } from '../export/metadata';
+import type { CheckedMetadata } from '../export/metadata';
 import { type EncoderSources, type FrameEncoder, loadEncoder } from '../features/encoder';
+import { undeclared } from '../features/kinds';
+import type { BodyKeypoints } from '../pose/keypoints';
 import { rgbTensor } from '../preprocess';
 import type { RgbFrame } from './frame';
 
@@ -16,10 +18,12 @@ export type ClassProbabilities = Record<string, number>;
 export interface Verdict {
   probabilities: ClassProbabilities;
   action: Action;
+  /** What the detector saw, for models whose features use one. */
+  keypoints?: BodyKeypoints;
 }
 
 /** The model's outputs for one frame as named probabilities (a binary model's one output is punch). */
-export function probabilitiesOf(metadata: ClassifierMetadata, output: ArrayLike<number>): ClassProbabilities {
+export function probabilitiesOf(metadata: CheckedMetadata, output: ArrayLike<number>): ClassProbabilities {
   if (metadata.task === 'binary') return { [metadata.classes[0]]: 1 - output[0], [metadata.classes[1]]: output[0] };
   return Object.fromEntries(metadata.classes.map((c, i) => [c, output[i]]));
 }
@@ -27,22 +31,28 @@ export function probabilitiesOf(metadata: ClassifierMetadata, output: ArrayLike<
 export class GameModel {
   constructor(
     readonly location: string,
-    readonly metadata: ClassifierMetadata,
+    readonly metadata: CheckedMetadata,
     readonly head: tf.LayersModel,
     readonly encoder: FrameEncoder,
   ) {}
 
   /** One frame through encoder and head; every tensor made here is disposed before returning. */
   async classify(frame: RgbFrame): Promise<Verdict> {
-    const out = tf.tidy(() => {
-      const pixels = rgbTensor(frame.rgb, frame.width, frame.height);
-      return this.head.predict(this.encoder.embed([pixels])) as tf.Tensor;
-    });
+    const pixels = rgbTensor(frame.rgb, frame.width, frame.height);
+    let encoded: Awaited<ReturnType<FrameEncoder['encode']>>;
+    try {
+      encoded = await this.encoder.encode(pixels);
+    } finally {
+      pixels.dispose();
+    }
+    const { features, keypoints } = encoded;
+    const out = tf.tidy(() => this.head.predict(tf.tensor2d(features, [1, features.length])) as tf.Tensor);
     try {
       const outputs = await out.data<'float32'>();
       return {
         probabilities: probabilitiesOf(this.metadata, outputs),
         action: actionsOf(this.metadata, outputs)[0],
+        keypoints,
       };
     } finally {
       out.dispose();
@@ -60,7 +70,7 @@ export async function loadGameModel(folder: ModelFolder, sources: EncoderSources
   const loaded = await loadHead(folder);
   let encoder: FrameEncoder;
   try {
-    encoder = await loadEncoder(loaded.metadata.features, sources);
+    encoder = await loadEncoder(undeclared(loaded.metadata.features), sources);
   } catch (err) {
     loaded.head.dispose();
     throw new Error(`${folder.location}: ${(err as Error).message}`);

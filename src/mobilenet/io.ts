@@ -44,6 +44,11 @@ export function folderHandler(dir: string): tf.io.IOHandler {
   };
 }
 
+/** A model's location as its loader reads it: an http(s) URL of model.json, else a local folder. */
+export function locationHandler(location: string): tf.io.IOHandler {
+  return /^https?:\/\//.test(location) ? tf.io.http(location) : folderHandler(location);
+}
+
 /** Bytes the weights of a model.json take (quantised ones at their stored width). */
 export function weightBytes(specs: readonly WeightSpec[]): number {
   return specs.reduce((sum, w) => sum + bytesPerValue(w) * w.shape.reduce((a, b) => a * b, 1), 0);

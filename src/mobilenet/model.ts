@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { IMAGENET_CLASSES } from '@tensorflow-models/mobilenet/dist/imagenet_classes';
 import { initBackend } from '../backend';
 import { type Fit, type InputSize, toModelInput } from '../preprocess';
-import { folderHandler } from './io';
+import { locationHandler } from './io';
 import { DEFAULT_ALPHA } from './names';
 import { DEFAULT_LAYER, type FeatureExtractor, loadMobileNetModel, type MobileNetInfo, truncate } from './network';
 import { resolveSource, type SourceOptions } from './source';
@@ -26,8 +26,7 @@ export async function loadMobileNet(options: LoadOptions = {}): Promise<MobileNe
   const alpha = options.alpha ?? DEFAULT_ALPHA;
   const inputSize = options.inputSize ?? DEFAULT_INPUT_SIZE;
   const source = await resolveSource({ ...options, alpha });
-  const handler = source.location.startsWith('http') ? tf.io.http(source.location) : folderHandler(source.location);
-  const model = await loadMobileNetModel(handler, inputSize, source);
+  const model = await loadMobileNetModel(locationHandler(source.location), inputSize, source);
   return new MobileNet(model, { alpha, inputSize, source });
 }
 

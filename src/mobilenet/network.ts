@@ -81,8 +81,14 @@ export class FeatureExtractor {
 
   /** Pixels [h, w, 3] in 0..255, any size -> features [n, featureSize]. */
   embed(images: tf.Tensor3D[]): tf.Tensor2D {
+    return tf.tidy(() =>
+      this.embedInputs(tf.stack(images.map((im) => toModelInput(im, this.info.inputSize, this.fit))) as tf.Tensor4D),
+    );
+  }
+
+  /** Inputs already prepared ([n, h, w, 3] in [-1, 1] at the input size, e.g. a person crop) -> features. */
+  embedInputs(batch: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => {
-      const batch = tf.stack(images.map((im) => toModelInput(im, this.info.inputSize, this.fit))) as tf.Tensor4D;
       const out = this.model.predict(batch) as tf.Tensor;
       return (out.rank === 4 ? tf.mean(out, [1, 2]) : out) as tf.Tensor2D;
     });

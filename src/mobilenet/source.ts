@@ -81,7 +81,7 @@ export function normaliseExplicit(url: string): string {
   return local.endsWith('model.json') ? path.dirname(local) : local;
 }
 
-function describe(err: unknown): string {
+export function describe(err: unknown): string {
   const e = err as Error & { cause?: { code?: string; message?: string } };
   return e.cause ? `${e.message}: ${e.cause.code ?? e.cause.message}` : e.message;
 }
@@ -92,8 +92,11 @@ async function fetchBytes(url: string): Promise<Buffer> {
   return Buffer.from(await response.arrayBuffer());
 }
 
-/** Downloads model.json and every weight file it lists, then renames the folder into place. */
-export async function download(modelJsonUrl: string, targetDir: string): Promise<void> {
+/**
+ * Downloads model.json and every weight file it lists, then renames the folder into place. `query`
+ * is appended to each weight file's URL (TF Hub serves files only with `?tfjs-format=file`).
+ */
+export async function download(modelJsonUrl: string, targetDir: string, query = ''): Promise<void> {
   const base = modelJsonUrl.slice(0, modelJsonUrl.lastIndexOf('/') + 1);
   await writeDirAtomic(
     targetDir,
@@ -102,11 +105,11 @@ export async function download(modelJsonUrl: string, targetDir: string): Promise
       const model = JSON.parse(json.toString('utf8')) as {
         weightsManifest?: { paths: string[]; weights: Parameters<typeof weightBytes>[0] }[];
       };
-      if (!model.weightsManifest) throw new Error(`${modelJsonUrl} is not a TensorFlow.js layers model.json`);
+      if (!model.weightsManifest) throw new Error(`${modelJsonUrl} is not a TensorFlow.js model.json`);
       for (const group of model.weightsManifest) {
         for (const shard of group.paths) {
           if (shard.includes('/') || shard.includes('..')) throw new Error(`unexpected weight path ${shard}`);
-          await fs.writeFile(path.join(tmp, shard), await fetchBytes(base + shard));
+          await fs.writeFile(path.join(tmp, shard), await fetchBytes(base + shard + query));
         }
       }
       const expected = weightBytes(model.weightsManifest.flatMap((g) => g.weights));
@@ -119,7 +122,7 @@ export async function download(modelJsonUrl: string, targetDir: string): Promise
       await fs.writeFile(path.join(tmp, 'model.json'), json);
     },
     {
-      instead: 'delete it or put a complete MobileNet folder (model.json and its weight files) there',
+      instead: 'delete it or put a complete model folder (model.json and its weight files) there',
       forceable: false,
     },
   );

@@ -15,7 +15,8 @@ export const CHAPTERS = [
   '06-sweeps',
   '07-evaluation',
   '08-export',
-  '09-playing',
+  '09-synthetic-to-real',
+  '10-playing',
 ] as const;
 export type Chapter = (typeof CHAPTERS)[number];
 
@@ -31,7 +32,8 @@ export const RESULTS_FORMATS = {
   '06-sweeps': 2,
   '07-evaluation': 3,
   '08-export': 3,
-  '09-playing': 1,
+  '09-synthetic-to-real': 3,
+  '10-playing': 1,
 } as const satisfies Record<Chapter, number>;
 
 export interface Machine {

@@ -16,6 +16,7 @@ import {
   THRESHOLD_GRID,
   THRESHOLD_RULE,
 } from '../eval/thresholds';
+import { wholeFrameSpec } from '../features/kinds';
 import type { FeatureSpec } from '../features/spec';
 import type { TrainRun } from '../train/run';
 import type { Hyperparams } from '../train/train';
@@ -84,7 +85,7 @@ export interface FinalModelResult {
 type ArticleVsChosen = Record<Split, { article: SplitScores; chosen: SplitScores }>;
 
 export interface EvaluationResults extends ResultsBase<'07-evaluation'> {
-  features: FeatureSpec;
+  features: FeatureSpec & { featureSize: number };
   trainingDataHash: string;
   models: Record<Task, FinalModelResult>;
   /** The exported float32 models: folder (relative to the project) and weight bytes. */
@@ -133,7 +134,10 @@ export function evaluationResults(
   const sum = (key: 'features' | 'training') => TASKS.reduce((s, t) => s + runs[t].seconds[key], 0);
   return {
     ...resultsBase('07-evaluation', { ...input, parts: { features: sum('features'), training: sum('training') } }),
-    features: runs.ternary.features,
+    features: {
+      ...wholeFrameSpec(runs.ternary.features, 'chapter 07'),
+      featureSize: runs.ternary.features.featureSize,
+    },
     trainingDataHash: runs.ternary.trainingDataHash,
     models: { ternary: finalModelResult(runs.ternary), binary: finalModelResult(runs.binary) },
     exported: input.exported,

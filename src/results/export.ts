@@ -1,4 +1,6 @@
-// Chapter 08: the final models as the game loads them. The float32 masters are reused when their
+// Chapter 08: the whole-frame models (the article's way of seeing a frame, the project's training) as
+// the game loads them, in models/kombat-<task>-whole-frame; chapter 09 decides which way of seeing a
+// frame the default models use. The float32 masters are reused when their
 // provenance still matches (else trained again, seeded: the same weights), every weight format is
 // measured after reloading and the rule picks the one that ships, and the shipped folders are
 // checked once more: reloaded = measured, and end to end from JPEG files = the cached-feature path.
@@ -10,7 +12,7 @@ import type { ProjectConfig } from '../config';
 import { TASKS, type Task } from '../data/tasks';
 import { type Action, modelRule } from '../decision';
 import { actionsOf, predict } from '../eval/evaluate';
-import { finalModelDir, finalModelName, loadClassifier } from '../export/classifier';
+import { loadClassifier, wholeFrameModelDir, wholeFrameModelName } from '../export/classifier';
 import { type ClassifierMetadata, classifierMetadata } from '../export/metadata';
 import { loadSavedModel } from '../export/model-io';
 import { findReusable } from '../export/provenance';
@@ -68,7 +70,7 @@ export async function finalMasters(input: {
   const masters = {} as Record<Task, Master>;
   for (const task of TASKS) {
     const want = { trainingDataHash: hash, features: config.features, hyperparams: input.hyperparams[task] };
-    const candidates = [finalModelDir(task), path.join(variantsDir(), `${finalModelName(task)}-float32`)];
+    const candidates = [wholeFrameModelDir(task), path.join(variantsDir(), `${wholeFrameModelName(task)}-float32`)];
     const reused = await findReusable(candidates, want, (line) => log(`  ${task}: ${line}`));
     if (reused) {
       const onBatch = input.onFeatures && ((done: number, total: number) => input.onFeatures?.(task, done, total));
@@ -76,7 +78,7 @@ export async function finalMasters(input: {
       masters[task] = {
         model: reused.model,
         // Thresholds are the configuration's choice, not part of the weights' provenance.
-        metadata: { ...reused.metadata, ...modelRule(task, config.thresholds) },
+        metadata: { ...reused.metadata, name: wholeFrameModelName(task), ...modelRule(task, config.thresholds) },
         data,
         source: displayPath(reused.dir),
         trained: false,
@@ -97,7 +99,7 @@ export async function finalMasters(input: {
     });
     masters[task] = {
       model: run.model,
-      metadata: classifierMetadata(run, finalModelName(task), config.thresholds),
+      metadata: classifierMetadata(run, wholeFrameModelName(task), config.thresholds),
       data: run.data,
       source: 'trained in this chapter',
       trained: true,
@@ -134,7 +136,7 @@ export async function shipFinalModel(
   const maxChange = options.maxProbabilityChange ?? MAX_PROBABILITY_CHANGE;
   const variants = await exportVariants(master.model, master.metadata, master.data, variantsDir(), options.formats);
   const pick = chooseFormat(variants, maxChange);
-  const target = finalModelDir(task);
+  const target = wholeFrameModelDir(task);
   await shipVariant(pick, target);
   const shipped = {
     format: pick.format,
@@ -150,7 +152,7 @@ export interface ReloadCheck {
   identical: boolean;
   maxAbsDiffVsMeasured: number;
   maxAbsDiffVsFloat32: number;
-  /** A few test frames from JPEG through the shipped classifier's own MobileNet, against the cached features. */
+  /** A few test frames from JPEG through the shipped classifier's own encoder, against the cached features. */
   endToEnd: { images: number; maxAbsDiff: number };
 }
 
@@ -174,7 +176,7 @@ export async function reloadCheck(
   const frames = options.frames ?? 6;
   if (!(Number.isInteger(frames) && frames >= 1)) throw new Error(`frames ${frames} is not a whole number >= 1`);
   const { data } = master;
-  const clf = await loadClassifier(finalModelDir(task));
+  const clf = await loadClassifier(wholeFrameModelDir(task));
   const again = await loadSavedModel(variant.dir);
   try {
     const shipped = predict(clf.head, data.test);
@@ -187,9 +189,11 @@ export async function reloadCheck(
     for (const e of picks) {
       const row = data.rows.test.indexOf(e);
       const img = await readImage(e.file);
+      const pixels = rgbTensor(img.data, img.width, img.height);
+      const { features } = await clf.encoder.encode(pixels).finally(() => pixels.dispose());
       const outputs = tfjs.tidy(() => {
-        const features = clf.extractor.embed([rgbTensor(img.data, img.width, img.height)]);
-        return (clf.head.predict(features) as tf.Tensor).dataSync() as Float32Array;
+        const input = tfjs.tensor2d(features, [1, features.length]);
+        return (clf.head.predict(input) as tf.Tensor).dataSync() as Float32Array;
       });
       endToEnd = Math.max(endToEnd, maxAbsDifference(outputs, shipped.subarray(row * units, (row + 1) * units)));
       options.onFrame?.({ file: e.file, label: e.label, outputs, action: actionsOf(clf.metadata, outputs)[0] });

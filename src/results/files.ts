@@ -11,6 +11,7 @@ import type { LayerChoiceResults } from './layer-choice';
 import type { PlayingResults } from './playing';
 import type { SetupComparison } from './setups';
 import type { SweepResults } from './sweep';
+import type { SyntheticToRealResults } from './synthetic-to-real';
 
 /** Each chapter's results type. */
 export interface ResultsByChapter {
@@ -20,7 +21,8 @@ export interface ResultsByChapter {
   '06-sweeps': SweepResults;
   '07-evaluation': EvaluationResults;
   '08-export': ExportResults;
-  '09-playing': PlayingResults;
+  '09-synthetic-to-real': SyntheticToRealResults;
+  '10-playing': PlayingResults;
 }
 
 export type ChapterResults = ResultsByChapter[Chapter];

@@ -9,4 +9,5 @@ export * from './page';
 export * from './playing';
 export * from './setups';
 export * from './sweep';
+export * from './synthetic-to-real';
 export * from './timings';

@@ -20,6 +20,7 @@ import { markdownTable } from '../util/markdown';
 import { CHAPTERS, type Chapter } from './common';
 import { type ChapterResults, type ResultsByChapter, readResults } from './files';
 import type { SetupComparison } from './setups';
+import type { MethodRow } from './synthetic-to-real';
 import { type ChapterTiming, readChapterTimings } from './timings';
 
 export interface PageInputs {
@@ -410,7 +411,7 @@ function exportSection(b: Builder): string | undefined {
 }
 
 function playingSection(b: Builder): string | undefined {
-  const p = b.inputs.results['09-playing'];
+  const p = b.inputs.results['10-playing'];
   if (!p) return undefined;
   const minutes = p.clips.reduce((sum, c) => sum + c.seconds, 0) / 60;
   const strikes = (kind: 'punch' | 'kick') => p.clips.reduce((sum, c) => sum + c.strikes[kind], 0);
@@ -435,7 +436,8 @@ function playingSection(b: Builder): string | undefined {
   return [
     `The exported models drive the game over whole recordings of the test split's people (${p.subjects.join(', ')}): ` +
       `${p.clips.length} clips, ${minutes.toFixed(1)} minutes, ${strikes('punch')} punches and ${strikes('kick')} ` +
-      `kicks, every frame at ${p.fps} per second through MobileNet, the head and the decision rule. How it is counted:`,
+      `kicks, every frame at ${p.fps} per second through the features each model's metadata declares, the head and ` +
+      'the decision rule. How it is counted:',
     p.definitions.map((d) => `- ${d}`).join('\n'),
     markdownTable(
       [
@@ -452,6 +454,68 @@ function playingSection(b: Builder): string | undefined {
     ),
     b.chapterFigures(p.chapter),
     source(p.chapter),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+function realSection(b: Builder): string | undefined {
+  const x = b.inputs.results['09-synthetic-to-real'];
+  if (!x) return undefined;
+  const real = x.realFrames;
+  const rooms = (m: MethodRow) =>
+    Object.entries(m.real?.bySubject ?? {})
+      .map(([k, v]) => `${k} ${fixed(v.balancedAccuracy)}`)
+      .join(', ') || '–';
+  const name = (m: MethodRow) =>
+    m.id === x.choice.id ? `**${m.id}** (chosen)` : m.task === 'binary' ? `${m.id} (punch vs. not; not ranked)` : m.id;
+  const rows = x.methods.map((m) => [
+    name(m),
+    `${pct(m.synthetic.test)}${m.task === 'binary' ? ' (binary)' : ''}`,
+    fixed(m.webcamTest.balancedAccuracy),
+    m.webcamTestFramed ? fixed(m.webcamTestFramed.balancedAccuracy) : '–',
+    fixed(m.real?.balancedAccuracy),
+    m.real ? JSON.stringify(m.real.confusionMatrix) : '–',
+    rooms(m),
+    m.msPerFrame ? `${m.msPerFrame.median.toFixed(0)} ms` : '–',
+  ]);
+  const exported = Object.entries(x.exported).map(([task, e]) => {
+    const game = e.real
+      ? `; real frames punch vs. not punch balanced ${fixed(e.real.balancedAccuracy)}, the game's rule fires a ` +
+        `punch on ${pct(e.real.punchFramesFiringPunch)} of punch frames and acts on ` +
+        `${pct(e.real.otherFramesFiringAnything)} of the others`
+      : '';
+    return (
+      `- \`${e.dir}\` (${model(task as Task)}, ${e.features.kind} features, ${e.format}): ` +
+      `synthetic test ${pct(e.syntheticTest)}${game}`
+    );
+  });
+  const intro = real
+    ? `Every method trained on synthetic frames only, then scored once on ${real.frames} real webcam frames ` +
+      `(${real.name}: ${real.punch} punch, ${real.frames - real.punch} not punch; a 3-way model's arg-max folded ` +
+      'to punch vs. not punch). The synthetic test split is the built-in one (3-way accuracy); "webcam renders" is ' +
+      'punch vs. not punch on the webcam-style renders\' held-out people, "framed" the same people cut off as a ' +
+      'webcam frames them (pose methods only); "rooms" is the real frames per recording room.'
+    : 'No real frames in this run: the methods compared on synthetic data only (set KOMBAT_REAL_DATA=<folder>).';
+  return [
+    intro,
+    markdownTable(
+      [
+        'method',
+        'synthetic test (3-way)',
+        'webcam renders (balanced)',
+        'framed (balanced)',
+        'real frames (balanced)',
+        'real confusion [[not], [punch]]',
+        'rooms (balanced)',
+        'per frame',
+      ],
+      rows,
+    ),
+    `Choice (${x.choice.by}): *${x.rule}*`,
+    exported.join('\n'),
+    b.chapterFigures(x.chapter),
+    source(x.chapter),
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -564,6 +628,7 @@ export function renderPage(inputs: PageInputs): Page {
   b.add('Final models on the test split', evaluationSection(b));
   b.add('Game thresholds', thresholdsSection(b));
   b.add('Exported models', exportSection(b));
+  b.add('Synthetic to real', realSection(b));
   b.add('Playing', playingSection(b));
   b.add('Environment', environmentSection(b));
   b.add('Time per chapter', chapterTimesSection(b));

@@ -1,8 +1,8 @@
-// Chapter 09: playing. The exported models, as chapters 07 and 08 left them in models/, drive the
+// Chapter 10: playing. The exported models, as the chapters before it left them in models/, drive the
 // game over whole held-out recordings (the test split's people): every clip's frames at the page's
-// rate through MobileNet, the head and the decision rule, at the article's thresholds and at the
+// rate through the features each model declares, the head and the decision rule, at the article's thresholds and at the
 // models' own, judged per strike and per minute of "other" (eval/play.ts). playRule is the step
-// another chapter reuses with its own model's outputs; playingStudy and playingResults are chapter 09.
+// another chapter reuses with its own model's outputs; playingStudy and playingResults are chapter 10.
 import type { Recording } from '../data/builtin';
 import { readSplit } from '../data/split';
 import { TASKS, type Task } from '../data/tasks';
@@ -21,7 +21,7 @@ import {
   timeline,
 } from '../eval/play';
 import { finalModelDir, loadClassifier } from '../export/classifier';
-import type { ClassifierMetadata } from '../export/metadata';
+import type { CheckedMetadata } from '../export/metadata';
 import { displayPath } from '../settings';
 import { type BaseInput, type ResultsBase, resultsBase } from './common';
 
@@ -48,7 +48,7 @@ export function playRule(clips: readonly ClipFrames[], outputs: readonly Float32
 export interface PlayedModel {
   /** The model folder, relative to the project. */
   dir: string;
-  metadata: ClassifierMetadata;
+  metadata: CheckedMetadata;
   /** Per clip: the model's outputs on every frame. */
   outputs: Float32Array[];
   played: Record<Setting, PlayedRule>;
@@ -96,7 +96,7 @@ export async function playExportedModels(
   return models;
 }
 
-/** Chapter 09's measurements: the held-out recordings' frames, played by both exported models. */
+/** Chapter 10's measurements: the held-out recordings' frames, played by both exported models. */
 export async function playingStudy(input: {
   recordings: readonly Recording[];
   datasetDir: string;
@@ -119,7 +119,7 @@ export function timelineClip(clips: readonly ClipFrames[]): number {
 
 export const clipName = (c: ClipFrames) => `${c.recording.subject}_${c.recording.clip}`;
 
-export interface PlayingResults extends ResultsBase<'09-playing'> {
+export interface PlayingResults extends ResultsBase<'10-playing'> {
   fps: number;
   /** The test split's people, whose recordings were played. */
   subjects: string[];
@@ -130,7 +130,7 @@ export interface PlayingResults extends ResultsBase<'09-playing'> {
     Task,
     {
       dir: string;
-      weights: ClassifierMetadata['weights'];
+      weights: CheckedMetadata['weights'];
       played: Record<Setting, { rule: ModelRule; score: PlayScore; perClip: Record<string, PlayScore> }>;
     }
   >;
@@ -170,7 +170,7 @@ export function playingResults(input: BaseInput & { study: PlayingStudy }): Play
     };
   };
   return {
-    ...resultsBase('09-playing', input),
+    ...resultsBase('10-playing', input),
     fps: PLAY_FPS,
     subjects: study.subjects,
     clips: study.clips.map((c, i) => ({

@@ -1,4 +1,5 @@
-// What the server tells the page at GET /api/setup: which models it offers and where MobileNet is.
+// What the server tells the page at GET /api/setup: which models it offers and where MobileNet and
+// MoveNet are.
 // Types only, shared by the server, the page and the code that drives the page in Chromium.
 import type { Task } from '../data/tasks';
 import type { LoopStats } from '../game/loop';
@@ -13,17 +14,21 @@ export interface ModelEntry {
 }
 
 export interface MobileNetEntry {
-  /** 'cache': the server's models/mobilenet cache; 'explicit': MOBILENET_URL; 'official': Google's URL. */
+  /** 'cache': the server's download cache; 'explicit': MOBILENET_URL (MOVENET_URL); 'official': Google's URL. */
   kind: 'explicit' | 'cache' | 'official';
   /** URL of model.json. */
   url: string;
 }
+
+/** Where the page loads MoveNet from, for models whose features use keypoints (same kinds as MobileNet's). */
+export type MoveNetEntry = MobileNetEntry;
 
 export interface PageSetup {
   models: ModelEntry[];
   defaultModel?: string;
   /** By MobileNet folder name (mobilenet_v1_0.75_224, ...). */
   mobilenet: Record<string, MobileNetEntry>;
+  movenet: MoveNetEntry;
   /** URL prefix of the tfjs wasm binaries. */
   wasmPath: string;
   /** True when `kombat serve --mkjs` serves a copy of MK.js at /mk.html. */

@@ -1,4 +1,4 @@
-// `kombat serve`: the game page, the exported models, the MobileNet cache and the tfjs wasm binaries
+// `kombat serve`: the game page, the exported models, the MobileNet and MoveNet caches and the tfjs wasm binaries
 // over HTTP on 127.0.0.1 only. Every response carries the cross-origin-isolation headers that
 // wasm threads need (SharedArrayBuffer). Each group of routes is a Fastify plugin: the page, the
 // models, the page's recordings (capture.ts) and training on them (training.ts).
@@ -15,11 +15,14 @@ import { ISOLATION_HEADERS } from './headers';
 import {
   describeModels,
   EXPLICIT_MOBILENET_PREFIX,
+  EXPLICIT_MOVENET_PREFIX,
   findModelFolders,
   MOBILENET_PREFIX,
   MODELS_PREFIX,
+  MOVENET_PREFIX,
   type ModelFolderEntry,
   mobilenetSources,
+  movenetSources,
 } from './setup';
 import { type TrainingOverrides, trainingRoutes } from './training';
 
@@ -42,6 +45,10 @@ export interface ServerOptions {
   mobilenetCacheDir?: string;
   /** Default: the settings' (MOBILENET_URL). */
   mobilenetUrl?: string;
+  /** Default: the settings' MoveNet cache. */
+  movenetCacheDir?: string;
+  /** Default: the settings' (MOVENET_URL). */
+  movenetUrl?: string;
   /** A user's MK.js mk/ folder (checked by buildPage). */
   mkjs?: string;
   /** Where the page's recordings go (default <data folder>/captured). */
@@ -87,6 +94,10 @@ export const modelRoutes =
     await app.register(staticFiles(cache, MOBILENET_PREFIX));
     const explicit = (await mobilenetSources(cache, ctx.options.mobilenetUrl)).explicitDir;
     if (explicit) await app.register(staticFiles(explicit, EXPLICIT_MOBILENET_PREFIX));
+    const movenetCache = ctx.options.movenetCacheDir ?? settings().movenetCacheDir;
+    await app.register(staticFiles(movenetCache, MOVENET_PREFIX));
+    const movenetExplicit = (await movenetSources(movenetCache, ctx.options.movenetUrl)).explicitDir;
+    if (movenetExplicit) await app.register(staticFiles(movenetExplicit, EXPLICIT_MOVENET_PREFIX));
     await app.register(staticFiles(wasmDir, WASM_PREFIX));
     if (ctx.options.mkjs) await app.register(staticFiles(path.resolve(ctx.options.mkjs), MKJS_PREFIX));
   };
@@ -107,6 +118,7 @@ export async function serverContext(options: ServerOptions): Promise<ServerConte
     options.defaultModel ?? (extra.length ? names[0] : names.includes('kombat-ternary') ? 'kombat-ternary' : names[0]);
   const cache = options.mobilenetCacheDir ?? settings().mobilenetCacheDir;
   const { entries } = await mobilenetSources(cache, options.mobilenetUrl);
+  const movenet = await movenetSources(options.movenetCacheDir ?? settings().movenetCacheDir, options.movenetUrl);
   return {
     options,
     models,
@@ -114,6 +126,7 @@ export async function serverContext(options: ServerOptions): Promise<ServerConte
       models: models.map(({ dir: _dir, ...m }) => m),
       defaultModel,
       mobilenet: entries,
+      movenet: movenet.entry,
       wasmPath: WASM_PREFIX,
       mkjs: options.mkjs !== undefined,
     },

@@ -1,12 +1,14 @@
-// What the server offers the page: the exported models it finds, and for each MobileNet variant
-// the same source the Node loader would use (MOBILENET_URL, the cache, else Google's URL), but
-// without downloading anything: the page reads the official URL itself when nothing is cached.
+// What the server offers the page: the exported models it finds, and for each MobileNet variant and
+// for MoveNet the same source the Node loader would use (MOBILENET_URL or MOVENET_URL, the cache,
+// else Google's URL), but without downloading anything: the page reads the official URL itself when
+// nothing is cached.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkMetadata } from '../export/metadata';
 import { ALPHAS, isCached, modelName, normaliseExplicit, officialUrl } from '../mobilenet';
+import { isMoveNetCached, MOVENET_NAME, movenetOfficialModelUrl } from '../pose';
 import { settings } from '../settings';
-import type { MobileNetEntry, ModelEntry } from './api';
+import type { MobileNetEntry, ModelEntry, MoveNetEntry } from './api';
 
 export interface ModelFolderEntry extends ModelEntry {
   dir: string;
@@ -15,6 +17,8 @@ export interface ModelFolderEntry extends ModelEntry {
 export const MODELS_PREFIX = '/models/';
 export const MOBILENET_PREFIX = '/mobilenet/';
 export const EXPLICIT_MOBILENET_PREFIX = '/mobilenet-explicit/';
+export const MOVENET_PREFIX = '/movenet/';
+export const EXPLICIT_MOVENET_PREFIX = '/movenet-explicit/';
 
 /** Folders of `root` that hold a model.json (an exported model, usable or not), by name. */
 export async function findModelFolders(root: string): Promise<string[]> {
@@ -82,4 +86,21 @@ export async function mobilenetSources(
       : { kind: 'official', url: officialUrl(alpha) };
   }
   return { entries };
+}
+
+export interface MoveNetSources {
+  entry: MoveNetEntry;
+  /** A local folder given as MOVENET_URL, served under EXPLICIT_MOVENET_PREFIX. */
+  explicitDir?: string;
+}
+
+export async function movenetSources(cacheDir: string, explicit = settings().movenetUrl): Promise<MoveNetSources> {
+  if (explicit) {
+    const location = normaliseExplicit(explicit);
+    if (/^https?:\/\//.test(location)) return { entry: { kind: 'explicit', url: location } };
+    return { entry: { kind: 'explicit', url: `${EXPLICIT_MOVENET_PREFIX}model.json` }, explicitDir: location };
+  }
+  return (await isMoveNetCached(cacheDir))
+    ? { entry: { kind: 'cache', url: `${MOVENET_PREFIX}${MOVENET_NAME}/model.json` } }
+    : { entry: { kind: 'official', url: movenetOfficialModelUrl() } };
 }

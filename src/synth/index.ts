@@ -8,16 +8,19 @@ import { mapInWorkers, poolSize } from '../pool/workers';
 import { claimOutput, type FolderKind, writeJsonAtomic } from '../util/fs';
 import { mulberry32 } from '../util/random';
 import type { AmbiguousMode, Label } from './clip';
+import { type ClipStyle, planFor } from './plan';
 import { type ClipJob, type ClipResult, clipBaseName, type VideoFormat } from './render';
-import { type ClipPart, planFor } from './script';
+import type { ClipPart } from './script';
 
 export type { AmbiguousMode, Label, LabelRange } from './clip';
 export { AMBIGUOUS_MODES, frameRanges, LABELS, labelOf, labelsCsv, planClip } from './clip';
+export { CLIP_STYLES, type ClipStyle, planFor } from './plan';
 export type { ClipJob, ClipResult } from './render';
 export { clipBaseName, renderClip, VIDEO_EXTENSION, VIDEO_FORMATS, type VideoFormat } from './render';
 export type { RoomKind } from './room';
 export { ROOM_KINDS, roomSvg } from './room';
 export { CLIP_PARTS, type ClipPart, parseScript } from './script';
+export { planWebcamClip } from './webcam';
 
 export const DEFAULT_SYNTH = {
   subjects: 12,
@@ -42,6 +45,10 @@ export interface RenderOptions {
   workers?: number;
   /** Cap each clip's length in seconds (quick tests). */
   maxSeconds?: number;
+  /** How the recordings are staged (default 'builtin'). */
+  style?: ClipStyle;
+  /** First letter of the subject ids (default "s"), so people of two renderings never share an id. */
+  subjectPrefix?: string;
   /** Render only these people (ids such as s05) of the seeded set. */
   only?: string[];
   /** Scripted clips (e.g. punches only) instead of random recordings. */
@@ -68,8 +75,11 @@ export function recordingsDir(out: string): string {
   return path.join(out, 'recordings');
 }
 
-/** What synth writes: s01_c01.avi, s01_c01.labels.csv, ..., subjects.json (other video types: recorded by hand). */
-const SYNTH_FILE = /^(s\d+_c\d+\.(labels\.csv|[a-z0-9]+)|subjects\.json)$/;
+/**
+ * What synth writes: s01_c01.avi, s01_c01.labels.csv, ..., subjects.json (other video types: recorded by
+ * hand); the subjects' prefix is "s" for the built-in style, "w" for the webcam renders (subjectPrefix).
+ */
+const SYNTH_FILE = /^([a-z]\d+_c\d+\.(labels\.csv|[a-z0-9]+)|subjects\.json)$/;
 
 /** A recordings folder synth wrote: nothing but its own files (an interrupted run's included). */
 export const RECORDINGS: FolderKind = {
@@ -95,7 +105,7 @@ export function planJobs(options: RenderOptions): ClipJob[] {
   const n = options.subjects ?? DEFAULT_SYNTH.subjects;
   const clips = options.clipsPerSubject ?? DEFAULT_SYNTH.clips;
   const seed = options.seed ?? DEFAULT_SYNTH.seed;
-  const subjects = randomSubjects(n, seed);
+  const subjects = subjectsOf(n, seed, options.subjectPrefix);
   const unknown = (options.only ?? []).filter((id) => !subjects.some((s) => s.id === id));
   if (unknown.length > 0) {
     throw new Error(`no person ${unknown.join(', ')} among the ${n} people (${subjects[0].id}..${subjects[n - 1].id})`);
@@ -115,12 +125,18 @@ export function planJobs(options: RenderOptions): ClipJob[] {
         height: options.size?.height ?? DEFAULT_SYNTH.height,
         ambiguous: options.ambiguous ?? DEFAULT_SYNTH.ambiguous,
         maxSeconds: options.maxSeconds,
+        ...(options.style ? { style: options.style } : {}),
         script: options.script,
         format: options.format,
       });
     }
   });
   return jobs;
+}
+
+/** The people of a rendering: randomSubjects, with ids starting with `prefix` instead of "s". */
+export function subjectsOf(count: number, seed: number, prefix = 's'): Subject[] {
+  return randomSubjects(count, seed).map((s) => ({ ...s, id: prefix + s.id.slice(1) }));
 }
 
 /** Frames a job will render (replays the clip plan, which is the first use of the clip's rng). */
@@ -158,7 +174,7 @@ async function render(options: RenderOptions): Promise<RecordingsSummary> {
     onProgress: onFrame,
   });
   const seed = options.seed ?? DEFAULT_SYNTH.seed;
-  const subjects = randomSubjects(options.subjects ?? DEFAULT_SYNTH.subjects, seed).filter(
+  const subjects = subjectsOf(options.subjects ?? DEFAULT_SYNTH.subjects, seed, options.subjectPrefix).filter(
     (s) => !options.only || options.only.includes(s.id),
   );
   const totals: Record<Label, number> = { punch: 0, kick: 0, other: 0, ambiguous: 0 };

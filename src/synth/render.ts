@@ -9,13 +9,61 @@ import { drawBody, type Subject } from '../body';
 import { settleTemporary, temporarySibling, writeFileAtomic } from '../util/fs';
 import { mulberry32, range } from '../util/random';
 import { type AmbiguousMode, frameRanges, type Label, labelOf, labelsCsv } from './clip';
+import { type ClipStyle, planFor } from './plan';
 import { type RoomKind, roomSvg } from './room';
-import { type ClipPart, planFor } from './script';
+import type { ClipPart } from './script';
 
 export const VIDEO_EXTENSION = '.avi';
 /** avi: MJPEG like a webcam recording (the datasets); y4m: raw frames for Chromium's fake webcam. */
 export const VIDEO_FORMATS = ['avi', 'y4m'] as const;
 export type VideoFormat = (typeof VIDEO_FORMATS)[number];
+
+type Span = [number, number];
+interface Look {
+  gain: Span;
+  tint: Span[];
+  ramp: Span;
+  vignette: Span;
+  blur: Span;
+  noise: Span;
+  quality: Span;
+  flicker: Span;
+}
+
+/**
+ * Ranges of each clip's look. The webcam style widens them (domain randomisation): darker and
+ * brighter exposure, stronger colour casts and side light, more motion blur, noise and JPEG loss.
+ */
+const LOOKS: Record<ClipStyle, Look> = {
+  builtin: {
+    gain: [0.72, 1.15],
+    tint: [
+      [0.92, 1.08],
+      [0.95, 1.04],
+      [0.88, 1.1],
+    ],
+    ramp: [0, 0.25],
+    vignette: [0.1, 0.35],
+    blur: [0.12, 0.35],
+    noise: [2, 7],
+    quality: [4, 11],
+    flicker: [0, 0.05],
+  },
+  webcam: {
+    gain: [0.5, 1.3],
+    tint: [
+      [0.82, 1.18],
+      [0.9, 1.08],
+      [0.75, 1.2],
+    ],
+    ramp: [0, 0.5],
+    vignette: [0.1, 0.55],
+    blur: [0.1, 0.5],
+    noise: [2, 11],
+    quality: [3, 13],
+    flicker: [0, 0.08],
+  },
+};
 
 export interface ClipJob {
   /** Folder the video and labels go to. */
@@ -32,6 +80,8 @@ export interface ClipJob {
   room?: RoomKind;
   /** Cap on the clip length in seconds (tests). */
   maxSeconds?: number;
+  /** Default 'builtin'. */
+  style?: ClipStyle;
   /** Scripted parts (only punches, kicks or other movements) instead of a random recording. */
   script?: ClipPart[];
   /** Default avi. */
@@ -97,15 +147,16 @@ export async function renderClip(job: ClipJob, onFrame?: () => void): Promise<Cl
   const frames = Math.max(1, Math.floor(duration * job.fps));
 
   // Per-clip look: exposure, white balance, light direction, blur, noise, JPEG quality.
-  const gain = range(rng, 0.72, 1.15);
-  const tint = [range(rng, 0.92, 1.08), range(rng, 0.95, 1.04), range(rng, 0.88, 1.1)];
+  const look = LOOKS[job.style ?? 'builtin'];
+  const gain = range(rng, ...look.gain);
+  const tint = look.tint.map((t) => range(rng, ...t));
   const lightLeft = rng() < 0.5;
-  const ramp = range(rng, 0, 0.25);
-  const vignette = range(rng, 0.1, 0.35);
-  const blur = range(rng, 0.12, 0.35);
-  const sigma = range(rng, 2, 7) / Math.sqrt(gain);
-  const quality = Math.round(range(rng, 4, 11));
-  const flickerAmp = range(rng, 0, 0.05);
+  const ramp = range(rng, ...look.ramp);
+  const vignette = range(rng, ...look.vignette);
+  const blur = range(rng, ...look.blur);
+  const sigma = range(rng, ...look.noise) / Math.sqrt(gain);
+  const quality = Math.round(range(rng, ...look.quality));
+  const flickerAmp = range(rng, ...look.flicker);
   const flickerPeriod = range(rng, 3, 9);
   const flickerPhase = range(rng, 0, Math.PI * 2);
   // An exposure step (a lamp switched, auto-exposure) settling over a second.

@@ -95,7 +95,8 @@ interface Ctx {
 function gradId(c: Ctx, top: string, bottom: string, vertical = true): string {
   const id = `rg${c.n++}`;
   c.defs.push(
-    `<linearGradient id="${id}" x1="0" y1="0" x2="${vertical ? 0 : 1}" y2="${vertical ? 1 : 0}"><stop offset="0" stop-color="${top}"/><stop offset="1" stop-color="${bottom}"/></linearGradient>`,
+    `<linearGradient id="${id}" x1="0" y1="0" x2="${vertical ? 0 : 1}" y2="${vertical ? 1 : 0}"><stop offset="0" ` +
+      `stop-color="${top}"/><stop offset="1" stop-color="${bottom}"/></linearGradient>`,
   );
   return id;
 }
@@ -105,7 +106,10 @@ function box(c: Ctx, x: number, wM: number, hM: number, colour: string, lift = 0
   const w = wM * c.m;
   const h = hM * c.m;
   const g = gradId(c, shade(colour, 0.12), shade(colour, -0.18));
-  return `<rect x="${f1(x)}" y="${f1(c.base - lift * c.m - h)}" width="${f1(w)}" height="${f1(h)}" rx="${f1(Math.min(w, h) * 0.04)}" fill="url(#${g})"/>`;
+  return (
+    `<rect x="${f1(x)}" y="${f1(c.base - lift * c.m - h)}" width="${f1(w)}" height="${f1(h)}" ` +
+    `rx="${f1(Math.min(w, h) * 0.04)}" fill="url(#${g})"/>`
+  );
 }
 
 function windowSvg(c: Ctx, x: number, y: number, w: number, h: number): string {
@@ -114,19 +118,30 @@ function windowSvg(c: Ctx, x: number, y: number, w: number, h: number): string {
     pick(c.rng, ['#9cc9f0', '#bcd7ee', '#dfe9f2', '#f5d7a8', '#7fa9c9']),
     pick(c.rng, ['#e9f2fa', '#d8e6c9', '#f7efe0']),
   );
-  let s = `<rect x="${f1(x - 3)}" y="${f1(y - 3)}" width="${f1(w + 6)}" height="${f1(h + 6)}" fill="#f4f4f0"/><rect x="${f1(x)}" y="${f1(y)}" width="${f1(w)}" height="${f1(h)}" fill="url(#${sky})"/>`;
+  let s =
+    `<rect x="${f1(x - 3)}" y="${f1(y - 3)}" width="${f1(w + 6)}" height="${f1(h + 6)}" ` +
+    `fill="#f4f4f0"/><rect x="${f1(x)}" y="${f1(y)}" width="${f1(w)}" height="${f1(h)}" fill="url(#${sky})"/>`;
   // Trees / buildings outside.
   for (let i = 0; i < 3; i++) {
     const bx = x + range(c.rng, 0, w * 0.8);
-    s += `<rect x="${f1(bx)}" y="${f1(y + h * range(c.rng, 0.4, 0.75))}" width="${f1(w * range(c.rng, 0.1, 0.3))}" height="${f1(h)}" fill="${pick(c.rng, ['#8fa38a', '#a7b1b7', '#6f8f6a', '#c9c3b6'])}" opacity="0.8"/>`;
+    s +=
+      `<rect x="${f1(bx)}" y="${f1(y + h * range(c.rng, 0.4, 0.75))}" ` +
+      `width="${f1(w * range(c.rng, 0.1, 0.3))}" height="${f1(h)}" ` +
+      `fill="${pick(c.rng, ['#8fa38a', '#a7b1b7', '#6f8f6a', '#c9c3b6'])}" opacity="0.8"/>`;
   }
   s += `<rect x="${f1(x)}" y="${f1(y + h)}" width="${f1(w)}" height="${f1(Math.max(0, c.base - y - h))}" fill="none"/>`;
-  s += `<line x1="${f1(x + w / 2)}" y1="${f1(y)}" x2="${f1(x + w / 2)}" y2="${f1(y + h)}" stroke="#f4f4f0" stroke-width="2"/>`;
+  s +=
+    `<line x1="${f1(x + w / 2)}" y1="${f1(y)}" x2="${f1(x + w / 2)}" y2="${f1(y + h)}" stroke="#f4f4f0" ` +
+    `stroke-width="2"/>`;
   const style = Math.floor(c.rng() * 3);
   if (style === 0) {
     const cur = pick(c.rng, FABRIC);
-    s += `<rect x="${f1(x - w * 0.18)}" y="${f1(y - 6)}" width="${f1(w * 0.3)}" height="${f1(h + 14)}" fill="${cur}" opacity="0.95"/>`;
-    s += `<rect x="${f1(x + w * 0.88)}" y="${f1(y - 6)}" width="${f1(w * 0.3)}" height="${f1(h + 14)}" fill="${shade(cur, -0.1)}" opacity="0.95"/>`;
+    s +=
+      `<rect x="${f1(x - w * 0.18)}" y="${f1(y - 6)}" width="${f1(w * 0.3)}" height="${f1(h + 14)}" ` +
+      `fill="${cur}" opacity="0.95"/>`;
+    s +=
+      `<rect x="${f1(x + w * 0.88)}" y="${f1(y - 6)}" width="${f1(w * 0.3)}" height="${f1(h + 14)}" ` +
+      `fill="${shade(cur, -0.1)}" opacity="0.95"/>`;
   } else if (style === 1) {
     const down = range(c.rng, 0.2, 0.7);
     for (let yy = y; yy < y + h * down; yy += 3)
@@ -139,26 +154,43 @@ function doorSvg(c: Ctx, x: number): string {
   const w = 0.9 * c.m;
   const h = 2.05 * c.m;
   const col = pick(c.rng, [...WOODS, '#f2f2f2', '#dcd6c8', '#5a6b7b']);
-  let s = `<rect x="${f1(x - 3)}" y="${f1(c.base - h - 3)}" width="${f1(w + 6)}" height="${f1(h + 3)}" fill="${shade(col, 0.25)}"/>`;
+  let s =
+    `<rect x="${f1(x - 3)}" y="${f1(c.base - h - 3)}" width="${f1(w + 6)}" height="${f1(h + 3)}" ` +
+    `fill="${shade(col, 0.25)}"/>`;
   s += box(c, x, 0.9, 2.05, col);
-  s += `<rect x="${f1(x + w * 0.12)}" y="${f1(c.base - h * 0.92)}" width="${f1(w * 0.76)}" height="${f1(h * 0.38)}" fill="none" stroke="${shade(col, -0.2)}" stroke-width="1"/>`;
-  s += `<rect x="${f1(x + w * 0.12)}" y="${f1(c.base - h * 0.46)}" width="${f1(w * 0.76)}" height="${f1(h * 0.38)}" fill="none" stroke="${shade(col, -0.2)}" stroke-width="1"/>`;
-  s += `<circle cx="${f1(x + w * 0.86)}" cy="${f1(c.base - h * 0.48)}" r="${f1(Math.max(1, 0.03 * c.m))}" fill="#c8b273"/>`;
+  s +=
+    `<rect x="${f1(x + w * 0.12)}" y="${f1(c.base - h * 0.92)}" width="${f1(w * 0.76)}" ` +
+    `height="${f1(h * 0.38)}" fill="none" stroke="${shade(col, -0.2)}" stroke-width="1"/>`;
+  s +=
+    `<rect x="${f1(x + w * 0.12)}" y="${f1(c.base - h * 0.46)}" width="${f1(w * 0.76)}" ` +
+    `height="${f1(h * 0.38)}" fill="none" stroke="${shade(col, -0.2)}" stroke-width="1"/>`;
+  s +=
+    `<circle cx="${f1(x + w * 0.86)}" cy="${f1(c.base - h * 0.48)}" r="${f1(Math.max(1, 0.03 * c.m))}" ` +
+    `fill="#c8b273"/>`;
   return s;
 }
 
 function posterSvg(c: Ctx, x: number, y: number, w: number, h: number): string {
   const bg = pick(c.rng, [...BRIGHT, '#f7f7f7', '#222222']);
-  let s = `<rect x="${f1(x)}" y="${f1(y)}" width="${f1(w)}" height="${f1(h)}" fill="${bg}" stroke="${pick(c.rng, ['#222', '#eee', '#8a6a45'])}" stroke-width="${c.rng() < 0.5 ? 1.5 : 0}"/>`;
+  let s =
+    `<rect x="${f1(x)}" y="${f1(y)}" width="${f1(w)}" height="${f1(h)}" fill="${bg}" ` +
+    `stroke="${pick(c.rng, ['#222', '#eee', '#8a6a45'])}" stroke-width="${c.rng() < 0.5 ? 1.5 : 0}"/>`;
   const k = Math.floor(c.rng() * 3);
   if (k === 0)
     s += `<circle cx="${f1(x + w * 0.5)}" cy="${f1(y + h * 0.4)}" r="${f1(w * 0.3)}" fill="${pick(c.rng, BRIGHT)}"/>`;
   else if (k === 1)
-    s += `<polygon points="${f1(x + w * 0.1)},${f1(y + h * 0.7)} ${f1(x + w * 0.5)},${f1(y + h * 0.15)} ${f1(x + w * 0.9)},${f1(y + h * 0.7)}" fill="${pick(c.rng, BRIGHT)}"/>`;
+    s +=
+      `<polygon points="${f1(x + w * 0.1)},${f1(y + h * 0.7)} ${f1(x + w * 0.5)},${f1(y + h * 0.15)} ` +
+      `${f1(x + w * 0.9)},${f1(y + h * 0.7)}" fill="${pick(c.rng, BRIGHT)}"/>`;
   else
-    s += `<rect x="${f1(x + w * 0.15)}" y="${f1(y + h * 0.15)}" width="${f1(w * 0.7)}" height="${f1(h * 0.45)}" fill="${pick(c.rng, ['#6d8fa8', '#b38b6d', '#7a9a6b'])}"/>`;
+    s +=
+      `<rect x="${f1(x + w * 0.15)}" y="${f1(y + h * 0.15)}" width="${f1(w * 0.7)}" height="${f1(h * 0.45)}" ` +
+      `fill="${pick(c.rng, ['#6d8fa8', '#b38b6d', '#7a9a6b'])}"/>`;
   for (let i = 0; i < 2; i++)
-    s += `<rect x="${f1(x + w * 0.15)}" y="${f1(y + h * (0.74 + i * 0.1))}" width="${f1(w * range(c.rng, 0.4, 0.7))}" height="${f1(Math.max(1, h * 0.04))}" fill="${shade(bg, bg === '#222222' ? 0.7 : -0.5)}"/>`;
+    s +=
+      `<rect x="${f1(x + w * 0.15)}" y="${f1(y + h * (0.74 + i * 0.1))}" ` +
+      `width="${f1(w * range(c.rng, 0.4, 0.7))}" height="${f1(Math.max(1, h * 0.04))}" ` +
+      `fill="${shade(bg, bg === '#222222' ? 0.7 : -0.5)}"/>`;
   return s;
 }
 
@@ -175,7 +207,9 @@ function shelfSvg(c: Ctx, x: number): string {
       const bw = range(c.rng, 1.5, 4);
       const bh = (hM / rows) * c.m * range(c.rng, 0.5, 0.8);
       if (c.rng() < 0.85)
-        s += `<rect x="${f1(xx)}" y="${f1(yb - bh)}" width="${f1(bw)}" height="${f1(bh)}" fill="${pick(c.rng, [...BRIGHT, ...FABRIC])}"/>`;
+        s +=
+          `<rect x="${f1(xx)}" y="${f1(yb - bh)}" width="${f1(bw)}" height="${f1(bh)}" ` +
+          `fill="${pick(c.rng, [...BRIGHT, ...FABRIC])}"/>`;
       xx += bw + 0.5;
     }
     s += `<rect x="${f1(x)}" y="${f1(yb)}" width="${f1(wM * c.m)}" height="2" fill="${shade(wood, -0.3)}"/>`;
@@ -216,7 +250,10 @@ function plantSvg(c: Ctx, x: number): string {
   for (let i = 0; i < 7; i++) {
     const lx = cx + range(c.rng, -0.3, 0.3) * c.m;
     const ly = c.base - (0.35 + range(c.rng, 0.2, hM)) * c.m;
-    s += `<ellipse cx="${f1(lx)}" cy="${f1(ly)}" rx="${f1(0.16 * c.m)}" ry="${f1(0.07 * c.m)}" transform="rotate(${f1(range(c.rng, -60, 60))} ${f1(lx)} ${f1(ly)})" fill="${pick(c.rng, ['#2e7d32', '#388e3c', '#1b5e20', '#558b2f'])}"/>`;
+    s +=
+      `<ellipse cx="${f1(lx)}" cy="${f1(ly)}" rx="${f1(0.16 * c.m)}" ry="${f1(0.07 * c.m)}" ` +
+      `transform="rotate(${f1(range(c.rng, -60, 60))} ${f1(lx)} ${f1(ly)})" ` +
+      `fill="${pick(c.rng, ['#2e7d32', '#388e3c', '#1b5e20', '#558b2f'])}"/>`;
   }
   return s;
 }
@@ -225,23 +262,34 @@ function lampSvg(c: Ctx, x: number): string {
   const shadeCol = pick(c.rng, ['#f5e6c8', '#ffffff', '#e0c097', '#333333']);
   return (
     box(c, x + 0.12 * c.m, 0.03, 1.5, '#444') +
-    `<polygon points="${f1(x)},${f1(c.base - 1.45 * c.m)} ${f1(x + 0.27 * c.m)},${f1(c.base - 1.45 * c.m)} ${f1(x + 0.2 * c.m)},${f1(c.base - 1.75 * c.m)} ${f1(x + 0.07 * c.m)},${f1(c.base - 1.75 * c.m)}" fill="${shadeCol}"/>`
+    `<polygon points="${f1(x)},${f1(c.base - 1.45 * c.m)} ${f1(x + 0.27 * c.m)},${f1(c.base - 1.45 * c.m)} ` +
+    `${f1(x + 0.2 * c.m)},${f1(c.base - 1.75 * c.m)} ${f1(x + 0.07 * c.m)},${f1(c.base - 1.75 * c.m)}" ` +
+    `fill="${shadeCol}"/>`
   );
 }
 
 function radiatorSvg(c: Ctx, x: number): string {
   let s = box(c, x, 0.9, 0.6, '#e8e8e8', 0.1);
   for (let i = 1; i < 9; i++)
-    s += `<rect x="${f1(x + i * 0.1 * c.m)}" y="${f1(c.base - 0.7 * c.m)}" width="1" height="${f1(0.6 * c.m)}" fill="#bdbdbd"/>`;
+    s +=
+      `<rect x="${f1(x + i * 0.1 * c.m)}" y="${f1(c.base - 0.7 * c.m)}" width="1" height="${f1(0.6 * c.m)}" ` +
+      `fill="#bdbdbd"/>`;
   return s;
 }
 
 function boardSvg(c: Ctx, x: number, dark: boolean): string {
   const w = range(c.rng, 1.6, 2.6);
-  let s = `<rect x="${f1(x - 2)}" y="${f1(c.base - 2.0 * c.m - 2)}" width="${f1(w * c.m + 4)}" height="${f1(1.1 * c.m + 4)}" fill="#9e9e9e"/>`;
-  s += `<rect x="${f1(x)}" y="${f1(c.base - 2.0 * c.m)}" width="${f1(w * c.m)}" height="${f1(1.1 * c.m)}" fill="${dark ? '#2f4f3f' : '#f8f8f8'}"/>`;
+  let s =
+    `<rect x="${f1(x - 2)}" y="${f1(c.base - 2.0 * c.m - 2)}" width="${f1(w * c.m + 4)}" ` +
+    `height="${f1(1.1 * c.m + 4)}" fill="#9e9e9e"/>`;
+  s +=
+    `<rect x="${f1(x)}" y="${f1(c.base - 2.0 * c.m)}" width="${f1(w * c.m)}" height="${f1(1.1 * c.m)}" ` +
+    `fill="${dark ? '#2f4f3f' : '#f8f8f8'}"/>`;
   for (let i = 0; i < 4; i++) {
-    s += `<rect x="${f1(x + range(c.rng, 0.1, 0.5) * c.m)}" y="${f1(c.base - (1.8 - i * 0.22) * c.m)}" width="${f1(range(c.rng, 0.4, w - 0.6) * c.m)}" height="1" fill="${dark ? '#dfe' : pick(c.rng, ['#1565c0', '#c62828', '#333'])}" opacity="0.8"/>`;
+    s +=
+      `<rect x="${f1(x + range(c.rng, 0.1, 0.5) * c.m)}" y="${f1(c.base - (1.8 - i * 0.22) * c.m)}" ` +
+      `width="${f1(range(c.rng, 0.4, w - 0.6) * c.m)}" height="1" ` +
+      `fill="${dark ? '#dfe' : pick(c.rng, ['#1565c0', '#c62828', '#333'])}" opacity="0.8"/>`;
   }
   return s;
 }
@@ -252,8 +300,12 @@ function cabinetsSvg(c: Ctx, x: number, w: number): string {
     box(c, x, w, 0.9, col) + box(c, x - 0.02 * c.m, w + 0.04, 0.05, pick(c.rng, ['#333', '#8d8d8d', '#c2b280']), 0.9);
   s += box(c, x, w, 0.7, col, 1.45);
   for (let xx = 0; xx < w - 0.3; xx += 0.6) {
-    s += `<rect x="${f1(x + (xx + 0.05) * c.m)}" y="${f1(c.base - 0.85 * c.m)}" width="${f1(0.5 * c.m)}" height="${f1(0.75 * c.m)}" fill="none" stroke="${shade(col, -0.25)}" stroke-width="0.8"/>`;
-    s += `<rect x="${f1(x + (xx + 0.05) * c.m)}" y="${f1(c.base - 2.1 * c.m)}" width="${f1(0.5 * c.m)}" height="${f1(0.6 * c.m)}" fill="none" stroke="${shade(col, -0.25)}" stroke-width="0.8"/>`;
+    s +=
+      `<rect x="${f1(x + (xx + 0.05) * c.m)}" y="${f1(c.base - 0.85 * c.m)}" width="${f1(0.5 * c.m)}" ` +
+      `height="${f1(0.75 * c.m)}" fill="none" stroke="${shade(col, -0.25)}" stroke-width="0.8"/>`;
+    s +=
+      `<rect x="${f1(x + (xx + 0.05) * c.m)}" y="${f1(c.base - 2.1 * c.m)}" width="${f1(0.5 * c.m)}" ` +
+      `height="${f1(0.6 * c.m)}" fill="none" stroke="${shade(col, -0.25)}" stroke-width="0.8"/>`;
   }
   return s;
 }
@@ -270,7 +322,9 @@ function bedSvg(c: Ctx, x: number): string {
 function weightsSvg(c: Ctx, x: number): string {
   let s = box(c, x, 1.2, 0.9, '#2b2b2b');
   for (let i = 0; i < 5; i++)
-    s += `<circle cx="${f1(x + (0.15 + i * 0.22) * c.m)}" cy="${f1(c.base - 0.5 * c.m)}" r="${f1(0.09 * c.m)}" fill="${pick(c.rng, ['#111', '#c62828', '#1565c0', '#555'])}"/>`;
+    s +=
+      `<circle cx="${f1(x + (0.15 + i * 0.22) * c.m)}" cy="${f1(c.base - 0.5 * c.m)}" r="${f1(0.09 * c.m)}" ` +
+      `fill="${pick(c.rng, ['#111', '#c62828', '#1565c0', '#555'])}"/>`;
   return s;
 }
 
@@ -349,14 +403,18 @@ export function roomSvg(rng: Rng, W: number, H: number, cam: Camera, kind: RoomK
     for (let x = vx - 40 * step; x < vx + 40 * step; x += step) {
       // Lines converge to the vanishing point.
       const t = (H - vy) / (base - vy);
-      s += `<line x1="${f1(x)}" y1="${f1(base)}" x2="${f1(vx + (x - vx) * t)}" y2="${H}" stroke="${shade(floorCol, -0.25)}" stroke-width="0.6" opacity="0.6"/>`;
+      s +=
+        `<line x1="${f1(x)}" y1="${f1(base)}" x2="${f1(vx + (x - vx) * t)}" y2="${H}" ` +
+        `stroke="${shade(floorCol, -0.25)}" stroke-width="0.6" opacity="0.6"/>`;
     }
     if (floorKind === 'tiles') {
       for (let z = 0.4; z < 6; z += 0.4) {
         const kk = cam.distance / (cam.distance + wallDepth - z);
         const y = cam.y - cam.scale * cam.height * (1 - kk);
         if (y < H)
-          s += `<line x1="0" y1="${f1(y)}" x2="${W}" y2="${f1(y)}" stroke="${shade(floorCol, -0.25)}" stroke-width="0.6" opacity="0.6"/>`;
+          s +=
+            `<line x1="0" y1="${f1(y)}" x2="${W}" y2="${f1(y)}" stroke="${shade(floorCol, -0.25)}" ` +
+            `stroke-width="0.6" opacity="0.6"/>`;
       }
     }
   }
@@ -365,10 +423,15 @@ export function roomSvg(rng: Rng, W: number, H: number, cam: Camera, kind: RoomK
     const rw = range(rng, 1.5, 3) * cam.scale;
     const rx = cam.x + range(rng, -1, 1) * cam.scale - rw / 2;
     const y0 = (base + cam.y) / 2;
-    s += `<polygon points="${f1(rx + rw * 0.1)},${f1(y0)} ${f1(rx + rw * 0.9)},${f1(y0)} ${f1(rx + rw)},${f1(cam.y + 0.3 * cam.scale)} ${f1(rx)},${f1(cam.y + 0.3 * cam.scale)}" fill="${rc}" opacity="0.85"/>`;
+    s +=
+      `<polygon points="${f1(rx + rw * 0.1)},${f1(y0)} ${f1(rx + rw * 0.9)},${f1(y0)} ` +
+      `${f1(rx + rw)},${f1(cam.y + 0.3 * cam.scale)} ${f1(rx)},${f1(cam.y + 0.3 * cam.scale)}" fill="${rc}" ` +
+      `opacity="0.85"/>`;
   }
   // Skirting board.
-  s += `<rect y="${f1(base - 0.08 * m)}" width="${W}" height="${f1(0.08 * m)}" fill="${shade(wall, pick(rng, [-0.25, 0.3]))}"/>`;
+  s +=
+    `<rect y="${f1(base - 0.08 * m)}" width="${W}" height="${f1(0.08 * m)}" ` +
+    `fill="${shade(wall, pick(rng, [-0.25, 0.3]))}"/>`;
 
   // Furniture and wall items along the wall, left to right, without overlapping too much.
   const floorItems: ((x: number) => string)[] = [];
@@ -379,10 +442,16 @@ export function roomSvg(rng: Rng, W: number, H: number, cam: Camera, kind: RoomK
   const frame = (x: number, y: number) => {
     const w = range(rng, 0.3, 0.6) * m;
     const h = range(rng, 0.25, 0.5) * m;
-    return `<rect x="${f1(x - 2)}" y="${f1(y - 2)}" width="${f1(w + 4)}" height="${f1(h + 4)}" fill="${pick(rng, WOODS)}"/><rect x="${f1(x)}" y="${f1(y)}" width="${f1(w)}" height="${f1(h)}" fill="${pick(rng, ['#6d8fa8', '#b38b6d', '#7a9a6b', '#e0d6c2', '#9d6b8a'])}"/>`;
+    return (
+      `<rect x="${f1(x - 2)}" y="${f1(y - 2)}" width="${f1(w + 4)}" height="${f1(h + 4)}" ` +
+      `fill="${pick(rng, WOODS)}"/><rect x="${f1(x)}" y="${f1(y)}" width="${f1(w)}" height="${f1(h)}" ` +
+      `fill="${pick(rng, ['#6d8fa8', '#b38b6d', '#7a9a6b', '#e0d6c2', '#9d6b8a'])}"/>`
+    );
   };
   const clock = (x: number, y: number) =>
-    `<circle cx="${f1(x)}" cy="${f1(y)}" r="${f1(0.15 * m)}" fill="#fafafa" stroke="#333" stroke-width="1.2"/><line x1="${f1(x)}" y1="${f1(y)}" x2="${f1(x + 0.08 * m)}" y2="${f1(y - 0.05 * m)}" stroke="#222"/>`;
+    `<circle cx="${f1(x)}" cy="${f1(y)}" r="${f1(0.15 * m)}" fill="#fafafa" stroke="#333" ` +
+    `stroke-width="1.2"/><line x1="${f1(x)}" y1="${f1(y)}" x2="${f1(x + 0.08 * m)}" y2="${f1(y - 0.05 * m)}" ` +
+    `stroke="#222"/>`;
   const door = (x: number) => doorSvg(c, x);
   switch (kind) {
     case 'living':
@@ -490,7 +559,9 @@ export function roomSvg(rng: Rng, W: number, H: number, cam: Camera, kind: RoomK
   }
   // Ceiling light gradient / window light falloff.
   const lg = gradId(c, '#ffffff', '#000000', false);
-  s += `<rect width="${W}" height="${H}" fill="url(#${lg})" opacity="${range(rng, 0, 0.5).toFixed(2)}" transform="${rng() < 0.5 ? 'scale(1 1)' : `scale(-1 1) translate(${-W} 0)`}" style="mix-blend-mode:soft-light"/>`;
+  s +=
+    `<rect width="${W}" height="${H}" fill="url(#${lg})" opacity="${range(rng, 0, 0.5).toFixed(2)}" ` +
+    `transform="${rng() < 0.5 ? 'scale(1 1)' : `scale(-1 1) translate(${-W} 0)`}" style="mix-blend-mode:soft-light"/>`;
   return {
     kind,
     svg: `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><defs>${c.defs.join('')}</defs>${s}</svg>`,

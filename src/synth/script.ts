@@ -16,7 +16,7 @@ import {
   turn,
 } from '../body';
 import { type Rng, randInt, range } from '../util/random';
-import { type ClipPlan, negativeMoves, planCamera, planClip, strikeYaw } from './clip';
+import { type ClipPlan, negativeMoves, planCamera, strikeYaw } from './clip';
 
 export const CLIP_PARTS = ['punch', 'kick', 'other'] as const;
 export type ClipPart = (typeof CLIP_PARTS)[number];
@@ -67,14 +67,4 @@ export function planScriptedClip(
   idle(seq, rng, range(rng, 0.6, 1));
   const timeline = new Timeline(start, seq.segments);
   return { timeline, camera, frames: 0, duration: timeline.duration };
-}
-
-/** The plan of a clip: the random mix of a recording, or the scripted parts when given. */
-export function planFor(
-  rng: Rng,
-  job: { width: number; height: number; subject: { height: number }; script?: readonly ClipPart[] },
-) {
-  return job.script?.length
-    ? planScriptedClip(rng, job.width, job.height, job.subject.height, job.script)
-    : planClip(rng, job.width, job.height, job.subject.height);
 }

@@ -3,7 +3,8 @@
 // project's data folder keyed by the frames' content -> cached features -> cross-validation over
 // people (train/cv.ts) choosing the epochs and the game's thresholds -> the head refit on everyone
 // -> an exported classifier folder, written atomically, whose metadata says which recordings it
-// learnt from, when, and how it did on people it had not seen.
+// learnt from, when, and how it did on people it had not seen. Features of any kind (features/kinds.ts);
+// the pose-based kinds skip the augmentation: MoveNet cannot see a person in a 100x56 variant.
 import * as path from 'node:path';
 import { type AugmentDatasetResult, type AugmentProgress, augmentDataset } from '../augment/dataset';
 import type { SizePolicy } from '../augment/variant';
@@ -13,19 +14,14 @@ import { type DatasetIndex, validIndex } from '../data/entries';
 import { readManifest } from '../data/manifest';
 import { peopleOf, readSubjects, withSubjects } from '../data/subjects';
 import { labelIndex, parseTask, TASK_CLASSES, type Task } from '../data/tasks';
-import { type ModelRule, modelRule } from '../decision';
+import { type ModelRule, modelRule, type ThresholdsByTask } from '../decision';
 import { evaluateHead } from '../eval/evaluate';
 import { summariseMetrics } from '../eval/metrics';
-import {
-  type ClassifierMetadata,
-  type DatasetProvenance,
-  describePreprocessing,
-  summariseCrossValidation,
-} from '../export/metadata';
+import { type ClassifierMetadata, type DatasetProvenance, summariseCrossValidation } from '../export/metadata';
 import { modelOutput, saveModel } from '../export/model-io';
 import type { WeightFormat } from '../export/quantise';
+import { describePreprocessing, type FrameFeatures, needsDetector } from '../features/kinds';
 import { featureRows, type PooledExample, type PooledFeatures, pooledFeatures } from '../features/sets';
-import { extractorFor, type FeatureSpec } from '../features/spec';
 import { INPUT_SIDE } from '../mobilenet/names';
 import type { InputSize } from '../preprocess';
 import { settings } from '../settings';
@@ -88,8 +84,10 @@ export interface FolderOptions {
   preset?: FolderPreset;
   /** Default: readConfig() (models/config.json, completed with the defaults). */
   config?: ProjectConfig;
-  /** Features other than the config's (e.g. a smaller input for a quick run). */
-  features?: Partial<FeatureSpec>;
+  /** The feature kind (default: the config's whole-frame MobileNet features, which get the preset's settings). */
+  features?: FrameFeatures;
+  /** The game's thresholds where cross-validation does not choose them, per task (default: the config's). */
+  thresholds?: Partial<ThresholdsByTask>;
   /** Augment every frame first (default true); false trains on the original frames only. */
   augment?: boolean;
   /** Where the variants go (default augmentCacheDir); never inside the data folder. */
@@ -122,7 +120,6 @@ function settingsOf(options: FolderOptions): PresetSettings {
     ...preset,
     variants: options.augment === false ? 0 : (options.variants ?? preset.variants),
     epochs: options.epochs ?? preset.epochs,
-    features: { ...preset.features, ...options.features },
   };
 }
 
@@ -132,7 +129,7 @@ export interface PreparedFolder {
   task: Task;
   preset: PresetSettings;
   index: DatasetIndex;
-  features: FeatureSpec;
+  features: FrameFeatures;
   hyperparams: Hyperparams;
   pool: PooledFeatures;
   augmented?: { dir: string; result: AugmentDatasetResult };
@@ -164,7 +161,16 @@ export async function prepareFolder(options: FolderOptions): Promise<PreparedFol
   const config = options.config ?? (await readConfig());
   if (options.augment === false && options.augmented)
     throw new Error('an augmented folder and no augmentation contradict each other (--augmented with --no-augment)');
-  const preset = settingsOf(options);
+  let preset = settingsOf(options);
+  // The preset's MobileNet settings (a quick run's smaller input or earlier layer) apply to whole-frame features.
+  const chosen = options.features ?? config.features;
+  const features: FrameFeatures = chosen.kind === 'mobilenet' ? { ...chosen, ...preset.features } : chosen;
+  if (needsDetector(features)) {
+    if (options.augmented)
+      throw new Error('pose-based features train on the original frames: --augmented does not apply to them');
+    if (preset.variants > 0) log('pose-based features: no augmented variants (MoveNet needs the full-size frames)');
+    preset = { ...preset, variants: 0 };
+  }
   const index = await readFolder(data, task, options.subjectsFrom);
   const byFile = new Map(index.entries.map((e) => [e.file, e]));
   const examples: PooledExample[] = index.entries.map((e) => ({
@@ -218,10 +224,8 @@ export async function prepareFolder(options: FolderOptions): Promise<PreparedFol
   }
 
   options.onStage?.('features');
-  const features = { ...config.features, ...preset.features };
-  const extractor = await extractorFor(features);
   const t0 = performance.now();
-  const pool = await pooledFeatures(extractor, examples, options.onFeatures);
+  const pool = await pooledFeatures(features, examples, options.onFeatures);
   log(`features: ${examples.length} frames in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const hyperparams = folderHyperparams(config, task, examples.length, { ...options, epochs: preset.epochs });
   return { data, task, preset, index, features, hyperparams, pool, augmented };
@@ -325,7 +329,7 @@ async function train(options: TrainFolderOptions): Promise<TrainFolderResult> {
   const config = options.config ?? (await readConfig());
   let cv: CrossValidation | undefined;
   let epochs = hyperparams.maxEpochs;
-  let rule = modelRule(task, config.thresholds);
+  let rule = modelRule(task, { ...config.thresholds, ...options.thresholds });
   if (options.cv !== false) {
     cv = await crossValidateFolder(prepared, options);
     epochs = cv.epochs;

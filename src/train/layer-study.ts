@@ -140,6 +140,7 @@ export async function layerStudy(options: LayerStudyOptions): Promise<LayerStudy
           bestEpoch: result.bestEpoch,
           trainSeconds,
           spec: {
+            kind: 'mobilenet',
             alpha,
             inputSize: [choice.inputSize[0], choice.inputSize[1]],
             layer: extractor.layer,

@@ -1,12 +1,14 @@
-// One experiment, end to end: dataset folder -> cached MobileNet features per split -> a trained
+// One experiment, end to end: dataset folder -> cached features of any kind per split -> a trained
 // head -> metrics on train, validation and test. `kombat train`, the chapters and the export all
 // go through here.
 import { type Environment, initBackend } from '../backend';
 import type { Task } from '../data/tasks';
 import { evaluateHead } from '../eval/evaluate';
 import type { Metrics } from '../eval/metrics';
-import { type ExampleSet, loadExamples, type SplitFeatures, splitFeatures } from '../features/sets';
-import { extractorFor, type FeatureSpec } from '../features/spec';
+import { frameSplitFeatures } from '../features/frame-sets';
+import type { FramingSettings } from '../features/framings';
+import type { DeclaredFeatures, FrameFeatures } from '../features/kinds';
+import { type ExampleSet, loadExamples, type SplitFeatures } from '../features/sets';
 import { sha256 } from '../util/hash';
 import { type Hyperparams, type TrainCallbacks, type TrainResult, trainHead } from './train';
 
@@ -27,7 +29,8 @@ export interface RunMetrics {
 
 export interface TrainRun extends TrainResult {
   task: Task;
-  features: FeatureSpec & { featureSize: number };
+  /** The features as an exported model declares them: the kind's settings and the vector's length. */
+  features: DeclaredFeatures;
   hyperparams: Hyperparams;
   metrics: RunMetrics;
   /** Model outputs on the test split, row-major, in `data.rows.test` order. */
@@ -40,14 +43,19 @@ export interface TrainRun extends TrainResult {
 
 export interface RunOptions extends TrainCallbacks {
   task: Task;
-  features: FeatureSpec;
+  /** Any feature kind (features/kinds.ts); models/config.json's features are whole-frame MobileNet. */
+  features: FrameFeatures;
   hyperparams: Hyperparams;
   /** Examples (loadExamples), or a dataset folder and optionally its augmented copy. */
   examples?: ExampleSet;
   data?: string;
   augmented?: string;
-  /** Include augmented variants in training (default true). */
+  /** Include augmented variants in training (default true; whole-frame MobileNet only). */
   useAugmented?: boolean;
+  /** Add left-right mirrored training copies (pose features only; default: for the pose kind). */
+  mirrorTrain?: boolean;
+  /** Add webcam framings of the training frames (pose features only). */
+  framing?: FramingSettings;
   onFeatures?: (done: number, total: number) => void;
   log?: (line: string) => void;
 }
@@ -62,12 +70,13 @@ export async function trainRun(options: RunOptions): Promise<TrainRun> {
   const log = options.log ?? (() => {});
   const examples = options.examples ?? (options.data ? await loadExamples(options.data, options.augmented) : undefined);
   if (!examples) throw new Error('trainRun needs a dataset folder or examples');
-  const extractor = await extractorFor(options.features);
 
   let t0 = performance.now();
-  const data = await splitFeatures(extractor, examples, options.task, {
+  const data = await frameSplitFeatures(options.features, examples, options.task, {
     onBatch: options.onFeatures,
     includeAugmented: options.useAugmented,
+    mirrorTrain: options.mirrorTrain,
+    framing: options.framing,
   });
   const featureSeconds = (performance.now() - t0) / 1000;
   log(
@@ -91,7 +100,7 @@ export async function trainRun(options: RunOptions): Promise<TrainRun> {
   return {
     ...result,
     task: options.task,
-    features: { ...options.features, featureSize: extractor.featureSize },
+    features: { ...options.features, featureSize: data.train.featureSize },
     hyperparams: options.hyperparams,
     metrics,
     testOutputs: test.outputs,

@@ -1,5 +1,6 @@
 // The article's training set-ups and the project's corrected ones, as data.
 import type { Task } from '../data/tasks';
+import type { FrameFeatures } from '../features/kinds';
 import type { Hyperparams } from './train';
 
 /**
@@ -61,4 +62,35 @@ export const CORRECTED: Record<Task, Hyperparams> = {
 export function articleHyperparams(task: Task, n: number, overrides: Partial<Hyperparams> = {}): Hyperparams {
   const { batchFraction, ...hp } = ARTICLE[task];
   return { ...hp, batchSize: Math.max(1, Math.round(n * batchFraction)), ...overrides };
+}
+
+/**
+ * Heads on the kinds with a detector (pose, person crop) train on the ~570 original frames (and
+ * mirrored copies) instead of the 9,700 with augmented variants, where CORRECTED's settings stop
+ * after a handful of updates: smaller batches, more patience, a smaller head with a little dropout
+ * against fitting a few hundred examples.
+ */
+const DETECTOR_SETUP = {
+  hidden: 64,
+  dropout: 0.2,
+  learningRate: 0.003,
+  batchSize: 32,
+  maxEpochs: 200,
+  patience: 20,
+  balanceClasses: true,
+  seed: 1,
+} as const;
+
+export const DETECTOR_HYPERPARAMS: Record<Task, Hyperparams> = {
+  binary: { ...DETECTOR_SETUP, loss: 'binaryCrossentropy' },
+  ternary: { ...DETECTOR_SETUP, loss: 'categoricalCrossentropy' },
+};
+
+/** The hyper-parameters a head on `features` trains with: `configured` for whole-frame MobileNet. */
+export function hyperparamsFor(
+  features: FrameFeatures,
+  task: Task,
+  configured: Record<Task, Hyperparams>,
+): Hyperparams {
+  return features.kind === 'mobilenet' ? configured[task] : DETECTOR_HYPERPARAMS[task];
 }

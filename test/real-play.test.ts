@@ -1,0 +1,180 @@
+// The game page with the default model (whatever feature kind it declares; chapter 09 exports pose
+// models) on real webcam frames: a few runs of ../shared/data/real-shadowbox, played in file order
+// (they come from videos) through Chromium's fake webcam. The page must run the model in the
+// browser (MoveNet included) with the Node library's probabilities on the same pixels, keep its
+// tensor count flat and log no error. Whether it plays well on a real person (punches fire in
+// the punch runs, few actions in the others) is issue 12's open goal: that check is a TODO test,
+// reported with its numbers, until a default model reaches it.
+import * as assert from 'node:assert/strict';
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { initBackend, tf } from '../src/backend';
+import { indexDataset } from '../src/data/entries';
+import { loadHead } from '../src/export/load';
+import { localFolder } from '../src/export/model-io';
+import { undeclared } from '../src/features/kinds';
+import { loadLocalEncoder } from '../src/features/local-encoder';
+import { probabilitiesOf } from '../src/game/model';
+import { rgbTensor } from '../src/preprocess';
+import { findChromium } from '../src/report/render';
+import type { LogEntry } from '../src/serve/api';
+import { buildPage } from '../src/serve/build';
+import { launchChromium, type OpenedPage, openPage } from '../src/serve/headless';
+import { type RunningServer, startServer } from '../src/serve/server';
+import { settings } from '../src/settings';
+import { type RealClip, realFramesClip } from '../src/transfer/clip';
+import { sharedRealData } from '../src/transfer/real';
+import { needsMoveNet, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
+
+const realData = sharedRealData();
+const model = path.join(settings().modelsDir, 'kombat-ternary');
+const skip =
+  needsMoveNet ||
+  (existsSync(realData) ? false : `skipped: ${realData} is absent (real frames: development and CI machines only)`) ||
+  (findChromium() ? false : 'skipped: no Chromium (make setup installs it)') ||
+  (existsSync(path.join(model, 'metadata.json')) ? false : `skipped: ${model} is missing (make all exports it)`);
+
+/** Runs of each label taken from the start of the recordings, and frames per run at most: about 15 s of play. */
+const RUNS_PER_LABEL = 3;
+const FRAMES_PER_RUN = 25;
+
+/** Copies the first runs of each label (file order, one source video per run) into `dir`, in the dataset layout. */
+async function fewRuns(dir: string): Promise<void> {
+  const index = await indexDataset(realData);
+  const byName = [...index.entries].sort((a, b) => (path.basename(a.file) < path.basename(b.file) ? -1 : 1));
+  const source = (file: string) => path.basename(file, path.extname(file)).replace(/[-_]?\d+$/, '');
+  const runs: { key: string; label: string; files: string[] }[] = [];
+  for (const e of byName) {
+    const key = `${source(e.file)} ${e.label}`;
+    const last = runs.at(-1);
+    if (last?.key === key) last.files.push(e.file);
+    else runs.push({ key, label: e.label, files: [e.file] });
+  }
+  const labels = [...new Set(runs.map((r) => r.label))];
+  const kept = labels.flatMap((l) => runs.filter((r) => r.label === l).slice(0, RUNS_PER_LABEL));
+  for (const run of kept) {
+    for (const file of run.files.slice(0, FRAMES_PER_RUN)) {
+      const target = path.join(dir, run.label, path.basename(file));
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.copyFile(path.join(realData, file), target);
+    }
+  }
+}
+
+describe('the game page with the default model on real frames', { skip }, () => {
+  const dir = tempDir('kombat-real-play-');
+  let clip: RealClip;
+  let server: RunningServer;
+  let browser: Browser;
+  let opened: OpenedPage;
+  let played: LogEntry[] = [];
+  const tensors: number[] = [];
+
+  before(async () => {
+    await fewRuns(path.join(dir, 'frames'));
+    clip = await realFramesClip(path.join(dir, 'frames'), path.join(dir, 'real.y4m'));
+    const page = await buildPage({ out: path.join(dir, 'page') });
+    server = await startServer({
+      pageDir: page.dir,
+      port: 0,
+      defaultModel: 'kombat-ternary',
+      mobilenetUrl: sharedMobileNet,
+      movenetUrl: sharedMoveNet,
+    });
+    browser = await launchChromium(clip.file);
+  });
+
+  after(async () => {
+    await opened?.close();
+    await browser?.close();
+    await server?.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  test('the page plays the clip through the model with no error and a flat tensor count', async (t) => {
+    opened = await openPage(browser, server.url);
+    const loaded = await opened.page.evaluate(() => ({
+      model: window.kombatPage.model,
+      ...window.kombatPage.messages(),
+    }));
+    assert.equal(loaded.model, 'kombat-ternary', JSON.stringify(loaded));
+    const seconds = clip.frames / clip.fps;
+    for (;;) {
+      tensors.push(await opened.page.evaluate(() => window.kombatPage.numTensors()));
+      const at = await opened.page.evaluate(() => window.kombatPage.log.at(-1)?.videoTime ?? 0);
+      if (at >= seconds) break;
+      await opened.page.waitForTimeout(1000);
+    }
+    played = (await opened.page.evaluate(() => window.kombatPage.log)).filter((e) => e.videoTime < seconds);
+    const stats = await opened.page.evaluate(() => window.kombatPage.stats());
+    t.diagnostic(
+      `${clip.frames} frames in ${clip.runs.length} runs; ${played.length} predictions; ${JSON.stringify(stats)}`,
+    );
+    // The rate follows the machine's load (1.5 a second at a load of 16 on 2 cores); every run must be seen.
+    const runsSeen = clip.runs.filter((r) =>
+      played.some((e) => e.videoTime * clip.fps >= r.start && e.videoTime * clip.fps < r.end),
+    );
+    assert.equal(runsSeen.length, clip.runs.length, 'a run of the clip got no prediction');
+    assert.ok(tensors.length >= 5, `only ${tensors.length} samples`);
+    assert.deepEqual(new Set(tensors), new Set([tensors[0]]), `numTensors changed: ${tensors.join(' ')}`);
+    assert.deepEqual(opened.errors, []);
+  });
+
+  test("the page's probabilities on a real frame equal the Node library's (within 1e-3)", async (t) => {
+    await initBackend();
+    const { head, metadata } = await loadHead(localFolder(model));
+    const encoder = await loadLocalEncoder(undeclared(metadata.features), {
+      movenet: { kind: 'explicit', location: sharedMoveNet },
+      mobilenet: { [String(0.75)]: { kind: 'explicit', location: sharedMobileNet } },
+    });
+    let largest = 0;
+    try {
+      for (let i = 0; i < 2; i++) {
+        const frame = await opened.page.evaluate(() => window.kombatPage.lastFrame());
+        assert.ok(frame, 'the page has not classified a frame');
+        const pixels = rgbTensor(new Uint8Array(Buffer.from(frame.rgb, 'base64')), frame.width, frame.height);
+        const { features } = await encoder.encode(pixels);
+        const input = tf.tensor2d(features, [1, features.length]);
+        const out = head.predict(input) as tf.Tensor;
+        const expected = probabilitiesOf(metadata, await out.data());
+        for (const x of [pixels, input, out]) x.dispose();
+        for (const [name, p] of Object.entries(expected)) {
+          largest = Math.max(largest, Math.abs(p - frame.probabilities[name]));
+          assert.ok(
+            Math.abs(p - frame.probabilities[name]) <= 1e-3,
+            `${name}: page ${frame.probabilities[name]}, Node ${p}`,
+          );
+        }
+        await opened.page.waitForTimeout(500);
+      }
+      t.diagnostic(`${metadata.features.kind} features; largest |page - Node| ${largest.toExponential(2)}`);
+    } finally {
+      head.dispose();
+      encoder.dispose();
+    }
+  });
+
+  test('punches fire in the punch runs and few actions in the others (issue 12: not reached yet)', {
+    todo: 'the default model has not reached the real-frame goal (chapter 09)',
+  }, (t) => {
+    const labelAt = (e: LogEntry) =>
+      clip.runs.find((r) => e.videoTime * clip.fps >= r.start && e.videoTime * clip.fps < r.end)?.label;
+    const punchRuns = clip.runs.filter((r) => r.label === 'punch');
+    const answered = punchRuns.filter((r) =>
+      played.some((e) => e.fired === 'onPunch' && e.videoTime * clip.fps >= r.start && e.videoTime * clip.fps < r.end),
+    );
+    const inPunch = played.filter((e) => labelAt(e) === 'punch');
+    const inOther = played.filter((e) => labelAt(e) !== undefined && labelAt(e) !== 'punch');
+    const share = (xs: LogEntry[], f: (e: LogEntry) => boolean) => (xs.length ? xs.filter(f).length / xs.length : 0);
+    const punchFired = share(inPunch, (e) => e.fired === 'onPunch');
+    const otherActed = share(inOther, (e) => e.fired !== undefined);
+    t.diagnostic(
+      `punch runs answered ${answered.length}/${punchRuns.length}; predictions firing a punch in punch runs ` +
+        `${(100 * punchFired).toFixed(0)}%, firing anything in other runs ${(100 * otherActed).toFixed(0)}%`,
+    );
+    assert.equal(answered.length, punchRuns.length, 'a punch run without a punch');
+    assert.ok(otherActed <= 0.1, `actions on ${(100 * otherActed).toFixed(0)}% of the predictions in other runs`);
+  });
+});
