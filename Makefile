@@ -15,6 +15,10 @@ REPORTS := $(or $(KOMBAT_REPORTS_DIR),reports)
 EXECUTED := $(patsubst notebooks/%,$(REPORTS)/notebooks/%,$(NOTEBOOKS))
 SOURCES := $(shell find src -name '*.ts') tsconfig.json
 WEB := $(shell find web -type f) web/tsconfig.json
+# Every Jupyter a recipe starts (nbconvert, `kombat notebook`) finds this checkout's kernels first: `make kernel`
+# registers them inside it, in .jupyter/ (src/notebook/kernel.ts), not in the user's or the system's Jupyter
+# folder, where another checkout registering its own would take them over.
+export JUPYTER_PATH := $(CURDIR)/.jupyter/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH))
 NBCONVERT := jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab \
 	--ExecutePreprocessor.timeout=3600
 
@@ -52,10 +56,9 @@ system:
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	$(call apt_install,$$missing)
 
-# The kernel spec runs the tslab of this checkout, on the Python that runs Jupyter.
-kernel: node_modules/.installed system
-	@python=$$(head -1 "$$(command -v jupyter)" | sed 's/^#! *//'); \
-	tslab install --python="$$python" --binary="$(CURDIR)/node_modules/.bin/tslab" >/dev/null
+# The kernel spec in .jupyter/ runs the tslab of this checkout, on the Python that runs Jupyter.
+kernel: dist/.built system
+	node bin/kombat.js kernel
 
 build: dist/.built dist/.web-checked
 

@@ -266,22 +266,20 @@ describe('the game page in Chromium with a fake webcam', { skip }, () => {
     }
     assert.ok(score.movesPerOtherMinute <= bound, `more moves in "other" than chapter 10 measured: ${detail}`);
     // The fighter's move changes because of the call: every call that finds the fighter standing starts
-    // its strike (a call mid-strike or mid-hit is ignored, as MK.js ignores it).
-    for (const [fired, move] of [
-      ['onPunch', 'punch'],
-      ['onKick', 'kick'],
+    // its strike (a call mid-strike or mid-hit is ignored, as MK.js ignores it). At least one punch must
+    // find it standing; a kick need not (in one CI run the rule's punches during kicks left it no free moment).
+    for (const [fired, move, oneFree] of [
+      ['onPunch', 'punch', true],
+      ['onKick', 'kick', false],
     ] as const) {
       const calls = played.filter((e) => e.fired === fired);
       assert.ok(calls.length > 0, `${fired} was never called: ${detail}`);
       const free = calls.filter((e) => e.moveBefore === 'stand');
+      if (oneFree) assert.ok(free.length > 0, `${fired} never found the fighter standing: ${detail}`);
       const ignored = free.filter((e) => e.move !== move);
       assert.deepEqual(ignored, [], `${fired} found the fighter standing and did not start a ${move}`);
       t.diagnostic(`${fired}: ${calls.length} calls, ${free.length} with the fighter standing, each started a ${move}`);
     }
-    assert.ok(
-      played.some((e) => e.fired === 'onPunch' && e.moveBefore === 'stand' && e.move === 'punch'),
-      'onPunch never started a punch',
-    );
     assert.deepEqual(main.errors, []);
   });
 

@@ -1,15 +1,16 @@
-// A reader's path, in a real browser: the notebook server as `kombat notebook` starts it (127.0.0.1,
-// a token) over a scratch copy of chapters 00 and 05 in smoke mode, every cell run through the page
-// (Cell → Run All) in Debian's Chromium driven by playwright-core; then, as a reader would, the learning
-// rate changed in chapter 05's knobs cell and the chapter run again from there (Cell → Run All Below).
-// Chapter 05 reads the dataset and its augmented copy of chapters 01-02, built first with the CLI into
-// the scratch folder.
+// A reader's path, in a real browser: the notebook server as `kombat notebook` starts it (127.0.0.1, a
+// token, this checkout's kernel) over a scratch copy of chapters 00 and 05 in smoke mode, every cell run
+// through the page (Cell → Run All) in Debian's Chromium driven by playwright-core; then, as a reader
+// would, the learning rate changed in chapter 05's knobs cell and the chapter run again from there (Cell →
+// Run All Below). Chapter 05 reads the dataset and its augmented copy of chapters 01-02, built first with
+// the CLI into the scratch folder.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { kernelPlace } from '../src/notebook/kernel';
 import { type NotebookServer, startNotebookServer } from '../src/notebook/server';
 import { findChromium } from '../src/report/render';
 import { projectRoot } from '../src/settings';
@@ -80,11 +81,17 @@ interface CellSummary {
 interface Run {
   cells: CellSummary[];
   kernel: { name: string; language: string; implementation: string };
-  kernelPid: number;
+  /** The kernel's process, and the tslab it runs (process.argv[1]: the kernelspec's command). */
+  kernelProcess: KernelProcess;
   figures: { outputs: number; plots: number; svgs: number; images: number };
   progress: string[];
   pageErrors: string[];
   externalRequests: string[];
+}
+
+interface KernelProcess {
+  pid: number;
+  tslab: string;
 }
 
 /** Records every request that is not to the notebook server (and refuses it): the page must work offline. */
@@ -173,20 +180,23 @@ function readPage(page: Page) {
   });
 }
 
-/** The process the page's kernel runs in (so that a test can tell one kernel from another, or from none). */
-function kernelPid(page: Page): Promise<number> {
+/**
+ * The process the page's kernel runs in (so that a test can tell one kernel from another, or from none),
+ * and the tslab it runs.
+ */
+function kernelProcess(page: Page): Promise<KernelProcess> {
   return page.evaluate(
     () =>
-      new Promise<number>((resolve, reject) => {
+      new Promise<KernelProcess>((resolve, reject) => {
         // The shell reply and the iopub output travel on different channels, in either order: both must arrive.
         let out = '';
         let replied = false;
         const settle = () => {
-          if (replied && /^\d+\s*$/.test(out)) resolve(Number(out));
+          if (replied && /^\{.*\}\s*$/.test(out)) resolve(JSON.parse(out));
         };
-        setTimeout(() => reject(new Error(`no reply to process.pid (output so far: ${out})`)), 30_000);
+        setTimeout(() => reject(new Error(`no reply to process.pid and argv (output so far: ${out})`)), 30_000);
         window.Jupyter.notebook.kernel.execute(
-          'console.log(process.pid)',
+          'console.log(JSON.stringify({ pid: process.pid, tslab: process.argv[1] }))',
           {
             iopub: {
               output: (msg) => {
@@ -225,9 +235,9 @@ async function runChapter(browser: Browser, server: NotebookServer, chapter: str
     await runFromMenu(page, 'run_all_cells');
     const read = await readPage(page);
     // The process the cells ran in: the test checks it is gone once the server stops.
-    const pid = await kernelPid(page);
+    const kernel = await kernelProcess(page);
     await page.evaluate(() => window.Jupyter.notebook.save_notebook());
-    return { ...read, kernelPid: pid, progress: progressOf(read.cells), pageErrors, externalRequests };
+    return { ...read, kernelProcess: kernel, progress: progressOf(read.cells), pageErrors, externalRequests };
   } finally {
     await page.close();
   }
@@ -256,6 +266,7 @@ function assertRanClean(chapter: string, run: Run): void {
     `${chapter}: every code cell ran once, in order`,
   );
   assert.deepEqual(run.kernel, { name: 'tslab', language: 'typescript', implementation: 'tslab' });
+  assert.equal(run.kernelProcess.tslab, kernelPlace().binary, `${chapter}: the kernel runs this checkout's tslab`);
   assert.deepEqual(run.pageErrors, [], `${chapter}: JavaScript errors in the page`);
   assert.deepEqual(run.externalRequests, [], `${chapter}: the page asked for something outside the notebook server`);
 }
@@ -403,7 +414,7 @@ describe('chapters in the notebook UI (classic Jupyter, TypeScript kernel, Chrom
     try {
       // Reopened, the chapter is back in its session: the kernel that ran it, with its state.
       await openNotebook(page, server, `${TRAINING_CHAPTER}.ipynb`);
-      assert.equal(await kernelPid(page), first.kernelPid, 'the same kernel');
+      assert.equal((await kernelProcess(page)).pid, first.kernelProcess.pid, 'the same kernel');
       const knobs = await page.evaluate(() => {
         const nb = window.Jupyter.notebook;
         const index = nb.get_cells().findIndex((c) => /^const LEARNING_RATE = /m.test(c.get_text()));
@@ -442,7 +453,7 @@ describe('chapters in the notebook UI (classic Jupyter, TypeScript kernel, Chrom
 
   test('stopping the server stops it and the kernels the chapters ran in', async () => {
     assert.ok(server && runs.size === CHAPTERS.length);
-    const pids = [...runs.values()].map((r) => r.kernelPid);
+    const pids = [...runs.values()].map((r) => r.kernelProcess.pid);
     for (const pid of pids) assert.ok(Number.isInteger(pid) && pid > 0 && pid !== process.pid, `kernel pid ${pid}`);
     await server.stop();
     assert.notEqual(server.process.exitCode ?? server.process.signalCode, null, 'server process exited');

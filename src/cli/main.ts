@@ -10,6 +10,7 @@ import { registerExport } from './export';
 import { registerFeatures } from './features';
 import { registerFrames } from './frames';
 import { registerInfo } from './info';
+import { registerKernel } from './kernel';
 import { registerNotebook } from './notebook';
 import { registerReport } from './report';
 import { registerServe } from './serve';
@@ -39,6 +40,7 @@ registerFeatures(program);
 registerTrain(program);
 registerEvaluate(program);
 registerExport(program);
+registerKernel(program);
 registerNotebook(program);
 registerServe(program);
 

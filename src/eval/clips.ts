@@ -23,13 +23,16 @@ export function playFramesDir(dataDir = settings().dataDir): string {
   return path.join(dataDir, 'play');
 }
 
+/** A frame file as extractJpegs names it (00000.jpg, 00001.jpg, ...): its number is the frame's index. */
+const FRAME_NAME = /^\d+\.jpg$/;
+
 /** A clip's frames as clipFrames writes them, which it may replace: numbered JPEGs and nothing else. */
 const CLIP_FRAMES: FolderKind = {
   name: "a clip's frames",
   sign: 'only numbered JPEGs (0.jpg, 1.jpg, ...)',
   async is(dir) {
     const names = await fs.readdir(dir);
-    return names.length > 0 && names.every((f) => /^\d+\.jpg$/.test(f));
+    return names.length > 0 && names.every((f) => FRAME_NAME.test(f));
   },
 };
 
@@ -44,7 +47,7 @@ export async function clipFrames(recording: Recording, root = playFramesDir(), f
     forceable: false,
     instead: 'delete it (chapter 10 extracts it again)',
   });
-  const names = (await fs.readdir(dir)).filter((f) => /^\d+\.jpg$/.test(f)).sort();
+  const names = (await fs.readdir(dir)).filter((f) => FRAME_NAME.test(f)).sort();
   if (names.length === 0) throw new Error(`${recording.video}: ffmpeg extracted no frames`);
   return {
     recording,

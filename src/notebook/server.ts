@@ -2,12 +2,14 @@
 // runs the tslab kernel as it is (JupyterLab is not packaged by Debian, and the npm registry has no
 // server). It listens on 127.0.0.1 only, behind a token, and serves plotly.js from node_modules at
 // /nbextensions/plotly.min.js so that figures are interactive offline (src/report/notebook.ts).
-// `kombat notebook` (make notebook) and the browser test both start it through here.
+// `kombat notebook` (make notebook) and the browser test both start it through here, with this checkout's
+// kernel (kernel.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { childEnvironment, settings } from '../settings';
+import { settings } from '../settings';
+import { jupyterEnvironment, KERNEL_NAME, kernelMismatch } from './kernel';
 
 export const NOTEBOOK_COMMAND = 'jupyter-notebook';
 /** Jupyter's usual port, taken when free. */
@@ -92,9 +94,9 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
   const baseUrl = `http://127.0.0.1:${port}/`;
   const collect = options.output === 'collect';
   const child = spawn(NOTEBOOK_COMMAND, notebookArgs(options.dir, port), {
-    // The token goes by environment, not argv, so that other users cannot read it in `ps`. Debian's
-    // ipykernel imports debugpy when the server lists kernels, which warns about frozen modules unless told not to.
-    env: { PYDEVD_DISABLE_FILE_VALIDATION: '1', ...childEnvironment(options.env), JUPYTER_TOKEN: token },
+    // This checkout's kernels (kernel.ts). The token goes by environment, not argv, so that other users cannot
+    // read it in `ps`.
+    env: { ...jupyterEnvironment(options.env), JUPYTER_TOKEN: token },
     // No stdin: Ctrl-C then stops the server (and its kernels) at once instead of asking to confirm.
     stdio: ['ignore', collect ? 'pipe' : 'inherit', collect ? 'pipe' : 'inherit'],
   });
@@ -157,13 +159,14 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
     if (status === 200) break;
     if (Date.now() > deadline) throw failure(`did not answer on ${baseUrl} within ${options.timeout ?? 60} s`);
   }
-  // What a reader needs beyond a running server: the TypeScript kernel and plotly.js.
-  const specs = (await (await api('api/kernelspecs')).json()) as { kernelspecs: Record<string, unknown> };
-  if (!specs.kernelspecs.tslab)
-    throw failure(
-      `has no TypeScript kernel (tslab); kernels found: ${Object.keys(specs.kernelspecs).join(', ')}. ` +
-        '`make setup` installs it (tslab install).',
-    );
+  // What a reader needs beyond a running server: this checkout's TypeScript kernel, and plotly.js.
+  const specs = (await (await api('api/kernelspecs')).json()) as {
+    kernelspecs: Record<string, { spec: { argv: string[] } }>;
+  };
+  const tslab = specs.kernelspecs[KERNEL_NAME];
+  const mismatch = kernelMismatch(tslab && { argv: tslab.spec.argv });
+  const offered = Object.keys(specs.kernelspecs).join(', ');
+  if (mismatch) throw failure(`does not offer this checkout's TypeScript kernel (it offers ${offered}): ${mismatch}`);
   const plotly = await fetch(new URL('nbextensions/plotly.min.js', baseUrl), { method: 'HEAD' });
   if (plotly.status !== 200) throw failure(`does not serve plotly.js from ${plotlyDir} (HTTP ${plotly.status})`);
   return server;
