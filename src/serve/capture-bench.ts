@@ -40,7 +40,13 @@ export interface CaptureBenchResult {
   uploadSeconds: number;
   /** POST /api/train to the done event (the model written and offered to the page). */
   trainSeconds: number;
+  /**
+   * How long each stage took, in order: `start` (reading the folder, before the first stage), then
+   * each stage until the next began, the last until the model was offered to the page.
+   */
   stageSeconds: Record<string, number>;
+  /** The 1-minute load average before the upload and after the training: on a shared machine, read the times with it. */
+  load: { before: number; after: number };
   crossValidated?: { accuracy: number; balancedAccuracy: number };
   test?: { person: string; frames: number; accuracy: number; balancedAccuracy: number; folded?: string };
 }
@@ -67,6 +73,7 @@ async function follow(url: string, onEvent: (e: TrainEvent) => void): Promise<Tr
 
 export async function benchCaptureToModel(options: CaptureBenchOptions): Promise<CaptureBenchResult> {
   const log = options.log ?? (() => {});
+  const loadBefore = os.loadavg()[0];
   const index = await indexDataset(options.data, { task: 'binary' });
   const mine = index.entries.filter((e) => e.subject === options.person);
   if (mine.length === 0) throw new Error(`${options.data}: no frames of ${options.person}`);
@@ -79,6 +86,8 @@ export async function benchCaptureToModel(options: CaptureBenchOptions): Promise
     modelsDir: path.join(dir, 'no-models'),
     captureDir: path.join(dir, 'captured'),
     trainedDir: path.join(dir, 'trained'),
+    // Fresh caches: new frames never have cached variants or features, so neither may the benchmark's.
+    training: { cacheDir: path.join(dir, 'cache') },
   });
   try {
     // As recorded in the page: each class's frames in order, cut into bursts, encoded as the page
@@ -120,14 +129,17 @@ export async function benchCaptureToModel(options: CaptureBenchOptions): Promise
       body: JSON.stringify({ preset: options.preset }),
     });
     if (start.status !== 202) throw new Error(`POST /api/train: HTTP ${start.status} ${await start.text()}`);
-    const stageSeconds: Record<string, number> = {};
+    const starts: [string, number][] = [['start', 0]];
     const end = await follow(`${server.url}api/train/events`, (e) => {
       if (e.type === 'stage') {
-        stageSeconds[e.stage] = e.seconds;
+        starts.push([e.stage, e.seconds]);
         log(`${e.stage} at ${e.seconds} s`);
       } else if (e.type === 'log') log(e.line);
     });
     const trainSeconds = (performance.now() - t1) / 1000;
+    const stageSeconds = Object.fromEntries(
+      starts.map(([stage, at], i) => [stage, Number(((starts[i + 1]?.[1] ?? trainSeconds) - at).toFixed(2))]),
+    );
     if (end.type !== 'done') throw new Error(`the training failed: ${end.type === 'error' ? end.message : end.type}`);
     const modelDir = path.join(dir, 'trained', end.model.name);
     const meta = JSON.parse(await fs.readFile(path.join(modelDir, 'metadata.json'), 'utf8'));
@@ -140,6 +152,7 @@ export async function benchCaptureToModel(options: CaptureBenchOptions): Promise
       uploadSeconds,
       trainSeconds,
       stageSeconds,
+      load: { before: loadBefore, after: os.loadavg()[0] },
       ...(end.accuracy !== undefined
         ? { crossValidated: { accuracy: end.accuracy, balancedAccuracy: end.balancedAccuracy ?? 0 } }
         : {}),
