@@ -51,6 +51,20 @@ export interface CaptureBenchResult {
   test?: { person: string; frames: number; accuracy: number; balancedAccuracy: number; folded?: string };
 }
 
+/**
+ * Each stage's duration from the times the stages began (seconds from the start, in order) and the
+ * total: a stage lasts until the next begins, the last until the end. Rounded to 0.01 s.
+ */
+export function stageDurations(starts: readonly [string, number][], total: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [i, [stage, at]] of starts.entries()) {
+    const end = i + 1 < starts.length ? starts[i + 1][1] : total;
+    if (end < at) throw new Error(`stage ${stage} began at ${at} s, after the next one (${end} s)`);
+    out[stage] = Number((end - at).toFixed(2));
+  }
+  return out;
+}
+
 /** The server-sent events of one training, until done or error. */
 async function follow(url: string, onEvent: (e: TrainEvent) => void): Promise<TrainEvent> {
   const response = await fetch(url);
@@ -137,9 +151,7 @@ export async function benchCaptureToModel(options: CaptureBenchOptions): Promise
       } else if (e.type === 'log') log(e.line);
     });
     const trainSeconds = (performance.now() - t1) / 1000;
-    const stageSeconds = Object.fromEntries(
-      starts.map(([stage, at], i) => [stage, Number(((starts[i + 1]?.[1] ?? trainSeconds) - at).toFixed(2))]),
-    );
+    const stageSeconds = stageDurations(starts, trainSeconds);
     if (end.type !== 'done') throw new Error(`the training failed: ${end.type === 'error' ? end.message : end.type}`);
     const modelDir = path.join(dir, 'trained', end.model.name);
     const meta = JSON.parse(await fs.readFile(path.join(modelDir, 'metadata.json'), 'utf8'));
