@@ -45,7 +45,7 @@ export interface CaptureBenchResult {
    * each stage until the next began, the last until the model was offered to the page.
    */
   stageSeconds: Record<string, number>;
-  /** The 1-minute load average before the upload and after the training: on a shared machine, read the times with it. */
+  /** The 1-minute load average before the upload and after the training: read the times with it. */
   load: { before: number; after: number };
   crossValidated?: { accuracy: number; balancedAccuracy: number };
   test?: { person: string; frames: number; accuracy: number; balancedAccuracy: number; folded?: string };
@@ -53,14 +53,14 @@ export interface CaptureBenchResult {
 
 /**
  * Each stage's duration from the times the stages began (seconds from the start, in order) and the
- * total: a stage lasts until the next begins, the last until the end. Rounded to 0.01 s.
+ * total: a stage lasts until the next begins, the last until the end. Rounded to 0.01 s; the server
+ * reports starts to 0.1 s on its own clock, so a start a few hundredths past the end counts as 0.
  */
 export function stageDurations(starts: readonly [string, number][], total: number): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [i, [stage, at]] of starts.entries()) {
     const end = i + 1 < starts.length ? starts[i + 1][1] : total;
-    if (end < at) throw new Error(`stage ${stage} began at ${at} s, after the next one (${end} s)`);
-    out[stage] = Number((end - at).toFixed(2));
+    out[stage] = Number(Math.max(0, end - at).toFixed(2));
   }
   return out;
 }
