@@ -226,7 +226,7 @@ export async function prepareFolder(options: FolderOptions): Promise<PreparedFol
   const features = { ...config.features, ...preset.features };
   const extractor = await extractorFor(features);
   const t0 = performance.now();
-  const featureCache = options.cacheDir && path.join(options.cacheDir, 'features');
+  const featureCache = options.cacheDir === undefined ? undefined : path.join(options.cacheDir, 'features');
   const pool = await pooledFeatures(extractor, examples, options.onFeatures, featureCache);
   log(`features: ${examples.length} frames in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const hyperparams = folderHyperparams(config, task, examples.length, { ...options, epochs: preset.epochs });
