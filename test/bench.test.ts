@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { runBench } from '../src/bench';
 import { startTorch } from '../src/bench/torch';
 import { liveWorkers } from '../src/pool/workers';
+import { stageDurations } from '../src/serve/capture-bench';
 import { needsShared, sharedMobileNet } from './helpers';
 
 test('the JSON has exactly its keys; two threads for features and peak; none left after', {
@@ -54,4 +55,32 @@ test('the PyTorch peer times the network where a Python has PyTorch, else says w
   } finally {
     peer.close();
   }
+});
+
+test('bench --capture: each stage lasts until the next begins, the last until the end (never below 0)', () => {
+  const starts: [string, number][] = [
+    ['start', 0],
+    ['features', 0.5],
+    ['cross-validation', 7.25],
+    ['final', 9],
+    ['export', 9.4],
+  ];
+  assert.deepEqual(stageDurations(starts, 9.5), {
+    start: 0.5,
+    features: 6.75,
+    'cross-validation': 1.75,
+    final: 0.4,
+    export: 0.1,
+  });
+  // Starts come rounded to 0.1 s from the server's clock: the last may fall just past the bench's end.
+  assert.deepEqual(
+    stageDurations(
+      [
+        ['start', 0],
+        ['export', 17],
+      ],
+      16.99,
+    ),
+    { start: 17, export: 0 },
+  );
 });

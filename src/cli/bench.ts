@@ -45,7 +45,13 @@ async function benchCapture(opts: BenchOpts & { capture: string }): Promise<void
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   console.log(
     `${r.frames} frames of ${r.person} (${r.recordings} recordings, ${r.task}), preset ${r.preset}: ` +
-      `uploaded in ${r.uploadSeconds.toFixed(1)} s, trained in ${r.trainSeconds.toFixed(1)} s`,
+      `uploaded in ${r.uploadSeconds.toFixed(1)} s, trained in ${r.trainSeconds.toFixed(1)} s ` +
+      `(load average ${r.load.before.toFixed(1)} -> ${r.load.after.toFixed(1)})`,
+  );
+  console.log(
+    `stages: ${Object.entries(r.stageSeconds)
+      .map(([stage, s]) => `${stage} ${s.toFixed(1)} s`)
+      .join(', ')}`,
   );
   if (r.crossValidated)
     console.log(

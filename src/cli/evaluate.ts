@@ -5,7 +5,7 @@ import { issueText, type Task } from '../data';
 import { evaluateFolder, type Metrics } from '../eval';
 import { loadClassifier } from '../export';
 import { featureLabel } from '../features';
-import { crossValidateFolder, prepareFolder } from '../train';
+import { crossValidateFolder, FOLDER_PRESETS, type FolderPreset, parsePreset, prepareFolder } from '../train';
 import { exists } from '../util';
 import { cvLines } from './cv';
 import { positiveInt, taskOption } from './options';
@@ -48,7 +48,8 @@ interface EvaluateCliOptions {
   task?: Task;
   config?: string;
   augment: boolean;
-  variants: number;
+  preset: FolderPreset;
+  variants?: number;
   epochs?: number;
   subjectsFrom?: string;
   json?: boolean;
@@ -65,6 +66,7 @@ async function evaluateCv(opts: EvaluateCliOptions & { cv: string }): Promise<vo
   const prepared = await prepareFolder({
     data: opts.cv,
     task: opts.task,
+    preset: opts.preset,
     config,
     augment: opts.augment,
     variants: opts.variants,
@@ -96,7 +98,7 @@ async function evaluateCv(opts: EvaluateCliOptions & { cv: string }): Promise<vo
     );
     return;
   }
-  console.log(`${opts.cv}: ${prepared.index.entries.length} frames, ${opts.task} task`);
+  console.log(`${opts.cv}: ${prepared.index.entries.length} frames, ${opts.task} task, preset ${opts.preset}`);
   for (const line of cvLines(cv)) console.log(line);
   console.log('');
   console.log(metricsTable(cv.metrics));
@@ -117,7 +119,13 @@ export function registerEvaluate(program: Command): void {
     .option('--task <task>', 'with --cv: binary or ternary', taskOption)
     .option('--config <file>', 'with --cv: a config file like models/config.json')
     .option('--no-augment', 'with --cv: train on the original frames only')
-    .option('--variants <n>', 'with --cv: augmented variants per frame', positiveInt, 16)
+    .option(
+      '--preset <preset>',
+      `with --cv: how much work, as kombat train (${FOLDER_PRESETS.join(', ')}; quick is the page's)`,
+      parsePreset,
+      'full',
+    )
+    .option('--variants <n>', "with --cv: augmented variants per frame (default the preset's)", positiveInt)
     .option('--epochs <n>', 'with --cv: epoch budget (overrides the config)', positiveInt)
     .option('--subjects-from <csv>', 'with --cv: who is in each frame (file,subject rows)')
     .option('--json', 'print {classes, accuracy, balancedAccuracy, confusionMatrix, perClass} as JSON only')

@@ -130,16 +130,17 @@ export interface PooledFeatures {
   featureSize: number;
 }
 
-/** Features of any kind (cached on disk) for every pooled example. */
+/** Features of any kind (cached on disk, under `cacheRoot` if given) for every pooled example. */
 export async function pooledFeatures(
   spec: FrameFeatures,
   examples: PooledExample[],
   onBatch?: (done: number, total: number) => void,
+  cacheRoot?: string,
 ): Promise<PooledFeatures> {
   const result = await frameFeatures(
     spec,
     examples.map((e) => e.file),
-    { onBatch },
+    { onBatch, cacheRoot },
   );
   if (result.failed.length > 0) throw unreadableImages(result.failed);
   return { examples, x: result.features, featureSize: result.featureSize };

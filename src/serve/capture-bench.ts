@@ -40,9 +40,29 @@ export interface CaptureBenchResult {
   uploadSeconds: number;
   /** POST /api/train to the done event (the model written and offered to the page). */
   trainSeconds: number;
+  /**
+   * How long each stage took, in order: `start` (reading the folder, before the first stage), then
+   * each stage until the next began, the last until the model was offered to the page.
+   */
   stageSeconds: Record<string, number>;
+  /** The 1-minute load average before the upload and after the training: read the times with it. */
+  load: { before: number; after: number };
   crossValidated?: { accuracy: number; balancedAccuracy: number };
   test?: { person: string; frames: number; accuracy: number; balancedAccuracy: number; folded?: string };
+}
+
+/**
+ * Each stage's duration from the times the stages began (seconds from the start, in order) and the
+ * total: a stage lasts until the next begins, the last until the end. Rounded to 0.01 s; the server
+ * reports starts to 0.1 s on its own clock, so a start a few hundredths past the end counts as 0.
+ */
+export function stageDurations(starts: readonly [string, number][], total: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [i, [stage, at]] of starts.entries()) {
+    const end = i + 1 < starts.length ? starts[i + 1][1] : total;
+    out[stage] = Number(Math.max(0, end - at).toFixed(2));
+  }
+  return out;
 }
 
 /** The server-sent events of one training, until done or error. */
@@ -67,6 +87,7 @@ async function follow(url: string, onEvent: (e: TrainEvent) => void): Promise<Tr
 
 export async function benchCaptureToModel(options: CaptureBenchOptions): Promise<CaptureBenchResult> {
   const log = options.log ?? (() => {});
+  const loadBefore = os.loadavg()[0];
   const index = await indexDataset(options.data, { task: 'binary' });
   const mine = index.entries.filter((e) => e.subject === options.person);
   if (mine.length === 0) throw new Error(`${options.data}: no frames of ${options.person}`);
@@ -79,10 +100,13 @@ export async function benchCaptureToModel(options: CaptureBenchOptions): Promise
     modelsDir: path.join(dir, 'no-models'),
     captureDir: path.join(dir, 'captured'),
     trainedDir: path.join(dir, 'trained'),
+    // Fresh caches: new frames never have cached variants or features, so neither may the benchmark's.
+    training: { cacheDir: path.join(dir, 'cache') },
   });
   try {
-    // As recorded in the page: each class's frames in order, cut into bursts.
-    const t0 = performance.now();
+    // As recorded in the page: each class's frames in order, cut into bursts, encoded as the page
+    // encodes them (its canvas does that, so the clock does not run for it), then sent one after another.
+    const uploads: { label: string; recording: string; file: string; bytes: Buffer }[] = [];
     let recordings = 0;
     for (const label of [...new Set(mine.map((e) => e.label))].sort()) {
       const frames = mine.filter((e) => e.label === label).sort((a, b) => (a.file < b.file ? -1 : 1));
@@ -93,15 +117,19 @@ export async function benchCaptureToModel(options: CaptureBenchOptions): Promise
             .resize({ width: PAGE_WIDTH })
             .jpeg({ quality: 90 })
             .toBuffer();
-          const q = `label=${label}&person=${options.person}&recording=${recording}`;
-          const r = await fetch(`${server.url}api/capture/frame?${q}`, {
-            method: 'POST',
-            headers: { 'Content-Type': 'image/jpeg' },
-            body: bytes,
-          });
-          if (r.status !== 201) throw new Error(`${f.file}: HTTP ${r.status} ${await r.text()}`);
+          uploads.push({ label, recording, file: f.file, bytes });
         }
       }
+    }
+    const t0 = performance.now();
+    for (const u of uploads) {
+      const q = `label=${u.label}&person=${options.person}&recording=${u.recording}`;
+      const r = await fetch(`${server.url}api/capture/frame?${q}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'image/jpeg' },
+        body: u.bytes,
+      });
+      if (r.status !== 201) throw new Error(`${u.file}: HTTP ${r.status} ${await r.text()}`);
     }
     const uploadSeconds = (performance.now() - t0) / 1000;
     log(
@@ -115,14 +143,15 @@ export async function benchCaptureToModel(options: CaptureBenchOptions): Promise
       body: JSON.stringify({ preset: options.preset }),
     });
     if (start.status !== 202) throw new Error(`POST /api/train: HTTP ${start.status} ${await start.text()}`);
-    const stageSeconds: Record<string, number> = {};
+    const starts: [string, number][] = [['start', 0]];
     const end = await follow(`${server.url}api/train/events`, (e) => {
       if (e.type === 'stage') {
-        stageSeconds[e.stage] = e.seconds;
+        starts.push([e.stage, e.seconds]);
         log(`${e.stage} at ${e.seconds} s`);
       } else if (e.type === 'log') log(e.line);
     });
     const trainSeconds = (performance.now() - t1) / 1000;
+    const stageSeconds = stageDurations(starts, trainSeconds);
     if (end.type !== 'done') throw new Error(`the training failed: ${end.type === 'error' ? end.message : end.type}`);
     const modelDir = path.join(dir, 'trained', end.model.name);
     const meta = JSON.parse(await fs.readFile(path.join(modelDir, 'metadata.json'), 'utf8'));
@@ -135,6 +164,7 @@ export async function benchCaptureToModel(options: CaptureBenchOptions): Promise
       uploadSeconds,
       trainSeconds,
       stageSeconds,
+      load: { before: loadBefore, after: os.loadavg()[0] },
       ...(end.accuracy !== undefined
         ? { crossValidated: { accuracy: end.accuracy, balancedAccuracy: end.balancedAccuracy ?? 0 } }
         : {}),

@@ -42,7 +42,7 @@ export interface TrainingOptions {
 }
 
 /** What a server may set on top of a preset. */
-export type TrainingOverrides = Pick<FolderOptions, 'config' | 'epochs' | 'variants' | 'features'>;
+export type TrainingOverrides = Pick<FolderOptions, 'config' | 'epochs' | 'variants' | 'features' | 'cacheDir'>;
 
 class TrainingJob {
   running = false;

@@ -92,6 +92,11 @@ export interface FolderOptions {
   augment?: boolean;
   /** Where the variants go (default augmentCacheDir); never inside the data folder. */
   augmented?: string;
+  /**
+   * The folder whose augmented/ and features/ hold the caches (default the project's data folder);
+   * `kombat bench --capture` gives a fresh one, so it times a first training on new frames.
+   */
+  cacheDir?: string;
   /** Variants per frame (default the preset's: 16, the article's, for full). */
   variants?: number;
   /** How frames are resized before augmentation (default: their own aspect). */
@@ -186,7 +191,7 @@ export async function prepareFolder(options: FolderOptions): Promise<PreparedFol
   let augmented: PreparedFolder['augmented'];
   if (preset.variants > 0) {
     options.onStage?.('augment');
-    const dir = path.resolve(options.augmented ?? augmentCacheDir(index));
+    const dir = path.resolve(options.augmented ?? augmentCacheDir(index, options.cacheDir));
     if (isInside(dir, data) || isInside(data, dir))
       throw new Error(`${dir}: augmented variants never go into (or around) the data folder ${data}`);
     const result = await augmentDataset({
@@ -225,7 +230,8 @@ export async function prepareFolder(options: FolderOptions): Promise<PreparedFol
 
   options.onStage?.('features');
   const t0 = performance.now();
-  const pool = await pooledFeatures(features, examples, options.onFeatures);
+  const featureCache = options.cacheDir === undefined ? undefined : path.join(options.cacheDir, 'features');
+  const pool = await pooledFeatures(features, examples, options.onFeatures, featureCache);
   log(`features: ${examples.length} frames in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const hyperparams = folderHyperparams(config, task, examples.length, { ...options, epochs: preset.epochs });
   return { data, task, preset, index, features, hyperparams, pool, augmented };
