@@ -115,7 +115,7 @@ test('a worker that cannot build its extractor fails the call, and the workers s
   const lying = (patch: object) => Object.assign(Object.create(Object.getPrototypeOf(ex)), ex, patch);
   await assert.rejects(
     extractFiles(lying({ layer: 'no_such_layer' }), files, { workers: 2, batchSize: 2 }),
-    /p0\.jpg \(batch of 2 from file 1 of 4\): MobileNet has no layer "no_such_layer"/,
+    /p0\.jpg \(batch of 2 from file 1 of 4\): MobileNet features cannot be cut at "no_such_layer"/,
   );
   const nowhere = { ...ex.info, source: { kind: 'explicit', location: path.join(dir, 'nowhere') } };
   await assert.rejects(

@@ -10,7 +10,7 @@ import { readImage } from '../src/image/decode';
 import { loadMobileNet, type MobileNet } from '../src/mobilenet/model';
 import { modelName } from '../src/mobilenet/names';
 import { isCached, resolveSource } from '../src/mobilenet/source';
-import { rgbTensor } from '../src/preprocess';
+import { rgbTensor, toModelInput } from '../src/preprocess';
 import { readSettings } from '../src/settings';
 import { modelServer, needsShared, samplesDir, sharedMobileNet, tempDir } from './helpers';
 
@@ -106,8 +106,31 @@ test('truncation: pooled spatial layers and the default layer give 768 features'
     features.dispose();
   }
   assert.equal(mobilenet.truncate().featureSize, 768);
-  assert.throws(() => mobilenet.truncate('no_such_layer'), /no layer "no_such_layer"/);
+  assert.throws(() => mobilenet.truncate('no_such_layer'), /cannot be cut at "no_such_layer"; cut after a block/);
+  // Inside a block (its convolution or batch norm) there is nothing to cut: they are one fused step.
+  assert.throws(() => mobilenet.truncate('conv_pw_13_bn'), /conv1_relu, conv_dw_1_relu \.\. .*conv_pw_13_relu/);
   image.dispose();
+});
+
+test("the folded chain gives the layers model's features, to float rounding", { skip: needsShared }, async () => {
+  const mobilenet = await sharedModel();
+  const pixels = await pixelsOf(path.join(samplesDir, 'bird.png'));
+  for (const layer of ['conv_pw_11_relu', 'global_average_pooling2d_1']) {
+    const reference = tf.model({ inputs: mobilenet.model.inputs, outputs: mobilenet.model.getLayer(layer).output });
+    const [want, got] = tf.tidy(() => {
+      const input = tf.stack([toModelInput(pixels, mobilenet.info.inputSize)]) as tf.Tensor4D;
+      const out = reference.predict(input) as tf.Tensor;
+      return [
+        (out.rank === 4 ? tf.mean(out, [1, 2]) : out).dataSync(),
+        mobilenet.truncate(layer).embed([pixels]).dataSync(),
+      ];
+    });
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(want[i] - got[i]));
+    assert.ok(worst < 1e-4, `${layer}: folded features differ by up to ${worst}`);
+    assert.ok(Math.max(...want) > 0.1, `${layer}: the reference features are all near zero`);
+  }
+  pixels.dispose();
 });
 
 test('a smaller input keeping the 100x56 aspect loads and embeds', { skip: needsShared }, async () => {

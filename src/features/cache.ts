@@ -11,6 +11,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ImageError } from '../image/decode';
+import { FOLDED_COMPUTATION } from '../mobilenet/folded';
 import { modelName } from '../mobilenet/names';
 import type { FeatureExtractor } from '../mobilenet/network';
 import type { Fit } from '../preprocess';
@@ -26,6 +27,9 @@ export interface CacheKey {
   layer: string;
   inputSize: readonly [number, number];
   fit: Fit;
+  /** How the values were computed, where that changed under the same model: part of each entry's header, so
+   * entries from before a change are stale and recomputed in place. */
+  computation?: string;
 }
 
 export function keyOf(extractor: FeatureExtractor): CacheKey {
@@ -34,6 +38,7 @@ export function keyOf(extractor: FeatureExtractor): CacheKey {
     layer: extractor.layer,
     inputSize: extractor.info.inputSize,
     fit: extractor.fit,
+    computation: FOLDED_COMPUTATION,
   };
 }
 
@@ -59,7 +64,7 @@ export class FeatureCache {
   ) {
     const size = `${key.inputSize[0]}x${key.inputSize[1]}${key.fit === 'letterbox' ? '-letterbox' : ''}`;
     this.dir = path.join(root, key.variant, key.layer, size);
-    this.keyText = `${key.variant}/${key.layer}/${size}/${featureSize}`;
+    this.keyText = `${key.variant}/${key.layer}/${size}/${featureSize}${key.computation ? `/${key.computation}` : ''}`;
   }
 
   private file(hash: string): string {

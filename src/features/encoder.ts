@@ -6,7 +6,7 @@
 // the weights come through IOHandlers the caller supplies (Node: ./local-encoder.ts; the page: URLs).
 import * as tf from '@tensorflow/tfjs';
 import type { Alpha } from '../mobilenet/names';
-import { type FeatureExtractor, loadMobileNetModel, truncate } from '../mobilenet/network';
+import { disposeMobileNetModel, type FeatureExtractor, loadMobileNetModel, truncate } from '../mobilenet/network';
 import type { ModelSource } from '../mobilenet/source';
 import { describePose } from '../pose/descriptor';
 import { cropResize, type DetectorSpec, detectPose } from '../pose/detect';
@@ -168,7 +168,7 @@ export async function loadEncoder(spec: FrameFeatures, sources: EncoderSources):
   let movenet: tf.GraphModel | undefined;
   const dispose = () => {
     movenet?.dispose();
-    for (const base of bases.values()) base.dispose();
+    for (const base of bases.values()) disposeMobileNetModel(base);
   };
   try {
     for (const part of featureParts(spec)) {

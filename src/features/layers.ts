@@ -1,12 +1,12 @@
-// Features of several MobileNet layers from ONE forward pass: a multi-output model over the named
-// layers, each spatial output average-pooled to a vector, exactly as FeatureExtractor.embed does
-// for one layer. The values go to the ordinary feature cache under each layer's own key, so a
+// Features of several MobileNet layers from ONE forward pass of the folded chain, each spatial output
+// average-pooled to a vector, exactly as FeatureExtractor.embed does for one layer. The values go to the ordinary feature cache under each layer's own key, so a
 // later `truncate(layer)` + cachedFeatures / splitFeatures finds them there.
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../data/tasks';
 import { ImageError, type ReadImage, type RgbImage, unreadableImages } from '../image/decode';
+import { type FoldedChain, foldedChain } from '../mobilenet/folded';
 import type { MobileNet } from '../mobilenet/model';
-import { DEFAULT_LAYER, type FeatureExtractor } from '../mobilenet/network';
+import { DEFAULT_LAYER, type FeatureExtractor, pooled } from '../mobilenet/network';
 import { type Fit, rgbTensor, toModelInput } from '../preprocess';
 import { median } from '../util/stats';
 import { cacheKeys, FeatureCache, keyOf } from './cache';
@@ -24,7 +24,8 @@ export const CANDIDATE_LAYERS: readonly string[] = [
 export class MultiLayerExtractor {
   /** One single-layer extractor per layer (same weights): cache keys, feature sizes, timing. */
   readonly extractors: FeatureExtractor[];
-  readonly model: tf.LayersModel;
+  private readonly chain: FoldedChain;
+  private readonly ends: number[];
 
   constructor(
     readonly mobilenet: MobileNet,
@@ -34,8 +35,8 @@ export class MultiLayerExtractor {
     if (layers.length === 0) throw new Error('MultiLayerExtractor needs at least one layer');
     if (new Set(layers).size !== layers.length) throw new Error(`layers named twice: ${layers.join(', ')}`);
     this.extractors = layers.map((l) => mobilenet.truncate(l, fit));
-    const outputs = layers.map((l) => mobilenet.model.getLayer(l).output as tf.SymbolicTensor);
-    this.model = tf.model({ inputs: mobilenet.model.inputs, outputs });
+    this.chain = foldedChain(mobilenet.model);
+    this.ends = layers.map((l) => this.chain.indexOf(l));
   }
 
   get featureSizes(): number[] {
@@ -47,9 +48,7 @@ export class MultiLayerExtractor {
     return tf.tidy(() => {
       const size = this.mobilenet.info.inputSize;
       const batch = tf.stack(images.map((im) => toModelInput(im, size, this.fit))) as tf.Tensor4D;
-      const out = this.model.predict(batch);
-      const list = Array.isArray(out) ? out : [out];
-      return list.map((t) => (t.rank === 4 ? tf.mean(t, [1, 2]) : t) as tf.Tensor2D);
+      return this.chain.run(batch, this.ends).map(pooled);
     });
   }
 }

@@ -6,7 +6,14 @@ import { initBackend } from '../backend';
 import { type Fit, type InputSize, toModelInput } from '../preprocess';
 import { locationHandler } from './io';
 import { DEFAULT_ALPHA } from './names';
-import { DEFAULT_LAYER, type FeatureExtractor, loadMobileNetModel, type MobileNetInfo, truncate } from './network';
+import {
+  DEFAULT_LAYER,
+  disposeMobileNetModel,
+  type FeatureExtractor,
+  loadMobileNetModel,
+  type MobileNetInfo,
+  truncate,
+} from './network';
 import { resolveSource, type SourceOptions } from './source';
 
 export const DEFAULT_INPUT_SIZE: InputSize = [224, 224];
@@ -62,6 +69,6 @@ export class MobileNet {
   }
 
   dispose(): void {
-    this.model.dispose();
+    disposeMobileNetModel(this.model);
   }
 }

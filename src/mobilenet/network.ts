@@ -3,6 +3,7 @@
 // both go through these, so a feature vector is computed the same way in both.
 import * as tf from '@tensorflow/tfjs';
 import { type Fit, type InputSize, toModelInput } from '../preprocess';
+import { type FoldedChain, foldedChain, releaseFolded } from './folded';
 import type { Alpha } from './names';
 import type { ModelSource } from './source';
 
@@ -52,32 +53,33 @@ export async function loadMobileNetModel(
   }
 }
 
-/** A feature extractor sharing `model`'s weights, cut at `layer`. */
+/** Frees a loaded MobileNet and the folded chain made from it. */
+export function disposeMobileNetModel(model: tf.LayersModel): void {
+  releaseFolded(model);
+  model.dispose();
+}
+
+/**
+ * A feature extractor over `model`'s weights, cut at `layer` (a block's activation or the pooling):
+ * the folded chain (./folded.ts), made once per model and freed by releaseFolded with it.
+ */
 export function truncate(model: tf.LayersModel, info: MobileNetInfo, layer = DEFAULT_LAYER, fit: Fit = 'stretch') {
-  let output: tf.SymbolicTensor;
-  try {
-    output = model.getLayer(layer).output as tf.SymbolicTensor;
-  } catch {
-    throw new Error(
-      `MobileNet has no layer "${layer}"; feature layers include conv_pw_11_relu .. conv_pw_13_relu, ${DEFAULT_LAYER}`,
-    );
-  }
-  return new FeatureExtractor(tf.model({ inputs: model.inputs, outputs: output }), layer, info, fit);
+  const chain = foldedChain(model);
+  const end = chain.indexOf(layer);
+  const shape = model.getLayer(layer).outputShape as number[];
+  return new FeatureExtractor(chain, end, shape[shape.length - 1], layer, info, fit);
 }
 
 export class FeatureExtractor {
-  /** Length of one feature vector. */
-  readonly featureSize: number;
-
   constructor(
-    readonly model: tf.LayersModel,
+    private readonly chain: FoldedChain,
+    private readonly end: number,
+    /** Length of one feature vector. */
+    readonly featureSize: number,
     readonly layer: string,
     readonly info: MobileNetInfo,
     readonly fit: Fit = 'stretch',
-  ) {
-    const shape = model.outputs[0].shape;
-    this.featureSize = shape[shape.length - 1] as number;
-  }
+  ) {}
 
   /** Pixels [h, w, 3] in 0..255, any size -> features [n, featureSize]. */
   embed(images: tf.Tensor3D[]): tf.Tensor2D {
@@ -88,9 +90,11 @@ export class FeatureExtractor {
 
   /** Inputs already prepared ([n, h, w, 3] in [-1, 1] at the input size, e.g. a person crop) -> features. */
   embedInputs(batch: tf.Tensor4D): tf.Tensor2D {
-    return tf.tidy(() => {
-      const out = this.model.predict(batch) as tf.Tensor;
-      return (out.rank === 4 ? tf.mean(out, [1, 2]) : out) as tf.Tensor2D;
-    });
+    return tf.tidy(() => pooled(this.chain.run(batch, [this.end])[0]));
   }
+}
+
+/** A block's spatial output [n, h, w, c] average-pooled to [n, c]; the pooling layer's output as it is. */
+export function pooled(out: tf.Tensor): tf.Tensor2D {
+  return (out.rank === 4 ? tf.mean(out, [1, 2]) : out) as tf.Tensor2D;
 }
