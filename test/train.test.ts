@@ -3,6 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { initBackend, type tf } from '../src/backend';
+import { liveWorkers } from '../src/pool/workers';
+import { trainHeads } from '../src/train/parallel';
 import { type Hyperparams, trainHead } from '../src/train/train';
 import { clusterFixture } from './helpers';
 
@@ -90,4 +92,34 @@ test('bad input: one class, empty split, mismatched feature sizes', async () => 
     trainHead(fixture(30, 1), { ...val, featureSize: 8, x: val.x.subarray(0, 240) }, hp),
     /validation features have size 8, training 16/,
   );
+});
+
+test('heads trained side by side in 2 workers are the heads this thread trains, bit for bit, in job order', async () => {
+  await initBackend();
+  const [train, val] = [fixture(150, 1), fixture(60, 2)];
+  const jobs = [
+    { train, val, hyperparams: hp },
+    { train, val, hyperparams: { ...hp, seed: 7, hidden: 16 } },
+    {
+      train: fixture(90, 3, ['other', 'punch']),
+      hyperparams: { ...hp, loss: 'binaryCrossentropy' as const, dropout: 0 },
+    },
+  ];
+  const epochs: number[] = [0, 0, 0];
+  const parallel = await trainHeads(jobs, { workers: 2, onEpoch: (job) => epochs[job]++ });
+  assert.equal(liveWorkers(), 0, 'the workers ended with the map');
+  assert.deepEqual(epochs, [8, 8, 8], 'every epoch of every job was reported');
+  for (const [i, job] of jobs.entries()) {
+    const here = await trainHead(job.train, job.val, job.hyperparams);
+    const strip = (h: typeof here.history) => h.map(({ seconds: _s, ...rest }) => rest);
+    assert.deepEqual(strip(parallel[i].history), strip(here.history), `job ${i}: the same epochs`);
+    assert.deepEqual(await weightsOf(parallel[i].model), await weightsOf(here.model), `job ${i}: the same weights`);
+    here.model.dispose();
+    parallel[i].model.dispose();
+  }
+  await assert.rejects(
+    trainHeads([jobs[0], { train: fixture(20, 4, ['only']), hyperparams: hp }], { workers: 2 }),
+    /head 2 of 2 .*: the training split holds only one class/,
+  );
+  assert.equal(liveWorkers(), 0, 'a failed map ends its workers');
 });

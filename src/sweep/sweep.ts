@@ -6,8 +6,9 @@ import type { Task } from '../data/tasks';
 import { evaluateHead } from '../eval/evaluate';
 import type { FeatureSet } from '../features/sets';
 import { FULL, type Profile, settings } from '../settings';
+import { trainHeads } from '../train/parallel';
 import { CORRECTED } from '../train/setups';
-import { type EpochLog, type Hyperparams, trainHead } from '../train/train';
+import type { EpochLog, Hyperparams, TrainResult } from '../train/train';
 import { planTrials, type SearchSpace, SWEPT, type Trial, type TrialParams } from './space';
 
 /**
@@ -63,7 +64,9 @@ export interface SweepOptions extends Partial<SweepSettings> {
   base?: Hyperparams;
   onTrial?: (row: SweepRow, done: number, total: number) => void;
   onEpoch?: (trial: Trial, log: EpochLog) => void;
-  /** Stops after the current batch; the sweep returns the trials finished so far. */
+  /** Threads the trials train on (default: the pool's choice, KOMBAT_WORKERS). */
+  workers?: number;
+  /** Stops the sweep: the trials in training are dropped, the finished ones are returned. */
   signal?: AbortSignal;
 }
 
@@ -166,16 +169,15 @@ export async function runSweep(data: SweepData, options: SweepOptions): Promise<
 
   const t0 = performance.now();
   const rows: SweepRow[] = [];
-  for (const trial of plan) {
-    if (options.signal?.aborted) break;
-    const hp = trialHyperparams(base, trial, settings);
-    const started = performance.now();
-    const result = await trainHead(data.train, data.val, hp, {
-      signal: options.signal,
-      onEpoch: options.onEpoch ? (log) => options.onEpoch?.(trial, log) : undefined,
-    });
+  // The trials are independent: they train side by side on the pool's threads, each exactly as it would alone.
+  const jobs = plan.map((trial) => ({
+    train: data.train,
+    val: data.val,
+    hyperparams: trialHyperparams(base, trial, settings),
+  }));
+  const onResult = (i: number, result: TrainResult) => {
+    const trial = plan[i];
     try {
-      if (result.bestEpoch === 0) break; // interrupted inside the first epoch: nothing to score
       const val = evaluateHead(result.model, data.val);
       const row: SweepRow = {
         rank: 0,
@@ -190,7 +192,7 @@ export async function runSweep(data: SweepData, options: SweepOptions): Promise<
         bestEpoch: result.bestEpoch,
         epochs: result.history.length,
         stoppedBy: result.stoppedBy,
-        seconds: (performance.now() - started) / 1000,
+        seconds: result.history.reduce((sum, h) => sum + h.seconds, 0),
         testAccuracy: data.test && data.test.y.length > 0 ? evaluateHead(result.model, data.test).accuracy : NaN,
       };
       rows.push(row);
@@ -198,6 +200,17 @@ export async function runSweep(data: SweepData, options: SweepOptions): Promise<
     } finally {
       result.model.dispose();
     }
+  };
+  try {
+    await trainHeads(jobs, {
+      workers: options.workers,
+      signal: options.signal,
+      onEpoch: options.onEpoch ? (i, log) => options.onEpoch?.(plan[i], log) : undefined,
+      onResult,
+    });
+  } catch (err) {
+    // Interrupted: the trials that finished are kept, ranked and reported as an interrupted sweep.
+    if (!options.signal?.aborted) throw err;
   }
   if (rows.length === 0)
     throw new Error(options.signal?.aborted ? 'sweep interrupted before the first trial finished' : 'no trial ran');
@@ -212,7 +225,7 @@ export async function runSweep(data: SweepData, options: SweepOptions): Promise<
     rows: ranked,
     best,
     hyperparams: trialHyperparams(base, best, settings),
-    interrupted: rows.length < plan.length || rows.some((r) => r.stoppedBy === 'interrupted'),
+    interrupted: rows.length < plan.length,
     seconds: (performance.now() - t0) / 1000,
   };
 }
@@ -244,41 +257,52 @@ export async function seedCheck(
     top: number;
     seeds: number[];
     base?: Hyperparams;
+    /** Each run as it finishes (completion order). */
     onRun?: (trial: number, seed: number, valLoss: number, valAccuracy: number) => void;
+    /** Threads (default: the pool's choice). */
+    workers?: number;
   },
 ): Promise<SeedCheckRow[]> {
   const base = options.base ?? CORRECTED[result.task];
-  const out: SeedCheckRow[] = [];
-  for (const row of result.rows.slice(0, options.top)) {
-    const check: SeedCheckRow = {
+  const top = result.rows.slice(0, options.top);
+  // Every (trial, seed) run is independent: they train side by side on the pool's threads.
+  const runs = top.flatMap((row) => options.seeds.map((seed) => ({ row, seed })));
+  const scores = new Array<{ valLoss: number; valAccuracy: number }>(runs.length);
+  await trainHeads(
+    runs.map(({ row, seed }) => ({
+      train: data.train,
+      val: data.val,
+      hyperparams: trialHyperparams(base, row, { ...result.settings, seed }),
+    })),
+    {
+      workers: options.workers,
+      onResult: (i, trained) => {
+        const valAccuracy = evaluateHead(trained.model, data.val).accuracy;
+        const valLoss = trained.history[trained.bestEpoch - 1].valLoss ?? NaN;
+        trained.model.dispose();
+        scores[i] = { valLoss, valAccuracy };
+        options.onRun?.(runs[i].row.trial, runs[i].seed, valLoss, valAccuracy);
+      },
+    },
+  );
+  return top.map((row, k) => {
+    const mine = scores.slice(k * options.seeds.length, (k + 1) * options.seeds.length);
+    const valLoss = [row.valLoss, ...mine.map((m) => m.valLoss)];
+    const valAccuracy = [row.valAccuracy, ...mine.map((m) => m.valAccuracy)];
+    return {
       trial: row.trial,
       learningRate: row.learningRate,
       hidden: row.hidden,
       dropout: row.dropout,
       batchSize: row.batchSize,
-      seeds: [result.settings.seed],
-      valLoss: [row.valLoss],
-      valAccuracy: [row.valAccuracy],
-      meanValLoss: 0,
-      meanValAccuracy: 0,
-      sdValAccuracy: 0,
+      seeds: [result.settings.seed, ...options.seeds],
+      valLoss,
+      valAccuracy,
+      meanValLoss: mean(valLoss),
+      meanValAccuracy: mean(valAccuracy),
+      sdValAccuracy: sd(valAccuracy),
     };
-    for (const seed of options.seeds) {
-      const trained = await trainHead(data.train, data.val, trialHyperparams(base, row, { ...result.settings, seed }));
-      const valAccuracy = evaluateHead(trained.model, data.val).accuracy;
-      const valLoss = trained.history[trained.bestEpoch - 1].valLoss ?? NaN;
-      trained.model.dispose();
-      check.seeds.push(seed);
-      check.valLoss.push(valLoss);
-      check.valAccuracy.push(valAccuracy);
-      options.onRun?.(row.trial, seed, valLoss, valAccuracy);
-    }
-    check.meanValLoss = mean(check.valLoss);
-    check.meanValAccuracy = mean(check.valAccuracy);
-    check.sdValAccuracy = sd(check.valAccuracy);
-    out.push(check);
-  }
-  return out;
+  });
 }
 
 /**

@@ -5,6 +5,7 @@ export * from './cv';
 export * from './folder';
 export * from './head';
 export * from './layer-study';
+export * from './parallel';
 export * from './presets';
 export * from './run';
 export * from './setups';

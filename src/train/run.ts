@@ -10,6 +10,7 @@ import type { FramingSettings } from '../features/framings';
 import type { DeclaredFeatures, FrameFeatures } from '../features/kinds';
 import { type ExampleSet, loadExamples, type SplitFeatures } from '../features/sets';
 import { sha256 } from '../util/hash';
+import { trainHeads } from './parallel';
 import { type Hyperparams, type TrainCallbacks, type TrainResult, trainHead } from './train';
 
 /** Identifies the training data: the bytes, labels and split of every training example. */
@@ -65,13 +66,19 @@ function withoutOutputs(m: Metrics & { outputs: Float32Array }): Metrics {
   return rest;
 }
 
-export async function trainRun(options: RunOptions): Promise<TrainRun> {
-  const environment = await initBackend();
+interface PreparedRun {
+  options: RunOptions;
+  examples: ExampleSet;
+  data: SplitFeatures;
+  featureSeconds: number;
+  log: (line: string) => void;
+}
+
+async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   const log = options.log ?? (() => {});
   const examples = options.examples ?? (options.data ? await loadExamples(options.data, options.augmented) : undefined);
   if (!examples) throw new Error('trainRun needs a dataset folder or examples');
-
-  let t0 = performance.now();
+  const t0 = performance.now();
   const data = await frameSplitFeatures(options.features, examples, options.task, {
     onBatch: options.onFeatures,
     includeAugmented: options.useAugmented,
@@ -83,17 +90,18 @@ export async function trainRun(options: RunOptions): Promise<TrainRun> {
     `features: ${data.train.y.length} train, ${data.val.y.length} val, ${data.test.y.length} test ` +
       `(${featureSeconds.toFixed(1)} s)`,
   );
+  return { options, examples, data, featureSeconds, log };
+}
 
-  t0 = performance.now();
-  const result = await trainHead(data.train, data.val, options.hyperparams, options);
-  const trainingSeconds = (performance.now() - t0) / 1000;
+function finishRun(run: PreparedRun, result: TrainResult, trainingSeconds: number, environment: Environment): TrainRun {
+  const { options, data } = run;
   const test = evaluateHead(result.model, data.test);
   const metrics: RunMetrics = {
     train: withoutOutputs(evaluateHead(result.model, data.train)),
     val: withoutOutputs(evaluateHead(result.model, data.val)),
     test: withoutOutputs(test),
   };
-  log(
+  run.log(
     `trained ${result.history.length} epochs (${result.stoppedBy}, best ${result.bestEpoch}) in ` +
       `${trainingSeconds.toFixed(1)} s; test accuracy ${metrics.test.accuracy.toFixed(3)}`,
   );
@@ -105,8 +113,42 @@ export async function trainRun(options: RunOptions): Promise<TrainRun> {
     metrics,
     testOutputs: test.outputs,
     data,
-    trainingDataHash: trainingDataHash(examples),
+    trainingDataHash: trainingDataHash(run.examples),
     environment,
-    seconds: { features: featureSeconds, training: trainingSeconds },
+    seconds: { features: run.featureSeconds, training: trainingSeconds },
   };
+}
+
+export async function trainRun(options: RunOptions): Promise<TrainRun> {
+  const environment = await initBackend();
+  const run = await prepareRun(options);
+  const t0 = performance.now();
+  const result = await trainHead(run.data.train, run.data.val, options.hyperparams, options);
+  return finishRun(run, result, (performance.now() - t0) / 1000, environment);
+}
+
+/**
+ * Several runs, their heads trained side by side on the pool's threads (trainHeads): each head is
+ * the one trainRun would give, bit for bit. Features are read first, run by run, in this thread.
+ * Each run's onEpoch receives its own epochs; its training time is the sum of its epochs'.
+ */
+export async function trainRuns(
+  runs: readonly RunOptions[],
+  { workers }: { workers?: number } = {},
+): Promise<TrainRun[]> {
+  const environment = await initBackend();
+  const prepared: PreparedRun[] = [];
+  for (const options of runs) prepared.push(await prepareRun(options));
+  const results = await trainHeads(
+    prepared.map((p) => ({ train: p.data.train, val: p.data.val, hyperparams: p.options.hyperparams })),
+    { workers, onEpoch: (i, log) => runs[i].onEpoch?.(log) },
+  );
+  return results.map((result, i) =>
+    finishRun(
+      prepared[i],
+      result,
+      result.history.reduce((sum, h) => sum + h.seconds, 0),
+      environment,
+    ),
+  );
 }
