@@ -5,9 +5,13 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { cachedFeatures, FeatureCache, keyOf } from '../src/features/cache';
+import { cachedFeatures, cacheKeys, FeatureCache, keyOf, readableCacheKeys } from '../src/features/cache';
 import { extractFiles } from '../src/features/extract';
+import { framedKeypoints } from '../src/features/framings';
+import type { PoseFeatures } from '../src/features/kinds';
 import { loadMobileNet } from '../src/mobilenet/model';
+import { POSE_DESCRIPTOR_V2 } from '../src/pose/descriptor';
+import { KEYPOINT_ROW } from '../src/pose/keypoints';
 import { sha256 } from '../src/util/hash';
 import { needsShared, sharedMobileNet, tempDir } from './helpers';
 
@@ -84,4 +88,22 @@ test('a cache entry of another feature size is not returned', async () => {
     new FeatureCache(key, 4, root).put('cd'.repeat(32), new Float32Array(3)),
     /features of size 3, cache holds 4/,
   );
+});
+
+test('cache keys are the sha256 of the bytes read; where every file is needed, an unreadable one is named', async () => {
+  const dir = tempDir();
+  const files = [path.join(dir, 'a.jpg'), path.join(dir, 'missing.jpg')];
+  await fs.writeFile(files[0], 'a frame');
+  assert.deepEqual(await cacheKeys(files), [sha256('a frame'), undefined]);
+  assert.deepEqual(await readableCacheKeys(files.slice(0, 1)), [sha256('a frame')]);
+  await assert.rejects(readableCacheKeys(files), { message: `cannot read ${files[1]}` });
+  // Webcam framings need every frame's bytes (their crops are drawn from them): named before any detection.
+  const pose: PoseFeatures = {
+    kind: 'pose',
+    detector: { model: 'movenet-singlepose-lightning-4', passes: 2 },
+    descriptor: POSE_DESCRIPTOR_V2,
+  };
+  await assert.rejects(framedKeypoints(pose, files, new Float32Array(2 * KEYPOINT_ROW), { variants: 1, seed: 1 }), {
+    message: `cannot read ${files[1]}`,
+  });
 });

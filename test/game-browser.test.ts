@@ -11,17 +11,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { initBackend, tf } from '../src/backend';
 import type { Action } from '../src/decision';
 import { judgeClip, playScore, STRIKE_KINDS, type TimedAction } from '../src/eval/play';
-import { loadHead } from '../src/export/load';
 import { type CheckedMetadata, checkMetadata } from '../src/export/metadata';
-import { localFolder } from '../src/export/model-io';
-import { type DeclaredFeatures, undeclared } from '../src/features/kinds';
-import { loadLocalEncoder } from '../src/features/local-encoder';
-import { probabilitiesOf } from '../src/game/model';
+import type { DeclaredFeatures } from '../src/features/kinds';
 import { POSE_DESCRIPTOR_V2 } from '../src/pose/descriptor';
-import { rgbTensor } from '../src/preprocess';
 import { findChromium } from '../src/report/render';
 import { readChapterResults, resultsFile } from '../src/results/files';
 import type { LogEntry } from '../src/serve/api';
@@ -29,7 +23,7 @@ import { buildPage } from '../src/serve/build';
 import { type GameClip, launchChromium, type OpenedPage, openPage, renderGameClip } from '../src/serve/headless';
 import { type RunningServer, startServer } from '../src/serve/server';
 import { settings } from '../src/settings';
-import { needsMoveNet, sharedDir, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
+import { assertPageMatchesNode, needsMoveNet, sharedDir, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
 
 const mkjsDir = path.join(sharedDir, 'vendor', 'mk-tfjs', 'mk');
 const model = path.join(settings().modelsDir, 'kombat-ternary');
@@ -297,38 +291,8 @@ describe('the game page in Chromium with a fake webcam', { skip }, () => {
   });
 
   test("the page's probabilities equal the Node library's on the same pixels (within 1e-3)", async (t) => {
-    // The Node path of `kombat evaluate` (the shared head loader, the encoder its metadata names), on
-    // the same MobileNet and MoveNet copies the server gives the page.
-    await initBackend();
-    const { head, metadata } = await loadHead(localFolder(model));
-    const encoder = await loadLocalEncoder(undeclared(metadata.features), {
-      movenet: { kind: 'explicit', location: sharedMoveNet },
-      mobilenet: { [String(0.75)]: { kind: 'explicit', location: sharedMobileNet } },
-    });
-    let largest = 0;
-    try {
-      for (let i = 0; i < 3; i++) {
-        const frame = await main.page.evaluate(() => window.kombatPage.lastFrame());
-        assert.ok(frame, 'the page has not classified a frame');
-        const rgb = new Uint8Array(Buffer.from(frame.rgb, 'base64'));
-        const pixels = rgbTensor(rgb, frame.width, frame.height);
-        const { features } = await encoder.encode(pixels);
-        const input = tf.tensor2d(features, [1, features.length]);
-        const out = head.predict(input) as tf.Tensor;
-        const expected = probabilitiesOf(metadata, await out.data());
-        for (const t of [pixels, input, out]) t.dispose();
-        for (const [name, p] of Object.entries(expected)) {
-          const diff = Math.abs(p - frame.probabilities[name]);
-          largest = Math.max(largest, diff);
-          assert.ok(diff <= 1e-3, `${name}: page ${frame.probabilities[name]}, Node ${p} (frame ${i})`);
-        }
-        await main.page.waitForTimeout(700);
-      }
-      t.diagnostic(`largest |page - Node| over 3 frames: ${largest.toExponential(2)}`);
-    } finally {
-      head.dispose();
-      encoder.dispose();
-    }
+    const { largest } = await assertPageMatchesNode(main.page, model, 3, 700);
+    t.diagnostic(`largest |page - Node| over 3 frames: ${largest.toExponential(2)}`);
   });
 
   test('tf.memory().numTensors stays constant while the page plays', async () => {

@@ -8,6 +8,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Tensor } from '@tensorflow/tfjs';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { FeatureSet } from '../src/features/sets';
 import { mulberry32 } from '../src/util/random';
@@ -130,4 +132,55 @@ export function snapshot(dir: string): Record<string, string> {
 export function present<T>(value: T | undefined | null, what: string): T {
   assert.ok(value !== undefined && value !== null, `${what} is missing`);
   return value;
+}
+
+/**
+ * The game page's probabilities on `frames` of the frames it classified (`pauseMs` apart, while it plays)
+ * against the Node library's on the same pixels, each within 1e-3: the Node path of `kombat evaluate` (the
+ * shared head loader, the encoder its metadata names) on the MobileNet and MoveNet copies the server gives
+ * the page. Returns the feature kind and the largest difference, for the test's diagnostic.
+ */
+export async function assertPageMatchesNode(
+  page: Page,
+  modelDir: string,
+  frames: number,
+  pauseMs: number,
+): Promise<{ kind: string; largest: number }> {
+  // Imported here: most tests that use these helpers never load TensorFlow.js.
+  const { initBackend, tf } = await import('../src/backend');
+  const { loadHead } = await import('../src/export/load');
+  const { localFolder } = await import('../src/export/model-io');
+  const { undeclared } = await import('../src/features/kinds');
+  const { loadLocalEncoder } = await import('../src/features/local-encoder');
+  const { probabilitiesOf } = await import('../src/game/model');
+  const { rgbTensor } = await import('../src/preprocess');
+  await initBackend();
+  const { head, metadata } = await loadHead(localFolder(modelDir));
+  const encoder = await loadLocalEncoder(undeclared(metadata.features), {
+    movenet: { kind: 'explicit', location: sharedMoveNet },
+    mobilenet: { [String(0.75)]: { kind: 'explicit', location: sharedMobileNet } },
+  });
+  let largest = 0;
+  try {
+    for (let i = 0; i < frames; i++) {
+      const frame = await page.evaluate(() => window.kombatPage.lastFrame());
+      assert.ok(frame, `frame ${i}: the page has not classified a frame`);
+      const pixels = rgbTensor(new Uint8Array(Buffer.from(frame.rgb, 'base64')), frame.width, frame.height);
+      const { features } = await encoder.encode(pixels);
+      const input = tf.tensor2d(features, [1, features.length]);
+      const out = head.predict(input) as Tensor;
+      const expected = probabilitiesOf(metadata, await out.data());
+      for (const x of [pixels, input, out]) x.dispose();
+      for (const [name, p] of Object.entries(expected)) {
+        const diff = Math.abs(p - frame.probabilities[name]);
+        largest = Math.max(largest, diff);
+        assert.ok(diff <= 1e-3, `frame ${i}, ${name}: page ${frame.probabilities[name]}, Node ${p} (|diff| ${diff})`);
+      }
+      await page.waitForTimeout(pauseMs);
+    }
+  } finally {
+    head.dispose();
+    encoder.dispose();
+  }
+  return { kind: metadata.features.kind, largest };
 }

@@ -10,14 +10,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { initBackend, tf } from '../src/backend';
 import { indexDataset } from '../src/data/entries';
-import { loadHead } from '../src/export/load';
-import { localFolder } from '../src/export/model-io';
-import { undeclared } from '../src/features/kinds';
-import { loadLocalEncoder } from '../src/features/local-encoder';
-import { probabilitiesOf } from '../src/game/model';
-import { rgbTensor } from '../src/preprocess';
 import { findChromium } from '../src/report/render';
 import type { LogEntry } from '../src/serve/api';
 import { buildPage } from '../src/serve/build';
@@ -26,7 +19,7 @@ import { type RunningServer, startServer } from '../src/serve/server';
 import { settings } from '../src/settings';
 import { type RealClip, realFramesClip } from '../src/transfer/clip';
 import { sharedRealData } from '../src/transfer/real';
-import { needsMoveNet, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
+import { assertPageMatchesNode, needsMoveNet, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
 
 const realData = sharedRealData();
 const model = path.join(settings().modelsDir, 'kombat-ternary');
@@ -123,37 +116,8 @@ describe('the game page with the default model on real frames', { skip }, () => 
   });
 
   test("the page's probabilities on a real frame equal the Node library's (within 1e-3)", async (t) => {
-    await initBackend();
-    const { head, metadata } = await loadHead(localFolder(model));
-    const encoder = await loadLocalEncoder(undeclared(metadata.features), {
-      movenet: { kind: 'explicit', location: sharedMoveNet },
-      mobilenet: { [String(0.75)]: { kind: 'explicit', location: sharedMobileNet } },
-    });
-    let largest = 0;
-    try {
-      for (let i = 0; i < 2; i++) {
-        const frame = await opened.page.evaluate(() => window.kombatPage.lastFrame());
-        assert.ok(frame, 'the page has not classified a frame');
-        const pixels = rgbTensor(new Uint8Array(Buffer.from(frame.rgb, 'base64')), frame.width, frame.height);
-        const { features } = await encoder.encode(pixels);
-        const input = tf.tensor2d(features, [1, features.length]);
-        const out = head.predict(input) as tf.Tensor;
-        const expected = probabilitiesOf(metadata, await out.data());
-        for (const x of [pixels, input, out]) x.dispose();
-        for (const [name, p] of Object.entries(expected)) {
-          largest = Math.max(largest, Math.abs(p - frame.probabilities[name]));
-          assert.ok(
-            Math.abs(p - frame.probabilities[name]) <= 1e-3,
-            `${name}: page ${frame.probabilities[name]}, Node ${p}`,
-          );
-        }
-        await opened.page.waitForTimeout(500);
-      }
-      t.diagnostic(`${metadata.features.kind} features; largest |page - Node| ${largest.toExponential(2)}`);
-    } finally {
-      head.dispose();
-      encoder.dispose();
-    }
+    const { kind, largest } = await assertPageMatchesNode(opened.page, model, 2, 500);
+    t.diagnostic(`${kind} features; largest |page - Node| ${largest.toExponential(2)}`);
   });
 
   test('punches fire in the punch runs and few actions in the others (issue 12: not reached yet)', {

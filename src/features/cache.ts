@@ -50,6 +50,15 @@ export function cacheKeys(files: readonly string[]): Promise<(string | undefined
   return hashFiles(files);
 }
 
+/** The cache key of each file, where every file must be readable: an unreadable one is an error naming it. */
+export async function readableCacheKeys(files: readonly string[]): Promise<string[]> {
+  const keys = await cacheKeys(files);
+  return keys.map((key, i) => {
+    if (key === undefined) throw new Error(`cannot read ${files[i]}`);
+    return key;
+  });
+}
+
 /** Cache folders whose stale temporaries this process has removed (once each is enough). */
 const swept = new Set<string>();
 

@@ -8,7 +8,7 @@ import { drawFraming, type Framing, framingBox } from '../pose/framing';
 import { type Box, KEYPOINT_ROW, keypointsAt } from '../pose/keypoints';
 import { sha256 } from '../util/hash';
 import { mulberry32 } from '../util/random';
-import { cacheKeys, FeatureCache } from './cache';
+import { FeatureCache, readableCacheKeys } from './cache';
 import { DETECTION_BATCH, type DetectOptions, detectInWorkers } from './detection';
 import type { PoseFeatures } from './kinds';
 
@@ -62,16 +62,13 @@ export async function framedKeypoints(
   } = {},
 ): Promise<FramedKeypoints> {
   const cache = framingCache(spec.detector, options.cacheRoot);
-  const hashes = await cacheKeys(files);
-  const unreadable = hashes.indexOf(undefined);
-  if (unreadable >= 0) throw new Error(`cannot read ${files[unreadable]}`);
+  const hashes = await readableCacheKeys(files);
   const framings: FramedKeypoints['framings'] = [];
   const source: number[] = [];
   const keys: string[] = [];
-  files.forEach((_, i) => {
+  hashes.forEach((hash, i) => {
     const k = keypointsAt(wholeKeypoints, i);
     for (let v = 0; v < settings.variants; v++) {
-      const hash = hashes[i] as string;
       const framing = drawFraming(framingDraws(hash, v, settings.seed));
       const box = framingBox(k, framing);
       if (!box || (options.keep && !options.keep(i, box))) continue;

@@ -87,6 +87,7 @@ interface Pt {
   seen: boolean;
 }
 
+const ALL_POINTS = [...Array(KEYPOINT_COUNT).keys()];
 const SEGMENTS: [number, number][] = [
   [KP.leftShoulder, KP.leftElbow],
   [KP.leftElbow, KP.leftWrist],
@@ -127,7 +128,7 @@ export function bodyFrame(k: BodyKeypoints, minScore = MIN_KEYPOINT_SCORE): { or
   const candidates: number[] = [];
   if (neck && hips.seen) candidates.push(dist(neck, hips));
   if (ls.seen && rs.seen) candidates.push(dist(ls, rs) * TORSO_PER_SHOULDER);
-  const seen = [...Array(KEYPOINT_COUNT).keys()].map(p).filter((q) => q.seen);
+  const seen = ALL_POINTS.map(p).filter((q) => q.seen);
   if (candidates.length === 0 || Math.max(...candidates) < 1e-3) {
     // No torso to measure: the extent of whatever is seen, as a rough third of a body.
     const xs = seen.map((q) => q.x);
@@ -147,29 +148,43 @@ export function bodyFrame(k: BodyKeypoints, minScore = MIN_KEYPOINT_SCORE): { or
   return { origin, unit: Math.max(...candidates) };
 }
 
-/** The version-1 descriptor of one body (see the file comment). */
-export function poseDescriptor(k: BodyKeypoints, minScore = MIN_KEYPOINT_SCORE): Float32Array {
-  const out = new Float32Array(POSE_DESCRIPTOR_SIZE);
+/** Every keypoint relative to the neck in body units (bodyFrame), with whether it is seen. */
+function bodyPoints(k: BodyKeypoints, minScore: number): Pt[] {
   const { origin, unit } = bodyFrame(k, minScore);
-  const pts: Pt[] = [...Array(KEYPOINT_COUNT).keys()].map((i) => ({
+  return ALL_POINTS.map((i) => ({
     x: (keypointX(k, i) - origin.x) / unit,
     y: (keypointY(k, i) - origin.y) / unit,
     seen: keypointScore(k, i) >= minScore,
   }));
-  let o = 0;
-  for (const q of pts) {
-    out[o++] = q.seen ? clip(q.x) : 0;
-    out[o++] = q.seen ? clip(q.y) : 0;
+}
+
+/**
+ * The part both versions share, written into `out` from offset `o`: the positions of `points` (0 where
+ * unseen), then whether each is seen; per segment its direction (cos, sin) and apparent length; per
+ * joint its bend; per side the wrist's reach from the shoulder and its height above it. Returns the
+ * offset after them.
+ */
+function encodeLimbs(
+  out: Float32Array,
+  o: number,
+  pts: Pt[],
+  points: readonly number[],
+  segments: readonly [number, number][],
+  joints: readonly [number, number, number][],
+): number {
+  for (const i of points) {
+    out[o++] = pts[i].seen ? clip(pts[i].x) : 0;
+    out[o++] = pts[i].seen ? clip(pts[i].y) : 0;
   }
-  for (const q of pts) out[o++] = q.seen ? 1 : 0;
-  for (const [a, b] of SEGMENTS) {
+  for (const i of points) out[o++] = pts[i].seen ? 1 : 0;
+  for (const [a, b] of segments) {
     const seen = pts[a].seen && pts[b].seen;
     const len = dist(pts[a], pts[b]);
     out[o++] = seen && len > 1e-6 ? (pts[b].x - pts[a].x) / len : 0;
     out[o++] = seen && len > 1e-6 ? (pts[b].y - pts[a].y) / len : 0;
     out[o++] = seen ? clip(len) : 0;
   }
-  for (const [a, b, c] of JOINTS) out[o++] = jointCosine(pts[a], pts[b], pts[c]);
+  for (const [a, b, c] of joints) out[o++] = jointCosine(pts[a], pts[b], pts[c]);
   for (const [shoulder, wrist] of [
     [KP.leftShoulder, KP.leftWrist],
     [KP.rightShoulder, KP.rightWrist],
@@ -178,9 +193,22 @@ export function poseDescriptor(k: BodyKeypoints, minScore = MIN_KEYPOINT_SCORE):
     out[o++] = seen ? clip(dist(pts[shoulder], pts[wrist])) : 0;
     out[o++] = seen ? clip(pts[shoulder].y - pts[wrist].y) : 0;
   }
+  return o;
+}
+
+/** Apparent shoulder width in body units: how far the body is turned; 0 unless both shoulders are seen. */
+function shoulderWidth(pts: Pt[]): number {
   const ls = pts[KP.leftShoulder];
   const rs = pts[KP.rightShoulder];
-  out[o++] = ls.seen && rs.seen ? clip(dist(ls, rs)) : 0;
+  return ls.seen && rs.seen ? clip(dist(ls, rs)) : 0;
+}
+
+/** The version-1 descriptor of one body (see the file comment). */
+export function poseDescriptor(k: BodyKeypoints, minScore = MIN_KEYPOINT_SCORE): Float32Array {
+  const out = new Float32Array(POSE_DESCRIPTOR_SIZE);
+  const pts = bodyPoints(k, minScore);
+  let o = encodeLimbs(out, 0, pts, ALL_POINTS, SEGMENTS, JOINTS);
+  out[o++] = shoulderWidth(pts);
   if (o !== POSE_DESCRIPTOR_SIZE) throw new Error(`pose descriptor filled ${o} of ${POSE_DESCRIPTOR_SIZE} values`);
   return out;
 }
@@ -214,41 +242,13 @@ function raise(a: Pt, b: Pt): number {
 /** The version-2 descriptor of one body (see the file comment); its first UPPER_BODY_SIZE values: kombat-pose-upper. */
 export function poseDescriptorV2(k: BodyKeypoints, minScore = MIN_KEYPOINT_SCORE): Float32Array {
   const out = new Float32Array(POSE_DESCRIPTOR_V2_SIZE);
-  const { origin, unit } = bodyFrame(k, minScore);
-  const pts: Pt[] = [...Array(KEYPOINT_COUNT).keys()].map((i) => ({
-    x: (keypointX(k, i) - origin.x) / unit,
-    y: (keypointY(k, i) - origin.y) / unit,
-    seen: keypointScore(k, i) >= minScore,
-  }));
-  let o = 0;
-  for (const i of UPPER_POINTS) {
-    out[o++] = pts[i].seen ? clip(pts[i].x) : 0;
-    out[o++] = pts[i].seen ? clip(pts[i].y) : 0;
-  }
-  for (const i of UPPER_POINTS) out[o++] = pts[i].seen ? 1 : 0;
-  for (const [a, b] of ARM_SEGMENTS) {
-    const seen = pts[a].seen && pts[b].seen;
-    const len = dist(pts[a], pts[b]);
-    out[o++] = seen && len > 1e-6 ? (pts[b].x - pts[a].x) / len : 0;
-    out[o++] = seen && len > 1e-6 ? (pts[b].y - pts[a].y) / len : 0;
-    out[o++] = seen ? clip(len) : 0;
-  }
-  for (const [a, b, c] of ARM_JOINTS) out[o++] = jointCosine(pts[a], pts[b], pts[c]);
-  for (const [shoulder, wrist] of [
-    [KP.leftShoulder, KP.leftWrist],
-    [KP.rightShoulder, KP.rightWrist],
-  ]) {
-    const seen = pts[shoulder].seen && pts[wrist].seen;
-    out[o++] = seen ? clip(dist(pts[shoulder], pts[wrist])) : 0;
-    out[o++] = seen ? clip(pts[shoulder].y - pts[wrist].y) : 0;
-  }
+  const pts = bodyPoints(k, minScore);
+  let o = encodeLimbs(out, 0, pts, UPPER_POINTS, ARM_SEGMENTS, ARM_JOINTS);
   for (const wrist of [KP.leftWrist, KP.rightWrist]) {
     const seen = pts[KP.nose].seen && pts[wrist].seen;
     out[o++] = seen ? clip(dist(pts[KP.nose], pts[wrist])) : 0;
   }
-  const ls = pts[KP.leftShoulder];
-  const rs = pts[KP.rightShoulder];
-  out[o++] = ls.seen && rs.seen ? clip(dist(ls, rs)) : 0;
+  out[o++] = shoulderWidth(pts);
   // The neck is the origin; the torso's lean is where the mid-hips are from it.
   const hips = mid(pts[KP.leftHip], pts[KP.rightHip]);
   const torso = Math.hypot(hips.x, hips.y);
