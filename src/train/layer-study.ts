@@ -21,7 +21,8 @@ import { type Alpha, DEFAULT_ALPHA } from '../mobilenet/names';
 import { DEFAULT_LAYER } from '../mobilenet/network';
 import type { Fit, InputSize } from '../preprocess';
 import { standardError } from '../util/stats';
-import { type EpochLog, type Hyperparams, trainHead } from './train';
+import { trainHeads } from './parallel';
+import type { EpochLog, Hyperparams } from './train';
 
 export interface InputChoice {
   /** [height, width]. */
@@ -115,14 +116,20 @@ export async function layerStudy(options: LayerStudyOptions): Promise<LayerStudy
           `${f.fromCache} cached) in ${f.seconds.toFixed(1)} s`,
       );
       const ms = await embedLatency(multi.extractors, options.latencyImage, options.latency);
+      // The layers' heads are independent: they train side by side on the pool's threads, each as it would alone.
+      const heads = await trainHeads(
+        multi.extractors.map((e) => ({
+          train: f.splits[e.layer].train,
+          val: f.splits[e.layer].val,
+          hyperparams: options.hyperparams,
+        })),
+        { onEpoch: options.onEpoch && ((k, epoch) => options.onEpoch?.(input, multi.extractors[k].layer, epoch)) },
+      );
       for (const [k, extractor] of multi.extractors.entries()) {
         const data = f.splits[extractor.layer];
         trainExamples = data.train.y.length;
-        const t0 = performance.now();
-        const result = await trainHead(data.train, data.val, options.hyperparams, {
-          onEpoch: options.onEpoch && ((epoch) => options.onEpoch?.(input, extractor.layer, epoch)),
-        });
-        const trainSeconds = (performance.now() - t0) / 1000;
+        const result = heads[k];
+        const trainSeconds = result.history.reduce((sum, h) => sum + h.seconds, 0);
         const [train, val, test] = [data.train, data.val, data.test].map((s) => evaluateHead(result.model, s));
         result.model.dispose();
         const row: LayerStudyRow = {

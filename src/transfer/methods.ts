@@ -11,7 +11,7 @@ import type { FrameFeatures, PersonCropFeatures, PoseFeatures } from '../feature
 import { type ExampleSet, loadExamples } from '../features/sets';
 import { POSE_DESCRIPTOR, POSE_DESCRIPTOR_V2, UPPER_BODY_DESCRIPTOR } from '../pose/descriptor';
 import { DEFAULT_DETECTOR } from '../pose/detect';
-import { type TrainRun, trainRun } from '../train/run';
+import { type RunOptions, type TrainRun, trainRun } from '../train/run';
 import { hyperparamsFor } from '../train/setups';
 import type { Hyperparams } from '../train/train';
 
@@ -169,14 +169,15 @@ export function methodHyperparams(method: Method, task: Task, config: ProjectCon
   return hyperparamsFor(method.features, task, config.hyperparams);
 }
 
-export async function trainMethod(
+/** The run that trains `method` for `task` (trainRun, or trainRuns for several side by side). */
+export function methodRun(
   method: Method,
   task: Task,
   examples: ExampleSet,
   config: ProjectConfig,
   options: { hyperparams?: Hyperparams; log?: (line: string) => void } = {},
-): Promise<TrainRun> {
-  return trainRun({
+): RunOptions {
+  return {
     task,
     features: method.features,
     hyperparams: options.hyperparams ?? methodHyperparams(method, task, config),
@@ -184,5 +185,9 @@ export async function trainMethod(
     useAugmented: method.augmented,
     framing: method.framing,
     log: options.log,
-  });
+  };
+}
+
+export async function trainMethod(...args: Parameters<typeof methodRun>): Promise<TrainRun> {
+  return trainRun(methodRun(...args));
 }
