@@ -69,7 +69,8 @@ export function rebuildHead(job: HeadJob, trained: TrainedWeights): TrainResult 
  */
 export async function trainHeads(jobs: readonly HeadJob[], options: TrainHeadsOptions = {}): Promise<TrainResult[]> {
   const environment = await initBackend();
-  const workers = poolSize(jobs.length, { requested: options.workers });
+  // tfjs-node already spreads one head's operations over every core: there, heads train one after another.
+  const workers = poolSize(jobs.length, { requested: options.workers, pays: environment.backend !== 'tensorflow' });
   const results: TrainResult[] = new Array(jobs.length);
   await mapInWorkers(
     jobs.map((job) => ({ ...job, train: own(job.train), val: job.val && own(job.val) })),
