@@ -20,18 +20,18 @@ interface DescriptorCase {
   width: number;
   height: number;
   minScore: number;
-  /** base64 of Float32 bytes. */
-  points: string;
-  v1: string;
-  v2: string;
+  /** base64 of Float32 bytes, in lines (joined before decoding). */
+  points: string[];
+  v1: string[];
+  v2: string[];
 }
 
 const fixture: { cases: DescriptorCase[] } = JSON.parse(
   readFileSync(path.join(__dirname, 'fixtures', 'pose-descriptors.json'), 'utf8'),
 );
 
-const floats = (b64: string): Float32Array => {
-  const bytes = Buffer.from(b64, 'base64');
+const floats = (lines: string[]): Float32Array => {
+  const bytes = Buffer.from(lines.join(''), 'base64');
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 };
 

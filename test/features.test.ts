@@ -90,7 +90,7 @@ test('a cache entry of another feature size is not returned', async () => {
   );
 });
 
-test('cache keys are the sha256 of the bytes read; where every file is needed, an unreadable one is named', async () => {
+test('cache keys are the sha256 of the bytes read; an unreadable one is named when all are needed', async () => {
   const dir = tempDir();
   const files = [path.join(dir, 'a.jpg'), path.join(dir, 'missing.jpg')];
   await fs.writeFile(files[0], 'a frame');

@@ -94,7 +94,7 @@ test('bad input: one class, empty split, mismatched feature sizes', async () => 
   );
 });
 
-test('heads trained side by side in 2 workers are the heads this thread trains, bit for bit, in job order', async () => {
+test('heads trained side by side in 2 workers are the heads this thread trains, bit for bit, in order', async () => {
   await initBackend();
   const [train, val] = [fixture(150, 1), fixture(60, 2)];
   const jobs = [

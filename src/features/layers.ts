@@ -1,6 +1,7 @@
 // Features of several MobileNet layers from ONE forward pass of the folded chain, each spatial output
-// average-pooled to a vector, exactly as FeatureExtractor.embed does for one layer. The values go to the ordinary feature cache under each layer's own key, so a
-// later `truncate(layer)` + cachedFeatures / splitFeatures finds them there.
+// average-pooled to a vector, exactly as FeatureExtractor.embed does for one layer. The values go to
+// the ordinary feature cache under each layer's own key, so a later `truncate(layer)` +
+// cachedFeatures / splitFeatures finds them there.
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../data/tasks';
 import { ImageError, type ReadImage, type RgbImage, unreadableImages } from '../image/decode';
