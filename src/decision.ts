@@ -1,5 +1,8 @@
 // The game's decision rule, exactly as the article wrote it: turn one frame's class probabilities
 // into an action. Browser-safe (no Node imports): the page and every evaluation use these functions.
+// One addition for models whose features come from a body detector (issue 12's third round, README):
+// a kick cannot be seen in a frame that shows no leg, so where the detector saw none the rule reads
+// the kick probability as 0. Models on pixels alone know nothing of legs and are judged as before.
 
 export type Action = 'punch' | 'kick' | 'none';
 
@@ -34,11 +37,21 @@ export interface Probabilities {
   other: number;
 }
 
-/** The article's 3-way rule: "other" vetoes first; then the likelier of kick and punch, if it is sure enough. */
-export function decide(p: Probabilities, t: TernaryThresholds = ARTICLE_THRESHOLDS.ternary): Action {
+/** What a body detector saw of the player in a frame (models on keypoints); undefined where none looked. */
+export interface BodyView {
+  /** A leg is in the picture: its knee and its ankle were both found. */
+  legSeen: boolean;
+}
+
+/**
+ * The article's 3-way rule: "other" vetoes first; then the likelier of kick and punch, if it is sure
+ * enough. With a view that shows no leg, the kick probability counts as 0.
+ */
+export function decide(p: Probabilities, t: TernaryThresholds = ARTICLE_THRESHOLDS.ternary, view?: BodyView): Action {
+  const kick = view && !view.legSeen ? 0 : p.kick;
   if (p.other >= t.other) return 'none';
-  if (p.kick > p.punch && p.kick >= t.action) return 'kick';
-  if (p.punch > p.kick && p.punch >= t.action) return 'punch';
+  if (kick > p.punch && kick >= t.action) return 'kick';
+  if (p.punch > kick && p.punch >= t.action) return 'punch';
   return 'none';
 }
 
@@ -97,7 +110,7 @@ export function modelRule(task: keyof ThresholdsByTask, thresholds: ThresholdsBy
 }
 
 /** One frame's action from a model's raw outputs: [punch, kick, other] (3-way) or [punch] (binary). */
-export function decideOutputs(rule: ModelRule, outputs: ArrayLike<number>): Action {
+export function decideOutputs(rule: ModelRule, outputs: ArrayLike<number>, view?: BodyView): Action {
   if (rule.task === 'binary') return decideBinary(outputs[0], rule.thresholds);
-  return decide({ punch: outputs[0], kick: outputs[1], other: outputs[2] }, rule.thresholds);
+  return decide({ punch: outputs[0], kick: outputs[1], other: outputs[2] }, rule.thresholds, view);
 }

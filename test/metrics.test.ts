@@ -1,7 +1,18 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ARTICLE_THRESHOLDS, decide, decideBinary, decideOutputs, modelRule, parseThresholds } from '../src/decision';
+import { actionsOf } from '../src/eval/evaluate';
 import { computeMetrics, confusionMatrix, normaliseRows } from '../src/eval/metrics';
+import {
+  type BodyKeypoints,
+  bodyView,
+  bodyViews,
+  KEYPOINT_COUNT,
+  KEYPOINT_ROW,
+  type KeypointName,
+  KP,
+  keypointsToRow,
+} from '../src/pose/keypoints';
 
 test('confusion matrix counts (true row, predicted column)', () => {
   // truth:     0 0 0 1 1 2 2 2 2
@@ -67,6 +78,44 @@ test("the article's decision rule: other vetoes, then the likelier action if it 
     ],
     ['kick', 'punch'],
   );
+});
+
+test('the leg check: where the detector saw no leg, the kick probability counts as 0', () => {
+  const noLeg = { legSeen: false };
+  const leg = { legSeen: true };
+  assert.equal(decide({ punch: 0.2, kick: 0.7, other: 0.1 }, ARTICLE_THRESHOLDS.ternary, leg), 'kick');
+  assert.equal(decide({ punch: 0.2, kick: 0.7, other: 0.1 }, ARTICLE_THRESHOLDS.ternary, noLeg), 'none');
+  // The punch no longer has to beat the kick, but still has to reach its threshold; "other" still vetoes.
+  assert.equal(decide({ punch: 0.4, kick: 0.55, other: 0.05 }, ARTICLE_THRESHOLDS.ternary, noLeg), 'punch');
+  assert.equal(decide({ punch: 0.3, kick: 0.65, other: 0.05 }, { other: 0.4, action: 0.55 }, noLeg), 'none');
+  assert.equal(decide({ punch: 0.5, kick: 0.0, other: 0.5 }, ARTICLE_THRESHOLDS.ternary, noLeg), 'none');
+  const rule = modelRule('ternary', ARTICLE_THRESHOLDS);
+  assert.deepEqual(
+    actionsOf(rule, Float32Array.from([0.2, 0.7, 0.1, 0.2, 0.7, 0.1, 0.2, 0.7, 0.1]), [leg, noLeg, leg]),
+    ['kick', 'none', 'kick'],
+  );
+  assert.deepEqual(actionsOf(rule, Float32Array.from([0.2, 0.7, 0.1])), ['kick'], 'no views: no check (pixels)');
+  assert.throws(() => actionsOf(rule, Float32Array.from([0.2, 0.7, 0.1]), [leg, leg]), /2 body views for 1 frames/);
+  // The binary model has no kick to check.
+  assert.equal(decideOutputs(modelRule('binary', ARTICLE_THRESHOLDS), [0.5], noLeg), 'punch');
+});
+
+test('a leg is seen when its knee and its ankle both reach the keypoint threshold', () => {
+  const body = (scores: Partial<Record<KeypointName, number>>): BodyKeypoints => {
+    const points = new Float32Array(KEYPOINT_COUNT * 3);
+    for (const [name, score] of Object.entries(scores)) points[KP[name as KeypointName] * 3 + 2] = score;
+    return { width: 640, height: 360, points };
+  };
+  const upper = { nose: 0.9, leftShoulder: 0.8, rightShoulder: 0.8, leftHip: 0.6, rightHip: 0.6 };
+  assert.equal(bodyView(body(upper)).legSeen, false, 'cut at the hips');
+  assert.equal(bodyView(body({ ...upper, leftKnee: 0.5, rightKnee: 0.5 })).legSeen, false, 'cut at the knees');
+  assert.equal(bodyView(body({ ...upper, leftKnee: 0.5, rightAnkle: 0.5 })).legSeen, false, 'parts of two legs');
+  assert.equal(bodyView(body({ ...upper, rightKnee: 0.2, rightAnkle: 0.2 })).legSeen, true, 'exactly 0.2 is seen');
+  assert.equal(bodyView(body({ ...upper, leftKnee: 0.7, leftAnkle: 0.19 })).legSeen, false, 'just under 0.2 is not');
+  const rows = new Float32Array(2 * KEYPOINT_ROW);
+  rows.set(keypointsToRow(body({ ...upper, leftKnee: 0.5, leftAnkle: 0.5 })), 0);
+  rows.set(keypointsToRow(body(upper)), KEYPOINT_ROW);
+  assert.deepEqual(bodyViews(rows), [{ legSeen: true }, { legSeen: false }]);
 });
 
 test('thresholds from JSON: checked, and those of the earlier rule read (binary) or refused (3-way)', () => {

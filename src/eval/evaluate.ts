@@ -1,7 +1,14 @@
 // Evaluating a trained head on a feature set: class metrics, and the game's decision rule as an
 // action classifier (punch / kick / none) with a sweep over its two thresholds (other, action).
 import * as tf from '@tensorflow/tfjs';
-import { type Action, decideOutputs, type ModelRule, type Probabilities, type TernaryThresholds } from '../decision';
+import {
+  type Action,
+  type BodyView,
+  decideOutputs,
+  type ModelRule,
+  type Probabilities,
+  type TernaryThresholds,
+} from '../decision';
 import type { FeatureSet } from '../features/sets';
 import { computeMetrics, type Metrics } from './metrics';
 
@@ -63,11 +70,16 @@ export function probabilitiesAt(outputs: Float32Array, i: number): Probabilities
   return { punch: outputs[i * 3], kick: outputs[i * 3 + 1], other: outputs[i * 3 + 2] };
 }
 
-/** The game's action for every row of a model's outputs (3 per row for the 3-way model, 1 for the binary). */
-export function actionsOf(rule: ModelRule, outputs: Float32Array): Action[] {
+/**
+ * The game's action for every row of a model's outputs (3 per row for the 3-way model, 1 for the
+ * binary), with each frame's body view where a detector looked (the decision rule's leg check).
+ */
+export function actionsOf(rule: ModelRule, outputs: Float32Array, views?: readonly BodyView[]): Action[] {
   const units = rule.task === 'ternary' ? 3 : 1;
-  return Array.from({ length: outputs.length / units }, (_, i) =>
-    decideOutputs(rule, outputs.subarray(i * units, (i + 1) * units)),
+  const rows = outputs.length / units;
+  if (views && views.length !== rows) throw new Error(`${views.length} body views for ${rows} frames`);
+  return Array.from({ length: rows }, (_, i) =>
+    decideOutputs(rule, outputs.subarray(i * units, (i + 1) * units), views?.[i]),
   );
 }
 
@@ -75,11 +87,16 @@ export function actionsOf(rule: ModelRule, outputs: Float32Array): Action[] {
  * The decision rule scored as a classifier of actions: punch / kick / none for the 3-way model,
  * punch / none for the binary one (a kick frame should give no punch).
  */
-export function actionMetrics(rule: ModelRule, outputs: Float32Array, labels: string[]): Metrics {
+export function actionMetrics(
+  rule: ModelRule,
+  outputs: Float32Array,
+  labels: string[],
+  views?: readonly BodyView[],
+): Metrics {
   const actions = rule.task === 'ternary' ? GAME_ACTIONS : BINARY_ACTIONS;
   const index = (a: Action) => actions.indexOf(rule.task === 'ternary' || a === 'punch' ? a : 'none');
   const truth = labels.map((l) => index(actionOf(l)));
-  const predicted = actionsOf(rule, outputs).map(index);
+  const predicted = actionsOf(rule, outputs, views).map(index);
   return computeMetrics(truth, predicted, [...actions]);
 }
 

@@ -8,9 +8,11 @@ import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { assertValid, type DatasetIssue, indexDataset } from '../data/entries';
 import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
+import type { BodyView } from '../decision';
 import type { FrameEncoder } from '../features/encoder';
 import { frameFeatures } from '../features/frames';
 import { unreadableImages } from '../image/decode';
+import { bodyViews } from '../pose/keypoints';
 import { exists } from '../util/fs';
 import { predict, predictedClasses } from './evaluate';
 import { FOLD_NOTE, foldToPunch } from './fold';
@@ -24,12 +26,19 @@ export interface ScoredModel {
   metadata: { task: Task; classes: string[] };
 }
 
-/** The model's outputs for image files (features from the caches where present), row-major. */
+export interface FileOutputs {
+  /** Row-major, one row per file. */
+  outputs: Float32Array;
+  /** Per file, what the detector saw, for models whose features come from one (the decision rule's leg check). */
+  views?: BodyView[];
+}
+
+/** The model's outputs for image files (features from the caches where present). */
 export async function fileOutputs(
   model: ScoredModel,
   files: string[],
   options: { onBatch?: (done: number, total: number) => void } = {},
-): Promise<Float32Array> {
+): Promise<FileOutputs> {
   const { classes } = model.metadata;
   const result = await frameFeatures(model.encoder.features, files, options);
   if (result.failed.length > 0) throw unreadableImages(result.failed);
@@ -41,7 +50,8 @@ export async function fileOutputs(
     );
   }
   const y = new Int32Array(files.length);
-  return predict(model.head, { x: result.features, featureSize: result.featureSize, y, classes });
+  const outputs = predict(model.head, { x: result.features, featureSize: result.featureSize, y, classes });
+  return { outputs, ...(result.keypoints ? { views: bodyViews(result.keypoints) } : {}) };
 }
 
 export interface FolderEvaluation {
@@ -65,7 +75,7 @@ export async function evaluateFolder(
   const skipped = skipInvalid ? found.issues.filter((i) => i.severity === 'error') : [];
   const index = assertValid({ ...found, issues: found.issues.filter((i) => !skipped.includes(i)) });
   const files = index.entries.map((e) => path.join(dir, e.file));
-  const outputs = await fileOutputs(model, files, { onBatch });
+  const { outputs } = await fileOutputs(model, files, { onBatch });
   const units = model.metadata.classes.length === 2 ? 1 : model.metadata.classes.length;
   const y = Int32Array.from(index.entries, (e) => labelIndex(task, e.label));
   const predicted = fold ? foldToPunch(outputs) : predictedClasses(outputs, units);

@@ -4,8 +4,9 @@
 // else fired during it, and how often the fighter moved while the player did something else.
 // Anything that yields timed actions can be judged: the offline chapters, or a page in a browser.
 import { type LabelRange, rangeAt } from '../data/labels';
-import { type Action, decideOutputs, type ModelRule } from '../decision';
+import type { Action, BodyView, ModelRule } from '../decision';
 import { type Spread, spread } from '../util/stats';
+import { actionsOf } from './evaluate';
 
 /** The page predicts once every 100 ms. */
 export const PLAY_FPS = 10;
@@ -22,13 +23,21 @@ export interface TimedAction {
   action: Action;
 }
 
-/** A model's action on each frame: `outputs` holds one row per time (3 values, or 1 for a binary model). */
-export function timeline(rule: ModelRule, times: readonly number[], outputs: Float32Array): TimedAction[] {
+/**
+ * A model's action on each frame: `outputs` holds one row per time (3 values, or 1 for a binary model),
+ * `views` each frame's body view where the model's features come from a detector.
+ */
+export function timeline(
+  rule: ModelRule,
+  times: readonly number[],
+  outputs: Float32Array,
+  views?: readonly BodyView[],
+): TimedAction[] {
   const units = rule.task === 'ternary' ? 3 : 1;
   if (outputs.length !== times.length * units) {
     throw new Error(`${outputs.length} outputs for ${times.length} frames of a ${rule.task} model`);
   }
-  return times.map((time, i) => ({ time, action: decideOutputs(rule, outputs.subarray(i * units, (i + 1) * units)) }));
+  return actionsOf(rule, outputs, views).map((action, i) => ({ time: times[i], action }));
 }
 
 export interface StrikeJudgement {

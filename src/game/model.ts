@@ -8,7 +8,7 @@ import { checkEncoder, loadHead, type ModelFolder } from '../export/load';
 import type { CheckedMetadata } from '../export/metadata';
 import { type EncoderSources, type FrameEncoder, loadEncoder } from '../features/encoder';
 import { undeclared } from '../features/kinds';
-import type { BodyKeypoints } from '../pose/keypoints';
+import { type BodyKeypoints, bodyView } from '../pose/keypoints';
 import { rgbTensor } from '../preprocess';
 import type { RgbFrame } from './frame';
 
@@ -51,7 +51,8 @@ export class GameModel {
       const outputs = await out.data<'float32'>();
       return {
         probabilities: probabilitiesOf(this.metadata, outputs),
-        action: actionsOf(this.metadata, outputs)[0],
+        // Where the detector looked, the rule checks that a leg is in the picture before a kick.
+        action: actionsOf(this.metadata, outputs, keypoints ? [bodyView(keypoints)] : undefined)[0],
         keypoints,
       };
     } finally {

@@ -1,5 +1,6 @@
 // Body keypoints as MoveNet gives them (17 COCO points) and boxes around them. Pure TypeScript, no
 // tfjs and no Node modules: the game page bundles it as it is.
+import type { BodyView } from '../decision';
 
 /** MoveNet's output order (COCO). "left" is the person's own left, on the image's right when facing us. */
 export const KEYPOINT_NAMES = [
@@ -51,6 +52,17 @@ export const MIN_KEYPOINT_SCORE = 0.2;
 export const keypointX = (k: BodyKeypoints, i: number): number => k.points[i * 3];
 export const keypointY = (k: BodyKeypoints, i: number): number => k.points[i * 3 + 1];
 export const keypointScore = (k: BodyKeypoints, i: number): number => k.points[i * 3 + 2];
+
+/** What the decision rule needs of the keypoints: is a leg (its knee and its ankle) in the picture? */
+export function bodyView(k: BodyKeypoints, minScore = MIN_KEYPOINT_SCORE): BodyView {
+  const seen = (i: number) => keypointScore(k, i) >= minScore;
+  return { legSeen: (seen(KP.leftKnee) && seen(KP.leftAnkle)) || (seen(KP.rightKnee) && seen(KP.rightAnkle)) };
+}
+
+/** The view of every row of a keypoints matrix (KEYPOINT_ROW values a row, as frameFeatures returns them). */
+export function bodyViews(rows: Float32Array): BodyView[] {
+  return Array.from({ length: rows.length / KEYPOINT_ROW }, (_, i) => bodyView(keypointsAt(rows, i)));
+}
 
 /** The smallest square holding the whole frame, centred on it: what a letterboxed detector input sees. */
 export function frameSquare(width: number, height: number): Box {

@@ -6,9 +6,9 @@
 import type { Recording } from '../data/builtin';
 import { readSplit } from '../data/split';
 import { TASKS, type Task } from '../data/tasks';
-import { ARTICLE_THRESHOLDS, type ModelRule, modelRule } from '../decision';
+import { ARTICLE_THRESHOLDS, type BodyView, type ModelRule, modelRule } from '../decision';
 import { type ClipFrames, clipFrames } from '../eval/clips';
-import { fileOutputs } from '../eval/folder';
+import { type FileOutputs, fileOutputs } from '../eval/folder';
 import {
   type ClipJudgement,
   judgeClip,
@@ -37,10 +37,18 @@ export interface PlayedRule {
   score: PlayScore;
 }
 
-/** One rule over clips whose per-frame outputs are known (`outputs[i]` for `clips[i]`, one row per frame). */
-export function playRule(clips: readonly ClipFrames[], outputs: readonly Float32Array[], rule: ModelRule): PlayedRule {
+/**
+ * One rule over clips whose per-frame outputs are known (`outputs[i]` for `clips[i]`, one row per
+ * frame), with each frame's body view where the model's features come from a detector (`views[i]`).
+ */
+export function playRule(
+  clips: readonly ClipFrames[],
+  outputs: readonly Float32Array[],
+  rule: ModelRule,
+  views?: readonly (readonly BodyView[])[],
+): PlayedRule {
   if (outputs.length !== clips.length) throw new Error(`${outputs.length} output arrays for ${clips.length} clips`);
-  const actions = clips.map((c, i) => timeline(rule, c.times, outputs[i]));
+  const actions = clips.map((c, i) => timeline(rule, c.times, outputs[i], views?.[i]));
   const judgements = clips.map((c, i) => judgeClip(c.ranges, actions[i]));
   return { rule, actions, judgements, score: playScore(judgements) };
 }
@@ -80,12 +88,14 @@ export async function playExportedModels(
     const dir = finalModelDir(task);
     const classifier = await loadClassifier(dir);
     try {
-      const outputs: Float32Array[] = [];
-      for (const c of clips) outputs.push(await fileOutputs(classifier, c.files));
+      const scored: FileOutputs[] = [];
+      for (const c of clips) scored.push(await fileOutputs(classifier, c.files));
+      const outputs = scored.map((s) => s.outputs);
+      const views = scored.every((s) => s.views) ? scored.map((s) => s.views as BodyView[]) : undefined;
       const { metadata } = classifier;
       const played = {
-        article: playRule(clips, outputs, modelRule(task, ARTICLE_THRESHOLDS)),
-        chosen: playRule(clips, outputs, metadata),
+        article: playRule(clips, outputs, modelRule(task, ARTICLE_THRESHOLDS), views),
+        chosen: playRule(clips, outputs, metadata, views),
       };
       models[task] = { dir: displayPath(dir), metadata, outputs, played };
       log(`${task}: ${displayPath(dir)} (${metadata.weights}), thresholds ${JSON.stringify(metadata.thresholds)}`);

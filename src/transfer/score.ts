@@ -2,6 +2,7 @@
 // framed as a webcam would frame them), and its cost per frame as the game pays it: one frame at a
 // time, pixels to probabilities.
 import * as tf from '@tensorflow/tfjs';
+import type { BodyView } from '../decision';
 import { predict } from '../eval/evaluate';
 import type { Metrics } from '../eval/metrics';
 import { frameFeatures } from '../features/frames';
@@ -10,7 +11,7 @@ import { type FrameFeatures, undeclared } from '../features/kinds';
 import { encoderFor } from '../features/local-encoder';
 import { readImage } from '../image/decode';
 import { describePose } from '../pose/descriptor';
-import { keypointsAt } from '../pose/keypoints';
+import { bodyViews, keypointsAt } from '../pose/keypoints';
 import { rgbTensor } from '../preprocess';
 import type { TrainRun } from '../train/run';
 import { type Spread, spread } from '../util/stats';
@@ -21,6 +22,8 @@ export interface FramesScore {
   metrics: Metrics;
   /** Row-major model outputs in file order. */
   outputs: Float32Array;
+  /** Per frame, what the detector saw, for kinds that use one (the decision rule's leg check). */
+  views?: BodyView[];
 }
 
 /** A run's head on the given frames (features from the caches where present), scored punch vs. not punch. */
@@ -33,7 +36,11 @@ export async function scoreFrames(
   if (r.failed.length > 0) throw new Error(`cannot read ${r.failed.length} image(s): ${r.failed[0].message}`);
   const units = run.task === 'ternary' ? 3 : 1;
   const outputs = predict(run.model, { x: r.features, featureSize: r.featureSize, y: frames.punch, classes: [] });
-  return { metrics: punchMetrics(outputs, units, frames.punch), outputs };
+  return {
+    metrics: punchMetrics(outputs, units, frames.punch),
+    outputs,
+    ...(r.keypoints ? { views: bodyViews(r.keypoints) } : {}),
+  };
 }
 
 /**
