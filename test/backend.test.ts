@@ -87,3 +87,34 @@ test('the patched kernels are installed on wasm', async () => {
     assert.equal(fn.plainProduct, true, `${name} is re-registered`);
   }
 });
+
+/**
+ * A product whose second operand is large and new, as a dense layer's kernel is at every training
+ * step (the patch then computes (B^T A^T)^T), fused with bias and relu as a dense layer does, twice
+ * with the same operand (the second time directly), and the dense layer's gradients at that size.
+ */
+function largeProducts(): Float32Array[] {
+  const [m, k, n] = [8, 256, 512];
+  const a = tf.tensor2d(randomArray(7, m * k), [m, k]);
+  const b = tf.tensor2d(randomArray(8, k * n), [k, n]);
+  const bias = tf.tensor1d(randomArray(9, n));
+  const fused = () => tf.fused.matMul({ a, b: tf.add(b, 0), bias, activation: 'relu' });
+  const again = tf.add(b, 0);
+  const first = tf.matMul(a, again);
+  const second = tf.matMul(a, again);
+  const weights = tf.tensor2d(randomArray(10, m * n), [m, n]);
+  const f = (x: tf.Tensor, y: tf.Tensor) =>
+    tf.sum(tf.mul(tf.fused.matMul({ a: x as tf.Tensor2D, b: y as tf.Tensor2D, bias, activation: 'relu' }), weights));
+  const [da, db] = tf.grads(f)([a, tf.add(b, 0)]);
+  return [fused(), first, second, da, db].map((t) => t.dataSync() as Float32Array);
+}
+
+test('wasm products with a large new second operand (swapped), fused and plain, match cpu', async () => {
+  const reference = await onBackend('cpu', largeProducts);
+  const patched = await onBackend('wasm', largeProducts);
+  ['fused with bias and relu', 'first product', 'second product, same operand', 'd/da', 'd/db'].forEach((what, i) => {
+    const diff = maxAbsDiff(reference[i], patched[i]);
+    assert.ok(diff <= TOLERANCE * 10, `${what}: max abs diff ${diff}`);
+  });
+  assert.ok(Math.max(...reference[0]) > 1, 'the products are not trivially zero');
+});

@@ -2,8 +2,10 @@
 
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { initBackend, type tf } from '../src/backend';
+import { initBackend, tf } from '../src/backend';
 import { liveWorkers } from '../src/pool/workers';
+import { Adam } from '../src/train/adam';
+import { buildHead } from '../src/train/head';
 import { trainHeads } from '../src/train/parallel';
 import { type Hyperparams, trainHead } from '../src/train/train';
 import { clusterFixture } from './helpers';
@@ -122,4 +124,36 @@ test('heads trained side by side in 2 workers are the heads this thread trains, 
     /head 2 of 2 .*: the training split holds only one class/,
   );
   assert.equal(liveWorkers(), 0, 'a failed map ends its workers');
+});
+
+test("the head's Adam gives tf.train.adam's updates, to float rounding", async () => {
+  await initBackend();
+  const model = (seed: number) => buildHead({ inputSize: 16, hidden: 32, classes: 3, seed });
+  const [ours, theirs] = [model(5), model(5)];
+  const set = fixture(64, 9);
+  const x = tf.tensor2d(set.x, [64, 16]);
+  const y = tf.oneHot(tf.tensor1d(set.y, 'int32'), 3).cast('float32');
+  const loss = (m: tf.LayersModel) => () => tf.losses.softmaxCrossEntropy(y, m.apply(x) as tf.Tensor) as tf.Scalar;
+  const adam = new Adam(0.01);
+  const reference = tf.train.adam(0.01);
+  for (let step = 0; step < 30; step++) {
+    tf.tidy(() => {
+      const variables = ours.trainableWeights.map((v) => v.read() as tf.Variable);
+      adam.update(tf.variableGrads(loss(ours), variables).grads);
+      reference.minimize(
+        loss(theirs),
+        false,
+        theirs.trainableWeights.map((v) => v.read() as tf.Variable),
+      );
+    });
+  }
+  const [a, b] = [await weightsOf(ours), await weightsOf(theirs)];
+  let worst = 0;
+  for (let k = 0; k < a.length; k++)
+    for (let i = 0; i < a[k].length; i++) worst = Math.max(worst, Math.abs(a[k][i] - b[k][i]));
+  assert.ok(worst < 1e-5, `weights differ by up to ${worst} after 30 steps`);
+  const moved = Math.max(...a[0].map((v, i) => Math.abs(v - (model(5).getWeights()[0].dataSync()[i] as number))));
+  assert.ok(moved > 0.05, `the weights hardly moved (${moved}): the comparison would prove nothing`);
+  tf.dispose([x, y]);
+  reference.dispose();
 });

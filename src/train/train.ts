@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureSet } from '../features/sets';
 import { mulberry32, shuffle } from '../util/random';
+import { Adam } from './adam';
 import { buildHead } from './head';
 
 export type LossName = 'sigmoidCrossEntropy' | 'binaryCrossentropy' | 'categoricalCrossentropy';
@@ -151,7 +152,7 @@ export async function trainHead(
     seed: hp.seed,
   });
   const dropout = model.layers.find((l) => l.getClassName() === 'Dropout') as { seed?: number } | undefined;
-  const optimizer = tf.train.adam(hp.learningRate);
+  const optimizer = new Adam(hp.learningRate);
   const weightOf = classWeights(train, hp.balanceClasses);
   const rng = mulberry32(hp.seed);
   const order = [...Array(train.y.length).keys()];
@@ -175,11 +176,15 @@ export async function trainHead(
         const y = targets(train, idx);
         const w = tf.tensor1d(idx.map((i) => weightOf[train.y[i]]));
         let acc = 0;
-        const batchLoss = optimizer.minimize(() => {
-          const p = model.apply(x, { training: true }) as tf.Tensor2D;
-          acc = correct(y, p).sum().dataSync()[0];
-          return tf.div(tf.sum(tf.mul(perSampleLoss(hp.loss, y, p), w)), tf.sum(w)) as tf.Scalar;
-        }, true) as tf.Scalar;
+        const { value: batchLoss, grads } = tf.variableGrads(
+          () => {
+            const p = model.apply(x, { training: true }) as tf.Tensor2D;
+            acc = correct(y, p).sum().dataSync()[0];
+            return tf.div(tf.sum(tf.mul(perSampleLoss(hp.loss, y, p), w)), tf.sum(w)) as tf.Scalar;
+          },
+          model.trainableWeights.map((v) => v.read() as tf.Variable),
+        );
+        optimizer.update(grads);
         return [batchLoss.dataSync()[0] * idx.length, acc];
       });
       lossSum += l;
@@ -216,6 +221,5 @@ export async function trainHead(
     model.setWeights(best.weights);
     tf.dispose(best.weights);
   }
-  optimizer.dispose();
   return { model, history, bestEpoch: best.epoch, stoppedBy };
 }
