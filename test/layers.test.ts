@@ -17,6 +17,7 @@ import {
 } from '../src/features/layers';
 import { readImage } from '../src/image/decode';
 import { loadMobileNet } from '../src/mobilenet/model';
+import { liveWorkers } from '../src/pool/workers';
 import { trend } from '../src/results/setups';
 import { chooseFeatures, type LayerStudyRow } from '../src/train/layer-study';
 import { markdownTable } from '../src/util/markdown';
@@ -80,6 +81,22 @@ test('one pass gives each layer the features of truncate(layer), cached under it
     // The last two are the same numbers: global pooling is the mean of conv_pw_13_relu.
     const [, , pw13, gap] = first.layers;
     assert.ok(pw13.features.every((v, i) => Math.abs(v - gap.features[i]) <= 1e-5));
+
+    // On two workers (each its own MobileNet, as chapter 03 runs it): the same bits, an error naming the broken file.
+    const twoRoot = path.join(dir, 'features-2');
+    const two = await cachedLayerFeatures(multi, [...files, path.join(dir, 'broken.png')], {
+      cacheRoot: twoRoot,
+      batchSize: 2,
+      workers: 2,
+    });
+    assert.equal(two.computed, 3);
+    assert.deepEqual(
+      two.failed.map((e) => path.basename(e.file)),
+      ['broken.png'],
+    );
+    for (const [k, layer] of first.layers.entries())
+      assert.deepEqual(two.layers[k].features, layer.features, layer.layer);
+    assert.equal(liveWorkers(), 0);
 
     const second = await cachedLayerFeatures(multi, files, { cacheRoot });
     assert.equal(second.fromCache, 3);

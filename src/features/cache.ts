@@ -18,7 +18,7 @@ import type { Fit } from '../preprocess';
 import { settings } from '../settings';
 import { removeStaleTemporaries, writeFileAtomic } from '../util/fs';
 import { hashFiles, sha256 } from '../util/hash';
-import { type ExtractOptions, extractFiles } from './extract';
+import { type Embedder, type ExtractOptions, extractFiles } from './extract';
 
 const MAGIC = 'KBF1';
 
@@ -159,20 +159,51 @@ export class FeaturesInterrupted extends Error {
 export async function cachedFeatures(
   extractor: FeatureExtractor,
   files: string[],
-  { cacheRoot, ...options }: ExtractOptions & { cacheRoot?: string } = {},
+  options: ExtractOptions & { cacheRoot?: string } = {},
 ): Promise<CachedFeatures> {
   const d = extractor.featureSize;
-  const cache = new FeatureCache(keyOf(extractor), d, cacheRoot);
-  const features = new Float32Array(files.length * d);
+  const got = await cachedParts(extractor, [{ key: keyOf(extractor), featureSize: d }], files, options);
+  return {
+    features: got.parts[0],
+    featureSize: d,
+    failed: got.failed,
+    computed: got.computed,
+    fromCache: got.fromCache,
+  };
+}
+
+/** One cached part of an Embedder's row: a layer's features, stored under its own key. */
+export interface CachePart {
+  key: CacheKey;
+  featureSize: number;
+}
+
+/**
+ * cachedFeatures for an Embedder whose rows are `parts` side by side (one per layer): a file comes
+ * from the cache when every part is there, otherwise it is computed and every part stored.
+ */
+export async function cachedParts(
+  embedder: Embedder,
+  parts: readonly CachePart[],
+  files: string[],
+  { cacheRoot, ...options }: ExtractOptions & { cacheRoot?: string } = {},
+): Promise<{ parts: Float32Array[]; failed: ImageError[]; computed: number; fromCache: number }> {
+  const sizes = parts.map((p) => p.featureSize);
+  const d = sizes.reduce((a, b) => a + b, 0);
+  if (d !== embedder.featureSize) throw new Error(`parts of ${d} features for an embedder of ${embedder.featureSize}`);
+  const offsets = sizes.map((_, k) => sizes.slice(0, k).reduce((a, b) => a + b, 0));
+  const caches = parts.map((p) => new FeatureCache(p.key, p.featureSize, cacheRoot));
+  const features = sizes.map((size) => new Float32Array(files.length * size));
   const keys = await cacheKeys(files);
   const missing: number[] = [];
   for (let i = 0; i < files.length; i++) {
     const key = keys[i];
-    const hit = key === undefined ? undefined : await cache.get(key);
-    if (hit) features.set(hit, i * d);
+    const hits = key === undefined ? [] : await Promise.all(caches.map((c) => c.get(key)));
+    const found = hits.filter((h): h is Float32Array => h !== undefined);
+    if (found.length === caches.length) for (const [k, h] of found.entries()) features[k].set(h, i * sizes[k]);
     else missing.push(i);
   }
-  if (missing.length > 0) await cache.prepare();
+  if (missing.length > 0) for (const cache of caches) await cache.prepare();
   const changed: string[] = [];
   const stores: Promise<void>[] = [];
   let stored = 0;
@@ -182,14 +213,18 @@ export async function cachedFeatures(
       const i = missing[start + j];
       // The file changed between the lookup and its decoding: its features belong to other bytes.
       if (hash !== keys[i]) changed.push(files[i]);
-      const row = out.features.slice(j * d, (j + 1) * d);
-      stores.push(cache.put(hash, row).then(() => void stored++));
+      const rowStores = caches.map((cache, k) => {
+        const part = out.features.slice(j * d + offsets[k], j * d + offsets[k] + sizes[k]);
+        features[k].set(part, i * sizes[k]);
+        return cache.put(hash, part);
+      });
+      stores.push(Promise.all(rowStores).then(() => void stored++));
     });
   };
   let result: Awaited<ReturnType<typeof extractFiles>>;
   try {
     result = await extractFiles(
-      extractor,
+      embedder,
       missing.map((i) => files[i]),
       { ...options, onBatchResult: store },
     );
@@ -201,10 +236,8 @@ export async function cachedFeatures(
   await Promise.all(stores);
   if (changed.length > 0) throw new Error(`${changed.join(', ')}: changed while the features were computed; run again`);
   const failedFiles = new Set(result.failed.map((e) => e.file));
-  for (let j = 0; j < missing.length; j++) features.set(result.features.subarray(j * d, (j + 1) * d), missing[j] * d);
   return {
-    features,
-    featureSize: d,
+    parts: features,
     failed: result.failed,
     computed: missing.length - failedFiles.size,
     fromCache: files.length - missing.length,

@@ -1,7 +1,8 @@
 // Batched feature extraction from image files, on the worker pool (pool/workers.ts). The files are
 // cut into batches; each batch is decoded (sharp, off the main thread) and embedded by one worker,
 // each worker with its own backend and its own copy of MobileNet, rebuilt from an ExtractorSpec, or
-// by this thread when one worker is enough. Every path embeds the same batches through the same
+// by this thread when one worker is enough. What embeds is one layer's extractor or several layers'
+// from one pass (MultiLayerExtractor, their features side by side in a row). Every path embeds the same batches through the same
 // embedBatch, so the features are bitwise the same however many threads run. A worker decodes its
 // next batch while it embeds the current one; tensors live only inside one batch, so memory stays
 // flat however many images pass through.
@@ -11,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../backend';
 import { ImageError, type ReadImage, readImage } from '../image/decode';
 import type { Alpha } from '../mobilenet/names';
-import type { FeatureExtractor } from '../mobilenet/network';
+import type { MobileNetInfo } from '../mobilenet/network';
 import { mapInWorkers, poolSize, type TaskFunction, WorkerPool } from '../pool/workers';
 import { type Fit, rgbTensor } from '../preprocess';
 
@@ -38,13 +39,25 @@ export interface ExtractResult {
   failed: ImageError[];
 }
 
-/** Everything a worker needs to rebuild an extractor. */
+/** What extractFiles runs: rows of the pooled outputs of `layers`, side by side. */
+export interface Embedder {
+  readonly info: MobileNetInfo;
+  readonly layers: readonly string[];
+  readonly fit: Fit;
+  /** Length of one row: the layers' feature sizes summed. */
+  readonly featureSize: number;
+  /** Pixels [h, w, 3] in 0..255, any size -> [n, featureSize]. */
+  embed(images: tf.Tensor3D[]): tf.Tensor2D;
+}
+
+/** Everything a worker needs to rebuild an Embedder. */
 export interface ExtractorSpec {
   /** A local folder or an http(s) URL of model.json (MobileNet.info.source.location). */
   location: string;
   alpha: Alpha;
   inputSize: [number, number];
-  layer: string;
+  /** One layer: MobileNet.truncate; several: MultiLayerExtractor. */
+  layers: string[];
   fit: Fit;
   /** Expected; the worker checks its extractor against it. */
   featureSize: number;
@@ -52,12 +65,12 @@ export interface ExtractorSpec {
   backend?: BackendName;
 }
 
-export function extractorSpec(extractor: FeatureExtractor): ExtractorSpec {
+export function extractorSpec(extractor: Embedder): ExtractorSpec {
   return {
     location: extractor.info.source.location,
     alpha: extractor.info.alpha,
     inputSize: [extractor.info.inputSize[0], extractor.info.inputSize[1]],
-    layer: extractor.layer,
+    layers: [...extractor.layers],
     fit: extractor.fit,
     featureSize: extractor.featureSize,
     backend: (tf.getBackend() || undefined) as BackendName | undefined,
@@ -88,7 +101,7 @@ export function featureWorkers(
 const TASK_MODULE = path.join(__dirname, 'task');
 
 /** `workers` threads for repeated extractFiles calls with this extractor (close it after); none for 1. */
-export function featurePool(extractor: FeatureExtractor, workers: number): WorkerPool<ExtractorSpec> | undefined {
+export function featurePool(extractor: Embedder, workers: number): WorkerPool<ExtractorSpec> | undefined {
   return workers > 1 ? new WorkerPool(TASK_MODULE, extractorSpec(extractor), workers) : undefined;
 }
 
@@ -112,7 +125,7 @@ export function decodeBatch(files: string[]): Promise<(ReadImage | unknown)[]> {
  * left untouched) and appends the ImageErrors to `failed`; any other decode error is thrown.
  */
 export async function embedBatch(
-  extractor: FeatureExtractor,
+  extractor: Embedder,
   decoded: (ReadImage | unknown)[],
   rows: Float32Array,
   failed: ImageError[],
@@ -141,7 +154,7 @@ export async function embedBatch(
  * The task of one extractor (in a worker or here): decoding a batch starts at once, embedding waits
  * for the previous batch, so with two batches in flight decoding overlaps inference.
  */
-export function embedFiles(extractor: FeatureExtractor): TaskFunction<string[], BatchOutput> {
+export function embedFiles(extractor: Embedder): TaskFunction<string[], BatchOutput> {
   let previous: Promise<unknown> = Promise.resolve();
   return (files) => {
     const decoded = decodeBatch(files);
@@ -164,7 +177,7 @@ export function embedFiles(extractor: FeatureExtractor): TaskFunction<string[], 
 
 /** Features of every file, in file order; see the file comment. */
 export async function extractFiles(
-  extractor: FeatureExtractor,
+  extractor: Embedder,
   files: string[],
   options: ExtractOptions = {},
 ): Promise<ExtractResult> {

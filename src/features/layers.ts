@@ -4,14 +4,14 @@
 // cachedFeatures / splitFeatures finds them there.
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../data/tasks';
-import { ImageError, type ReadImage, type RgbImage, unreadableImages } from '../image/decode';
+import { type ImageError, type RgbImage, unreadableImages } from '../image/decode';
 import { type FoldedChain, foldedChain } from '../mobilenet/folded';
 import type { MobileNet } from '../mobilenet/model';
-import { DEFAULT_LAYER, type FeatureExtractor, pooled } from '../mobilenet/network';
+import { DEFAULT_LAYER, type FeatureExtractor, type MobileNetInfo, pooled } from '../mobilenet/network';
 import { type Fit, rgbTensor, toModelInput } from '../preprocess';
 import { median } from '../util/stats';
-import { cacheKeys, FeatureCache, keyOf } from './cache';
-import { decodeBatch } from './extract';
+import { cachedParts, keyOf } from './cache';
+import type { Embedder, ExtractOptions } from './extract';
 import { type ExampleSet, type SplitFeatures, splitFeatures } from './sets';
 
 /** The layers chapter 03 compares: the last three pointwise blocks and the article's pooling layer. */
@@ -22,9 +22,11 @@ export const CANDIDATE_LAYERS: readonly string[] = [
   DEFAULT_LAYER,
 ];
 
-export class MultiLayerExtractor {
+/** Several layers' features from one pass, side by side in a row (extractFiles' Embedder). */
+export class MultiLayerExtractor implements Embedder {
   /** One single-layer extractor per layer (same weights): cache keys, feature sizes, timing. */
   readonly extractors: FeatureExtractor[];
+  readonly featureSize: number;
   private readonly chain: FoldedChain;
   private readonly ends: number[];
 
@@ -36,20 +38,25 @@ export class MultiLayerExtractor {
     if (layers.length === 0) throw new Error('MultiLayerExtractor needs at least one layer');
     if (new Set(layers).size !== layers.length) throw new Error(`layers named twice: ${layers.join(', ')}`);
     this.extractors = layers.map((l) => mobilenet.truncate(l, fit));
+    this.featureSize = this.featureSizes.reduce((a, b) => a + b, 0);
     this.chain = foldedChain(mobilenet.model);
     this.ends = layers.map((l) => this.chain.indexOf(l));
+  }
+
+  get info(): MobileNetInfo {
+    return this.mobilenet.info;
   }
 
   get featureSizes(): number[] {
     return this.extractors.map((e) => e.featureSize);
   }
 
-  /** Pixels [h, w, 3] in 0..255 -> one [n, featureSize] tensor per layer, in `layers` order. */
-  embed(images: tf.Tensor3D[]): tf.Tensor2D[] {
+  /** Pixels [h, w, 3] in 0..255 -> [n, featureSize]: each layer's pooled output, in `layers` order. */
+  embed(images: tf.Tensor3D[]): tf.Tensor2D {
     return tf.tidy(() => {
       const size = this.mobilenet.info.inputSize;
       const batch = tf.stack(images.map((im) => toModelInput(im, size, this.fit))) as tf.Tensor4D;
-      return this.chain.run(batch, this.ends).map(pooled);
+      return tf.concat(this.chain.run(batch, this.ends).map(pooled), 1);
     });
   }
 }
@@ -70,80 +77,24 @@ export interface CachedLayerFeatures {
   fromCache: number;
 }
 
-export interface LayerFeatureOptions {
-  cacheRoot?: string;
-  batchSize?: number;
-  onBatch?: (done: number, total: number) => void;
-}
-
 /**
  * Every layer's features for every file: from the cache where all layers are present, otherwise
- * one forward pass per batch of the files missing any layer, stored under every layer's key.
+ * one forward pass (on the worker pool when there are enough files) per batch of the files missing
+ * any layer, stored under every layer's key.
  */
 export async function cachedLayerFeatures(
   multi: MultiLayerExtractor,
   files: string[],
-  { cacheRoot, batchSize = 32, onBatch }: LayerFeatureOptions = {},
+  options: ExtractOptions & { cacheRoot?: string } = {},
 ): Promise<CachedLayerFeatures> {
-  const sizes = multi.featureSizes;
-  const caches = multi.extractors.map((e, k) => new FeatureCache(keyOf(e), sizes[k], cacheRoot));
-  const layers: LayerFeatures[] = multi.layers.map((layer, k) => ({
-    layer,
-    featureSize: sizes[k],
-    features: new Float32Array(files.length * sizes[k]),
-  }));
-  const keys = await cacheKeys(files);
-
-  const missing: number[] = [];
-  for (let i = 0; i < files.length; i++) {
-    const key = keys[i];
-    const hits = key === undefined ? [undefined] : await Promise.all(caches.map((c) => c.get(key)));
-    const found = hits.filter((h): h is Float32Array => h !== undefined);
-    if (found.length === hits.length) for (const [k, h] of found.entries()) layers[k].features.set(h, i * sizes[k]);
-    else missing.push(i);
-  }
-
-  if (missing.length > 0) for (const cache of caches) await cache.prepare();
-  const failed: ImageError[] = [];
-  const decodeAt = (start: number) => decodeBatch(missing.slice(start, start + batchSize).map((i) => files[i]));
-  let next = decodeAt(0);
-  let computed = 0;
-  for (let start = 0; start < missing.length; start += batchSize) {
-    const rows = missing.slice(start, start + batchSize);
-    const decoded = await next;
-    if (start + batchSize < missing.length) next = decodeAt(start + batchSize);
-    const ok: { i: number; image: ReadImage }[] = [];
-    decoded.forEach((r, j) => {
-      if (r instanceof ImageError) failed.push(r);
-      else if (r instanceof Error) throw r;
-      else ok.push({ i: rows[j], image: r as ReadImage });
-    });
-    const changed = ok.filter(({ i, image }) => image.sha256 !== keys[i]).map(({ i }) => files[i]);
-    if (changed.length > 0)
-      throw new Error(`${changed.join(', ')}: changed while the features were computed; run again`);
-    if (ok.length > 0) {
-      const pixels = ok.map(({ image }) => rgbTensor(image.data, image.width, image.height));
-      let outs: tf.Tensor2D[];
-      try {
-        outs = multi.embed(pixels);
-      } finally {
-        tf.dispose(pixels);
-      }
-      const values = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
-      tf.dispose(outs);
-      for (let k = 0; k < layers.length; k++) {
-        const d = sizes[k];
-        for (let r = 0; r < ok.length; r++) {
-          const row = values[k].slice(r * d, (r + 1) * d);
-          layers[k].features.set(row, ok[r].i * d);
-          await caches[k].put(ok[r].image.sha256, row);
-        }
-      }
-      computed += ok.length;
-    }
-    onBatch?.(Math.min(start + batchSize, missing.length), missing.length);
-  }
-  return { layers, failed, computed, fromCache: files.length - missing.length };
+  const parts = multi.extractors.map((e) => ({ key: keyOf(e), featureSize: e.featureSize }));
+  const got = await cachedParts(multi, parts, files, options);
+  return {
+    layers: multi.layers.map((layer, k) => ({ layer, featureSize: parts[k].featureSize, features: got.parts[k] })),
+    failed: got.failed,
+    computed: got.computed,
+    fromCache: got.fromCache,
+  };
 }
 
 /**
@@ -154,7 +105,7 @@ export async function layerSplitFeatures(
   multi: MultiLayerExtractor,
   set: ExampleSet,
   task: Task,
-  options: LayerFeatureOptions & { includeAugmented?: boolean } = {},
+  options: ExtractOptions & { cacheRoot?: string; includeAugmented?: boolean } = {},
 ): Promise<{ splits: Record<string, SplitFeatures>; computed: number; fromCache: number; seconds: number }> {
   const t0 = performance.now();
   const examples = set.examples.filter((e) => options.includeAugmented !== false || !e.augmented);

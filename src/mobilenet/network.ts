@@ -81,6 +81,11 @@ export class FeatureExtractor {
     readonly fit: Fit = 'stretch',
   ) {}
 
+  /** The one layer, as extractFiles' Embedder reads it. */
+  get layers(): readonly string[] {
+    return [this.layer];
+  }
+
   /** Pixels [h, w, 3] in 0..255, any size -> features [n, featureSize]. */
   embed(images: tf.Tensor3D[]): tf.Tensor2D {
     return tf.tidy(() =>
