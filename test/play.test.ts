@@ -7,10 +7,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { LabelRange, RangeLabel } from '../src/data/labels';
-import type { Action } from '../src/decision';
+import type { Action, ModelRule } from '../src/decision';
 import { clipFrames } from '../src/eval/clips';
 import { judgeClip, PLAY_FPS, playScore, type TimedAction, timeline } from '../src/eval/play';
 import { playRule } from '../src/results/playing';
+import { realGameShares, realStreams } from '../src/transfer/real';
 import { tempDir } from './helpers';
 
 const range = (start: number, end: number, label: RangeLabel, line = 0): LabelRange => ({ start, end, label, line });
@@ -108,17 +109,28 @@ test('a model over clips: the rule on every frame, then judged', () => {
   };
   // [punch, kick, other] per frame: other vetoes at the article's 0.4; a 0.36 punch fires.
   const outputs = Float32Array.from([0.5, 0.05, 0.45, 0.1, 0.1, 0.8, 0.36, 0.3, 0.34, 0.9, 0.05, 0.05]);
-  const played = playRule([clip], [outputs], { task: 'ternary', thresholds: { other: 0.4, action: 0.35 } });
+  const rule: ModelRule = { task: 'ternary', thresholds: { other: 0.4, action: 0.35 } };
+  const single = playRule([clip], [outputs], rule, undefined, 1);
   assert.deepEqual(
-    played.actions[0].map((a) => a.action),
+    single.actions[0].map((a) => a.action),
     ['none', 'none', 'punch', 'punch'],
   );
-  assert.equal(played.score.strikes.punch.hitRate, 1);
-  assert.equal(played.score.actionsPerOtherMinute, 0);
+  assert.equal(single.score.strikes.punch.hitRate, 1);
+  assert.equal(single.score.actionsPerOtherMinute, 0);
+  // The page's hold: the punch fires on its second frame in a row.
+  const played = playRule([clip], [outputs], rule);
+  assert.equal(played.hold, 2);
+  assert.deepEqual(
+    played.actions[0].map((a) => a.action),
+    ['none', 'none', 'none', 'punch'],
+  );
+  assert.ok(Math.abs((played.score.strikes.punch.delay?.median ?? 0) - 0.1) < 1e-9);
   const binary = timeline(
     { task: 'binary', thresholds: { punch: 0.5 } },
     clip.times,
     Float32Array.from([0.6, 0, 0, 1]),
+    undefined,
+    1,
   );
   assert.deepEqual(
     binary.map((a) => a.action),
@@ -162,4 +174,35 @@ test("a recording's frames at the page's rate, with its label ranges", async () 
     clipFrames(recording, path.join(dir, 'play')),
     /s07_c02\.labels\.csv line 2: range 0-3 ends after/,
   );
+});
+
+test("real frames as streams: each source video's frames in name order, the hold never crossing two", () => {
+  const files = [
+    '/r/other/lr_nohit0002.jpg',
+    '/r/other/lr_nohit0001.jpg',
+    '/r/punch/lr_straight0001.jpg',
+    '/r/punch/lr_straight0002.jpg',
+    '/r/punch/st_straight0001.jpg',
+    '/r/punch/st_straight0002.jpg',
+  ];
+  assert.deepEqual(realStreams(files), [
+    [1, 0],
+    [2, 3],
+    [4, 5],
+  ]);
+  // Binary outputs: a punch on both "other" frames, on both lr punch frames, on the first st frame only.
+  const outputs = Float32Array.from([0.9, 0.9, 0.9, 0.9, 0.9, 0.1]);
+  const real = { files, punch: Int32Array.from([0, 0, 1, 1, 1, 1]) };
+  const rule: ModelRule = { task: 'binary', thresholds: { punch: 0.5 } };
+  assert.deepEqual(realGameShares(rule, outputs, real, undefined, 1), {
+    punchFramesFiringPunch: 0.75,
+    otherFramesFiringAnything: 1,
+    hold: 1,
+  });
+  // Held: the second frame of each run fires; the st run's lone punch does not, nor does lr's run carry over.
+  assert.deepEqual(realGameShares(rule, outputs, real), {
+    punchFramesFiringPunch: 0.25,
+    otherFramesFiringAnything: 0.5,
+    hold: 2,
+  });
 });

@@ -2,10 +2,10 @@
 // cut into batches; each batch is decoded (sharp, off the main thread) and embedded by one worker,
 // each worker with its own backend and its own copy of MobileNet, rebuilt from an ExtractorSpec, or
 // by this thread when one worker is enough. What embeds is one layer's extractor or several layers'
-// from one pass (MultiLayerExtractor, their features side by side in a row). Every path embeds the same batches through the same
-// embedBatch, so the features are bitwise the same however many threads run. A worker decodes its
-// next batch while it embeds the current one; tensors live only inside one batch, so memory stays
-// flat however many images pass through.
+// from one pass (MultiLayerExtractor, their features side by side in a row). Every path embeds the
+// same batches through the same embedBatch, so the features are bitwise the same however many
+// threads run. A worker decodes its next batch while it embeds the current one; tensors live only
+// inside one batch, so memory stays flat however many images pass through.
 
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';

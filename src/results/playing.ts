@@ -1,12 +1,13 @@
 // Chapter 10: playing. The exported models, as the chapters before it left them in models/, drive the
 // game over whole held-out recordings (the test split's people): every clip's frames at the page's
-// rate through the features each model declares, the head and the decision rule, at the article's thresholds and at the
-// models' own, judged per strike and per minute of "other" (eval/play.ts). playRule is the step
+// rate through the features each model declares, the head and the decision rule: the article's rule, the
+// models' own thresholds one prediction at a time, and the page's rule (those thresholds, two predictions in a
+// row), judged per strike and per minute of "other" (eval/play.ts). playRule is the step
 // another chapter reuses with its own model's outputs; playingStudy and playingResults are chapter 10.
 import type { Recording } from '../data/builtin';
 import { readSplit } from '../data/split';
 import { TASKS, type Task } from '../data/tasks';
-import { ARTICLE_THRESHOLDS, type BodyView, type ModelRule, modelRule } from '../decision';
+import { ARTICLE_THRESHOLDS, type BodyView, HOLD_PREDICTIONS, type ModelRule, modelRule } from '../decision';
 import { type ClipFrames, clipFrames } from '../eval/clips';
 import { type FileOutputs, fileOutputs } from '../eval/folder';
 import {
@@ -25,12 +26,18 @@ import type { CheckedMetadata } from '../export/metadata';
 import { displayPath } from '../settings';
 import { type BaseInput, type ResultsBase, resultsBase } from './common';
 
-/** The thresholds a model is played with: the article's, or the model's own (chosen in chapter 07). */
-export const SETTINGS = ['article', 'chosen'] as const;
+/**
+ * How a model is played: `article`, the article's thresholds, each prediction on its own (its rule);
+ * `single`, the model's own thresholds (chosen on validation), each prediction on its own; `chosen`, those
+ * thresholds with the page's hold (HOLD_PREDICTIONS in a row: issue 12's fourth round).
+ */
+export const SETTINGS = ['article', 'single', 'chosen'] as const;
 export type Setting = (typeof SETTINGS)[number];
 
 export interface PlayedRule {
   rule: ModelRule;
+  /** Predictions in a row an action needed (1: none). */
+  hold: number;
   /** Per clip, in the order given: the action on every frame and the judgement. */
   actions: TimedAction[][];
   judgements: ClipJudgement[];
@@ -46,11 +53,12 @@ export function playRule(
   outputs: readonly Float32Array[],
   rule: ModelRule,
   views?: readonly (readonly BodyView[])[],
+  hold: number = HOLD_PREDICTIONS,
 ): PlayedRule {
   if (outputs.length !== clips.length) throw new Error(`${outputs.length} output arrays for ${clips.length} clips`);
-  const actions = clips.map((c, i) => timeline(rule, c.times, outputs[i], views?.[i]));
+  const actions = clips.map((c, i) => timeline(rule, c.times, outputs[i], views?.[i], hold));
   const judgements = clips.map((c, i) => judgeClip(c.ranges, actions[i]));
-  return { rule, actions, judgements, score: playScore(judgements) };
+  return { rule, hold, actions, judgements, score: playScore(judgements) };
 }
 
 export interface PlayedModel {
@@ -78,7 +86,7 @@ export async function heldOutRecordings(recordings: readonly Recording[], datase
   return held;
 }
 
-/** The exported models in models/ over the clips, each at the article's thresholds and at its own. */
+/** The exported models in models/ over the clips, each played in every Setting. */
 export async function playExportedModels(
   clips: readonly ClipFrames[],
   log: (line: string) => void = () => {},
@@ -93,8 +101,9 @@ export async function playExportedModels(
       const outputs = scored.map((s) => s.outputs);
       const views = scored.every((s) => s.views) ? scored.map((s) => s.views as BodyView[]) : undefined;
       const { metadata } = classifier;
-      const played = {
-        article: playRule(clips, outputs, modelRule(task, ARTICLE_THRESHOLDS), views),
+      const played: Record<Setting, PlayedRule> = {
+        article: playRule(clips, outputs, modelRule(task, ARTICLE_THRESHOLDS), views, 1),
+        single: playRule(clips, outputs, metadata, views, 1),
         chosen: playRule(clips, outputs, metadata, views),
       };
       models[task] = { dir: displayPath(dir), metadata, outputs, played };
@@ -104,6 +113,37 @@ export async function playExportedModels(
     }
   }
   return models;
+}
+
+/** What issue 12's fourth round may cost (README, registered before it was measured): answered strikes and delay. */
+export const HOLD_LIMITS = { punchPoints: 0.02, kickPoints: 0.05, delaySeconds: 0.1 };
+
+export interface HoldCheck {
+  /** Without the hold (`single`) and with it (`chosen`). */
+  punchAnswered: { single: number; held: number };
+  /** 3-way models only: a binary model answers no kick either way. */
+  kickAnswered?: { single: number; held: number };
+  /** Median delay over every answered strike, seconds (null: none answered). */
+  medianDelay: { single: number | null; held: number | null };
+  /** Within HOLD_LIMITS: the hold stays. */
+  kept: boolean;
+}
+
+/** The fourth round's registered check for one model: its own thresholds without and with the hold. */
+export function holdCheck(task: Task, single: PlayScore, held: PlayScore): HoldCheck {
+  const pair = (f: (s: PlayScore) => number) => ({ single: f(single), held: f(held) });
+  const punchAnswered = pair((s) => s.strikes.punch.answeredRate);
+  const kickAnswered = task === 'ternary' ? pair((s) => s.strikes.kick.answeredRate) : undefined;
+  const delay = (s: PlayScore) => s.strikes.all.delay?.median ?? null;
+  const medianDelay = { single: delay(single), held: delay(held) };
+  // Tolerances in floating point: a share of 24 strikes moves in steps of 1/24.
+  const lostAtMost = (p: { single: number; held: number }, limit: number) => p.single - p.held <= limit + 1e-9;
+  const kept =
+    lostAtMost(punchAnswered, HOLD_LIMITS.punchPoints) &&
+    (kickAnswered === undefined || lostAtMost(kickAnswered, HOLD_LIMITS.kickPoints)) &&
+    (medianDelay.single === null ||
+      (medianDelay.held !== null && medianDelay.held - medianDelay.single <= HOLD_LIMITS.delaySeconds + 1e-9));
+  return { punchAnswered, ...(kickAnswered ? { kickAnswered } : {}), medianDelay, kept };
 }
 
 /** Chapter 10's measurements: the held-out recordings' frames, played by both exported models. */
@@ -141,9 +181,11 @@ export interface PlayingResults extends ResultsBase<'10-playing'> {
     {
       dir: string;
       weights: CheckedMetadata['weights'];
-      played: Record<Setting, { rule: ModelRule; score: PlayScore; perClip: Record<string, PlayScore> }>;
+      played: Record<Setting, { rule: ModelRule; hold: number; score: PlayScore; perClip: Record<string, PlayScore> }>;
     }
   >;
+  /** Issue 12's fourth round: each model without and with the hold, and whether the hold is kept. */
+  holdCheck: Record<Task, HoldCheck>;
   /** The clip drawn as a timeline. */
   timelineClip: string;
 }
@@ -157,6 +199,8 @@ export const PLAYING_DEFINITIONS = [
     'right action in the movement (negative: in the wind-up)',
   'wrong actions: the other action fired during the movement (a binary model cannot kick: every kick strike is ' +
     'missed, and its punches there are wrong)',
+  'hold: an action fires once the rule has given it on that many predictions in a row ' +
+    `(the page: ${HOLD_PREDICTIONS}; 1: each prediction on its own, as the article)`,
   'actions per minute of "other": punches and kicks fired in time labelled "other" (one per frame, as the page ' +
     'calls the game), per minute of it; moves per minute: the runs of them that start there (the frame before ' +
     'fired something else), the moves the fighter starts by itself',
@@ -170,13 +214,14 @@ export function playingResults(input: BaseInput & { study: PlayingStudy }): Play
     const m = study.models[task];
     const setting = (s: Setting) => ({
       rule: m.played[s].rule,
+      hold: m.played[s].hold,
       score: m.played[s].score,
       perClip: Object.fromEntries(names.map((n, i) => [n, playScore([m.played[s].judgements[i]])])),
     });
     return {
       dir: m.dir,
       weights: m.metadata.weights,
-      played: { article: setting('article'), chosen: setting('chosen') },
+      played: Object.fromEntries(SETTINGS.map((s) => [s, setting(s)])) as Record<Setting, ReturnType<typeof setting>>,
     };
   };
   return {
@@ -191,6 +236,12 @@ export function playingResults(input: BaseInput & { study: PlayingStudy }): Play
     })),
     definitions: PLAYING_DEFINITIONS,
     models: { ternary: model('ternary'), binary: model('binary') },
+    holdCheck: Object.fromEntries(
+      TASKS.map((task) => {
+        const { single, chosen } = study.models[task].played;
+        return [task, holdCheck(task, single.score, chosen.score)];
+      }),
+    ) as Record<Task, HoldCheck>,
     timelineClip: names[timelineClip(study.clips)],
   };
 }

@@ -11,6 +11,7 @@ import type { FramingSettings } from '../features/framings';
 import { type DeclaredFeatures, featureLabel } from '../features/kinds';
 import type { TrainRun } from '../train/run';
 import type { Method, MethodId } from '../transfer/methods';
+import type { RealGameShares } from '../transfer/real';
 import type { MethodChoice } from '../transfer/rule';
 import type { FramesScore } from '../transfer/score';
 import type { Spread } from '../util/stats';
@@ -61,8 +62,12 @@ export interface ShippedDefault {
   thresholds: ModelRule['thresholds'];
   features: DeclaredFeatures;
   syntheticTest: number;
-  /** With the game's rule on the real frames: punch frames that fire a punch, other frames that fire anything. */
-  real?: PunchScore & { punchFramesFiringPunch: number; otherFramesFiringAnything: number };
+  /**
+   * The game's rule on the real frames, each source video's frames in order with the page's hold: punch frames
+   * that fire a punch, other frames that fire anything; `eachPrediction`, the same without the hold (written
+   * from the fourth round on).
+   */
+  real?: PunchScore & Omit<RealGameShares, 'hold'> & { hold?: number; eachPrediction?: RealGameShares };
 }
 
 /** The rule's choice on real frames, or without them the one recorded in models/config.json (or the default). */

@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { indexDataset } from '../data/entries';
 import { temporarySibling } from '../util/fs';
+import { sourceOf } from './real';
 
 export interface ClipRun {
   /** The first frame's file name stem without its number, e.g. "lr_straight". */
@@ -25,11 +26,6 @@ export interface RealClip {
   height: number;
   /** Consecutive frames of one label and one source, in clip order. */
   runs: ClipRun[];
-}
-
-/** "lr_straight0012.jpg" -> "lr_straight": frames of one source video share it. */
-function sourceOf(file: string): string {
-  return path.basename(file, path.extname(file)).replace(/[-_]?\d+$/, '');
 }
 
 /**

@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { type DatasetEntry, indexDataset } from '../data/entries';
 import { TASK_CLASSES } from '../data/tasks';
+import { type Action, type BodyView, HOLD_PREDICTIONS, held, type ModelRule } from '../decision';
+import { actionsOf } from '../eval/evaluate';
 import { foldToPunch } from '../eval/fold';
 import { computeMetrics, type Metrics } from '../eval/metrics';
 import { settings } from '../settings';
@@ -98,4 +100,66 @@ export function punchMetricsBySubject(
       ];
     }),
   );
+}
+
+/** "lr_straight0012.jpg" -> "lr_straight": frames of one source video share it. */
+export function sourceOf(file: string): string {
+  return path.basename(file, path.extname(file)).replace(/[-_]?\d+$/, '');
+}
+
+/**
+ * Real frames as the streams they were cut from: for each source video (file-name stem within one
+ * class folder), the indices of its frames in name order. Streams are in order of their first file.
+ */
+export function realStreams(files: readonly string[]): number[][] {
+  const byName = files
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const [x, y] = [path.basename(files[a]), path.basename(files[b])];
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  const streams = new Map<string, number[]>();
+  for (const i of byName) {
+    const key = `${path.basename(path.dirname(files[i]))}/${sourceOf(files[i])}`;
+    streams.set(key, [...(streams.get(key) ?? []), i]);
+  }
+  return [...streams.values()];
+}
+
+/** What the game would do on real frames: the share of punch frames that fire a punch, of the others anything. */
+export interface RealGameShares {
+  punchFramesFiringPunch: number;
+  otherFramesFiringAnything: number;
+  /** Predictions in a row an action needed (1: each frame on its own). */
+  hold: number;
+}
+
+/** The decision rule over each source video's frames in order (realStreams), with the page's hold by default. */
+export function realGameShares(
+  rule: ModelRule,
+  outputs: Float32Array,
+  real: Pick<RealFrames, 'files' | 'punch'>,
+  views?: readonly BodyView[],
+  hold: number = HOLD_PREDICTIONS,
+): RealGameShares {
+  const each = actionsOf(rule, outputs, views);
+  const fired: Action[] = new Array(each.length).fill('none');
+  for (const stream of realStreams(real.files)) {
+    const actions = held(
+      stream.map((i) => each[i]),
+      hold,
+    );
+    stream.forEach((i, k) => {
+      fired[i] = actions[k];
+    });
+  }
+  const share = (punch: number, fires: (a: Action) => boolean) => {
+    const rows = fired.filter((_, i) => real.punch[i] === punch);
+    return rows.length > 0 ? rows.filter(fires).length / rows.length : 0;
+  };
+  return {
+    punchFramesFiringPunch: share(1, (a) => a === 'punch'),
+    otherFramesFiringAnything: share(0, (a) => a !== 'none'),
+    hold,
+  };
 }
