@@ -34,6 +34,11 @@ test('the JSON has exactly its keys; two threads for features and peak; none lef
   }
   assert.equal(result.pytorchMsPerImage, null);
   assert.equal(result.browserMsPerFrame, null);
+  assert.ok(
+    Math.abs(details.floorMsPerImage.median - (details.gflopPerImage * 1000) / result.peakGflops.median) < 1e-9,
+    'the floor is every FLOP at the median peak',
+  );
+  assert.equal(details.pytorchGflops, null);
   assert.deepEqual(details.pytorch, { skipped: 'not asked for (--no-torch)' });
   assert.ok(
     Math.abs(details.featureGflops.median - (details.gflopPerImage * 1000) / result.featureMsPerImage.median) < 1e-9,

@@ -46,6 +46,13 @@ export interface BenchDetails {
   gflopPerImage: number;
   /** Achieved by the feature runs: gflopPerImage / featureMsPerImage. */
   featureGflops: Spread;
+  /**
+   * The fastest this backend could possibly go: every FLOP at the matmul peak (gflopPerImage / peakGflops).
+   * A PyTorch time below it cannot be matched here by any schedule of the same network.
+   */
+  floorMsPerImage: Spread;
+  /** Achieved by PyTorch on the same network: gflopPerImage / pytorchMsPerImage. */
+  pytorchGflops: Spread | null;
   pytorch: { python: string; version: string; threads: number } | { skipped: string };
   browser?: BrowserBench['browser'];
   /** Why the page was not measured although asked for (no Chromium). */
@@ -194,6 +201,8 @@ export async function runBench({
     train,
     gflopPerImage,
     featureGflops: invert(featureSpread, gflopPerImage * 1000),
+    floorMsPerImage: invert(spread(peaks), gflopPerImage * 1000),
+    pytorchGflops: torchMs.length > 0 ? invert(spread(torchMs), gflopPerImage * 1000) : null,
     pytorch: 'skipped' in peer ? peer : { python: peer.python, version: peer.version, threads: peer.threads },
     load: [loadBefore, os.loadavg()[0]],
   };

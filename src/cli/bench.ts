@@ -116,6 +116,7 @@ export function registerBench(program: Command): void {
       row('feature extraction', 'ms/image', f, 1);
       row('  achieved', 'GFLOP/s', details.featureGflops, 1);
       row('  matmul peak', 'GFLOP/s', result.peakGflops, 1);
+      row('  floor at the peak', 'ms/image', details.floorMsPerImage, 1);
       const pt = details.pytorch;
       row(
         `PyTorch${'version' in pt ? ` ${pt.version}` : ''}`,
@@ -124,6 +125,7 @@ export function registerBench(program: Command): void {
         1,
         'skipped' in pt ? pt.skipped : undefined,
       );
+      if (details.pytorchGflops) row('  achieved', 'GFLOP/s', details.pytorchGflops, 1);
       if (torch) say(`  kombat / PyTorch      ratio     ${(f.median / torch.median).toFixed(2)} (medians)`);
       row('head training', 's/epoch', result.trainSecondsPerEpoch, 2);
       const b = result.browserMsPerFrame;

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { settings } from '../settings';
+import { beforeSignalExit } from '../util/fs';
 
 export interface TaskContext {
   /** Reports progress within a task (e.g. one frame rendered); the map's onProgress receives it. */
@@ -74,12 +75,19 @@ export function poolSize(
   return Math.max(1, Math.min(n, cap));
 }
 
-let live = 0;
+/** Worker threads of this module's maps that have not exited yet. */
+const running = new Set<Worker>();
 
-/** Worker threads of this module's maps that have not exited yet (tests check it is 0 after a map). */
+/** How many (tests check it is 0 after a map). */
 export function liveWorkers(): number {
-  return live;
+  return running.size;
 }
+
+// Stopped before a signal's clean-up removes this process's temporaries: a worker still writing one
+// would otherwise create it after the clean-up.
+beforeSignalExit(async () => {
+  await Promise.all([...running].map((w) => w.terminate()));
+});
 
 type Reply =
   | { type: 'progress'; id: number; message: unknown }
@@ -131,10 +139,10 @@ export class WorkerPool<S> {
   acquire(count: number): Worker[] {
     while (this.threads.length < Math.min(count, this.size)) {
       const worker = startWorker(this.module, this.setup);
-      live++;
+      running.add(worker);
       worker.on('error', () => undefined); // a map reports it; between maps the exit below is enough
       worker.once('exit', () => {
-        live--;
+        running.delete(worker);
         const k = this.threads.indexOf(worker);
         if (k >= 0) this.threads.splice(k, 1);
       });

@@ -285,6 +285,14 @@ export function cleanUpSync(): void {
 
 const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 let cleaning = false;
+const stopping: (() => Promise<void>)[] = [];
+/** How long a signal waits for the work `beforeSignalExit` stops before exiting anyway. */
+const STOP_MS = 2000;
+
+/** Work to stop when a signal ends the process, before its temporaries are removed (threads that write them). */
+export function beforeSignalExit(stop: () => Promise<void>): void {
+  stopping.push(stop);
+}
 
 /**
  * On exit, and on a signal no command handles itself (train and features stop gracefully on
@@ -298,7 +306,10 @@ export function cleanUpOnExit(): void {
     process.on(signal, () => {
       if (process.listenerCount(signal) > 1) return;
       console.error(`kombat: stopped by ${signal}; temporary files removed`);
-      process.exit(128 + n);
+      const deadline = new Promise((resolve) => setTimeout(resolve, STOP_MS).unref());
+      void Promise.race([Promise.allSettled(stopping.map((stop) => stop())), deadline]).then(() =>
+        process.exit(128 + n),
+      );
     });
   }
 }
