@@ -10,7 +10,7 @@ import type { LabelRange, RangeLabel } from '../src/data/labels';
 import type { Action, ModelRule } from '../src/decision';
 import { clipFrames } from '../src/eval/clips';
 import { judgeClip, PLAY_FPS, playScore, type TimedAction, timeline } from '../src/eval/play';
-import { playRule } from '../src/results/playing';
+import { holdCheck, playRule } from '../src/results/playing';
 import { realGameShares, realStreams } from '../src/transfer/real';
 import { tempDir } from './helpers';
 
@@ -125,6 +125,16 @@ test('a model over clips: the rule on every frame, then judged', () => {
     ['none', 'none', 'none', 'punch'],
   );
   assert.ok(Math.abs((played.score.strikes.punch.delay?.median ?? 0) - 0.1) < 1e-9);
+  // The fourth round's check: one frame (0.1 s) later is within its limit; three in a row miss the punch.
+  const kept = holdCheck('ternary', single.score, played.score);
+  assert.deepEqual(kept.punchAnswered, { single: 1, held: 1 });
+  assert.deepEqual(kept.kickAnswered, { single: 0, held: 0 });
+  assert.equal(kept.kept, true);
+  const three = holdCheck('ternary', single.score, playRule([clip], [outputs], rule, undefined, 3).score);
+  assert.deepEqual(three.punchAnswered, { single: 1, held: 0 });
+  assert.deepEqual(three.medianDelay, { single: 0, held: null });
+  assert.equal(three.kept, false);
+  assert.equal(holdCheck('binary', single.score, played.score).kickAnswered, undefined);
   const binary = timeline(
     { task: 'binary', thresholds: { punch: 0.5 } },
     clip.times,
