@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { LabelRange, RangeLabel } from '../src/data/labels';
-import type { Action, ModelRule } from '../src/decision';
+import { type Action, type ModelRule, TRIED_HOLD } from '../src/decision';
 import { clipFrames } from '../src/eval/clips';
 import { judgeClip, PLAY_FPS, playScore, type TimedAction, timeline } from '../src/eval/play';
 import { holdCheck, playRule } from '../src/results/playing';
@@ -110,37 +110,35 @@ test('a model over clips: the rule on every frame, then judged', () => {
   // [punch, kick, other] per frame: other vetoes at the article's 0.4; a 0.36 punch fires.
   const outputs = Float32Array.from([0.5, 0.05, 0.45, 0.1, 0.1, 0.8, 0.36, 0.3, 0.34, 0.9, 0.05, 0.05]);
   const rule: ModelRule = { task: 'ternary', thresholds: { other: 0.4, action: 0.35 } };
-  const single = playRule([clip], [outputs], rule, undefined, 1);
-  assert.deepEqual(
-    single.actions[0].map((a) => a.action),
-    ['none', 'none', 'punch', 'punch'],
-  );
-  assert.equal(single.score.strikes.punch.hitRate, 1);
-  assert.equal(single.score.actionsPerOtherMinute, 0);
-  // The page's hold: the punch fires on its second frame in a row.
   const played = playRule([clip], [outputs], rule);
-  assert.equal(played.hold, 2);
+  assert.equal(played.hold, 1);
   assert.deepEqual(
     played.actions[0].map((a) => a.action),
+    ['none', 'none', 'punch', 'punch'],
+  );
+  assert.equal(played.score.strikes.punch.hitRate, 1);
+  assert.equal(played.score.actionsPerOtherMinute, 0);
+  // The fourth round's hold: the punch fires on its second frame in a row.
+  const held = playRule([clip], [outputs], rule, undefined, TRIED_HOLD);
+  assert.deepEqual(
+    held.actions[0].map((a) => a.action),
     ['none', 'none', 'none', 'punch'],
   );
-  assert.ok(Math.abs((played.score.strikes.punch.delay?.median ?? 0) - 0.1) < 1e-9);
-  // The fourth round's check: one frame (0.1 s) later is within its limit; three in a row miss the punch.
-  const kept = holdCheck('ternary', single.score, played.score);
-  assert.deepEqual(kept.punchAnswered, { single: 1, held: 1 });
-  assert.deepEqual(kept.kickAnswered, { single: 0, held: 0 });
-  assert.equal(kept.kept, true);
-  const three = holdCheck('ternary', single.score, playRule([clip], [outputs], rule, undefined, 3).score);
-  assert.deepEqual(three.punchAnswered, { single: 1, held: 0 });
-  assert.deepEqual(three.medianDelay, { single: 0, held: null });
+  assert.ok(Math.abs((held.score.strikes.punch.delay?.median ?? 0) - 0.1) < 1e-9);
+  // Its registered check: one frame (0.1 s) later is within the limits; three in a row miss the punch.
+  const within = holdCheck('ternary', played.score, held.score);
+  assert.deepEqual(within.punchAnswered, { chosen: 1, held: 1 });
+  assert.deepEqual(within.kickAnswered, { chosen: 0, held: 0 });
+  assert.equal(within.kept, true);
+  const three = holdCheck('ternary', played.score, playRule([clip], [outputs], rule, undefined, 3).score);
+  assert.deepEqual(three.punchAnswered, { chosen: 1, held: 0 });
+  assert.deepEqual(three.medianDelay, { chosen: 0, held: null });
   assert.equal(three.kept, false);
-  assert.equal(holdCheck('binary', single.score, played.score).kickAnswered, undefined);
+  assert.equal(holdCheck('binary', played.score, held.score).kickAnswered, undefined);
   const binary = timeline(
     { task: 'binary', thresholds: { punch: 0.5 } },
     clip.times,
     Float32Array.from([0.6, 0, 0, 1]),
-    undefined,
-    1,
   );
   assert.deepEqual(
     binary.map((a) => a.action),
@@ -204,13 +202,13 @@ test("real frames as streams: each source video's frames in name order, the hold
   const outputs = Float32Array.from([0.9, 0.9, 0.9, 0.9, 0.9, 0.1]);
   const real = { files, punch: Int32Array.from([0, 0, 1, 1, 1, 1]) };
   const rule: ModelRule = { task: 'binary', thresholds: { punch: 0.5 } };
-  assert.deepEqual(realGameShares(rule, outputs, real, undefined, 1), {
+  assert.deepEqual(realGameShares(rule, outputs, real), {
     punchFramesFiringPunch: 0.75,
     otherFramesFiringAnything: 1,
     hold: 1,
   });
   // Held: the second frame of each run fires; the st run's lone punch does not, nor does lr's run carry over.
-  assert.deepEqual(realGameShares(rule, outputs, real), {
+  assert.deepEqual(realGameShares(rule, outputs, real, undefined, TRIED_HOLD), {
     punchFramesFiringPunch: 0.25,
     otherFramesFiringAnything: 0.5,
     hold: 2,

@@ -4,7 +4,7 @@
 // else fired during it, and how often the fighter moved while the player did something else.
 // Anything that yields timed actions can be judged: the offline chapters, or a page in a browser.
 import { type LabelRange, rangeAt } from '../data/labels';
-import { type Action, type BodyView, HOLD_PREDICTIONS, held, type ModelRule } from '../decision';
+import { type Action, type BodyView, held, type ModelRule } from '../decision';
 import { type Spread, spread } from '../util/stats';
 import { actionsOf } from './evaluate';
 
@@ -26,14 +26,14 @@ export interface TimedAction {
 /**
  * The action fired on each frame of a stream: `outputs` holds one row per time (3 values, or 1 for a
  * binary model), `views` each frame's body view where the model's features come from a detector;
- * an action fires once the rule has given it on `hold` frames in a row (1: each frame on its own).
+ * an action fires once the rule has given it on `hold` frames in a row (1, the page's rule: each frame on its own).
  */
 export function timeline(
   rule: ModelRule,
   times: readonly number[],
   outputs: Float32Array,
   views?: readonly BodyView[],
-  hold: number = HOLD_PREDICTIONS,
+  hold = 1,
 ): TimedAction[] {
   const units = rule.task === 'ternary' ? 3 : 1;
   if (outputs.length !== times.length * units) {

@@ -1,7 +1,5 @@
 // The article's loop, made safe: one prediction per tick (100 ms), never two at once (a tick that
 // finds the previous prediction still running is counted late and skipped), every tensor disposed.
-// An action fires once the model's rule has given it on two predictions in a row (decision.ts, Hold).
-import { Hold } from '../decision';
 import { type Detect, fire } from './controller';
 import type { RgbFrame } from './frame';
 import type { Verdict } from './model';
@@ -19,7 +17,7 @@ export interface FrameClassifier {
 }
 
 export interface LoopPrediction extends Verdict {
-  /** The Detect method called, if any: the verdict's action, once it has held (Hold). */
+  /** The Detect method called, if any. */
   fired?: keyof Detect;
   /** Milliseconds from the frame's capture to its verdict. */
   ms: number;
@@ -57,9 +55,6 @@ export class InferenceLoop {
   private busy = false;
   private pending: Promise<unknown> = Promise.resolve();
   private readonly recent: number[] = [];
-  private readonly hold = new Hold();
-  /** The model the hold's stream came from: another model starts a new stream. */
-  private holding: FrameClassifier | undefined;
   private readonly interval: number;
   private readonly now: () => number;
 
@@ -103,8 +98,6 @@ export class InferenceLoop {
       const work = model.classify(frame);
       this.pending = work;
       const verdict = await work;
-      if (model !== this.holding) this.hold.reset();
-      this.holding = model;
       const done = this.now();
       const ms = done - at;
       if (ms <= this.interval) this.stats.inTime++;
@@ -115,7 +108,7 @@ export class InferenceLoop {
       this.stats.rate = span > 0 ? (this.recent.length - 1) / span : 0;
       const prediction: LoopPrediction = {
         ...verdict,
-        fired: fire(this.options.controller(), this.hold.next(verdict.action)),
+        fired: fire(this.options.controller(), verdict.action),
         ms,
         at,
         frame,

@@ -414,22 +414,27 @@ function exportSection(b: Builder): string | undefined {
 /** Issue 12's fourth round on the held-out clips, as registered; absent from results written before it. */
 function holdText(checks: Record<Task, HoldCheck> | undefined): string | undefined {
   if (!checks) return undefined;
-  const pair = (p: { single: number; held: number }) => `${pct(p.single)} → ${pct(p.held)}`;
+  const pair = (p: { chosen: number; held: number }) => `${pct(p.chosen)} → ${pct(p.held)}`;
   const delay = (d: number | null) => (d === null ? '–' : `${d.toFixed(2)} s`);
-  const lines = (['ternary', 'binary'] as const).map((task) => {
+  const tasks = ['ternary', 'binary'] as const;
+  const lines = tasks.map((task) => {
     const c = checks[task];
     return (
       `- ${model(task)}: punches answered ${pair(c.punchAnswered)}` +
       (c.kickAnswered ? `, kicks answered ${pair(c.kickAnswered)}` : '') +
-      `, median delay ${delay(c.medianDelay.single)} → ${delay(c.medianDelay.held)}: ` +
-      `**${c.kept ? 'kept' : 'not kept'}**`
+      `, median delay ${delay(c.medianDelay.chosen)} → ${delay(c.medianDelay.held)}: ` +
+      `${c.kept ? 'within' : '**outside**'} the limits`
     );
   });
   return [
-    "The hold (issue 12's fourth round; registered in the README before it was measured: kept if, against each " +
-      `prediction on its own, a model loses at most ${100 * HOLD_LIMITS.punchPoints} points of punches answered and ` +
-      `${100 * HOLD_LIMITS.kickPoints} of kicks, and at most ${HOLD_LIMITS.delaySeconds} s of median delay):`,
+    `The hold issue 12's fourth round tried (registered in the README before it was measured: kept if, against ` +
+      `each prediction on its own, every default model loses at most ${100 * HOLD_LIMITS.punchPoints} points of ` +
+      `punches answered and ${100 * HOLD_LIMITS.kickPoints} of kicks, and at most ${HOLD_LIMITS.delaySeconds} s of ` +
+      'median delay):',
     lines.join('\n'),
+    tasks.every((t) => checks[t].kept)
+      ? 'Every model is within the limits.'
+      : 'Not every model is within the limits: by the registered rule, the hold is not kept.',
   ].join('\n\n');
 }
 
@@ -438,7 +443,7 @@ function playingSection(b: Builder): string | undefined {
   if (!p) return undefined;
   const minutes = p.clips.reduce((sum, c) => sum + c.seconds, 0) / 60;
   const strikes = (kind: 'punch' | 'kick') => p.clips.reduce((sum, c) => sum + c.strikes[kind], 0);
-  // Results written before the fourth round have no hold: each prediction on its own, article and chosen.
+  // Results written before the fourth round have no `held` and no `hold`: each prediction on its own.
   const rows = (['ternary', 'binary'] as const).flatMap((task) =>
     SETTINGS.flatMap((setting) => {
       const played = p.models[task].played[setting];
@@ -512,15 +517,14 @@ function realSection(b: Builder): string | undefined {
   ]);
   const exported = Object.entries(x.exported).map(([task, e]) => {
     const r = e.real;
-    const single = r?.eachPrediction
-      ? ` (each prediction on its own: ${pct(r.eachPrediction.punchFramesFiringPunch)} and ` +
-        `${pct(r.eachPrediction.otherFramesFiringAnything)})`
+    const held = r?.held
+      ? ` (with the fourth round's hold, not used by the page: ${pct(r.held.punchFramesFiringPunch)} and ` +
+        `${pct(r.held.otherFramesFiringAnything)})`
       : '';
     const game = r
-      ? `; real frames punch vs. not punch balanced ${fixed(r.balancedAccuracy)}, the game's rule` +
-        `${r.hold && r.hold > 1 ? ` (${r.hold} predictions in a row, each video's frames in order)` : ''} fires a ` +
-        `punch on ${pct(r.punchFramesFiringPunch)} of punch frames and acts on ` +
-        `${pct(r.otherFramesFiringAnything)} of the others${single}`
+      ? `; real frames punch vs. not punch balanced ${fixed(r.balancedAccuracy)}, the game's rule fires a punch on ` +
+        `${pct(r.punchFramesFiringPunch)} of punch frames and acts on ${pct(r.otherFramesFiringAnything)} of the ` +
+        `others${held}`
       : '';
     return (
       `- \`${e.dir}\` (${model(task as Task)}, ${e.features.kind} features, ${e.format}): ` +

@@ -1,13 +1,13 @@
 // Chapter 10: playing. The exported models, as the chapters before it left them in models/, drive the
 // game over whole held-out recordings (the test split's people): every clip's frames at the page's
-// rate through the features each model declares, the head and the decision rule: the article's rule, the
-// models' own thresholds one prediction at a time, and the page's rule (those thresholds, two predictions in a
+// rate through the features each model declares, the head and the decision rule: the article's thresholds, the
+// models' own (the page's rule), and those with the hold issue 12's fourth round tried (two predictions in a
 // row), judged per strike and per minute of "other" (eval/play.ts). playRule is the step
 // another chapter reuses with its own model's outputs; playingStudy and playingResults are chapter 10.
 import type { Recording } from '../data/builtin';
 import { readSplit } from '../data/split';
 import { TASKS, type Task } from '../data/tasks';
-import { ARTICLE_THRESHOLDS, type BodyView, HOLD_PREDICTIONS, type ModelRule, modelRule } from '../decision';
+import { ARTICLE_THRESHOLDS, type BodyView, type ModelRule, modelRule, TRIED_HOLD } from '../decision';
 import { type ClipFrames, clipFrames } from '../eval/clips';
 import { type FileOutputs, fileOutputs } from '../eval/folder';
 import {
@@ -27,11 +27,11 @@ import { displayPath } from '../settings';
 import { type BaseInput, type ResultsBase, resultsBase } from './common';
 
 /**
- * How a model is played: `article`, the article's thresholds, each prediction on its own (its rule);
- * `single`, the model's own thresholds (chosen on validation), each prediction on its own; `chosen`, those
- * thresholds with the page's hold (HOLD_PREDICTIONS in a row: issue 12's fourth round).
+ * How a model is played: `article`, the article's thresholds; `chosen`, the model's own (chosen on
+ * validation), the page's rule; both act on each prediction. `held`: the chosen thresholds with the hold
+ * issue 12's fourth round tried (TRIED_HOLD predictions in a row; not kept).
  */
-export const SETTINGS = ['article', 'single', 'chosen'] as const;
+export const SETTINGS = ['article', 'chosen', 'held'] as const;
 export type Setting = (typeof SETTINGS)[number];
 
 export interface PlayedRule {
@@ -53,7 +53,7 @@ export function playRule(
   outputs: readonly Float32Array[],
   rule: ModelRule,
   views?: readonly (readonly BodyView[])[],
-  hold: number = HOLD_PREDICTIONS,
+  hold = 1,
 ): PlayedRule {
   if (outputs.length !== clips.length) throw new Error(`${outputs.length} output arrays for ${clips.length} clips`);
   const actions = clips.map((c, i) => timeline(rule, c.times, outputs[i], views?.[i], hold));
@@ -102,9 +102,9 @@ export async function playExportedModels(
       const views = scored.every((s) => s.views) ? scored.map((s) => s.views as BodyView[]) : undefined;
       const { metadata } = classifier;
       const played: Record<Setting, PlayedRule> = {
-        article: playRule(clips, outputs, modelRule(task, ARTICLE_THRESHOLDS), views, 1),
-        single: playRule(clips, outputs, metadata, views, 1),
+        article: playRule(clips, outputs, modelRule(task, ARTICLE_THRESHOLDS), views),
         chosen: playRule(clips, outputs, metadata, views),
+        held: playRule(clips, outputs, metadata, views, TRIED_HOLD),
       };
       models[task] = { dir: displayPath(dir), metadata, outputs, played };
       log(`${task}: ${displayPath(dir)} (${metadata.weights}), thresholds ${JSON.stringify(metadata.thresholds)}`);
@@ -119,30 +119,30 @@ export async function playExportedModels(
 export const HOLD_LIMITS = { punchPoints: 0.02, kickPoints: 0.05, delaySeconds: 0.1 };
 
 export interface HoldCheck {
-  /** Without the hold (`single`) and with it (`chosen`). */
-  punchAnswered: { single: number; held: number };
+  /** Without the hold (`chosen`, the page's rule) and with it (`held`). */
+  punchAnswered: { chosen: number; held: number };
   /** 3-way models only: a binary model answers no kick either way. */
-  kickAnswered?: { single: number; held: number };
+  kickAnswered?: { chosen: number; held: number };
   /** Median delay over every answered strike, seconds (null: none answered). */
-  medianDelay: { single: number | null; held: number | null };
-  /** Within HOLD_LIMITS: the hold stays. */
+  medianDelay: { chosen: number | null; held: number | null };
+  /** Within HOLD_LIMITS. The hold was to be kept if every default model was. */
   kept: boolean;
 }
 
-/** The fourth round's registered check for one model: its own thresholds without and with the hold. */
-export function holdCheck(task: Task, single: PlayScore, held: PlayScore): HoldCheck {
-  const pair = (f: (s: PlayScore) => number) => ({ single: f(single), held: f(held) });
+/** The fourth round's registered check for one model: its own thresholds without the hold and with it. */
+export function holdCheck(task: Task, chosen: PlayScore, held: PlayScore): HoldCheck {
+  const pair = (f: (s: PlayScore) => number) => ({ chosen: f(chosen), held: f(held) });
   const punchAnswered = pair((s) => s.strikes.punch.answeredRate);
   const kickAnswered = task === 'ternary' ? pair((s) => s.strikes.kick.answeredRate) : undefined;
   const delay = (s: PlayScore) => s.strikes.all.delay?.median ?? null;
-  const medianDelay = { single: delay(single), held: delay(held) };
+  const medianDelay = { chosen: delay(chosen), held: delay(held) };
   // Tolerances in floating point: a share of 24 strikes moves in steps of 1/24.
-  const lostAtMost = (p: { single: number; held: number }, limit: number) => p.single - p.held <= limit + 1e-9;
+  const lostAtMost = (p: { chosen: number; held: number }, limit: number) => p.chosen - p.held <= limit + 1e-9;
   const kept =
     lostAtMost(punchAnswered, HOLD_LIMITS.punchPoints) &&
     (kickAnswered === undefined || lostAtMost(kickAnswered, HOLD_LIMITS.kickPoints)) &&
-    (medianDelay.single === null ||
-      (medianDelay.held !== null && medianDelay.held - medianDelay.single <= HOLD_LIMITS.delaySeconds + 1e-9));
+    (medianDelay.chosen === null ||
+      (medianDelay.held !== null && medianDelay.held - medianDelay.chosen <= HOLD_LIMITS.delaySeconds + 1e-9));
   return { punchAnswered, ...(kickAnswered ? { kickAnswered } : {}), medianDelay, kept };
 }
 
@@ -184,7 +184,7 @@ export interface PlayingResults extends ResultsBase<'10-playing'> {
       played: Record<Setting, { rule: ModelRule; hold: number; score: PlayScore; perClip: Record<string, PlayScore> }>;
     }
   >;
-  /** Issue 12's fourth round: each model without and with the hold, and whether the hold is kept. */
+  /** Issue 12's fourth round: each model without the hold and with it, and whether it passed. */
   holdCheck: Record<Task, HoldCheck>;
   /** The clip drawn as a timeline. */
   timelineClip: string;
@@ -199,8 +199,8 @@ export const PLAYING_DEFINITIONS = [
     'right action in the movement (negative: in the wind-up)',
   'wrong actions: the other action fired during the movement (a binary model cannot kick: every kick strike is ' +
     'missed, and its punches there are wrong)',
-  'hold: an action fires once the rule has given it on that many predictions in a row ' +
-    `(the page: ${HOLD_PREDICTIONS}; 1: each prediction on its own, as the article)`,
+  'hold: an action fires once the rule has given it on that many predictions in a row (1: each prediction on its ' +
+    `own, as the article and the page; ${TRIED_HOLD}: the hold issue 12's fourth round tried)`,
   'actions per minute of "other": punches and kicks fired in time labelled "other" (one per frame, as the page ' +
     'calls the game), per minute of it; moves per minute: the runs of them that start there (the frame before ' +
     'fired something else), the moves the fighter starts by itself',
@@ -238,8 +238,8 @@ export function playingResults(input: BaseInput & { study: PlayingStudy }): Play
     models: { ternary: model('ternary'), binary: model('binary') },
     holdCheck: Object.fromEntries(
       TASKS.map((task) => {
-        const { single, chosen } = study.models[task].played;
-        return [task, holdCheck(task, single.score, chosen.score)];
+        const { chosen, held } = study.models[task].played;
+        return [task, holdCheck(task, chosen.score, held.score)];
       }),
     ) as Record<Task, HoldCheck>,
     timelineClip: names[timelineClip(study.clips)],

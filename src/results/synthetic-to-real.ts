@@ -63,11 +63,11 @@ export interface ShippedDefault {
   features: DeclaredFeatures;
   syntheticTest: number;
   /**
-   * The game's rule on the real frames, each source video's frames in order with the page's hold: punch frames
-   * that fire a punch, other frames that fire anything; `eachPrediction`, the same without the hold (written
-   * from the fourth round on).
+   * The game's rule on the real frames, each source video's frames in order: punch frames that fire a punch,
+   * other frames that fire anything; `held`, the same with the hold issue 12's fourth round tried (written from
+   * that round on).
    */
-  real?: PunchScore & Omit<RealGameShares, 'hold'> & { hold?: number; eachPrediction?: RealGameShares };
+  real?: PunchScore & Omit<RealGameShares, 'hold'> & { held?: RealGameShares };
 }
 
 /** The rule's choice on real frames, or without them the one recorded in models/config.json (or the default). */

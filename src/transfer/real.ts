@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { type DatasetEntry, indexDataset } from '../data/entries';
 import { TASK_CLASSES } from '../data/tasks';
-import { type Action, type BodyView, HOLD_PREDICTIONS, held, type ModelRule } from '../decision';
+import { type Action, type BodyView, held, type ModelRule } from '../decision';
 import { actionsOf } from '../eval/evaluate';
 import { foldToPunch } from '../eval/fold';
 import { computeMetrics, type Metrics } from '../eval/metrics';
@@ -134,13 +134,13 @@ export interface RealGameShares {
   hold: number;
 }
 
-/** The decision rule over each source video's frames in order (realStreams), with the page's hold by default. */
+/** The decision rule over each source video's frames in order (realStreams); `hold` as in eval/play.ts's timeline. */
 export function realGameShares(
   rule: ModelRule,
   outputs: Float32Array,
   real: Pick<RealFrames, 'files' | 'punch'>,
   views?: readonly BodyView[],
-  hold: number = HOLD_PREDICTIONS,
+  hold = 1,
 ): RealGameShares {
   const each = actionsOf(rule, outputs, views);
   const fired: Action[] = new Array(each.length).fill('none');
