@@ -5,7 +5,8 @@
 // the kick probability as 0. Models on pixels alone know nothing of legs and are judged as before.
 // Issue 12's fourth round tried one more over a stream of predictions, an action firing only once
 // the rule has given it on TRIED_HOLD predictions in a row; it was not kept (chapter 10, README), and
-// `held` replays a stream with it for the chapters' comparison. The page acts on each prediction.
+// `held` replays a stream with it for the chapters' comparison. The page acts on each prediction
+// unless the player asks for the hold (Hold).
 
 export type Action = 'punch' | 'kick' | 'none';
 
@@ -127,16 +128,28 @@ export function decideOutputs(rule: ModelRule, outputs: ArrayLike<number>, view?
 export const TRIED_HOLD = 2;
 
 /**
- * The actions fired over one stream of predictions' actions, in order, when an action needs
- * `predictions` in a row (1: each prediction's own action, the page's rule); it fires on every
- * prediction of its run from then on.
+ * The rule over a stream with a hold: `next` takes each prediction's action and returns the one to
+ * fire, once it has come on `predictions` in a row (1: each prediction's own action, the page's
+ * default); it fires on every prediction of its run from then on.
  */
+export class Hold {
+  private last: Action = 'none';
+  private run = 0;
+
+  constructor(readonly predictions: number) {
+    if (!Number.isInteger(predictions) || predictions < 1)
+      throw new Error(`a hold must be a whole number of predictions >= 1, got ${predictions}`);
+  }
+
+  next(action: Action): Action {
+    this.run = action === this.last ? this.run + 1 : 1;
+    this.last = action;
+    return this.run >= this.predictions ? action : 'none';
+  }
+}
+
+/** The actions fired over one stream of predictions' actions, in order, with a hold of `predictions`. */
 export function held(actions: readonly Action[], predictions: number): Action[] {
-  if (!Number.isInteger(predictions) || predictions < 1)
-    throw new Error(`a hold must be a whole number of predictions >= 1, got ${predictions}`);
-  let run = 0;
-  return actions.map((a, i) => {
-    run = i > 0 && a === actions[i - 1] ? run + 1 : 1;
-    return run >= predictions ? a : 'none';
-  });
+  const hold = new Hold(predictions);
+  return actions.map((a) => hold.next(a));
 }

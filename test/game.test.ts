@@ -221,6 +221,27 @@ describe('the inference loop', () => {
     assert.equal(fired.length, loop.stats.predictions);
   });
 
+  it('fires at once by default; with a hold, once the same action has come that many times in a row', async () => {
+    const actions: Verdict['action'][] = ['punch', 'punch', 'none', 'kick', 'kick', 'kick', 'punch'];
+    const play = async (hold?: number) => {
+      let k = 0;
+      const model = {
+        classify: async (): Promise<Verdict> => ({ probabilities: {}, action: actions[k++] }),
+      };
+      const loop = new InferenceLoop({
+        grab: () => ({ rgb: new Uint8Array(3), width: 1, height: 1 }),
+        model: () => model,
+        controller: () => ({ onPunch: () => {}, onKick: () => {}, onStand: () => {} }),
+        ...(hold ? { hold: () => hold } : {}),
+      });
+      const fired: (string | undefined)[] = [];
+      for (const _ of actions) fired.push((await loop.tick())?.fired);
+      return fired;
+    };
+    assert.deepEqual(await play(), ['onPunch', 'onPunch', undefined, 'onKick', 'onKick', 'onKick', 'onPunch']);
+    assert.deepEqual(await play(2), [undefined, 'onPunch', undefined, undefined, 'onKick', 'onKick', undefined]);
+  });
+
   it('does nothing without a frame or a model', async () => {
     const loop = new InferenceLoop({ grab: () => undefined, model: () => undefined, controller: () => undefined });
     assert.equal(await loop.tick(), undefined);

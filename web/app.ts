@@ -12,6 +12,7 @@ import {
   type PageProbe,
   type PageSetup,
   type RgbFrame,
+  TRIED_HOLD,
   urlFolder,
 } from '../src/browser';
 import { chooseBackend, parseBackend } from './backend';
@@ -77,8 +78,15 @@ export async function runPage(game: GameAdapter): Promise<void> {
   const cropBox = element('input', { id: 'article-crop', type: 'checkbox' });
   const cropLabel = element('label', { title: "the article's browser-only preprocessing: a train/serve skew" });
   cropLabel.append(cropBox, " article's greyscale top crop");
+  const holdBox = element('input', { id: 'hold', type: 'checkbox' });
+  const holdLabel = element('label', {
+    title:
+      `act only on ${TRIED_HOLD} predictions in a row: on real frames far fewer moves while you stand, ` +
+      'one prediction later, and a strike seen on one frame is missed (README, issue 12)',
+  });
+  holdLabel.append(holdBox, ` ${TRIED_HOLD} in a row`);
   const controls = element('div', { class: 'controls' });
-  controls.append(cameraButton, fileLabel, element('label', {}, 'Model: '), modelSelect, cropLabel);
+  controls.append(cameraButton, fileLabel, element('label', {}, 'Model: '), modelSelect, cropLabel, holdLabel);
   // The model trained from the recordings: switched to once useModel exists (below).
   let switchTo: (entry: ModelEntry) => Promise<void> = async () => {};
   const capture = new CapturePanel({
@@ -96,6 +104,16 @@ export async function runPage(game: GameAdapter): Promise<void> {
   cropBox.checked = crop === 'article';
   cropBox.addEventListener('change', () => {
     crop = cropBox.checked ? 'article' : 'full';
+  });
+
+  // The hold issue 12's fourth round tried: off by default (it was not kept), on with ?hold=2 or the box.
+  let hold = 1;
+  const asked = params.get('hold');
+  if (asked === String(TRIED_HOLD)) hold = TRIED_HOLD;
+  else if (asked !== null && asked !== '1') messages.set('hold', `hold "${asked}" is not 1 or ${TRIED_HOLD}; using 1`);
+  holdBox.checked = hold > 1;
+  holdBox.addEventListener('change', () => {
+    hold = holdBox.checked ? TRIED_HOLD : 1;
   });
 
   let model: GameModel | undefined;
@@ -124,6 +142,7 @@ export async function runPage(game: GameAdapter): Promise<void> {
       return input.grab(crop);
     },
     model: () => model,
+    hold: () => hold,
     controller: () => {
       moveBefore = game.playerMove();
       return window.Detect;

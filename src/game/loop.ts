@@ -1,5 +1,7 @@
 // The article's loop, made safe: one prediction per tick (100 ms), never two at once (a tick that
 // finds the previous prediction still running is counted late and skipped), every tensor disposed.
+// An action fires at once, as in the article, or with a hold the player asked for (decision.ts, Hold).
+import { Hold } from '../decision';
 import { type Detect, fire } from './controller';
 import type { RgbFrame } from './frame';
 import type { Verdict } from './model';
@@ -17,7 +19,7 @@ export interface FrameClassifier {
 }
 
 export interface LoopPrediction extends Verdict {
-  /** The Detect method called, if any. */
+  /** The Detect method called, if any: the verdict's action, once it has held (`hold`). */
   fired?: keyof Detect;
   /** Milliseconds from the frame's capture to its verdict. */
   ms: number;
@@ -43,6 +45,8 @@ export interface LoopOptions {
   grab: () => RgbFrame | undefined;
   model: () => FrameClassifier | undefined;
   controller: () => Detect | undefined;
+  /** Predictions in a row an action needs before it fires (default 1: each prediction on its own). */
+  hold?: () => number;
   onPrediction?: (p: LoopPrediction) => void;
   onError?: (err: Error) => void;
   intervalMs?: number;
@@ -55,6 +59,9 @@ export class InferenceLoop {
   private busy = false;
   private pending: Promise<unknown> = Promise.resolve();
   private readonly recent: number[] = [];
+  private hold = new Hold(1);
+  /** The model the hold's stream came from: another model starts a new stream. */
+  private holding: FrameClassifier | undefined;
   private readonly interval: number;
   private readonly now: () => number;
 
@@ -98,6 +105,9 @@ export class InferenceLoop {
       const work = model.classify(frame);
       this.pending = work;
       const verdict = await work;
+      const hold = this.options.hold?.() ?? 1;
+      if (model !== this.holding || hold !== this.hold.predictions) this.hold = new Hold(hold);
+      this.holding = model;
       const done = this.now();
       const ms = done - at;
       if (ms <= this.interval) this.stats.inTime++;
@@ -108,7 +118,7 @@ export class InferenceLoop {
       this.stats.rate = span > 0 ? (this.recent.length - 1) / span : 0;
       const prediction: LoopPrediction = {
         ...verdict,
-        fired: fire(this.options.controller(), verdict.action),
+        fired: fire(this.options.controller(), this.hold.next(verdict.action)),
         ms,
         at,
         frame,
