@@ -11,6 +11,7 @@ import { labelIndex, TASK_CLASSES, type Task } from '../data/tasks';
 import type { BodyView } from '../decision';
 import type { FrameEncoder } from '../features/encoder';
 import { frameFeatures } from '../features/frames';
+import type { FrameFeatures } from '../features/kinds';
 import { unreadableImages } from '../image/decode';
 import { bodyViews } from '../pose/keypoints';
 import { exists } from '../util/fs';
@@ -34,24 +35,32 @@ export interface FileOutputs {
 }
 
 /** The model's outputs for image files (features from the caches where present). */
-export async function fileOutputs(
+export function fileOutputs(
   model: ScoredModel,
   files: string[],
   options: { onBatch?: (done: number, total: number) => void } = {},
 ): Promise<FileOutputs> {
-  const { classes } = model.metadata;
-  const result = await frameFeatures(model.encoder.features, files, options);
+  return headOutputs(model.head, model.encoder.features, files, options);
+}
+
+/**
+ * A head's outputs for image files, on the features `spec` describes (from the caches where present),
+ * with each file's body view where the features come from a detector.
+ */
+export async function headOutputs(
+  head: tf.LayersModel,
+  spec: FrameFeatures,
+  files: string[],
+  options: { onBatch?: (done: number, total: number) => void } = {},
+): Promise<FileOutputs> {
+  const result = await frameFeatures(spec, files, options);
   if (result.failed.length > 0) throw unreadableImages(result.failed);
-  const expected = model.head.inputs[0].shape[1];
+  const expected = head.inputs[0].shape[1];
   if (expected !== result.featureSize) {
-    throw new Error(
-      `the model expects ${expected} features but its ${model.encoder.features.kind} features have ` +
-        `${result.featureSize}`,
-    );
+    throw new Error(`the model expects ${expected} features but its ${spec.kind} features have ${result.featureSize}`);
   }
-  const y = new Int32Array(files.length);
-  const outputs = predict(model.head, { x: result.features, featureSize: result.featureSize, y, classes });
-  return { outputs, ...(result.keypoints ? { views: bodyViews(result.keypoints) } : {}) };
+  const set = { x: result.features, featureSize: result.featureSize, y: new Int32Array(files.length), classes: [] };
+  return { outputs: predict(head, set), ...(result.keypoints ? { views: bodyViews(result.keypoints) } : {}) };
 }
 
 export interface FolderEvaluation {

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BodyView } from '../decision';
 import { predict } from '../eval/evaluate';
+import { headOutputs } from '../eval/folder';
 import type { Metrics } from '../eval/metrics';
 import { frameFeatures } from '../features/frames';
 import { type FramingSettings, framedKeypoints } from '../features/framings';
@@ -11,7 +12,7 @@ import { type FrameFeatures, undeclared } from '../features/kinds';
 import { encoderFor } from '../features/local-encoder';
 import { readImage } from '../image/decode';
 import { describePose } from '../pose/descriptor';
-import { bodyViews, keypointsAt } from '../pose/keypoints';
+import { keypointsAt } from '../pose/keypoints';
 import { rgbTensor } from '../preprocess';
 import type { TrainRun } from '../train/run';
 import { type Spread, spread } from '../util/stats';
@@ -32,15 +33,8 @@ export async function scoreFrames(
   frames: { files: string[]; punch: Int32Array },
   onBatch?: (done: number, total: number) => void,
 ): Promise<FramesScore> {
-  const r = await frameFeatures(undeclared(run.features), frames.files, { onBatch });
-  if (r.failed.length > 0) throw new Error(`cannot read ${r.failed.length} image(s): ${r.failed[0].message}`);
-  const units = run.task === 'ternary' ? 3 : 1;
-  const outputs = predict(run.model, { x: r.features, featureSize: r.featureSize, y: frames.punch, classes: [] });
-  return {
-    metrics: punchMetrics(outputs, units, frames.punch),
-    outputs,
-    ...(r.keypoints ? { views: bodyViews(r.keypoints) } : {}),
-  };
+  const scored = await headOutputs(run.model, undeclared(run.features), frames.files, { onBatch });
+  return { metrics: punchMetrics(scored.outputs, run.task === 'ternary' ? 3 : 1, frames.punch), ...scored };
 }
 
 /**
