@@ -19,7 +19,7 @@ import { launchChromium, type OpenedPage, openPage } from '../src/serve/headless
 import { type RunningServer, startServer } from '../src/serve/server';
 import { settings } from '../src/settings';
 import { type RealClip, realFramesClip } from '../src/transfer/clip';
-import { sharedRealData } from '../src/transfer/real';
+import { realStreams, sharedRealData } from '../src/transfer/real';
 import { assertPageMatchesNode, needsMoveNet, sharedMobileNet, sharedMoveNet, tempDir } from './helpers';
 
 const realData = sharedRealData();
@@ -37,20 +37,12 @@ const FRAMES_PER_RUN = 25;
 /** Copies the first runs of each label (file order, one source video per run) into `dir`, in the dataset layout. */
 async function fewRuns(dir: string): Promise<void> {
   const index = await indexDataset(realData);
-  const byName = [...index.entries].sort((a, b) => (path.basename(a.file) < path.basename(b.file) ? -1 : 1));
-  const source = (file: string) => path.basename(file, path.extname(file)).replace(/[-_]?\d+$/, '');
-  const runs: { key: string; label: string; files: string[] }[] = [];
-  for (const e of byName) {
-    const key = `${source(e.file)} ${e.label}`;
-    const last = runs.at(-1);
-    if (last?.key === key) last.files.push(e.file);
-    else runs.push({ key, label: e.label, files: [e.file] });
-  }
-  const labels = [...new Set(runs.map((r) => r.label))];
-  const kept = labels.flatMap((l) => runs.filter((r) => r.label === l).slice(0, RUNS_PER_LABEL));
+  const runs = realStreams(index.entries.map((e) => e.file)).map((stream) => stream.map((i) => index.entries[i]));
+  const labels = [...new Set(runs.map((run) => run[0].label))];
+  const kept = labels.flatMap((l) => runs.filter((run) => run[0].label === l).slice(0, RUNS_PER_LABEL));
   for (const run of kept) {
-    for (const file of run.files.slice(0, FRAMES_PER_RUN)) {
-      const target = path.join(dir, run.label, path.basename(file));
+    for (const { file, label } of run.slice(0, FRAMES_PER_RUN)) {
+      const target = path.join(dir, label, path.basename(file));
       await fs.mkdir(path.dirname(target), { recursive: true });
       await fs.copyFile(path.join(realData, file), target);
     }

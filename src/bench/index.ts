@@ -11,8 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { type BackendName, initBackend } from '../backend';
-import type { FeatureSet } from '../features';
-import { extractFiles, featurePool, featureWorkers, multiplyAdds } from '../features';
+import { extractFiles, type FeatureSet, featurePool, featureWorkers, multiplyAdds } from '../features';
 import { type Alpha, loadMobileNet } from '../mobilenet';
 import { findChromium } from '../report';
 import { type BrowserBench, benchBrowser, type PageBackend } from '../serve';
@@ -147,8 +146,8 @@ export async function runBench({
     mobilenet.dispose();
   }
 
-  const peaks = await matmulPeak(threads, runs);
-  log(`matmul peak on ${threads} thread(s): ${spread(peaks).median.toFixed(1)} GFLOP/s (median of ${runs})`);
+  const peak = spread(await matmulPeak(threads, runs));
+  log(`matmul peak on ${threads} thread(s): ${peak.median.toFixed(1)} GFLOP/s (median of ${runs})`);
 
   // The head as every chapter trains it (trainHead: its Adam, its batches), on random features.
   const train = { samples: trainSamples, features: 768, hidden: 1024, classes: 3, batchSize: 64 };
@@ -187,7 +186,7 @@ export async function runBench({
     featureMsPerImage: featureSpread,
     trainSecondsPerEpoch: spread(epochSeconds),
     browserMsPerFrame: null,
-    peakGflops: spread(peaks),
+    peakGflops: peak,
     pytorchMsPerImage: torchMs.length > 0 ? spread(torchMs) : null,
     workers: threads,
     backend: env.backend,
@@ -201,7 +200,7 @@ export async function runBench({
     train,
     gflopPerImage,
     featureGflops: invert(featureSpread, gflopPerImage * 1000),
-    floorMsPerImage: invert(spread(peaks), gflopPerImage * 1000),
+    floorMsPerImage: invert(peak, gflopPerImage * 1000),
     pytorchGflops: torchMs.length > 0 ? invert(spread(torchMs), gflopPerImage * 1000) : null,
     pytorch: 'skipped' in peer ? peer : { python: peer.python, version: peer.version, threads: peer.threads },
     load: [loadBefore, os.loadavg()[0]],

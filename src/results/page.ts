@@ -411,9 +411,8 @@ function exportSection(b: Builder): string | undefined {
     .join('\n\n');
 }
 
-/** Issue 12's fourth round on the held-out clips, as registered; absent from results written before it. */
-function holdText(checks: Record<Task, HoldCheck> | undefined): string | undefined {
-  if (!checks) return undefined;
+/** Issue 12's fourth round on the held-out clips, as registered. */
+function holdText(checks: Record<Task, HoldCheck>): string {
   const pair = (p: { chosen: number; held: number }) => `${pct(p.chosen)} → ${pct(p.held)}`;
   const delay = (d: number | null) => (d === null ? '–' : `${d.toFixed(2)} s`);
   const tasks = ['ternary', 'binary'] as const;
@@ -443,27 +442,22 @@ function playingSection(b: Builder): string | undefined {
   if (!p) return undefined;
   const minutes = p.clips.reduce((sum, c) => sum + c.seconds, 0) / 60;
   const strikes = (kind: 'punch' | 'kick') => p.clips.reduce((sum, c) => sum + c.strikes[kind], 0);
-  // Results written before the fourth round have no `held` and no `hold`: each prediction on its own.
   const rows = (['ternary', 'binary'] as const).flatMap((task) =>
-    SETTINGS.flatMap((setting) => {
-      const played = p.models[task].played[setting];
-      if (!played) return [];
-      const { rule, score, hold = 1 } = played;
+    SETTINGS.map((setting) => {
+      const { rule, score, hold } = p.models[task].played[setting];
       const t = rule.task === 'ternary' ? ternaryText(rule.thresholds) : binaryText(rule.thresholds);
       const s = score.strikes;
       const delay = s.all.delay === null ? '–' : `${s.all.delay.median.toFixed(2)} s`;
       return [
-        [
-          model(task),
-          `${setting === 'article' ? 'article' : 'chosen'} (${t})`,
-          hold === 1 ? 'each prediction' : `${hold} in a row`,
-          `${pct(s.punch.hitRate)} / ${pct(s.punch.answeredRate)}`,
-          `${pct(s.kick.hitRate)} / ${pct(s.kick.answeredRate)}`,
-          delay,
-          fixed(s.all.wrongPerStrike, 2),
-          fixed(score.actionsPerOtherMinute, 1),
-          fixed(score.movesPerOtherMinute, 1),
-        ],
+        model(task),
+        `${setting === 'article' ? 'article' : 'chosen'} (${t})`,
+        hold === 1 ? 'each prediction' : `${hold} in a row`,
+        `${pct(s.punch.hitRate)} / ${pct(s.punch.answeredRate)}`,
+        `${pct(s.kick.hitRate)} / ${pct(s.kick.answeredRate)}`,
+        delay,
+        fixed(s.all.wrongPerStrike, 2),
+        fixed(score.actionsPerOtherMinute, 1),
+        fixed(score.movesPerOtherMinute, 1),
       ];
     }),
   );
@@ -517,14 +511,11 @@ function realSection(b: Builder): string | undefined {
   ]);
   const exported = Object.entries(x.exported).map(([task, e]) => {
     const r = e.real;
-    const held = r?.held
-      ? ` (with the fourth round's hold, not used by the page: ${pct(r.held.punchFramesFiringPunch)} and ` +
-        `${pct(r.held.otherFramesFiringAnything)})`
-      : '';
     const game = r
       ? `; real frames punch vs. not punch balanced ${fixed(r.balancedAccuracy)}, the game's rule fires a punch on ` +
         `${pct(r.punchFramesFiringPunch)} of punch frames and acts on ${pct(r.otherFramesFiringAnything)} of the ` +
-        `others${held}`
+        `others (with the fourth round's hold, not used by the page: ${pct(r.held.punchFramesFiringPunch)} and ` +
+        `${pct(r.held.otherFramesFiringAnything)})`
       : '';
     return (
       `- \`${e.dir}\` (${model(task as Task)}, ${e.features.kind} features, ${e.format}): ` +

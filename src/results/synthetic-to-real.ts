@@ -64,10 +64,9 @@ export interface ShippedDefault {
   syntheticTest: number;
   /**
    * The game's rule on the real frames, each source video's frames in order: punch frames that fire a punch,
-   * other frames that fire anything; `held`, the same with the hold issue 12's fourth round tried (written from
-   * that round on).
+   * other frames that fire anything; `held`, the same with the hold issue 12's fourth round tried.
    */
-  real?: PunchScore & Omit<RealGameShares, 'hold'> & { held?: RealGameShares };
+  real?: PunchScore & Omit<RealGameShares, 'hold'> & { held: RealGameShares };
 }
 
 /** The rule's choice on real frames, or without them the one recorded in models/config.json (or the default). */

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { indexDataset } from '../data/entries';
 import { temporarySibling } from '../util/fs';
-import { sourceOf } from './real';
+import { realStreams, sourceOf } from './real';
 
 export interface ClipRun {
   /** The first frame's file name stem without its number, e.g. "lr_straight". */
@@ -30,7 +30,7 @@ export interface RealClip {
 
 /**
  * Writes the frames of a dataset folder as one y4m clip (yuv420p, `width` wide, even height), in
- * file order: sorted by name across class folders, so each source video's frames play in a run.
+ * file order: each source video's frames in name order (realStreams), one run after another.
  * Written to a temporary name and renamed into place.
  */
 export async function realFramesClip(
@@ -40,16 +40,14 @@ export async function realFramesClip(
 ): Promise<RealClip> {
   const index = await indexDataset(dataDir);
   if (index.entries.length === 0) throw new Error(`${dataDir}: no images in the class folders`);
-  const entries = [...index.entries].sort((a, b) => {
-    const [x, y] = [path.basename(a.file), path.basename(b.file)];
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
-  const runs: ClipRun[] = [];
-  entries.forEach((e, i) => {
-    const source = sourceOf(e.file);
-    const last = runs[runs.length - 1];
-    if (last && last.source === source && last.label === e.label) last.end = i + 1;
-    else runs.push({ source, label: e.label, start: i, end: i + 1 });
+  const streams = realStreams(index.entries.map((e) => e.file));
+  const entries = streams.flat().map((i) => index.entries[i]);
+  let start = 0;
+  const runs: ClipRun[] = streams.map((stream) => {
+    const first = index.entries[stream[0]];
+    const run = { source: sourceOf(first.file), label: first.label, start, end: start + stream.length };
+    start = run.end;
+    return run;
   });
   await fs.mkdir(path.dirname(path.resolve(out)), { recursive: true });
   const tmp = temporarySibling(path.resolve(out));

@@ -121,7 +121,9 @@ export function realStreams(files: readonly string[]): number[][] {
   const streams = new Map<string, number[]>();
   for (const i of byName) {
     const key = `${path.basename(path.dirname(files[i]))}/${sourceOf(files[i])}`;
-    streams.set(key, [...(streams.get(key) ?? []), i]);
+    const stream = streams.get(key);
+    if (stream) stream.push(i);
+    else streams.set(key, [i]);
   }
   return [...streams.values()];
 }
