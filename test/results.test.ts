@@ -172,7 +172,7 @@ test('results of every chapter, from the chapter functions, render every section
     secondRound: { methods: [], framing: k.WEBCAM_FRAMING, framedTest: k.FRAMED_TEST },
     choice: { id: 'whole-frame', by: 'default' },
     exported: {},
-    diagnosis: { visibility: {}, predictions: {}, foreshortened: {} },
+    diagnosis: { visibility: {}, predictions: {}, foreshortened: {}, strikes: null },
   });
 
   for (const task of k.TASKS) await fs.cp(k.wholeFrameModelDir(task), k.finalModelDir(task), { recursive: true });

@@ -15,13 +15,14 @@ import type { Task } from '../data/tasks';
 import type { BinaryThresholds, TernaryThresholds } from '../decision';
 import type { MetricsSummary } from '../eval/metrics';
 import { settings } from '../settings';
+import { STRIKE_SEEN, type StrikeSeen } from '../transfer/strikes';
 import { claimOutput, exists, type FolderKind, readJsonIfPresent, writeFileAtomic } from '../util/fs';
 import { markdownTable } from '../util/markdown';
 import { CHAPTERS, type Chapter } from './common';
 import { type ChapterResults, type ResultsByChapter, readResults } from './files';
 import { HOLD_LIMITS, type HoldCheck, SETTINGS } from './playing';
 import type { SetupComparison } from './setups';
-import type { MethodRow } from './synthetic-to-real';
+import type { MethodRow, SyntheticToRealResults } from './synthetic-to-real';
 import { type ChapterTiming, readChapterTimings } from './timings';
 
 export interface PageInputs {
@@ -546,11 +547,51 @@ function realSection(b: Builder): string | undefined {
     ),
     `Choice (${x.choice.by}): *${x.rule}*`,
     exported.join('\n'),
+    strikesText(x),
     b.chapterFigures(x.chapter),
     source(x.chapter),
   ]
     .filter(Boolean)
     .join('\n\n');
+}
+
+/** The real punch frames split by what they show (chapter 09's annotations), where there are annotations. */
+function strikesText(x: SyntheticToRealResults): string | undefined {
+  const s = x.diagnosis.strikes;
+  if (!s) return undefined;
+  const punch = s.counts.strike + s.counts.partial + s.counts.none;
+  const kind = (k: StrikeSeen) => (k === 'none' ? 'no-arm-out' : k);
+  const rows = x.methods.map((m) => {
+    const b = s.methods[m.id];
+    return [
+      m.id,
+      ...STRIKE_SEEN.map((k) => pct(b.punchCalled[k])),
+      pct(b.otherCalledPunch),
+      fixed(b.armOutBalanced),
+      fixed(m.real?.balancedAccuracy),
+    ];
+  });
+  return [
+    `What the ${punch} real punch frames show, by one look at each (\`${s.file}\`; diagnosis, not read by the ` +
+      `rule): a strike ${s.counts.strike}, an arm on its way out or back ${s.counts.partial}, no arm out (guard) ` +
+      `${s.counts.none}. A model that fires exactly where an arm is out and never on the other frames scores ` +
+      `${fixed(s.ceiling)} balanced accuracy on these labels; more takes calling guards "punch". MoveNet's ` +
+      'keypoints, which share no judgement with the annotator, put a wrist more than 0.8 torso lengths from its ' +
+      `shoulder in ${STRIKE_SEEN.map((k) => `${pct(s.armOutIn2d[k])} of the ${kind(k)} frames`).join(', ')}. ` +
+      "Each method's punch calls (arg-max, folded) split by it:",
+    markdownTable(
+      [
+        'method',
+        'strike → punch',
+        'partial → punch',
+        'no arm out → punch',
+        'not punch → punch',
+        'arm out vs. not punch (balanced)',
+        'all (balanced)',
+      ],
+      rows,
+    ),
+  ].join('\n\n');
 }
 
 /** Results in chapter order. */

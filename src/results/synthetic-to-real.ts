@@ -14,6 +14,7 @@ import type { Method, MethodId } from '../transfer/methods';
 import type { RealGameShares } from '../transfer/real';
 import type { MethodChoice } from '../transfer/rule';
 import type { FramesScore } from '../transfer/score';
+import type { StrikeBreakdown, StrikeCounts, StrikeSeen } from '../transfer/strikes';
 import type { Spread } from '../util/stats';
 import { type BaseInput, type ResultsBase, resultsBase } from './common';
 
@@ -89,6 +90,18 @@ export interface SyntheticToRealResults extends ResultsBase<'09-synthetic-to-rea
     predictions: Record<string, Record<string, Record<string, number>>>;
     /** Share of frames with both fists near the shoulders, per "<frames> <label>". */
     foreshortened: Record<string, number>;
+    /**
+     * What the real punch frames show (annotations/<folder>-strikes.csv) and each method's punch calls split
+     * by it; null without real frames or without annotations for them.
+     */
+    strikes:
+      | (StrikeCounts & {
+          file: string;
+          /** Per annotation, the share of frames with a wrist away from its shoulder in MoveNet's keypoints. */
+          armOutIn2d: Record<StrikeSeen, number>;
+          methods: Record<string, StrikeBreakdown>;
+        })
+      | null;
   };
 }
 
