@@ -328,6 +328,16 @@ test('the selection rule: eligible by synthetic accuracy, best on real frames, t
     () => chooseMethod([s('whole-frame', 0.86, 0.6), s('upper-framed+webcam', 0.9, 0.9)]),
     /3-way methods only/,
   );
+  // The fifth round's methods never win a tie: within 0.02 of the earlier choice they lose, even ahead of it...
+  const d = chooseMethod([s('whole-frame', 0.86, 0.6), s('pose', 0.86, 0.7), s('pose-framed', 0.86, 0.715)]);
+  assert.equal(d.id, 'pose');
+  assert.deepEqual(d.tied, ['pose']);
+  assert.equal(d.fifthRoundBar, 0.7 + 0.02);
+  // ...more than 0.02 ahead they win (the best of them), unless below the synthetic floor.
+  const e = [s('whole-frame', 0.86, 0.6), s('pose', 0.86, 0.7), s('pose-framed', 0.86, 0.73)];
+  assert.equal(chooseMethod(e).id, 'pose-framed');
+  assert.equal(chooseMethod([...e, s('pose2-framed', 0.84, 0.75)]).id, 'pose2-framed');
+  assert.equal(chooseMethod([...e, s('pose2-framed', 0.82, 0.9)]).id, 'pose-framed');
 });
 
 test('the modules the page needs bundle for the browser (no Node imports)', async () => {

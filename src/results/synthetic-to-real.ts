@@ -36,8 +36,8 @@ export interface MethodRow {
   id: MethodId;
   title: string;
   task: Task;
-  /** 1: the first round's candidates; 2: those pre-registered after it. */
-  round: 1 | 2;
+  /** 1: the first round's candidates; 2: those pre-registered after it; 5: the fifth round's. */
+  round: 1 | 2 | 5;
   /** featureLabel of its features. */
   features: string;
   framing: FramingSettings | null;
@@ -114,7 +114,7 @@ const punchScore = (m: Metrics): PunchScore => ({
 export function methodRow(
   method: Method,
   run: TrainRun,
-  scores: { webcam: FramesScore; framed?: FramesScore & { framings: number }; round: 1 | 2 },
+  scores: { webcam: FramesScore; framed?: FramesScore & { framings: number }; round: 1 | 2 | 5 },
 ): MethodRow {
   const { featureSize: _size, ...features } = run.features;
   return {

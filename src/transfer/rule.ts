@@ -10,7 +10,15 @@
 // what other players' frames will look like), and a candidate without a 3-way model (the
 // upper-body punch detector) is reported but not ranked, since the defaults include a 3-way model
 // and the rule's synthetic check is 3-way accuracy.
-import type { MethodId } from './methods';
+//
+// Fifth round: its two methods were registered after every earlier round's real-frame numbers had been
+// seen, so they cannot win a tie: the rule is applied as before to the earlier methods, and a fifth-round
+// method replaces that choice only if it is eligible and its real-frame balanced accuracy beats the
+// choice's by more than the tie margin (the best of them, if several do).
+import { fifthRound, type MethodId } from './methods';
+
+/** Registered after the earlier rounds' real-frame numbers had been seen: they can only win outright. */
+export const FIFTH_ROUND: readonly MethodId[] = fifthRound().map((m) => m.id);
 
 /** Points of synthetic 3-way test accuracy a method may lose against today's whole-frame model. */
 export const SYNTHETIC_MARGIN = 0.03;
@@ -23,6 +31,8 @@ export const GENERALISATION_ORDER: readonly MethodId[] = [
   'pose-framed+webcam',
   'pose2+webcam',
   'pose+webcam',
+  'pose2-framed',
+  'pose-framed',
   'pose',
   'pose-and-crop+webcam',
   'pose-and-crop',
@@ -43,6 +53,9 @@ export const SELECTION_RULE =
   `those trained on webcam framings and the version-2 descriptor first: pose2-framed, pose-framed, pose2, pose). ` +
   `Only methods with a 3-way model are ranked; the upper-body punch detector is reported, not ranked. ` +
   `The real frames are scored once, for this choice only: nothing is tuned on them. ` +
+  `(4) The fifth round's methods (pose-framed, pose2-framed), registered after the earlier rounds' real-frame ` +
+  `numbers had been seen, do not take part in (2) and (3): one of them replaces that choice only if it is ` +
+  `eligible and beats the choice's real-frame balanced accuracy by more than ${TIE_MARGIN} (the best of them). ` +
   `Without real frames the choice recorded in models/config.json stands.`;
 
 export interface MethodScore {
@@ -59,7 +72,10 @@ export interface MethodChoice {
   tied: MethodId[];
   /** The synthetic accuracy a method needed to be eligible. */
   syntheticFloor: number;
+  /** The best real-frame balanced accuracy among the earlier rounds' eligible methods. */
   bestReal: number;
+  /** What a fifth-round method had to beat: the earlier rounds' choice's real score plus TIE_MARGIN. */
+  fifthRoundBar: number;
 }
 
 /** SELECTION_RULE over the scores of every 3-way candidate (the whole-frame method among them). */
@@ -71,15 +87,23 @@ export function chooseMethod(scores: readonly MethodScore[]): MethodChoice {
   if (!reference) throw new Error('the selection rule needs the whole-frame method as its reference');
   const floor = reference.syntheticTestAccuracy - SYNTHETIC_MARGIN;
   const eligible = scores.filter((s) => s.syntheticTestAccuracy >= floor - 1e-9);
-  const best = Math.max(...eligible.map((s) => s.realBalancedAccuracy));
-  const tied = eligible.filter((s) => s.realBalancedAccuracy >= best - TIE_MARGIN - 1e-9);
+  const earlier = eligible.filter((s) => !FIFTH_ROUND.includes(s.id));
+  const best = Math.max(...earlier.map((s) => s.realBalancedAccuracy));
+  const tied = earlier.filter((s) => s.realBalancedAccuracy >= best - TIE_MARGIN - 1e-9);
   const rank = (id: MethodId) => GENERALISATION_ORDER.indexOf(id);
-  const winner = tied.reduce((a, b) => (rank(b.id) < rank(a.id) ? b : a));
+  const first = (xs: MethodScore[]) => xs.reduce((a, b) => (rank(b.id) < rank(a.id) ? b : a));
+  const choice = first(tied);
+  // (4): a fifth-round method must win outright.
+  const bar = choice.realBalancedAccuracy + TIE_MARGIN;
+  const outright = eligible.filter((s) => FIFTH_ROUND.includes(s.id) && s.realBalancedAccuracy > bar + 1e-9);
+  const topLate = Math.max(...outright.map((s) => s.realBalancedAccuracy));
+  const winner = outright.length > 0 ? first(outright.filter((s) => s.realBalancedAccuracy === topLate)) : choice;
   return {
     id: winner.id,
     eligible: eligible.map((s) => s.id),
     tied: tied.map((s) => s.id),
     syntheticFloor: floor,
     bestReal: best,
+    fifthRoundBar: bar,
   };
 }
