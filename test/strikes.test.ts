@@ -101,9 +101,10 @@ test('annotations that do not fit the folder are refused, naming the line or the
     await assert.rejects(loadStrikeAnnotations(file, real), message);
   };
   await refused(['name,label', ...CSV.slice(1)], /strikes\.csv: the first line must be "file,strike"/);
+  // Lines are the file's, blank ones counted.
   await refused(
-    [...CSV.slice(0, 4), 'punch/b_upper1.jpg,maybe'],
-    /strikes\.csv:5: "maybe" is not one of strike, partial, none/,
+    [...CSV.slice(0, 4), '', 'punch/b_upper1.jpg,maybe'],
+    /strikes\.csv:6: "maybe" is not one of strike, partial, none/,
   );
   await refused([...CSV, 'other/a_nohit1.jpg,none'], /strikes\.csv:6: other\/a_nohit1\.jpg is not a punch frame of/);
   await refused([...CSV, 'punch/c_gone.jpg,none'], /strikes\.csv:6: punch\/c_gone\.jpg is not a punch frame of/);

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { foldToPunch } from '../eval/fold';
 import { KEYPOINT_ROW } from '../pose/keypoints';
 import { settings } from '../settings';
@@ -30,13 +31,19 @@ export async function loadStrikeAnnotations(
   file: string,
   real: Pick<RealFrames, 'dir' | 'files' | 'punch'>,
 ): Promise<(StrikeSeen | undefined)[]> {
-  const lines = (await fs.readFile(file, 'utf8')).split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines[0] !== 'file,strike') throw new Error(`${file}: the first line must be "file,strike", not "${lines[0]}"`);
+  const rows = parse(await fs.readFile(file, 'utf8'), { skip_empty_lines: true, info: true }) as unknown as {
+    record: string[];
+    info: { lines: number };
+  }[];
+  const header = rows[0]?.record.join(',') ?? '';
+  if (header !== 'file,strike') throw new Error(`${file}: the first line must be "file,strike", not "${header}"`);
   const index = new Map(real.files.map((f, i) => [path.relative(real.dir, f).split(path.sep).join('/'), i]));
   const seen: (StrikeSeen | undefined)[] = new Array(real.files.length).fill(undefined);
-  for (const [n, line] of lines.slice(1).entries()) {
-    const [name, value] = line.split(',');
-    const where = `${file}:${n + 2}`;
+  for (const {
+    record: [name, value],
+    info,
+  } of rows.slice(1)) {
+    const where = `${file}:${info.lines}`;
     if (!(STRIKE_SEEN as readonly string[]).includes(value))
       throw new Error(`${where}: "${value}" is not one of ${STRIKE_SEEN.join(', ')}`);
     if (!name.startsWith('punch/') || !existsSync(path.join(real.dir, name)))
