@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
+import type { Action } from '../src/decision';
 import { KEYPOINT_COUNT, KEYPOINT_ROW, KP } from '../src/pose/keypoints';
 import { settings } from '../src/settings';
 import { loadRealFrames, sharedRealData } from '../src/transfer/real';
@@ -15,6 +16,7 @@ import {
   strikeAnnotationsFile,
   strikeBreakdown,
   strikeCounts,
+  strikeGame,
 } from '../src/transfer/strikes';
 import { tempDir } from './helpers';
 
@@ -83,6 +85,24 @@ test("annotations read per real frame, counted per source video, and a model's p
   for (const [i, n] of names.entries())
     ternary.set(n === 'punch/a_straight3.jpg' ? [0.6, 0.3, 0.1] : [0.1, 0.8, 0.1], i * 3);
   assert.deepEqual(strikeBreakdown(ternary, 3, real, seen).punchCalled, { strike: 0, partial: 1, none: 0 });
+
+  // What the game fires, split the same way: a kick on a punch frame is not a punch; on the others anything counts.
+  const fired: Record<string, Action> = {
+    'punch/a_straight1.jpg': 'kick',
+    'punch/a_straight2.jpg': 'punch',
+    'punch/a_straight3.jpg': 'none',
+    'punch/b_upper1.jpg': 'none',
+    'other/a_nohit1.jpg': 'kick',
+    'other/a_nohit2.jpg': 'none',
+  };
+  assert.deepEqual(
+    strikeGame(
+      names.map((n) => fired[n]),
+      real,
+      seen,
+    ),
+    { punchFired: { strike: 0, partial: 0, none: 0.5 }, otherActed: 0.5 },
+  );
 
   // The smoke run's first frames of each class: annotations of the frames left out are not an error.
   const some = await loadRealFrames(dir, 1);

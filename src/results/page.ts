@@ -15,7 +15,7 @@ import type { Task } from '../data/tasks';
 import type { BinaryThresholds, TernaryThresholds } from '../decision';
 import type { MetricsSummary } from '../eval/metrics';
 import { settings } from '../settings';
-import { STRIKE_SEEN, type StrikeSeen } from '../transfer/strikes';
+import { STRIKE_SEEN, type StrikeGame, type StrikeSeen } from '../transfer/strikes';
 import { claimOutput, exists, type FolderKind, readJsonIfPresent, writeFileAtomic } from '../util/fs';
 import { markdownTable } from '../util/markdown';
 import { CHAPTERS, type Chapter } from './common';
@@ -516,7 +516,7 @@ function realSection(b: Builder): string | undefined {
       ? `; real frames punch vs. not punch balanced ${fixed(r.balancedAccuracy)}, the game's rule fires a punch on ` +
         `${pct(r.punchFramesFiringPunch)} of punch frames and acts on ${pct(r.otherFramesFiringAnything)} of the ` +
         `others (with the fourth round's hold, not used by the page: ${pct(r.held.punchFramesFiringPunch)} and ` +
-        `${pct(r.held.otherFramesFiringAnything)})`
+        `${pct(r.held.otherFramesFiringAnything)})${strikeGameText(r.byStrike)}`
       : '';
     return (
       `- \`${e.dir}\` (${model(task as Task)}, ${e.features.kind} features, ${e.format}): ` +
@@ -553,6 +553,15 @@ function realSection(b: Builder): string | undefined {
   ]
     .filter(Boolean)
     .join('\n\n');
+}
+
+/** The game's punches on real frames by what the frames show (chapter 09's annotations), where there are any. */
+function strikeGameText(byStrike: { each: StrikeGame; held: StrikeGame } | null): string {
+  if (!byStrike) return '';
+  const fired = (g: StrikeGame) =>
+    `${pct(g.punchFired.strike)} of the strike frames, ${pct(g.punchFired.partial)} of the partial ones and ` +
+    `${pct(g.punchFired.none)} of those with no arm out`;
+  return `; by what the punch frames show, it fires a punch on ${fired(byStrike.each)} (held: ${fired(byStrike.held)})`;
 }
 
 /** The real punch frames split by what they show (chapter 09's annotations), where there are annotations. */

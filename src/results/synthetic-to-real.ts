@@ -14,7 +14,7 @@ import type { Method, MethodId } from '../transfer/methods';
 import type { RealGameShares } from '../transfer/real';
 import type { MethodChoice } from '../transfer/rule';
 import type { FramesScore } from '../transfer/score';
-import type { StrikeBreakdown, StrikeCounts, StrikeSeen } from '../transfer/strikes';
+import type { StrikeBreakdown, StrikeCounts, StrikeGame, StrikeSeen } from '../transfer/strikes';
 import type { Spread } from '../util/stats';
 import { type BaseInput, type ResultsBase, resultsBase } from './common';
 
@@ -67,7 +67,12 @@ export interface ShippedDefault {
    * The game's rule on the real frames, each source video's frames in order: punch frames that fire a punch,
    * other frames that fire anything; `held`, the same with the hold issue 12's fourth round tried.
    */
-  real?: PunchScore & Omit<RealGameShares, 'hold'> & { held: RealGameShares };
+  real?: PunchScore &
+    Omit<RealGameShares, 'hold'> & {
+      held: RealGameShares;
+      /** The same split by what the punch frames show (null without annotations): each prediction, and held. */
+      byStrike: { each: StrikeGame; held: StrikeGame } | null;
+    };
 }
 
 /** The rule's choice on real frames, or without them the one recorded in models/config.json (or the default). */

@@ -136,17 +136,20 @@ export interface RealGameShares {
   hold: number;
 }
 
-/** The decision rule over each source video's frames in order (realStreams); `hold` as in eval/play.ts's timeline. */
-export function realGameShares(
+/**
+ * What the game fires on each real frame: the decision rule over each source video's frames in order
+ * (realStreams); `hold` as in eval/play.ts's timeline.
+ */
+export function realActions(
   rule: ModelRule,
   outputs: Float32Array,
-  real: Pick<RealFrames, 'files' | 'punch'>,
+  files: readonly string[],
   views?: readonly BodyView[],
   hold = 1,
-): RealGameShares {
+): Action[] {
   const each = actionsOf(rule, outputs, views);
   const fired: Action[] = new Array(each.length).fill('none');
-  for (const stream of realStreams(real.files)) {
+  for (const stream of realStreams(files)) {
     const actions = held(
       stream.map((i) => each[i]),
       hold,
@@ -155,6 +158,18 @@ export function realGameShares(
       fired[i] = actions[k];
     });
   }
+  return fired;
+}
+
+/** realActions as shares: punch frames that fire a punch, other frames that fire anything. */
+export function realGameShares(
+  rule: ModelRule,
+  outputs: Float32Array,
+  real: Pick<RealFrames, 'files' | 'punch'>,
+  views?: readonly BodyView[],
+  hold = 1,
+): RealGameShares {
+  const fired = realActions(rule, outputs, real.files, views, hold);
   const share = (punch: number, fires: (a: Action) => boolean) => {
     const rows = fired.filter((_, i) => real.punch[i] === punch);
     return rows.length > 0 ? rows.filter(fires).length / rows.length : 0;

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import type { Action } from '../decision';
 import { foldToPunch } from '../eval/fold';
 import { KEYPOINT_ROW } from '../pose/keypoints';
 import { settings } from '../settings';
@@ -139,4 +140,39 @@ export function armOutIn2d(
       return [s, k.length > 0 ? 1 - shortReachShare(k) : 0];
     }),
   ) as Record<StrikeSeen, number>;
+}
+
+/** What the game fires (realActions), split the same way. */
+export interface StrikeGame {
+  /** Per annotation, the share of those punch frames on which a punch fires. */
+  punchFired: Record<StrikeSeen, number>;
+  /** The share of not-punch frames on which anything fires. */
+  otherActed: number;
+}
+
+export function strikeGame(
+  fired: readonly Action[],
+  real: Pick<RealFrames, 'punch'>,
+  seen: readonly (StrikeSeen | undefined)[],
+): StrikeGame {
+  const share = (select: (i: number) => boolean, fires: (a: Action) => boolean) => {
+    const rows = fired.filter((_, i) => select(i));
+    return rows.length > 0 ? rows.filter(fires).length / rows.length : 0;
+  };
+  const punchFired = Object.fromEntries(
+    STRIKE_SEEN.map((s) => [
+      s,
+      share(
+        (i) => seen[i] === s,
+        (a) => a === 'punch',
+      ),
+    ]),
+  ) as Record<StrikeSeen, number>;
+  return {
+    punchFired,
+    otherActed: share(
+      (i) => real.punch[i] === 0,
+      (a) => a !== 'none',
+    ),
+  };
 }
