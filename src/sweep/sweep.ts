@@ -81,7 +81,8 @@ export interface SweepRow extends TrialParams {
   /** Epoch whose weights were kept (lowest validation loss). */
   bestEpoch: number;
   epochs: number;
-  stoppedBy: 'max-epochs' | 'early-stopping' | 'interrupted';
+  /** A row is a finished trial: an interrupted sweep drops the trials that were cut short. */
+  stoppedBy: 'max-epochs' | 'early-stopping';
   seconds: number;
   /** For information only: selection never looks at it. NaN without a test set. */
   testAccuracy: number;
@@ -178,6 +179,8 @@ export async function runSweep(data: SweepData, options: SweepOptions): Promise<
   const onResult = (i: number, result: TrainResult) => {
     const trial = plan[i];
     try {
+      const { stoppedBy } = result;
+      if (stoppedBy === 'interrupted') throw new Error(`trial ${trial.trial} came back unfinished`);
       const val = evaluateHead(result.model, data.val);
       const row: SweepRow = {
         rank: 0,
@@ -191,7 +194,7 @@ export async function runSweep(data: SweepData, options: SweepOptions): Promise<
         valBalancedAccuracy: val.balancedAccuracy,
         bestEpoch: result.bestEpoch,
         epochs: result.history.length,
-        stoppedBy: result.stoppedBy,
+        stoppedBy,
         seconds: result.history.reduce((sum, h) => sum + h.seconds, 0),
         testAccuracy: data.test && data.test.y.length > 0 ? evaluateHead(result.model, data.test).accuracy : NaN,
       };
