@@ -545,7 +545,8 @@ function realSection(b: Builder): string | undefined {
       ],
       rows,
     ),
-    `Choice (${x.choice.by}): *${x.rule}*`,
+    `Choice (${x.choice.by}): *${x.rule}*` +
+      ('fifthRoundBar' in x.choice ? ` The fifth round had to beat ${fixed(x.choice.fifthRoundBar)}.` : ''),
     exported.join('\n'),
     strikesText(x),
     b.chapterFigures(x.chapter),
