@@ -4,6 +4,7 @@
 import { predictedClasses } from '../eval/evaluate';
 import { bodyFrame } from '../pose/descriptor';
 import {
+  type BodyKeypoints,
   KEYPOINT_ROW,
   KP,
   keypointScore,
@@ -12,6 +13,7 @@ import {
   keypointY,
   MIN_KEYPOINT_SCORE,
 } from '../pose/keypoints';
+import { shareWhere } from '../util/stats';
 
 export const BODY_PARTS: Record<string, number[]> = {
   head: [0, 1, 2, 3, 4],
@@ -50,25 +52,28 @@ export function predictedCounts(
 }
 
 /**
- * Share of frames in which no seen wrist is further than `reach` body units (the pose
- * descriptor's) from its shoulder in the picture, and at least one wrist is seen: a punch thrown
- * straight at the camera looks like this (the arm foreshortened), one thrown across the picture
- * does not.
+ * Whether no seen wrist is further than `reach` body units (the pose descriptor's) from its shoulder
+ * in the picture, and at least one wrist is seen: a guard, or a punch thrown straight at the camera
+ * (the arm foreshortened); one thrown across the picture is not.
  */
+export function shortReach(k: BodyKeypoints, reach = 0.8): boolean {
+  const { unit } = bodyFrame(k);
+  const arms = [
+    [KP.leftShoulder, KP.leftWrist],
+    [KP.rightShoulder, KP.rightWrist],
+  ].filter(([s, w]) => keypointScore(k, s) >= MIN_KEYPOINT_SCORE && keypointScore(k, w) >= MIN_KEYPOINT_SCORE);
+  const lengths = arms.map(([s, w]) =>
+    Math.hypot(keypointX(k, w) - keypointX(k, s), keypointY(k, w) - keypointY(k, s)),
+  );
+  return lengths.length > 0 && Math.max(...lengths) <= reach * unit;
+}
+
+/** The share of frames (rows of a keypoints matrix) with shortReach. */
 export function shortReachShare(keypoints: Float32Array, reach = 0.8): number {
   const n = keypoints.length / KEYPOINT_ROW;
-  let short = 0;
-  for (let i = 0; i < n; i++) {
-    const k = keypointsAt(keypoints, i);
-    const { unit } = bodyFrame(k);
-    const arms = [
-      [KP.leftShoulder, KP.leftWrist],
-      [KP.rightShoulder, KP.rightWrist],
-    ].filter(([s, w]) => keypointScore(k, s) >= MIN_KEYPOINT_SCORE && keypointScore(k, w) >= MIN_KEYPOINT_SCORE);
-    const lengths = arms.map(([s, w]) =>
-      Math.hypot(keypointX(k, w) - keypointX(k, s), keypointY(k, w) - keypointY(k, s)),
-    );
-    if (lengths.length > 0 && Math.max(...lengths) <= reach * unit) short++;
-  }
-  return n > 0 ? short / n : 0;
+  return shareWhere(
+    n,
+    () => true,
+    (i) => shortReach(keypointsAt(keypoints, i), reach),
+  );
 }

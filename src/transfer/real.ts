@@ -11,6 +11,7 @@ import { actionsOf } from '../eval/evaluate';
 import { foldToPunch } from '../eval/fold';
 import { computeMetrics, type Metrics } from '../eval/metrics';
 import { settings } from '../settings';
+import { shareWhere } from '../util/stats';
 
 /** The real frames a development machine keeps next to the project (never copied into it). */
 export function sharedRealData(root = settings().root): string {
@@ -170,10 +171,12 @@ export function realGameShares(
   hold = 1,
 ): RealGameShares {
   const fired = realActions(rule, outputs, real.files, views, hold);
-  const share = (punch: number, fires: (a: Action) => boolean) => {
-    const rows = fired.filter((_, i) => real.punch[i] === punch);
-    return rows.length > 0 ? rows.filter(fires).length / rows.length : 0;
-  };
+  const share = (punch: number, fires: (a: Action) => boolean) =>
+    shareWhere(
+      fired.length,
+      (i) => real.punch[i] === punch,
+      (i) => fires(fired[i]),
+    );
   return {
     punchFramesFiringPunch: share(1, (a) => a === 'punch'),
     otherFramesFiringAnything: share(0, (a) => a !== 'none'),

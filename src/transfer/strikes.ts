@@ -9,9 +9,10 @@ import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Action } from '../decision';
 import { foldToPunch } from '../eval/fold';
-import { KEYPOINT_ROW } from '../pose/keypoints';
+import { keypointsAt } from '../pose/keypoints';
 import { settings } from '../settings';
-import { shortReachShare } from './diagnose';
+import { shareWhere } from '../util/stats';
+import { shortReach } from './diagnose';
 import { type RealFrames, sourceOf } from './real';
 
 export const STRIKE_SEEN = ['strike', 'partial', 'none'] as const;
@@ -97,16 +98,7 @@ export function strikeBreakdown(
   seen: readonly (StrikeSeen | undefined)[],
 ): StrikeBreakdown {
   const called = foldToPunch(outputs, units);
-  const share = (select: (i: number) => boolean) => {
-    let n = 0;
-    let hits = 0;
-    for (let i = 0; i < called.length; i++) {
-      if (!select(i)) continue;
-      n++;
-      hits += called[i];
-    }
-    return n > 0 ? hits / n : 0;
-  };
+  const share = (select: (i: number) => boolean) => shareWhere(called.length, select, (i) => called[i] === 1);
   const punchCalled = Object.fromEntries(STRIKE_SEEN.map((s) => [s, share((i) => seen[i] === s)]));
   const otherCalledPunch = share((i) => real.punch[i] === 0);
   const armOut = share((i) => seen[i] === 'strike' || seen[i] === 'partial');
@@ -119,26 +111,16 @@ export function strikeBreakdown(
 
 /**
  * A check on the annotations that shares no judgement with them: per annotation, the share of those
- * frames in which MoveNet puts a wrist further from its shoulder than a guard allows (the complement
- * of shortReachShare; `keypoints` one KEYPOINT_ROW per real frame).
+ * frames in which MoveNet puts a wrist further from its shoulder than a guard allows (not shortReach;
+ * `keypoints` one KEYPOINT_ROW per real frame).
  */
 export function armOutIn2d(
   keypoints: Float32Array,
   seen: readonly (StrikeSeen | undefined)[],
 ): Record<StrikeSeen, number> {
-  const rowsOf = (s: StrikeSeen) => {
-    const rows = seen.flatMap((x, i) => (x === s ? [i] : []));
-    const out = new Float32Array(rows.length * KEYPOINT_ROW);
-    rows.forEach((r, j) => {
-      out.set(keypoints.subarray(r * KEYPOINT_ROW, (r + 1) * KEYPOINT_ROW), j * KEYPOINT_ROW);
-    });
-    return out;
-  };
+  const armOut = (i: number) => !shortReach(keypointsAt(keypoints, i));
   return Object.fromEntries(
-    STRIKE_SEEN.map((s) => {
-      const k = rowsOf(s);
-      return [s, k.length > 0 ? 1 - shortReachShare(k) : 0];
-    }),
+    STRIKE_SEEN.map((s) => [s, shareWhere(seen.length, (i) => seen[i] === s, armOut)]),
   ) as Record<StrikeSeen, number>;
 }
 
@@ -155,10 +137,8 @@ export function strikeGame(
   real: Pick<RealFrames, 'punch'>,
   seen: readonly (StrikeSeen | undefined)[],
 ): StrikeGame {
-  const share = (select: (i: number) => boolean, fires: (a: Action) => boolean) => {
-    const rows = fired.filter((_, i) => select(i));
-    return rows.length > 0 ? rows.filter(fires).length / rows.length : 0;
-  };
+  const share = (select: (i: number) => boolean, fires: (a: Action) => boolean) =>
+    shareWhere(fired.length, select, (i) => fires(fired[i]));
   const punchFired = Object.fromEntries(
     STRIKE_SEEN.map((s) => [
       s,

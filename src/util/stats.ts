@@ -1,5 +1,5 @@
 // Small statistics the chapters and the benchmark report: middles and spreads, the standard error
-// of an accuracy, a correlation.
+// of an accuracy, a correlation, a share of selected rows.
 
 export function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
@@ -39,6 +39,18 @@ export function formatSpread(s: Spread, digits: number): string {
 export function standardError(p: number, n: number): number {
   if (!(n > 0)) throw new Error(`standardError: n must be > 0, got ${n}`);
   return Math.sqrt((p * (1 - p)) / n);
+}
+
+/** Among the rows 0..n-1 that `select` keeps, the share for which `hit` holds (0 where it keeps none). */
+export function shareWhere(n: number, select: (i: number) => boolean, hit: (i: number) => boolean): number {
+  let kept = 0;
+  let hits = 0;
+  for (let i = 0; i < n; i++) {
+    if (!select(i)) continue;
+    kept++;
+    if (hit(i)) hits++;
+  }
+  return kept > 0 ? hits / kept : 0;
 }
 
 /** Pearson correlation of two equally long series. */
